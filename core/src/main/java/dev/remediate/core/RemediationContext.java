@@ -1,0 +1,175 @@
+package dev.remediate.core;
+
+import dev.remediate.core.aws.AwsScope;
+import dev.remediate.core.internal.Fingerprints;
+import dev.remediate.core.plan.ImmutablePlan;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.Step;
+import dev.remediate.core.plan.Target;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a {@link Remediation} works with while planning and applying: the {@link AwsScope} (clients,
+ * account, region), the {@link Guardrails}, the progress listener, and, during one apply, the plan
+ * being applied and the outputs earlier steps left for later ones (e.g. a snapshot id).
+ *
+ * <p>Created by {@link Remediator}; remediations never create one.
+ */
+public final class RemediationContext {
+  private final AwsScope scope;
+  private final Guardrails guardrails;
+  private final ApplyListener listener;
+  private final Clock clock;
+  private final @Nullable Plan plan;
+  private final Map<String, String> outputs = new ConcurrentHashMap<>();
+  private volatile @Nullable Step currentStep;
+
+  RemediationContext(AwsScope scope, Guardrails guardrails, ApplyListener listener, Clock clock,
+      @Nullable Plan plan) {
+    this.scope = scope;
+    this.guardrails = guardrails;
+    this.listener = listener;
+    this.clock = clock;
+    this.plan = plan;
+  }
+
+  /** @return the AWS scope: clients, account, region */
+  public AwsScope scope() {
+    return scope;
+  }
+
+  /** @return the guardrails in force */
+  public Guardrails guardrails() {
+    return guardrails;
+  }
+
+  /** @return the account id (looked up once per scope) */
+  public String account() {
+    return scope.account();
+  }
+
+  /** @return the region id, e.g. {@code us-east-1} */
+  public String region() {
+    return scope.region().id();
+  }
+
+  /**
+   * Tells whether a resource's tags opt it out of remediation.
+   *
+   * @param tags the resource's tags by key
+   * @return true when the opt-out tag key is present
+   */
+  public boolean isOptedOut(Map<String, String> tags) {
+    return tags.containsKey(guardrails.optOutTagKey());
+  }
+
+  /** @return the reason text used in a plan's skipped list for opted-out resources */
+  public String optOutReason() {
+    return "carries opt-out tag '" + guardrails.optOutTagKey() + "'";
+  }
+
+  /**
+   * Starts a plan for a target in this context's account and region, observed now.
+   *
+   * @param remediation the remediation planning
+   * @param type resource type, e.g. {@code AWS::EC2::VPC}
+   * @param id resource id
+   * @return a plan builder with remediation, target and observation time set
+   */
+  public ImmutablePlan.Builder newPlan(Remediation remediation, String type, String id) {
+    return Plan.builder()
+        .remediation(remediation.spec())
+        .target(Target.of(type, id, region(), account()))
+        .observedAt(clock.instant());
+  }
+
+  /**
+   * Digests a canonical description of observed state for {@link Plan#fingerprint()}.
+   *
+   * @param canonicalState deterministic text of everything the decision depended on
+   * @return the fingerprint
+   */
+  public String fingerprint(String canonicalState) {
+    return Fingerprints.of(canonicalState);
+  }
+
+  /** @return the plan being applied; fails when called while planning */
+  public Plan plan() {
+    if (plan == null) {
+      throw new IllegalStateException("No plan is being applied in this context");
+    }
+    return plan;
+  }
+
+  /**
+   * A stable id for this apply, derived from the plan's fingerprint: the same plan applied twice
+   * gets the same id, so tags and client tokens let a retried apply find its own work.
+   *
+   * @return 16 hex digits
+   */
+  public String operationId() {
+    return plan().fingerprint().replace("sha256:", "").substring(0, 16);
+  }
+
+  /**
+   * An idempotency token for an AWS call that accepts one ({@code ClientToken}), derived from the
+   * plan and the step, at most 64 characters.
+   *
+   * @param step the step
+   * @param discriminator distinguishes several calls within one step, e.g. a VPC id
+   * @return the token
+   */
+  public String clientToken(Step step, String discriminator) {
+    return Fingerprints.of(plan().fingerprint() + "|" + step.kind() + "|" + step.resource() + "|"
+        + discriminator).substring("sha256:".length(), "sha256:".length() + 64);
+  }
+
+  /** @return values earlier steps of this apply left for later ones */
+  public Map<String, String> outputs() {
+    return outputs;
+  }
+
+  /**
+   * Reports progress of the current step to the listener.
+   *
+   * @param message what is happening
+   * @param percent 0 to 100, or -1 when unknown
+   */
+  public void progress(String message, int percent) {
+    Step step = currentStep;
+    if (step != null) {
+      listener.onProgress(step, message, percent);
+    }
+  }
+
+  /** @return the clock */
+  public Clock clock() {
+    return clock;
+  }
+
+  void currentStep(@Nullable Step step) {
+    this.currentStep = step;
+  }
+
+  ApplyListener listener() {
+    return listener;
+  }
+
+  @Override
+  public String toString() {
+    return "RemediationContext{" + scope + ", " + guardrails + "}";
+  }
+
+  static RemediationContext forPlanning(AwsScope scope, Guardrails guardrails, Clock clock) {
+    return new RemediationContext(scope, guardrails, ApplyListener.NONE, clock, null);
+  }
+
+  static RemediationContext forApplying(AwsScope scope, Guardrails guardrails,
+      ApplyListener listener, Clock clock, Plan plan) {
+    return new RemediationContext(scope, guardrails, Objects.requireNonNull(listener), clock, plan);
+  }
+}

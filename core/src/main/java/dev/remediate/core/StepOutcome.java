@@ -1,0 +1,48 @@
+package dev.remediate.core;
+
+import dev.remediate.core.plan.Step;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What happened to one step of a plan during apply.
+ *
+ * @param step the step
+ * @param status what happened
+ * @param message detail: the error for a failed step, empty otherwise
+ * @param duration how long it took
+ */
+public record StepOutcome(Step step, Status status, String message, Duration duration) {
+  /** What happened to a step. */
+  public enum Status {
+    /** The step ran and succeeded. */
+    SUCCEEDED,
+    /** The step ran and failed. */
+    FAILED,
+    /** Dry run: the step would have run. */
+    DRY_RUN,
+    /** An earlier step failed, so this one did not run. */
+    NOT_RUN
+  }
+
+  /**
+   * Validates the outcome.
+   *
+   * @param step the step
+   * @param status what happened
+   * @param message detail
+   * @param duration how long it took
+   */
+  public StepOutcome {
+    Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(duration, "duration");
+  }
+
+  @Override
+  public String toString() {
+    return status + " " + step.kind() + " " + step.resource()
+        + (message.isEmpty() ? "" : ": " + message);
+  }
+}

@@ -1,0 +1,287 @@
+package dev.remediate.core.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.plan.Action;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.ImmutablePlan;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Skip;
+import dev.remediate.core.plan.Step;
+import dev.remediate.core.plan.Target;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The plan JSON format. Version {@code 1.x}: readers ignore unknown fields (added by later minor
+ * versions) and refuse other major versions.
+ */
+public final class PlanJson {
+  /** Identifies the document type. */
+  public static final String FORMAT = "remediate-plan";
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private PlanJson() {}
+
+  /** @return the shared mapper (configured, thread-safe) */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * Writes a plan.
+   *
+   * @param plan the plan
+   * @return JSON text
+   */
+  public static String write(Plan plan) {
+    try {
+      return MAPPER.writeValueAsString(toTree(plan));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Plan could not be written as JSON", e);
+    }
+  }
+
+  /**
+   * Converts a plan into a JSON tree.
+   *
+   * @param plan the plan
+   * @return the tree
+   */
+  public static ObjectNode toTree(Plan plan) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("formatVersion", Plan.FORMAT_VERSION);
+    ObjectNode remediation = root.putObject("remediation");
+    remediation.put("id", plan.remediation().id());
+    putMap(remediation.putObject("parameters"), plan.remediation().parameters());
+    ObjectNode target = root.putObject("target");
+    target.put("type", plan.target().type());
+    target.put("id", plan.target().id());
+    target.put("region", plan.target().region());
+    target.put("account", plan.target().account());
+    root.put("fingerprint", plan.fingerprint());
+    root.put("observedAt", plan.observedAt().toString());
+    ArrayNode steps = root.putArray("steps");
+    for (Step step : plan.steps()) {
+      ObjectNode s = steps.addObject();
+      s.put("kind", step.kind());
+      s.put("action", step.action().name());
+      s.put("resource", step.resource());
+      s.put("summary", step.summary());
+      step.before().ifPresent(v -> s.put("before", v));
+      step.after().ifPresent(v -> s.put("after", v));
+      ArrayNode flags = s.putArray("flags");
+      step.flags().forEach(f -> flags.add(f.name()));
+      putMap(s.putObject("parameters"), step.parameters());
+    }
+    ArrayNode warnings = root.putArray("warnings");
+    plan.warnings().forEach(warnings::add);
+    ArrayNode skipped = root.putArray("skipped");
+    for (Skip skip : plan.skipped()) {
+      skipped.addObject().put("resource", skip.resource()).put("reason", skip.reason());
+    }
+    ArrayNode iam = root.putArray("iamActions");
+    plan.iamActions().forEach(iam::add);
+    ArrayNode controls = root.putArray("controls");
+    plan.controls().forEach(controls::add);
+    return root;
+  }
+
+  private static void putMap(ObjectNode node, Map<String, String> map) {
+    new TreeMap<>(map).forEach(node::put);
+  }
+
+  /**
+   * Reads a plan.
+   *
+   * @param json JSON text
+   * @return the plan
+   */
+  public static Plan read(String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRemediationException(
+          "Not a plan document: invalid JSON at line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+    }
+    return fromTree(root);
+  }
+
+  /**
+   * Reads a plan from a JSON tree.
+   *
+   * @param root the tree
+   * @return the plan
+   */
+  public static Plan fromTree(JsonNode root) {
+    if (root == null || !root.isObject()) {
+      throw new InvalidRemediationException("Not a plan document: expected a JSON object");
+    }
+    String format = text(root, "format", "");
+    if (!FORMAT.equals(format)) {
+      throw new InvalidRemediationException(
+          "Not a plan document: format is '" + format + "', expected '" + FORMAT + "'");
+    }
+    String version = text(root, "formatVersion", "");
+    if (!version.equals("1") && !version.startsWith("1.")) {
+      throw new InvalidRemediationException("Plan format version '" + version
+          + "' is not supported: this library reads 1.x (writes " + Plan.FORMAT_VERSION + ")");
+    }
+    JsonNode rem = object(root, "remediation");
+    JsonNode target = object(root, "target");
+    ImmutablePlan.Builder plan = Plan.builder()
+        .remediation(RemediationSpec.of(text(rem, "id", null), map(rem.get("parameters"))))
+        .target(Target.of(text(target, "type", null), text(target, "id", null),
+            text(target, "region", null), text(target, "account", null)))
+        .fingerprint(text(root, "fingerprint", null))
+        .observedAt(instant(text(root, "observedAt", null)));
+    for (JsonNode s : array(root, "steps")) {
+      var step = Step.builder()
+          .kind(text(s, "kind", null))
+          .action(enumValue(Action::valueOf, text(s, "action", null), "action"))
+          .resource(text(s, "resource", null))
+          .summary(text(s, "summary", null))
+          .parameters(map(s.get("parameters")));
+      if (s.hasNonNull("before")) {
+        step.before(s.get("before").asText());
+      }
+      if (s.hasNonNull("after")) {
+        step.after(s.get("after").asText());
+      }
+      for (JsonNode f : array(s, "flags")) {
+        step.addFlags(enumValue(Flag::valueOf, f.asText(), "flag"));
+      }
+      plan.addSteps(step.build());
+    }
+    array(root, "warnings").forEach(w -> plan.addWarnings(w.asText()));
+    for (JsonNode s : array(root, "skipped")) {
+      plan.addSkipped(Skip.of(text(s, "resource", null), text(s, "reason", null)));
+    }
+    array(root, "iamActions").forEach(a -> plan.addIamActions(a.asText()));
+    array(root, "controls").forEach(c -> plan.addControls(c.asText()));
+    return plan.build();
+  }
+
+  private static String text(JsonNode node, String field, String defaultValue) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (defaultValue == null) {
+        throw new InvalidRemediationException("Plan document lacks field '" + field + "'");
+      }
+      return defaultValue;
+    }
+    if (!value.isTextual()) {
+      throw new InvalidRemediationException(
+          "Plan document field '" + field + "' must be a string, not " + value.getNodeType());
+    }
+    return value.asText();
+  }
+
+  private static JsonNode object(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isObject()) {
+      throw new InvalidRemediationException("Plan document lacks object '" + field + "'");
+    }
+    return value;
+  }
+
+  private static Iterable<JsonNode> array(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return List.of();
+    }
+    if (!value.isArray()) {
+      throw new InvalidRemediationException("Plan document field '" + field + "' must be an array");
+    }
+    return value;
+  }
+
+  private static Map<String, String> map(JsonNode node) {
+    Map<String, String> map = new TreeMap<>();
+    if (node == null || node.isNull()) {
+      return map;
+    }
+    if (!node.isObject()) {
+      throw new InvalidRemediationException("Plan document: parameters must be an object");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      map.put(e.getKey(), e.getValue().asText());
+    }
+    return map;
+  }
+
+  private static Instant instant(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new InvalidRemediationException("Plan document: observedAt '" + text
+          + "' is not an ISO-8601 instant", e);
+    }
+  }
+
+  private static <E extends Enum<E>> E enumValue(Function<String, E> valueOf, String text,
+      String what) {
+    try {
+      return valueOf.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRemediationException("Plan document: unknown " + what + " '" + text + "'", e);
+    }
+  }
+
+  /**
+   * Reads a list of plans written as a JSON array (or a single plan).
+   *
+   * @param json JSON text
+   * @return the plans
+   */
+  public static List<Plan> readAll(String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidRemediationException("Not a plan document: invalid JSON: "
+          + e.getOriginalMessage(), e);
+    }
+    List<Plan> plans = new ArrayList<>();
+    if (root != null && root.isArray()) {
+      root.forEach(node -> plans.add(fromTree(node)));
+    } else {
+      plans.add(fromTree(root));
+    }
+    return plans;
+  }
+
+  /**
+   * Writes plans as a JSON array.
+   *
+   * @param plans the plans
+   * @return JSON text
+   */
+  public static String writeAll(List<Plan> plans) {
+    ArrayNode array = MAPPER.createArrayNode();
+    plans.forEach(p -> array.add(toTree(p)));
+    try {
+      return MAPPER.writeValueAsString(array);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Plans could not be written as JSON", e);
+    }
+  }
+}

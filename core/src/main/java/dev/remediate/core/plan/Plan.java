@@ -1,0 +1,100 @@
+package dev.remediate.core.plan;
+
+import dev.remediate.core.internal.PlanJson;
+import dev.remediate.core.internal.PlanText;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.immutables.value.Value;
+
+/**
+ * What a remediation would change, as data. A plan names its {@link #target()}, carries a
+ * {@link #fingerprint()} of the state it was made from (apply refuses the plan when the state has
+ * changed since), the ordered {@link #steps()}, warnings, resources deliberately skipped, the IAM
+ * actions applying needs and the controls it satisfies. A plan with no steps means the target is
+ * compliant.
+ *
+ * <p>Plans render as text a person reads like {@code terraform plan} ({@link #toText()}) and as
+ * versioned JSON ({@link #toJson()}, {@link #fromJson(String)}), so a plan made in one process can be
+ * reviewed and applied in another:
+ *
+ * <pre>{@code
+ * Plan plan = remediator.plan(RestrictDefaultSecurityGroup.forVpc("vpc-0abc1234"));
+ * Files.writeString(path, plan.toJson());
+ * // later, elsewhere
+ * remediator.apply(Plan.fromJson(Files.readString(path)));
+ * }</pre>
+ */
+@Value.Immutable
+public abstract class Plan {
+  /** The JSON format version this library writes. Readers accept any {@code 1.x}. */
+  public static final String FORMAT_VERSION = "1.0";
+
+  /** @return the remediation that made the plan, rebuildable from this spec */
+  public abstract RemediationSpec remediation();
+
+  /** @return what the plan is about */
+  public abstract Target target();
+
+  /** @return a digest of the state observed when planning */
+  public abstract String fingerprint();
+
+  /** @return when the state was observed */
+  public abstract Instant observedAt();
+
+  /** @return the changes, in the order they will be made; empty when compliant */
+  public abstract List<Step> steps();
+
+  /** @return things the reviewer should know, e.g. network interfaces that will lose traffic */
+  public abstract List<String> warnings();
+
+  /** @return resources left alone on purpose, with the reason */
+  public abstract List<Skip> skipped();
+
+  /** @return the IAM actions applying this plan needs, e.g. {@code ec2:RevokeSecurityGroupIngress} */
+  @Value.NaturalOrder
+  public abstract java.util.SortedSet<String> iamActions();
+
+  /** @return controls satisfied once applied, e.g. {@code FSBP EC2.2}, {@code CIS v3.0 5.4} */
+  public abstract List<String> controls();
+
+  /** @return true when there is nothing to change */
+  public boolean isEmpty() {
+    return steps().isEmpty();
+  }
+
+  /** @return every flag carried by any step */
+  public Set<Flag> flags() {
+    Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    steps().forEach(step -> flags.addAll(step.flags()));
+    return flags;
+  }
+
+  /** @return the plan as text a person reads, one line per step and a summary line */
+  public String toText() {
+    return PlanText.render(this);
+  }
+
+  /** @return the plan as JSON, in format {@value #FORMAT_VERSION} */
+  public String toJson() {
+    return PlanJson.write(this);
+  }
+
+  /**
+   * Reads a plan written by {@link #toJson()}. Fields unknown to this version are ignored.
+   *
+   * @param json the JSON document
+   * @return the plan
+   * @throws dev.remediate.core.InvalidRemediationException when the document is not a plan, or is of
+   *     an unsupported major format version
+   */
+  public static Plan fromJson(String json) {
+    return PlanJson.read(json);
+  }
+
+  /** @return a new builder */
+  public static ImmutablePlan.Builder builder() {
+    return ImmutablePlan.builder();
+  }
+}

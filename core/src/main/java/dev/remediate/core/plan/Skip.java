@@ -1,0 +1,26 @@
+package dev.remediate.core.plan;
+
+import org.immutables.value.Value;
+
+/** A resource the plan deliberately leaves alone, and why (e.g. it carries the opt-out tag). */
+@Value.Immutable
+public abstract class Skip {
+  /** @return the resource left alone */
+  @Value.Parameter
+  public abstract String resource();
+
+  /** @return why */
+  @Value.Parameter
+  public abstract String reason();
+
+  /**
+   * Creates a skip.
+   *
+   * @param resource resource id
+   * @param reason why it is skipped
+   * @return the skip
+   */
+  public static Skip of(String resource, String reason) {
+    return ImmutableSkip.of(resource, reason);
+  }
+}
