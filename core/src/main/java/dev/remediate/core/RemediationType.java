@@ -33,4 +33,23 @@ public interface RemediationType {
    * @throws InvalidRemediationException when a parameter is missing or invalid
    */
   Remediation fromSpec(RemediationSpec spec);
+
+  /**
+   * The remediation a region-wide scan runs for this type (e.g. flow logs for every VPC of the
+   * region), built from scan settings; empty when a setting it needs is missing (the scan then
+   * reports the type as not configured) or when the type has no region-wide form.
+   *
+   * <p>Settings use the keys of the command-line tool's configuration file, flattened with dots:
+   * {@code flowLogs.s3Bucket}, {@code flowLogs.prefix}, {@code flowLogs.trafficType},
+   * {@code flowLogs.logGroup}, {@code securityGroups.ports}, {@code securityGroups.allowedSources},
+   * {@code encryption.kmsKey}, {@code trail.s3Bucket}, {@code trail.name}, {@code trail.kmsKey},
+   * {@code trail.cloudWatchLogs}, {@code config.s3Bucket}, {@code alarms.snsTopic}; list values are
+   * comma-separated.
+   *
+   * @param settings scan settings by dotted key
+   * @return the region-wide remediation, if this type has one and the settings suffice
+   */
+  default java.util.Optional<Remediation> forRegion(java.util.Map<String, String> settings) {
+    return java.util.Optional.empty();
+  }
 }
