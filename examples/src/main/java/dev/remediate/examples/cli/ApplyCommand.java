@@ -1,12 +1,7 @@
 package dev.remediate.examples.cli;
 
-import dev.remediate.core.ApplyFailedException;
 import dev.remediate.core.ApplyListener;
-import dev.remediate.core.ApplyResult;
-import dev.remediate.core.GuardrailException;
 import dev.remediate.core.Guardrails;
-import dev.remediate.core.RemediationException;
-import dev.remediate.core.StalePlanException;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
 import java.io.PrintWriter;
@@ -48,6 +43,9 @@ public final class ApplyCommand implements Callable<Integer> {
   @Mixin
   GuardrailOptions guardrailOptions;
 
+  @Mixin
+  ConsentOptions consent;
+
   @Parameters(arity = "1..*", paramLabel = "PLAN.json",
       description = "Plan files written by 'scan --out' or 'react --out' ('-' for standard input).")
   List<String> files = new ArrayList<>();
@@ -67,7 +65,7 @@ public final class ApplyCommand implements Callable<Integer> {
     for (String file : files) {
       plans.addAll(PlanFiles.read(file, env.stdin()));
     }
-    Guardrails guardrails = guardrailOptions.guardrails();
+    Guardrails guardrails = guardrailOptions.guardrails(consent.flags());
     List<Plan> toApply = plans.stream().filter(p -> !p.isEmpty()).toList();
     if (toApply.isEmpty()) {
       out.println("Nothing to apply: " + plans.size() + " plan(s), none with changes.");
@@ -104,24 +102,8 @@ public final class ApplyCommand implements Callable<Integer> {
         String name = "plan " + (i + 1) + " of " + plans.size() + " (" + plan.remediation().id()
             + " on " + plan.target() + ")";
         err.println("apply " + name);
-        try {
-          ApplyResult result = scopes.remediator(plan.target().region()).apply(plan);
-          out.print(result.toText());
-        } catch (StalePlanException e) {
+        if (!scopes.applyOne(plan, name, out, err)) {
           failures++;
-          err.println("remediate: refused stale " + name + ": " + e.getMessage()
-              + " Plan again and review the new plan.");
-        } catch (GuardrailException e) {
-          failures++;
-          err.println("remediate: refused " + name + ": " + e.getMessage()
-              + " (command line: " + GuardrailOptions.hint() + ")");
-        } catch (ApplyFailedException e) {
-          failures++;
-          out.print(e.result().toText());
-          err.println("remediate: " + e.getMessage());
-        } catch (RemediationException e) {
-          failures++;
-          err.println("remediate: " + name + " failed: " + e.getMessage());
         }
       }
     }

@@ -1,13 +1,15 @@
 package dev.remediate.examples.cli;
 
 import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.event.EventRouter;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * What the command-line tool takes from its surroundings: the remediation catalog, how to open
+ * What the command-line tool takes from its surroundings: the remediation catalog, the event
+ * router, how to open
  * AWS scopes, the terminal for confirmations, standard input and the environment variables.
  * {@link #system()} is the real process; tests build their own.
  *
@@ -21,14 +23,17 @@ import java.util.function.Supplier;
  */
 public final class CliEnvironment {
   private final Supplier<RemediationCatalog> catalog;
+  private final Supplier<EventRouter> router;
   private final ScopeFactory scopes;
   private final Terminal terminal;
   private final InputStream stdin;
   private final Map<String, String> env;
   private RemediationCatalog loaded;
+  private EventRouter loadedRouter;
 
   private CliEnvironment(Builder b) {
     this.catalog = b.catalog;
+    this.router = b.router;
     this.env = Map.copyOf(b.env);
     this.scopes = b.scopes != null ? b.scopes : GlobalOptions.defaultScopes(this.env);
     this.terminal = b.terminal;
@@ -51,6 +56,14 @@ public final class CliEnvironment {
       loaded = catalog.get();
     }
     return loaded;
+  }
+
+  /** @return the event router (loaded once) */
+  public synchronized EventRouter router() {
+    if (loadedRouter == null) {
+      loadedRouter = router.get();
+    }
+    return loadedRouter;
   }
 
   /** @return how scopes are opened */
@@ -76,6 +89,7 @@ public final class CliEnvironment {
   /** Builds a {@link CliEnvironment}. */
   public static final class Builder {
     private Supplier<RemediationCatalog> catalog = RemediationCatalog::load;
+    private Supplier<EventRouter> router = EventRouter::load;
     private ScopeFactory scopes;
     private Terminal terminal = Terminal.system();
     private InputStream stdin = System.in;
@@ -92,6 +106,18 @@ public final class CliEnvironment {
     public Builder catalog(RemediationCatalog catalog) {
       Objects.requireNonNull(catalog, "catalog");
       this.catalog = () -> catalog;
+      return this;
+    }
+
+    /**
+     * Sets the event router (default: {@link EventRouter#load()}).
+     *
+     * @param router the router
+     * @return this builder
+     */
+    public Builder router(EventRouter router) {
+      Objects.requireNonNull(router, "router");
+      this.router = () -> router;
       return this;
     }
 

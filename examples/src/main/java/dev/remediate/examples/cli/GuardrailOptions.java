@@ -6,12 +6,12 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
- * The guardrail flags of commands that apply: {@code --dry-run}, {@code --max-changes},
- * {@code --opt-out-tag} and consent to flagged steps ({@code --allow-downtime},
- * {@code --allow-disruptive}, {@code --allow-destructive}).
+ * The guardrail flags of commands that apply: {@code --dry-run}, {@code --max-changes} and
+ * {@code --opt-out-tag}. Consent to flagged steps is {@link ConsentOptions}, which only
+ * {@code apply} takes.
  *
  * <pre>{@code
- * remediate apply plans.json --yes --max-changes 10 --allow-downtime
+ * remediate react events.json --apply --max-changes 10
  * }</pre>
  */
 public final class GuardrailOptions {
@@ -26,24 +26,16 @@ public final class GuardrailOptions {
       description = "Tag key that opts a resource out (default: remediate:skip).")
   @Nullable String optOutTag;
 
-  @Option(names = "--allow-downtime", description = "Consent to steps flagged DOWNTIME.")
-  boolean allowDowntime;
-
-  @Option(names = "--allow-disruptive", description = "Consent to steps flagged DISRUPTIVE.")
-  boolean allowDisruptive;
-
-  @Option(names = "--allow-destructive", description = "Consent to steps flagged DESTRUCTIVE.")
-  boolean allowDestructive;
-
   /** Creates empty options (picocli fills them). */
   public GuardrailOptions() {}
 
   /**
    * Builds the guardrails; bad values fail with a message naming them.
    *
+   * @param consents the flags consented to
    * @return the guardrails
    */
-  public Guardrails guardrails() {
+  public Guardrails guardrails(Flag... consents) {
     Guardrails.Builder builder = Guardrails.custom().dryRun(dryRun);
     if (maxChanges != null) {
       builder.maxChanges(maxChanges);
@@ -51,19 +43,7 @@ public final class GuardrailOptions {
     if (optOutTag != null) {
       builder.optOutTagKey(optOutTag);
     }
-    if (allowDowntime) {
-      builder.consentTo(Flag.DOWNTIME);
-    }
-    if (allowDisruptive) {
-      builder.consentTo(Flag.DISRUPTIVE);
-    }
-    if (allowDestructive) {
-      builder.consentTo(Flag.DESTRUCTIVE);
-    }
-    return builder.build();
+    return builder.consentTo(consents).build();
   }
 
-  static String hint() {
-    return "consent with --allow-downtime, --allow-disruptive or --allow-destructive";
-  }
 }

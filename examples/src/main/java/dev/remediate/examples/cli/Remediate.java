@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "remediate", mixinStandardHelpOptions = true,
     versionProvider = Remediate.VersionProvider.class,
     description = "Finds and fixes insecure AWS configuration with plans you can review.",
-    subcommands = {CatalogCommand.class, ScanCommand.class, ApplyCommand.class,
+    subcommands = {CatalogCommand.class, ScanCommand.class, ReactCommand.class,
+        ApplyCommand.class, EventsCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success; for scan: nothing needs doing", "1:failure",
@@ -70,7 +71,7 @@ public final class Remediate implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a subcommand is required: catalog, scan, apply (see 'remediate --help')");
+        "a subcommand is required: catalog, scan, react, apply, events (see 'remediate --help')");
   }
 
   /**

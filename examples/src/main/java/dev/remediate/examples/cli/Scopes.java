@@ -1,6 +1,13 @@
 package dev.remediate.examples.cli;
 
+import dev.remediate.core.ApplyFailedException;
 import dev.remediate.core.ApplyListener;
+import dev.remediate.core.ApplyResult;
+import dev.remediate.core.GuardrailException;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.StalePlanException;
+import dev.remediate.core.plan.Plan;
+import java.io.PrintWriter;
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.Remediator;
@@ -40,6 +47,32 @@ final class Scopes implements AutoCloseable {
         .guardrails(guardrails)
         .listener(listener)
         .build());
+  }
+
+  /**
+   * Applies one plan in its region, printing the result on {@code out} and any refusal or failure
+   * as one line on {@code err}.
+   *
+   * @return true when applied (or dry run), false when refused or failed
+   */
+  boolean applyOne(Plan plan, String name, PrintWriter out, PrintWriter err) {
+    try {
+      ApplyResult result = remediator(plan.target().region()).apply(plan);
+      out.print(result.toText());
+      return true;
+    } catch (StalePlanException e) {
+      err.println("remediate: refused stale " + name + ": " + e.getMessage()
+          + " Plan again and review the new plan.");
+    } catch (GuardrailException e) {
+      err.println("remediate: refused " + name + ": " + e.getMessage() + " (command line: "
+          + ConsentOptions.hint() + ")");
+    } catch (ApplyFailedException e) {
+      out.print(e.result().toText());
+      err.println("remediate: " + e.getMessage());
+    } catch (RemediationException e) {
+      err.println("remediate: " + name + " failed: " + e.getMessage());
+    }
+    return false;
   }
 
   @Override
