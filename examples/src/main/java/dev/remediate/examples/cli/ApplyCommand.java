@@ -11,11 +11,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code remediate apply PLAN.json...}: applies saved plans (from {@code scan --out} or
@@ -30,16 +27,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = "Applies saved plans; refuses stale ones.")
-public final class ApplyCommand implements Callable<Integer> {
-  @ParentCommand
-  Remediate parent;
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  GlobalOptions global;
-
+public final class ApplyCommand extends BaseCommand implements Callable<Integer> {
   @Mixin
   GuardrailOptions guardrailOptions;
 
@@ -58,9 +46,9 @@ public final class ApplyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    CliEnvironment env = parent.env();
+    PrintWriter out = out();
+    PrintWriter err = err();
+    CliEnvironment env = env();
     List<Plan> plans = new ArrayList<>();
     for (String file : files) {
       plans.addAll(PlanFiles.read(file, env.stdin()));
@@ -79,7 +67,7 @@ public final class ApplyCommand implements Callable<Integer> {
   }
 
   private boolean confirm(List<Plan> plans, PrintWriter out) {
-    Terminal terminal = parent.env().terminal();
+    Terminal terminal = env().terminal();
     if (!terminal.isInteractive()) {
       throw CliException.badInput("refusing to apply without --yes: no terminal to ask on "
           + "(review the plans, then run again with --yes)");
@@ -96,7 +84,7 @@ public final class ApplyCommand implements Callable<Integer> {
       PrintWriter err) {
     int failures = 0;
     ApplyListener listener = new StepLines(err);
-    try (Scopes scopes = new Scopes(parent.env(), global, guardrails, listener)) {
+    try (Scopes scopes = new Scopes(env(), global, guardrails, listener)) {
       for (int i = 0; i < plans.size(); i++) {
         Plan plan = plans.get(i);
         String name = "plan " + (i + 1) + " of " + plans.size() + " (" + plan.remediation().id()

@@ -14,10 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.policybuilder.iam.IamEffect;
 import software.amazon.awssdk.policybuilder.iam.IamPolicy;
 import software.amazon.awssdk.policybuilder.iam.IamPolicyWriter;
@@ -35,18 +32,9 @@ import software.amazon.awssdk.policybuilder.iam.IamStatement;
  */
 @Command(name = "catalog", mixinStandardHelpOptions = true,
     description = "Lists every remediation: id, controls, IAM actions, flags.")
-public final class CatalogCommand implements Callable<Integer> {
+public final class CatalogCommand extends BaseCommand implements Callable<Integer> {
   /** The statement id of the generated IAM policy. */
   public static final String POLICY_SID = "RemediateCatalog";
-
-  @ParentCommand
-  Remediate parent;
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  GlobalOptions global;
 
   @Mixin
   Selection selection;
@@ -67,8 +55,8 @@ public final class CatalogCommand implements Callable<Integer> {
     if (json && iamPolicy) {
       throw CliException.badInput("--json and --iam-policy cannot be combined");
     }
-    List<RemediationType> types = selection.select(parent.env().catalog());
-    PrintWriter out = spec.commandLine().getOut();
+    List<RemediationType> types = selection.select(env().catalog());
+    PrintWriter out = out();
     if (iamPolicy) {
       out.println(iamPolicy(types));
     } else if (json) {

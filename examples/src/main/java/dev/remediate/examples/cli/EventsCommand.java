@@ -10,12 +10,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code remediate events [--summary|--count] FILE...}: reads CloudTrail records in any shape
@@ -32,16 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
     description = "Prints CloudTrail records as one JSON line each, or counts them.")
-public final class EventsCommand implements Callable<Integer> {
-  @ParentCommand
-  Remediate parent;
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  GlobalOptions global;
-
+public final class EventsCommand extends BaseCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   Mode mode;
 
@@ -64,13 +51,13 @@ public final class EventsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     boolean summary = mode != null && mode.summary;
     boolean count = mode != null && mode.count;
     AtomicLong total = new AtomicLong();
     Map<String, Long> counts = new TreeMap<>();
     try {
-      EventInputs.forEach(files, parent.env().stdin(), event -> {
+      EventInputs.forEach(files, env().stdin(), event -> {
         total.incrementAndGet();
         if (summary) {
           counts.merge(event.eventSource() + " " + event.eventName(), 1L, Long::sum);

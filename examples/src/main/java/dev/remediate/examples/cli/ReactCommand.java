@@ -17,11 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code remediate react FILE...}: reads CloudTrail records (any shape {@code events} reads),
@@ -40,16 +37,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "react", mixinStandardHelpOptions = true,
     description = "Plans what CloudTrail records call for; --apply applies what needs no consent.")
-public final class ReactCommand implements Callable<Integer> {
-  @ParentCommand
-  Remediate parent;
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  GlobalOptions global;
-
+public final class ReactCommand extends BaseCommand implements Callable<Integer> {
   @Mixin
   GuardrailOptions guardrailOptions;
 
@@ -71,9 +59,9 @@ public final class ReactCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    CliEnvironment env = parent.env();
+    PrintWriter stdout = out();
+    PrintWriter err = err();
+    CliEnvironment env = env();
     Guardrails guardrails = guardrailOptions.guardrails();
     EventRouter router = env.router();
     Map<Remediation, RoutedRemediation> routed = new LinkedHashMap<>();

@@ -19,10 +19,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Region;
 
@@ -38,16 +35,7 @@ import software.amazon.awssdk.services.ec2.model.Region;
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
     description = "Plans every catalog remediation over one or more regions and prints the plans.")
-public final class ScanCommand implements Callable<Integer> {
-  @ParentCommand
-  Remediate parent;
-
-  @Spec
-  CommandSpec spec;
-
-  @Mixin
-  GlobalOptions global;
-
+public final class ScanCommand extends BaseCommand implements Callable<Integer> {
   @Mixin
   Selection selection;
 
@@ -70,9 +58,9 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    CliEnvironment env = parent.env();
+    PrintWriter stdout = out();
+    PrintWriter err = err();
+    CliEnvironment env = env();
     List<String> given = global.regions();
     if (allRegions && !given.isEmpty()) {
       throw CliException.badInput("--all-regions and --region cannot be combined");
@@ -142,7 +130,7 @@ public final class ScanCommand implements Callable<Integer> {
   }
 
   private List<String> regions(Scopes scopes) {
-    CliEnvironment env = parent.env();
+    CliEnvironment env = env();
     if (!allRegions) {
       List<String> regions = global.regions();
       return regions.isEmpty() ? List.of(global.homeRegion(env.env())) : regions;
