@@ -70,6 +70,18 @@ public final class EventRouter {
   }
 
   /**
+   * A router with the rules of every {@link EventRuleProvider} on the class path, given settings
+   * (see {@link EventRuleProvider#rules(java.util.Map)}), default options.
+   *
+   * @param settings settings by dotted key, e.g. {@code flowLogs.s3Bucket}
+   * @return the router
+   */
+  public static EventRouter load(Map<String, String> settings) {
+    return builder().loadProviders(Thread.currentThread().getContextClassLoader(), settings)
+        .build();
+  }
+
+  /**
    * A router with the given rules, default options.
    *
    * @param rules the rules
@@ -177,6 +189,21 @@ public final class EventRouter {
     public Builder loadProviders(@org.jspecify.annotations.Nullable ClassLoader loader) {
       for (EventRuleProvider provider : ServiceLoader.load(EventRuleProvider.class, loader)) {
         rules.addAll(provider.rules());
+      }
+      return this;
+    }
+
+    /**
+     * Adds the rules of every {@link EventRuleProvider} a class loader finds, given settings.
+     *
+     * @param loader where to look; null means the system class loader
+     * @param settings settings by dotted key (see {@link EventRuleProvider#rules(Map)})
+     * @return this builder
+     */
+    public Builder loadProviders(@org.jspecify.annotations.Nullable ClassLoader loader,
+        Map<String, String> settings) {
+      for (EventRuleProvider provider : ServiceLoader.load(EventRuleProvider.class, loader)) {
+        rules.addAll(provider.rules(Map.copyOf(settings)));
       }
       return this;
     }

@@ -1,6 +1,7 @@
 package dev.remediate.core.event;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Contributes {@link EventRule}s, found with {@link java.util.ServiceLoader}: a remediation module
@@ -9,6 +10,19 @@ import java.util.List;
  * no-argument constructor.
  */
 public interface EventRuleProvider {
-  /** @return the rules of this module */
+  /** @return the rules of this module, with no settings */
   List<EventRule> rules();
+
+  /**
+   * The rules of this module given settings, for rules whose remediations need configuration (e.g.
+   * the flow-log destination of a new VPC). Settings use the dotted keys of
+   * {@link dev.remediate.core.RemediationType#forRegion(Map)} ({@code flowLogs.s3Bucket}, ...). A
+   * rule whose settings are missing is left out. The default ignores settings.
+   *
+   * @param settings settings by dotted key
+   * @return the rules
+   */
+  default List<EventRule> rules(Map<String, String> settings) {
+    return rules();
+  }
 }
