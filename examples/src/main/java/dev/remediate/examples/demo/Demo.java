@@ -16,6 +16,7 @@ import dev.remediate.core.event.RoutedRemediation;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.examples.programs.EmulatorFixtures;
 import dev.remediate.testing.MotoServer;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -42,11 +43,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateVpcResponse;
-import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -334,20 +332,10 @@ public final class Demo implements Callable<Integer> {
     remediations.add(flowLogs);
   }
 
-  /**
-   * Moto gives a new VPC's default group only the allow-all egress rule; AWS also gives it a
-   * self-referencing allow-all ingress rule. The demo adds it so the story matches AWS.
-   */
   private void addAwsDefaultIngress(Ec2Client ec2, String vpcId) {
-    SecurityGroup group = ec2.describeSecurityGroups(r -> r.filters(
-        f -> f.name("vpc-id").values(vpcId), f -> f.name("group-name").values("default")))
-        .securityGroups().get(0);
-    boolean present = group.ipPermissions().stream().anyMatch(p -> "-1".equals(p.ipProtocol()));
-    if (!present) {
-      ec2.authorizeSecurityGroupIngress(r -> r.groupId(group.groupId()).ipPermissions(
-          IpPermission.builder().ipProtocol("-1").userIdGroupPairs(
-              UserIdGroupPair.builder().groupId(group.groupId()).build()).build()));
-      say("   (emulator: added AWS's self-referencing ingress rule to " + group.groupId()
+    String groupId = EmulatorFixtures.addAwsDefaultIngress(ec2, vpcId);
+    if (groupId != null) {
+      say("   (emulator: added AWS's self-referencing ingress rule to " + groupId
           + ", which moto leaves out)");
     }
   }
