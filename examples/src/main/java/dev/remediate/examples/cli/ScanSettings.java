@@ -87,8 +87,9 @@ public final class ScanSettings {
       description = "KMS key for the trail's log files (trail.kmsKey).")
   @Nullable String trailKmsKey;
 
-  @Option(names = "--trail-cloudwatch-logs", paramLabel = "VALUE",
-      description = "Send the trail to CloudWatch Logs (trail.cloudWatchLogs).")
+  @Option(names = "--trail-cloudwatch-logs", paramLabel = "LOG_GROUP",
+      description = "CloudWatch Logs group the trail delivers to, where the CIS alarms' metric "
+          + "filters go (trail.cloudWatchLogs).")
   @Nullable String trailCloudWatchLogs;
 
   @Option(names = "--config-bucket", paramLabel = "BUCKET",
