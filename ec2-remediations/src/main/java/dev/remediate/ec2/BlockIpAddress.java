@@ -10,7 +10,6 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -55,7 +54,7 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
  * so {@link UnblockIpAddress} removes exactly these entries; then {@code CreateNetworkAclEntry} per
  * direction. The plan warns that every subnet on the ACL is affected.
  */
-public final class BlockIpAddress implements Remediation {
+public final class BlockIpAddress extends SpecValue {
   /** The catalog id. */
   public static final String ID = "ec2.block-ip";
   /** Prefix of the ACL tag recording the entries made for one CIDR. */
@@ -342,20 +341,6 @@ public final class BlockIpAddress implements Remediation {
 
   // ---------------------------------------------------------------- value
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof BlockIpAddress other && spec().equals(other.spec());
-  }
-
-  @Override
-  public int hashCode() {
-    return spec().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "BlockIpAddress" + spec().parameters();
-  }
 
   /** Builds a {@link BlockIpAddress}. */
   public static final class Builder {
@@ -417,33 +402,11 @@ public final class BlockIpAddress implements Remediation {
   }
 
   /** The catalog entry of {@link BlockIpAddress}. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends NetworkType {
     /** Creates the type (service loader). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "Deny one address in and out in the network ACLs of a VPC or of subnets";
-    }
-
-    @Override
-    public List<String> controls() {
-      return List.of();
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return EnumSet.noneOf(Flag.class);
+    public Type() {
+      super(ID, "Deny one address in and out in the network ACLs of a VPC or of subnets",
+          List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
     @Override

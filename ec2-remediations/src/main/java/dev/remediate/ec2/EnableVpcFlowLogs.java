@@ -9,7 +9,6 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -77,7 +76,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * or log group, retention, delivery role), then one {@code CreateFlowLogs} step per VPC, carried out
  * in batches of up to {@value #MAX_VPCS_PER_CALL} VPCs per call, then the deletions.
  */
-public final class EnableVpcFlowLogs implements Remediation {
+public final class EnableVpcFlowLogs extends SpecValue {
   /** The catalog id. */
   public static final String ID = "ec2.vpc-flow-logs";
   /** Most VPC ids one {@code CreateFlowLogs} call accepts. */
@@ -723,20 +722,6 @@ public final class EnableVpcFlowLogs implements Remediation {
 
   // ---------------------------------------------------------------- value
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EnableVpcFlowLogs other && spec().equals(other.spec());
-  }
-
-  @Override
-  public int hashCode() {
-    return spec().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "EnableVpcFlowLogs" + spec().parameters();
-  }
 
   /** Builds an {@link EnableVpcFlowLogs}; exactly one destination is required. */
   public static final class Builder {
@@ -987,33 +972,11 @@ public final class EnableVpcFlowLogs implements Remediation {
   }
 
   /** The catalog entry of {@link EnableVpcFlowLogs}. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends NetworkType {
     /** Creates the type (service loader). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "VPC flow logs to S3 or CloudWatch Logs for one, several or every VPC of a region";
-    }
-
-    @Override
-    public List<String> controls() {
-      return CONTROLS;
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return EnumSet.of(Flag.DESTRUCTIVE);
+    public Type() {
+      super(ID, "VPC flow logs to S3 or CloudWatch Logs for one, several or every VPC of a region",
+          CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DESTRUCTIVE));
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -59,7 +58,7 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
  * flows until they go idle); the plan says so. To cut them too, also block the peer's address with
  * {@link BlockIpAddress}, whose network ACL entries are stateless.
  */
-public final class QuarantineInstance implements Remediation {
+public final class QuarantineInstance extends SpecValue {
   /** The catalog id. */
   public static final String ID = "ec2.quarantine-instance";
   /** Default name of the isolation group created in each VPC. */
@@ -357,20 +356,6 @@ public final class QuarantineInstance implements Remediation {
 
   // ---------------------------------------------------------------- value
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof QuarantineInstance other && spec().equals(other.spec());
-  }
-
-  @Override
-  public int hashCode() {
-    return spec().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "QuarantineInstance" + spec().parameters();
-  }
 
   /** Builds a {@link QuarantineInstance}. */
   public static final class Builder {
@@ -422,33 +407,11 @@ public final class QuarantineInstance implements Remediation {
   }
 
   /** The catalog entry of {@link QuarantineInstance}. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends NetworkType {
     /** Creates the type (service loader). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "Isolate an instance: every interface to a no-traffic group, originals recorded";
-    }
-
-    @Override
-    public List<String> controls() {
-      return List.of();
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return EnumSet.of(Flag.DISRUPTIVE);
+    public Type() {
+      super(ID, "Isolate an instance: every interface to a no-traffic group, originals recorded",
+          List.of(), IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
     }
 
     @Override

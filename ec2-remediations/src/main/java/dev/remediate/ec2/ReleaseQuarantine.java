@@ -9,7 +9,6 @@ import static dev.remediate.ec2.QuarantineInstance.PROFILE_TAG;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -39,7 +38,7 @@ import software.amazon.awssdk.services.ec2.model.NetworkInterface;
  *
  * <p>The isolation group is kept for later quarantines in the same VPC.
  */
-public final class ReleaseQuarantine implements Remediation {
+public final class ReleaseQuarantine extends SpecValue {
   /** The catalog id. */
   public static final String ID = "ec2.release-quarantine";
   /** Every IAM action planning and applying may need. */
@@ -167,49 +166,13 @@ public final class ReleaseQuarantine implements Remediation {
     }
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ReleaseQuarantine other && instanceId.equals(other.instanceId);
-  }
-
-  @Override
-  public int hashCode() {
-    return spec().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "ReleaseQuarantine{" + instanceId + "}";
-  }
 
   /** The catalog entry of {@link ReleaseQuarantine}. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends NetworkType {
     /** Creates the type (service loader). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "Undo a quarantine: restore each interface's recorded groups and instance profile";
-    }
-
-    @Override
-    public List<String> controls() {
-      return List.of();
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return EnumSet.noneOf(Flag.class);
+    public Type() {
+      super(ID, "Undo a quarantine: restore each interface's recorded groups and instance profile",
+          List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -61,7 +60,7 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * its rule id (one {@code RevokeSecurityGroupIngress} call per group). Every change removes a rule
  * or replaces it with a narrower one; a property test checks it.
  */
-public final class RestrictSecurityGroup implements Remediation {
+public final class RestrictSecurityGroup extends SpecValue {
   /** The catalog id. */
   public static final String ID = "ec2.security-group-open-ports";
   /** Ports closed to the world by default. */
@@ -402,20 +401,6 @@ public final class RestrictSecurityGroup implements Remediation {
 
   // ---------------------------------------------------------------- value
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RestrictSecurityGroup other && spec().equals(other.spec());
-  }
-
-  @Override
-  public int hashCode() {
-    return spec().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "RestrictSecurityGroup" + spec().parameters();
-  }
 
   /** Builds a {@link RestrictSecurityGroup}. */
   public static final class Builder {
@@ -526,36 +511,14 @@ public final class RestrictSecurityGroup implements Remediation {
   }
 
   /** The catalog entry of {@link RestrictSecurityGroup}. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends NetworkType {
     private static final Pattern ALL_EXCEPT_SETTING =
         Pattern.compile("all[\\s_-]*(?:ports)?[\\s_-]*except[\\s:]*(.*)", Pattern.CASE_INSENSITIVE);
 
     /** Creates the type (service loader). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "Revoke security group rules that open sensitive ports to 0.0.0.0/0 or ::/0";
-    }
-
-    @Override
-    public List<String> controls() {
-      return CONTROLS;
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return EnumSet.noneOf(Flag.class);
+    public Type() {
+      super(ID, "Revoke security group rules that open sensitive ports to 0.0.0.0/0 or ::/0",
+          CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
     @Override

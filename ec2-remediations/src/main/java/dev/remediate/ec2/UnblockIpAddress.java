@@ -6,7 +6,6 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -33,7 +32,7 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
  * remediator.apply(remediator.plan(UnblockIpAddress.of("203.0.113.7").inVpc("vpc-0abc").build()));
  * }</pre>
  */
-public final class UnblockIpAddress implements Remediation {
+public final class UnblockIpAddress extends SpecValue {
   /** The catalog id. */
   public static final String ID = "ec2.unblock-ip";
   /** Every IAM action planning and applying may need. */
@@ -141,20 +140,6 @@ public final class UnblockIpAddress implements Remediation {
     }
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof UnblockIpAddress other && scope.equals(other.scope);
-  }
-
-  @Override
-  public int hashCode() {
-    return scope.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "UnblockIpAddress" + spec().parameters();
-  }
 
   /** Builds an {@link UnblockIpAddress}. */
   public static final class Builder {
@@ -200,33 +185,11 @@ public final class UnblockIpAddress implements Remediation {
   }
 
   /** The catalog entry of {@link UnblockIpAddress}. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends NetworkType {
     /** Creates the type (service loader). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "Remove exactly the network ACL entries BlockIpAddress made for one address";
-    }
-
-    @Override
-    public List<String> controls() {
-      return List.of();
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return EnumSet.noneOf(Flag.class);
+    public Type() {
+      super(ID, "Remove exactly the network ACL entries BlockIpAddress made for one address",
+          List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
     @Override
