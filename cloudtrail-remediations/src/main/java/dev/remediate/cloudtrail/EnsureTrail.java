@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.kms.model.Tag;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -698,7 +699,8 @@ public final class EnsureTrail implements Remediation {
       }
       keyId = kms.createKey(r -> r.policy(step.parameter("policy"))
           .description(step.parameter("description"))
-          .tags(t -> t.tagKey("remediate:purpose").tagValue("cloudtrail"))).keyMetadata().keyId();
+          .tags(Tag.builder().tagKey("remediate:purpose").tagValue("cloudtrail").build()))
+          .keyMetadata().keyId();
       String created = keyId;
       try {
         kms.createAlias(r -> r.aliasName(alias).targetKeyId(created));
@@ -803,7 +805,8 @@ public final class EnsureTrail implements Remediation {
     if (!current.advancedEventSelectors().isEmpty()) {
       List<AdvancedEventSelector> selectors = new ArrayList<>(current.advancedEventSelectors());
       selectors.add(AdvancedEventSelector.builder().name("Management events (remediate)")
-          .fieldSelectors(f -> f.field("eventCategory").equalsValue("Management")).build());
+          .fieldSelectors(AdvancedFieldSelector.builder().field("eventCategory")
+              .equalsValue("Management").build()).build());
       ct.putEventSelectors(r -> r.trailName(name).advancedEventSelectors(selectors));
     } else {
       List<EventSelector> selectors = new ArrayList<>(current.eventSelectors());
