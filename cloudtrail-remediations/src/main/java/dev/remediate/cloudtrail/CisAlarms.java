@@ -455,8 +455,8 @@ public final class CisAlarms implements Remediation {
     /** Settings {@code trail.cloudWatchLogs} (the log group) and {@code alarms.snsTopic}. */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      String group = EnsureTrail.blankToNull(settings.get("trail.cloudWatchLogs"));
-      String topic = EnsureTrail.blankToNull(settings.get("alarms.snsTopic"));
+      String group = Names.blankToNull(settings.get("trail.cloudWatchLogs"));
+      String topic = Names.blankToNull(settings.get("alarms.snsTopic"));
       if (group == null || topic == null) {
         return Optional.empty();
       }
