@@ -67,6 +67,7 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     PrintWriter stdout = out();
     PrintWriter err = err();
     CliEnvironment env = env();
+    checkGlobalOptions();
     Guardrails guardrails = guardrailOptions.guardrails();
     EventRouter router = env.router(settings.resolve(err));
     Map<Remediation, RoutedRemediation> routed = new LinkedHashMap<>();
