@@ -7,9 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.event.RecordParser.Malformed;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -121,20 +121,18 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
    * @throws CloudTrailParseException when the first bytes cannot be read
    */
   public static CloudTrailReader open(InputStream in, String sourceName) {
-    BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
+    PushbackInputStream head = new PushbackInputStream(in, 2);
     boolean gzip = false;
     try {
-      buffered.mark(2);
-      int b1 = buffered.read();
-      int b2 = buffered.read();
-      buffered.reset();
-      gzip = b1 == 0x1f && b2 == 0x8b;
+      byte[] magic = head.readNBytes(2);
+      head.unread(magic);
+      gzip = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
       InputStream data = gzip
-          ? new BackgroundGunzip(new GZIPInputStream(buffered, BUFFER), sourceName)
-          : buffered;
+          ? new BackgroundGunzip(new GZIPInputStream(head, BUFFER), sourceName)
+          : head;
       return new CloudTrailReader(sourceName, data, gzip);
     } catch (IOException e) {
-      closeQuietly(buffered);
+      closeQuietly(head);
       throw new CloudTrailParseException(sourceName, -1, -1, 0,
           (gzip ? "corrupt gzip header: " : "cannot read: ") + e, e);
     }
