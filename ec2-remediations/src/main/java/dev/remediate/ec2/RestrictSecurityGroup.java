@@ -536,13 +536,19 @@ public final class RestrictSecurityGroup extends SpecValue {
      */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      Builder b = forEveryGroup();
+      return Optional.of(withSettings(forEveryGroup(), settings).build());
+    }
+
+    /**
+     * Applies scan settings to a builder: {@code securityGroups.ports} (a comma-separated list, or
+     * {@code all except 80,443}) and {@code securityGroups.allowedSources} (replacement CIDRs).
+     */
+    static Builder withSettings(Builder b, Map<String, String> settings) {
       String ports = settings.get("securityGroups.ports");
       if (ports != null && !ports.isBlank()) {
         applyPorts(b, ports);
       }
-      b.replaceWith(splitCsv(settings.get("securityGroups.allowedSources")));
-      return Optional.of(b.build());
+      return b.replaceWith(splitCsv(settings.get("securityGroups.allowedSources")));
     }
 
     private static void applyPorts(Builder b, String text) {
