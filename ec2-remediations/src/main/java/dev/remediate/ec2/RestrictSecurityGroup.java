@@ -242,8 +242,8 @@ public final class RestrictSecurityGroup extends SpecValue {
   }
 
   /**
-   * The pure decision: for every offending rule, the replacements to authorize first (those not
-   * already present) and then the revocation. Rules of each group stay together.
+   * The pure decision: for every offending rule, the replacements to authorize (those not already
+   * present) and the revocation. Changes of each group stay together, authorizations first.
    *
    * @param rules the ingress rules of the groups concerned
    * @return the changes in execution order
@@ -272,8 +272,13 @@ public final class RestrictSecurityGroup extends SpecValue {
       }
       changes.add(new Change(false, rule, rule.id()));
     }
+    // Per group, every replacement before any revocation: the revocations of a group go in one
+    // call, which must not run before a later rule's replacement exists.
     List<Change> all = new ArrayList<>();
-    byGroup.values().forEach(all::addAll);
+    for (List<Change> changes : byGroup.values()) {
+      changes.stream().filter(Change::authorize).forEach(all::add);
+      changes.stream().filter(c -> !c.authorize()).forEach(all::add);
+    }
     return all;
   }
 
