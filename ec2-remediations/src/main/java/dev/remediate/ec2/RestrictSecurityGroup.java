@@ -376,14 +376,14 @@ public final class RestrictSecurityGroup extends SpecValue {
     try {
       revokeIds(ec2, group, pending);
     } catch (AwsServiceException e) {
-      if (!isNotFound(e)) {
+      if (!Ec2Rules.isRuleGone(e)) {
         throw e;
       }
       for (String id : pending) {
         try {
           revokeIds(ec2, group, List.of(id));
         } catch (AwsServiceException each) {
-          if (!isNotFound(each)) {
+          if (!Ec2Rules.isRuleGone(each)) {
             throw each;
           }
         }
@@ -396,12 +396,6 @@ public final class RestrictSecurityGroup extends SpecValue {
     // A non-empty UnknownIpPermissions means some rules were already gone: done as well; the
     // engine re-plans afterwards to verify.
     ec2.revokeSecurityGroupIngress(r -> r.groupId(group).securityGroupRuleIds(ids));
-  }
-
-  static boolean isNotFound(AwsServiceException e) {
-    String code = errorCode(e);
-    return "InvalidPermission.NotFound".equals(code)
-        || "InvalidSecurityGroupRuleId.NotFound".equals(code);
   }
 
   // ---------------------------------------------------------------- value

@@ -181,7 +181,7 @@ class RestrictSecurityGroupTest {
         software.amazon.awssdk.awscore.exception.AwsServiceException.class,
         () -> ec2.revokeSecurityGroupIngress(r -> r.groupId(sg)
             .securityGroupRuleIds("sgr-0123456789abcdef0")));
-    assertTrue(RestrictSecurityGroup.isNotFound(e), e.awsErrorDetails().errorCode());
+    assertTrue(Ec2Rules.isRuleGone(e), e.awsErrorDetails().errorCode());
   }
 
   @Test
