@@ -523,8 +523,8 @@ public final class EncryptVolume implements Remediation {
         }
         plan.addSteps(b.build());
       }
-      if (u.volume == null || !Objects.equals(Tags.toMap(u.volume.tags()).get(TAG_REPLACED_BY),
-          u.replacement == null ? null : u.replacement.volumeId())) {
+      if (u.volume == null || u.replacement == null || !u.replacement.volumeId()
+          .equals(Tags.toMap(u.volume.tags()).get(TAG_REPLACED_BY))) {
         plan.addSteps(step("CreateTags", Action.ADD, u.original,
             "tag " + u.original + " with the id of its encrypted replacement (it is kept)", u, obs)
             .build());
@@ -784,7 +784,10 @@ public final class EncryptVolume implements Remediation {
           + "by this apply; intermediates are kept, tagged " + TAG_OPERATION + "="
           + context.operationId() + ", and the next plan adopts them");
     }
-    return new EncryptVolumeSteps(this, context).compensate(steps);
+    boolean volumesSwapped = steps.stream()
+        .filter(s -> s.kind().equals("AttachVolume") || s.kind().equals("ModifyInstanceAttribute"))
+        .allMatch(completed::contains);
+    return new EncryptVolumeSteps(this, context).compensate(steps, volumesSwapped);
   }
 
   static Ec2Client ec2(RemediationContext context) {

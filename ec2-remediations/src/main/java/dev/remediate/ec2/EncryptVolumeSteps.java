@@ -263,7 +263,7 @@ final class EncryptVolumeSteps {
   private record Swap(String original, String device, boolean deleteOnTermination,
       @Nullable String replacement) {}
 
-  List<String> compensate(List<Step> steps) {
+  List<String> compensate(List<Step> steps, boolean volumesSwapped) {
     List<String> lines = new ArrayList<>();
     String instance = null;
     List<Swap> swaps = new ArrayList<>();
@@ -294,7 +294,9 @@ final class EncryptVolumeSteps {
       }
     });
     Map<String, Volume> volumes = new LinkedHashMap<>();
-    if (!ids.isEmpty()) {
+    if (volumesSwapped) {
+      swaps.clear(); // every replacement is attached: the instance has working volumes
+    } else if (!ids.isEmpty()) {
       describeVolumes(ids).forEach(v -> volumes.put(v.volumeId(), v));
     }
     List<InstanceBlockDeviceMappingSpecification> restored = new ArrayList<>();
