@@ -180,7 +180,7 @@ final class EncryptVolumeSteps {
     List<InstanceBlockDeviceMappingSpecification> mappings = new ArrayList<>();
     for (String entry : step.parameter("devices").split(",")) {
       String[] parts = entry.split("\\|");
-      String replacement = replacement(parts[1], null);
+      String replacement = replacement(parts[1], "-".equals(parts[3]) ? null : parts[3]);
       mappings.add(EncryptVolume.deleteOnTermination(parts[0], replacement,
           Boolean.parseBoolean(parts[2])));
     }

@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mockito.MockMakers;
 import org.mockito.Mockito;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
@@ -29,11 +30,13 @@ final class EbsFixture {
   static final String AMI = "ami-12c6146b";
   static final String ROOT_DEVICE = "/dev/sda1";
   static final String DATA_DEVICE = "/dev/sdf";
-  static final String ALIAS = "alias/ebs-test";
+  private static final java.util.concurrent.atomic.AtomicInteger ALIASES =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   final Ec2Client ec2;
   final KmsClient kms;
   final String keyArn;
+  final String alias = "alias/ebs-test-" + ALIASES.incrementAndGet();
   final String instanceId;
   final String rootVolume;
   final String dataVolume;
@@ -42,7 +45,7 @@ final class EbsFixture {
     ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
     kms = aws.client(KmsClient.class, KmsClient::builder);
     keyArn = kms.createKey(r -> r.description("ebs test key")).keyMetadata().arn();
-    kms.createAlias(r -> r.aliasName(ALIAS).targetKeyId(keyArn));
+    kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyArn));
     Instance instance = ec2.runInstances(r -> r.imageId(AMI).minCount(1).maxCount(1)
         .instanceType(instanceType)
         .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(ROOT_DEVICE)
@@ -103,15 +106,26 @@ final class EbsFixture {
     return ec2.describeVolumes().volumes();
   }
 
+  /** The encrypted volumes made for this fixture's instance or its volumes. */
   List<Volume> replacements() {
-    return ec2.describeVolumes(r -> r.filters(Filter.builder().name("tag-key")
-        .values(EncryptVolume.TAG_ORIGIN_VOLUME).build())).volumes();
+    return ec2.describeVolumes(r -> r.filters(Filter.builder().name("tag:"
+        + EncryptVolume.TAG_ORIGIN_VOLUME).values(rootVolume, dataVolume).build())).volumes();
   }
 
+  /** The transient snapshots of this fixture's volumes (moto also lists its AMIs' snapshots). */
   List<Snapshot> snapshots() {
-    // moto lists the snapshots of its built-in AMIs too: look at ours only
-    return ec2.describeSnapshots(r -> r.ownerIds("self").filters(Filter.builder().name("tag-key")
-        .values(EncryptVolume.TAG_ORIGIN_VOLUME).build())).snapshots();
+    return ec2.describeSnapshots(r -> r.ownerIds("self").filters(
+        Filter.builder().name("owner-id").values(AwsEmulator.ACCOUNT).build(),
+        Filter.builder().name("tag:" + EncryptVolume.TAG_ORIGIN_VOLUME)
+            .values(rootVolume, dataVolume).build())).snapshots();
+  }
+
+  /** The originals and every volume made from them. */
+  List<Volume> ownVolumes() {
+    List<Volume> all = new java.util.ArrayList<>(replacements());
+    all.add(volume(rootVolume));
+    all.add(volume(dataVolume));
+    return all;
   }
 
   static Map<String, String> tags(Volume v) {
@@ -124,7 +138,9 @@ final class EbsFixture {
    * catches both forms of the call.
    */
   static Ec2Client stubbable(Ec2Client real) {
-    return Mockito.mock(Ec2Client.class, invocation -> {
+    // the subclass mock maker needs no agent: much faster to start than the inline one
+    return Mockito.mock(Ec2Client.class, Mockito.withSettings().mockMaker(MockMakers.SUBCLASS)
+        .defaultAnswer(invocation -> {
       Object[] args = invocation.getArguments();
       if (args.length == 1 && args[0] instanceof java.util.function.Consumer) {
         return invocation.callRealMethod();
@@ -134,6 +150,6 @@ final class EbsFixture {
       } catch (InvocationTargetException e) {
         throw e.getCause();
       }
-    });
+    }));
   }
 }

@@ -61,7 +61,7 @@ class EncryptVolumeTest {
   void apply_runningInstanceWithRootAndGp3Data_encryptsBothPreservingEverything(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
     Map<String, Boolean> dotBefore = f.deleteOnTermination();
-    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(EbsFixture.ALIAS)
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.alias)
         .build();
     List<Integer> snapshotPercents = new ArrayList<>();
     List<String> stepsStarted = new ArrayList<>();
@@ -228,7 +228,7 @@ class EncryptVolumeTest {
     String encrypted = f.ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(5)
         .encrypted(true).kmsKeyId(f.keyArn)).volumeId();
     Remediator remediator = remediator(aws, DOWNTIME_OK);
-    assertTrue(remediator.plan(EncryptVolume.forVolume(encrypted).kmsKey(EbsFixture.ALIAS)
+    assertTrue(remediator.plan(EncryptVolume.forVolume(encrypted).kmsKey(f.alias)
         .build()).isEmpty());
     // encrypted but with another key than the one asked for: re-encrypted
     String other = f.kms.createKey(r -> r.description("other")).keyMetadata().arn();
@@ -314,7 +314,7 @@ class EncryptVolumeTest {
     aws.recorder().reset();
     RemediationException e = assertThrows(RemediationException.class, () ->
         remediator(aws, DOWNTIME_OK).plan(EncryptVolume.forInstance(f.instanceId)
-            .kmsKey(EbsFixture.ALIAS).build()));
+            .kmsKey(f.alias).build()));
     assertTrue(e.getMessage().contains("Disabled"), e.getMessage());
     assertTrue(aws.recorder().calls().stream().map(ApiCall::operation)
         .allMatch(op -> op.startsWith("Describe")), aws.recorder().toString());
