@@ -1,0 +1,552 @@
+package dev.remediate.cloudtrail;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.RemediationType;
+import dev.remediate.core.plan.Action;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.ImmutablePlan;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Step;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.policybuilder.iam.IamStatement;
+import software.amazon.awssdk.services.config.ConfigClient;
+import software.amazon.awssdk.services.config.model.ConfigurationRecorder;
+import software.amazon.awssdk.services.config.model.ConfigurationRecorderStatus;
+import software.amazon.awssdk.services.config.model.DeliveryChannel;
+import software.amazon.awssdk.services.config.model.RecordingGroup;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.Role;
+
+/**
+ * The AWS Config recorder of a Region, recording all supported resource types, with a delivery
+ * channel to an S3 bucket, started (FSBP Config.1, CIS v1.4 3.5, CIS v3.0 3.3).
+ *
+ * <pre>{@code
+ * EnableConfigRecorder config = EnableConfigRecorder.toBucket("config-123456789012")
+ *     .globalResourceTypesRegion("eu-west-1")
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Global resource types</b> (IAM users, roles, policies) are the same in every Region;
+ * recording them everywhere multiplies cost and findings. They are recorded in one Region only: the
+ * one given to {@link Builder#globalResourceTypesRegion}, by default
+ * {@value #DEFAULT_GLOBAL_REGION} (where AWS delivers the events of global services).
+ *
+ * <p><b>Observe.</b> {@code DescribeConfigurationRecorders}, {@code DescribeDeliveryChannels},
+ * {@code DescribeConfigurationRecorderStatus}, the bucket (policy, public access block,
+ * encryption) and, when a recorder is to be created without a given role, Config's service-linked
+ * role ({@code ListRoles} under {@code /aws-service-role/config.amazonaws.com/}). Recorders whose
+ * names start with {@value #RESERVED_PREFIX} are service-linked recorders of other services: they
+ * are left alone and never count.
+ *
+ * <p><b>Decide.</b> In this order: {@code CreateServiceLinkedRole} for {@code config.amazonaws.com}
+ * (unless a role is given or the recorder keeps its own), the bucket (created, public access
+ * blocked, default encryption, Config's statements merged into its policy),
+ * {@code PutConfigurationRecorder}, {@code PutDeliveryChannel}, {@code StartConfigurationRecorder}.
+ * An existing recorder or delivery channel with other settings is not overwritten silently: the
+ * step shows the difference (before and after) and carries {@link Flag#DESTRUCTIVE}, so applying
+ * it needs {@code Guardrails.custom().consentTo(Flag.DESTRUCTIVE)}. Settings the caller did not ask
+ * for (the existing recorder's role, the channel's SNS topic and snapshot frequency) are kept.
+ *
+ * <p><b>Steps.</b> {@code StartConfigurationRecorder} is checked with
+ * {@code DescribeConfigurationRecorderStatus} ({@code recording}; {@code lastStatus} may stay
+ * {@code PENDING} until the first delivery).
+ */
+public final class EnableConfigRecorder implements Remediation {
+  /** The catalog id. */
+  public static final String ID = "config.recorder";
+  /** The Region that records global resource types unless another is given. */
+  public static final String DEFAULT_GLOBAL_REGION = "us-east-1";
+  /** The recorder's name unless one exists or another is given. */
+  public static final String DEFAULT_NAME = "default";
+  /** Name prefix AWS reserves for service-linked recorders. */
+  public static final String RESERVED_PREFIX = "AWSConfigurationRecorderFor";
+  static final String SERVICE_LINKED_ROLE_PATH = "/aws-service-role/config.amazonaws.com/";
+
+  /** Every IAM action planning and applying may need. */
+  public static final Set<String> IAM_ACTIONS = Set.copyOf(new TreeSet<>(List.of(
+      "config:DescribeConfigurationRecorders", "config:DescribeDeliveryChannels",
+      "config:DescribeConfigurationRecorderStatus", "config:PutConfigurationRecorder",
+      "config:PutDeliveryChannel", "config:StartConfigurationRecorder",
+      "iam:ListRoles", "iam:CreateServiceLinkedRole", "iam:PassRole",
+      "s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration",
+      "s3:CreateBucket", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
+      "s3:PutBucketPolicy")));
+  /** Controls satisfied. */
+  public static final List<String> CONTROLS = List.of("FSBP Config.1", "CIS v1.4 3.5", "CIS v3.0 3.3");
+
+  static final String CREATE_SERVICE_LINKED_ROLE = "CreateServiceLinkedRole";
+  static final String PUT_RECORDER = "PutConfigurationRecorder";
+  static final String PUT_CHANNEL = "PutDeliveryChannel";
+  static final String START_RECORDER = "StartConfigurationRecorder";
+  private static final int PROPAGATION_ATTEMPTS = 10;
+
+  private final String bucket;
+  private final @Nullable String prefix;
+  private final @Nullable String snsTopic;
+  private final @Nullable String role;
+  private final String globalRegion;
+  private final @Nullable String recorderName;
+
+  private EnableConfigRecorder(Builder b) {
+    this.bucket = Names.bucket(b.bucket);
+    this.prefix = Names.prefix(b.prefix);
+    this.snsTopic = b.snsTopic == null ? null : Names.topicArn(b.snsTopic);
+    this.role = b.role == null ? null : Names.roleArn(b.role);
+    this.globalRegion = Names.region(b.globalRegion);
+    if (b.recorderName != null && (b.recorderName.isBlank() || b.recorderName.length() > 256
+        || b.recorderName.startsWith(RESERVED_PREFIX))) {
+      throw new InvalidRemediationException("'" + b.recorderName + "' is not a recorder name this "
+          + "library may use (1-256 characters, not starting with the reserved " + RESERVED_PREFIX + ")");
+    }
+    this.recorderName = b.recorderName;
+  }
+
+  /**
+   * Starts a recorder delivering to a bucket (created when missing).
+   *
+   * @param bucket the S3 bucket name
+   * @return a builder
+   */
+  public static Builder toBucket(String bucket) {
+    return new Builder(bucket);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public RemediationSpec spec() {
+    Map<String, String> p = new TreeMap<>();
+    p.put("bucket", bucket);
+    p.put("globalRegion", globalRegion);
+    putIfPresent(p, "prefix", prefix);
+    putIfPresent(p, "snsTopic", snsTopic);
+    putIfPresent(p, "role", role);
+    putIfPresent(p, "name", recorderName);
+    return RemediationSpec.of(ID, p);
+  }
+
+  // ---------------------------------------------------------------- observe and decide
+
+  @Override
+  public Plan plan(RemediationContext context) {
+    String region = context.region();
+    String account = context.account();
+    ConfigClient config = context.scope().client(ConfigClient.class, ConfigClient::builder);
+    ConfigurationRecorder recorder = config.describeConfigurationRecorders().configurationRecorders()
+        .stream().filter(r -> !r.name().startsWith(RESERVED_PREFIX))
+        .min(Comparator.comparing(ConfigurationRecorder::name)).orElse(null);
+    DeliveryChannel channel = config.describeDeliveryChannels().deliveryChannels().stream()
+        .min(Comparator.comparing(DeliveryChannel::name)).orElse(null);
+    String name = recorder != null ? recorder.name()
+        : recorderName != null ? recorderName : DEFAULT_NAME;
+    ConfigurationRecorderStatus status = recorder == null ? null
+        : config.describeConfigurationRecorderStatus(r -> r.configurationRecorderNames(name))
+            .configurationRecordersStatus().stream().findFirst().orElse(null);
+    boolean recording = status != null && Boolean.TRUE.equals(status.recording());
+    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n')
+        .append("recorder ").append(recorder).append("\nchannel ").append(channel)
+        .append("\nrecording ").append(recording).append('\n');
+
+    ImmutablePlan.Builder plan = context.newPlan(this, "AWS::Config::ConfigurationRecorder", name)
+        .addAllControls(CONTROLS);
+    boolean includeGlobal = region.equals(globalRegion);
+
+    // Role: given, the existing recorder's own, or Config's service-linked role.
+    String roleArn = role;
+    boolean recorderWrong = recorder == null || !recorderMatches(recorder, includeGlobal);
+    if (roleArn == null && recorder != null) {
+      roleArn = recorder.roleARN();
+    }
+    if (roleArn == null && recorderWrong) {
+      Role linked = serviceLinkedRole(context);
+      canonical.append("slr ").append(linked == null ? "-" : linked.arn()).append('\n');
+      if (linked == null) {
+        plan.addSteps(Step.builder().kind(CREATE_SERVICE_LINKED_ROLE).action(Action.ADD)
+            .resource("arn:aws:iam::" + account + ":role" + SERVICE_LINKED_ROLE_PATH
+                + "AWSServiceRoleForConfig")
+            .summary("create the service-linked role AWS Config records with")
+            .after("AWSServiceRoleForConfig").putParameters("service", "config.amazonaws.com")
+            .build());
+      } else {
+        roleArn = linked.arn();
+      }
+    }
+
+    LogBucket.State bucketState = LogBucket.observe(LogBucket.s3(context), bucket);
+    canonical.append(bucketState.canonical());
+    LogBucket.plan(bucketState, region, bucketStatements(account), plan);
+
+    String recorderArn = "arn:aws:config:" + region + ":" + account + ":config-recorder/" + name;
+    if (recorderWrong) {
+      String after = "allSupported=true, includeGlobalResourceTypes=" + includeGlobal + ", role="
+          + (roleArn != null ? roleArn : "AWSServiceRoleForConfig");
+      var step = Step.builder().kind(PUT_RECORDER)
+          .action(recorder == null ? Action.ADD : Action.CHANGE).resource(recorderArn)
+          .summary((recorder == null ? "create" : "overwrite the settings of") + " configuration "
+              + "recorder " + name + ": all supported resource types, global types "
+              + (includeGlobal ? "recorded here" : "recorded only in " + globalRegion))
+          .after(after).putParameters("name", name)
+          .putParameters("includeGlobal", Boolean.toString(includeGlobal));
+      if (roleArn != null) {
+        step.putParameters("roleArn", roleArn);
+      }
+      if (recorder != null) {
+        step.before(describe(recorder)).addFlags(Flag.DESTRUCTIVE);
+      }
+      plan.addSteps(step.build());
+    }
+
+    if (channel == null || !channelMatches(channel)) {
+      String channelName = channel != null ? channel.name() : DEFAULT_NAME;
+      String topic = snsTopic != null ? snsTopic : channel != null ? channel.snsTopicARN() : null;
+      var step = Step.builder().kind(PUT_CHANNEL)
+          .action(channel == null ? Action.ADD : Action.CHANGE)
+          .resource("arn:aws:config:" + region + ":" + account + ":delivery-channel/" + channelName)
+          .summary((channel == null ? "create" : "overwrite the settings of") + " delivery channel "
+              + channelName + " to s3://" + bucket + (prefix != null ? "/" + prefix : ""))
+          .after("s3://" + bucket + (prefix != null ? "/" + prefix : "")
+              + (topic != null ? ", SNS " + topic : ""))
+          .putParameters("name", channelName).putParameters("bucket", bucket);
+      putIfPresent(step::putParameters, "prefix", prefix);
+      putIfPresent(step::putParameters, "snsTopic", topic);
+      if (channel != null) {
+        step.before(describe(channel)).addFlags(Flag.DESTRUCTIVE);
+        if (channel.configSnapshotDeliveryProperties() != null
+            && channel.configSnapshotDeliveryProperties().deliveryFrequency() != null) {
+          step.putParameters("frequency",
+              channel.configSnapshotDeliveryProperties().deliveryFrequencyAsString());
+        }
+      }
+      plan.addSteps(step.build());
+    }
+
+    if (!recording) {
+      plan.addSteps(Step.builder().kind(START_RECORDER).action(Action.CHANGE).resource(recorderArn)
+          .summary("start configuration recorder " + name)
+          .before(recorder == null ? "not created" : "stopped").after("recording")
+          .putParameters("name", name).build());
+    }
+    Plan built = plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    return built.isEmpty() ? built
+        : Plan.builder().from(built).addAllIamActions(actionsFor(built.steps())).build();
+  }
+
+  private boolean recorderMatches(ConfigurationRecorder r, boolean includeGlobal) {
+    RecordingGroup g = r.recordingGroup();
+    return g != null && Boolean.TRUE.equals(g.allSupported())
+        && includeGlobal == Boolean.TRUE.equals(g.includeGlobalResourceTypes())
+        && (role == null || role.equals(r.roleARN()));
+  }
+
+  private boolean channelMatches(DeliveryChannel c) {
+    return bucket.equals(c.s3BucketName()) && Objects.equals(prefix, emptyToNull(c.s3KeyPrefix()))
+        && (snsTopic == null || snsTopic.equals(c.snsTopicARN()));
+  }
+
+  private static @Nullable Role serviceLinkedRole(RemediationContext context) {
+    IamClient iam = context.scope().client(IamClient.class, IamClient::builder);
+    return iam.listRolesPaginator(r -> r.pathPrefix(SERVICE_LINKED_ROLE_PATH)).roles().stream()
+        .findFirst().orElse(null);
+  }
+
+  /** Config's statements in the bucket policy, restricted to this account. */
+  List<IamStatement> bucketStatements(String account) {
+    String[] source = Policies.condition("StringEquals", "aws:SourceAccount", account);
+    String bucketArn = "arn:aws:s3:::" + bucket;
+    String objects = bucketArn + "/" + (prefix != null ? prefix + "/" : "") + "AWSLogs/" + account
+        + "/Config/*";
+    String suffix = prefix == null ? "" : Names.sidSuffix(prefix);
+    return List.of(
+        Policies.allowService("RemediateConfigAclCheck", "config.amazonaws.com",
+            List.of("s3:GetBucketAcl"), List.of(bucketArn), Policies.conditions(source)),
+        Policies.allowService("RemediateConfigExistenceCheck", "config.amazonaws.com",
+            List.of("s3:ListBucket"), List.of(bucketArn), Policies.conditions(source)),
+        Policies.allowService("RemediateConfigWrite" + suffix, "config.amazonaws.com",
+            List.of("s3:PutObject"), List.of(objects), Policies.conditions(
+                Policies.condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"),
+                source)));
+  }
+
+  private static Set<String> actionsFor(List<Step> steps) {
+    Set<String> actions = new TreeSet<>(List.of("config:DescribeConfigurationRecorders",
+        "config:DescribeDeliveryChannels", "config:DescribeConfigurationRecorderStatus"));
+    actions.addAll(LogBucket.READ_ACTIONS);
+    for (Step s : steps) {
+      switch (s.kind()) {
+        case CREATE_SERVICE_LINKED_ROLE -> actions.addAll(List.of("iam:ListRoles",
+            "iam:CreateServiceLinkedRole"));
+        case PUT_RECORDER -> actions.addAll(List.of("config:PutConfigurationRecorder",
+            "iam:PassRole", "iam:ListRoles"));
+        case LogBucket.CREATE_BUCKET -> actions.add("s3:CreateBucket");
+        case LogBucket.PUT_PUBLIC_ACCESS_BLOCK -> actions.add("s3:PutBucketPublicAccessBlock");
+        case LogBucket.PUT_BUCKET_ENCRYPTION -> actions.add("s3:PutEncryptionConfiguration");
+        case LogBucket.PUT_BUCKET_POLICY -> actions.add("s3:PutBucketPolicy");
+        default -> actions.add("config:" + s.kind());
+      }
+    }
+    return actions;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  @Override
+  public void execute(Step step, RemediationContext context) {
+    if (LogBucket.execute(step, LogBucket.s3(context))) {
+      return;
+    }
+    ConfigClient config = context.scope().client(ConfigClient.class, ConfigClient::builder);
+    Map<String, String> p = step.parameters();
+    switch (step.kind()) {
+      case CREATE_SERVICE_LINKED_ROLE -> createServiceLinkedRole(context);
+      case PUT_RECORDER -> {
+        String roleArn = p.get("roleArn");
+        if (roleArn == null) {
+          Role linked = serviceLinkedRole(context);
+          if (linked == null) {
+            throw new RemediationException("Config's service-linked role is missing after "
+                + "CreateServiceLinkedRole");
+          }
+          roleArn = linked.arn();
+        }
+        String recorderRole = roleArn;
+        withPropagationRetries(context, () -> config.putConfigurationRecorder(r -> r
+            .configurationRecorder(c -> c.name(p.get("name")).roleARN(recorderRole)
+                .recordingGroup(g -> g.allSupported(true)
+                    .includeGlobalResourceTypes(Boolean.parseBoolean(p.get("includeGlobal")))))));
+      }
+      case PUT_CHANNEL -> withPropagationRetries(context, () -> config.putDeliveryChannel(r -> r
+          .deliveryChannel(c -> {
+            c.name(p.get("name")).s3BucketName(p.get("bucket")).s3KeyPrefix(p.get("prefix"))
+                .snsTopicARN(p.get("snsTopic"));
+            if (p.containsKey("frequency")) {
+              c.configSnapshotDeliveryProperties(d -> d.deliveryFrequency(p.get("frequency")));
+            }
+          })));
+      case START_RECORDER -> {
+        String name = p.get("name");
+        config.startConfigurationRecorder(r -> r.configurationRecorderName(name));
+        // Verify: recording. (DescribeDeliveryChannelStatus is not needed for that.)
+        boolean recording = config.describeConfigurationRecorderStatus(
+                r -> r.configurationRecorderNames(name)).configurationRecordersStatus().stream()
+            .anyMatch(s -> Boolean.TRUE.equals(s.recording()));
+        if (!recording) {
+          throw new RemediationException("DescribeConfigurationRecorderStatus shows recorder "
+              + name + " not recording after StartConfigurationRecorder");
+        }
+      }
+      default -> throw new InvalidRemediationException("EnableConfigRecorder has no step " + step.kind());
+    }
+  }
+
+  private static void createServiceLinkedRole(RemediationContext context) {
+    try {
+      context.scope().client(IamClient.class, IamClient::builder)
+          .createServiceLinkedRole(r -> r.awsServiceName("config.amazonaws.com"));
+    } catch (RuntimeException e) {
+      // AWS answers InvalidInput ("has been taken"), some emulators EntityAlreadyExists.
+      if (!AwsErrors.is(e, "EntityAlreadyExists", "InvalidInput")) {
+        throw e;
+      }
+    }
+  }
+
+  private static void withPropagationRetries(RemediationContext context, Runnable call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        call.run();
+        return;
+      } catch (RuntimeException e) {
+        // A new role or bucket policy may take a few seconds to be visible to AWS Config.
+        if (attempt >= PROPAGATION_ATTEMPTS || !AwsErrors.is(e, "InsufficientDeliveryPolicyException",
+            "InvalidRoleException")) {
+          throw e;
+        }
+        context.progress("waiting for IAM and S3 changes to propagate", -1);
+        AwsErrors.pause(context.scope().waiterPollInterval());
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static String describe(ConfigurationRecorder r) {
+    RecordingGroup g = r.recordingGroup();
+    return "allSupported=" + (g == null ? null : g.allSupported()) + ", includeGlobalResourceTypes="
+        + (g == null ? null : g.includeGlobalResourceTypes()) + ", resourceTypes="
+        + (g == null ? List.of() : g.resourceTypesAsStrings()) + ", role=" + r.roleARN();
+  }
+
+  private static String describe(DeliveryChannel c) {
+    return "s3://" + c.s3BucketName() + (c.s3KeyPrefix() != null && !c.s3KeyPrefix().isEmpty()
+        ? "/" + c.s3KeyPrefix() : "") + (c.snsTopicARN() != null ? ", SNS " + c.snsTopicARN() : "");
+  }
+
+  private static @Nullable String emptyToNull(@Nullable String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private static void putIfPresent(Map<String, String> map, String key, @Nullable String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+
+  private static void putIfPresent(java.util.function.BiConsumer<String, String> put, String key,
+      @Nullable String value) {
+    if (value != null) {
+      put.accept(key, value);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EnableConfigRecorder other && spec().equals(other.spec());
+  }
+
+  @Override
+  public int hashCode() {
+    return spec().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "EnableConfigRecorder" + spec().parameters();
+  }
+
+  /** Builds an {@link EnableConfigRecorder}; {@link #build()} validates every value. */
+  public static final class Builder {
+    private final String bucket;
+    private @Nullable String prefix;
+    private @Nullable String snsTopic;
+    private @Nullable String role;
+    private String globalRegion = DEFAULT_GLOBAL_REGION;
+    private @Nullable String recorderName;
+
+    private Builder(String bucket) {
+      this.bucket = bucket;
+    }
+
+    /**
+     * @param prefix the S3 key prefix, no leading or trailing {@code /}
+     * @return this builder
+     */
+    public Builder keyPrefix(@Nullable String prefix) {
+      this.prefix = prefix;
+      return this;
+    }
+
+    /**
+     * @param topicArn an SNS topic the delivery channel notifies
+     * @return this builder
+     */
+    public Builder snsTopic(String topicArn) {
+      this.snsTopic = topicArn;
+      return this;
+    }
+
+    /**
+     * Records with this role instead of Config's service-linked role; an existing recorder with
+     * another role is then a difference to overwrite.
+     *
+     * @param roleArn role ARN
+     * @return this builder
+     */
+    public Builder role(String roleArn) {
+      this.role = roleArn;
+      return this;
+    }
+
+    /**
+     * The one Region that records global resource types (default {@value #DEFAULT_GLOBAL_REGION}).
+     *
+     * @param region region id
+     * @return this builder
+     */
+    public Builder globalResourceTypesRegion(String region) {
+      this.globalRegion = region;
+      return this;
+    }
+
+    /**
+     * The recorder's name when one is created (default {@value #DEFAULT_NAME}); an existing
+     * recorder keeps its name, since a Region has only one.
+     *
+     * @param name recorder name, not starting with {@value #RESERVED_PREFIX}
+     * @return this builder
+     */
+    public Builder recorderName(String name) {
+      this.recorderName = name;
+      return this;
+    }
+
+    /**
+     * @return the remediation
+     * @throws InvalidRemediationException naming the bad value
+     */
+    public EnableConfigRecorder build() {
+      return new EnableConfigRecorder(this);
+    }
+  }
+
+  /** The catalog entry of {@link EnableConfigRecorder}. */
+  public static final class Type implements RemediationType {
+    @Override
+    public String id() {
+      return ID;
+    }
+
+    @Override
+    public String description() {
+      return "The AWS Config recorder of a Region (all supported types, global types in one "
+          + "Region), its delivery channel and bucket, started";
+    }
+
+    @Override
+    public List<String> controls() {
+      return CONTROLS;
+    }
+
+    @Override
+    public Set<String> iamActions() {
+      return IAM_ACTIONS;
+    }
+
+    @Override
+    public Set<Flag> flags() {
+      return Set.of(Flag.DESTRUCTIVE);
+    }
+
+    @Override
+    public Remediation fromSpec(RemediationSpec spec) {
+      Builder b = toBucket(spec.require("bucket")).keyPrefix(spec.parameters().get("prefix"))
+          .globalResourceTypesRegion(spec.get("globalRegion", DEFAULT_GLOBAL_REGION));
+      Optional.ofNullable(spec.parameters().get("snsTopic")).ifPresent(b::snsTopic);
+      Optional.ofNullable(spec.parameters().get("role")).ifPresent(b::role);
+      Optional.ofNullable(spec.parameters().get("name")).ifPresent(b::recorderName);
+      return b.build();
+    }
+
+    /** Setting {@code config.s3Bucket} (required). */
+    @Override
+    public Optional<Remediation> forRegion(Map<String, String> settings) {
+      String bucket = EnsureTrail.blankToNull(settings.get("config.s3Bucket"));
+      return bucket == null ? Optional.empty() : Optional.of(toBucket(bucket).build());
+    }
+  }
+}

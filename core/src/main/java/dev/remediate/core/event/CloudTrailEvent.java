@@ -1,0 +1,193 @@
+package dev.remediate.core.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.remediate.core.InvalidRemediationException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/**
+ * One CloudTrail record, with every field of AWS's "CloudTrail record contents" (event versions up
+ * to 1.11). Read records with {@link CloudTrailReader}; build them by hand (tests) with
+ * {@link #builder()}.
+ *
+ * <p>Fields CloudTrail always writes are plain values; every other field is an {@link Optional}.
+ * {@code requestParameters}, {@code responseElements}, {@code additionalEventData} and the other
+ * service-specific parts are opaque JSON trees: empty when CloudTrail wrote {@code null} or left the
+ * field out. Their {@code ...Json()} companions give the same data as JSON text. Fields this model
+ * does not know are kept in {@link #unknownFields()}. Treat the JSON trees as read-only.
+ */
+@Value.Immutable
+public abstract class CloudTrailEvent {
+  /** @return the record format version as written, e.g. {@code 1.09}; compare with {@link #eventVersionNumber()} */
+  public abstract String eventVersion();
+
+  /** @return when the request was completed */
+  public abstract Instant eventTime();
+
+  /** @return the service the request was made to, e.g. {@code ec2.amazonaws.com} */
+  public abstract String eventSource();
+
+  /** @return the API action, e.g. {@code CreateVpc} */
+  public abstract String eventName();
+
+  /**
+   * The region the request was made to. When a record in an EventBridge envelope lacks it, the
+   * reader takes the envelope's {@code region}.
+   *
+   * @return the region, e.g. {@code us-east-1}
+   */
+  public abstract String awsRegion();
+
+  /**
+   * The caller's address ({@code sourceIPAddress}): an IP address, or a name such as
+   * {@code AWS Internal} or a service host name. Empty for Insights events, which have no caller.
+   *
+   * @return the address as written
+   */
+  @Value.Default
+  public String sourceIpAddress() {
+    return "";
+  }
+
+  /** @return the caller's user agent; contains {@code remediate/} when Remediate made the call */
+  public abstract Optional<String> userAgent();
+
+  /** @return who made the call; all fields empty when the record has no {@code userIdentity} */
+  @Value.Default
+  public UserIdentity userIdentity() {
+    return UserIdentity.none();
+  }
+
+  /** @return the AWS error code when the request failed, e.g. {@code AccessDenied} */
+  public abstract Optional<String> errorCode();
+
+  /** @return the error message; AWS may truncate it (ending in {@code ...}) */
+  public abstract Optional<String> errorMessage();
+
+  /** @return the request parameters; empty when {@code null} or absent */
+  public abstract Optional<JsonNode> requestParameters();
+
+  /** @return the response elements (ids of new resources are here); empty when {@code null} or absent */
+  public abstract Optional<JsonNode> responseElements();
+
+  /** @return service-specific data that is not part of the request or response */
+  public abstract Optional<JsonNode> additionalEventData();
+
+  /** @return the service's request id ({@code requestID}) */
+  public abstract Optional<String> requestId();
+
+  /** @return CloudTrail's unique id of this record ({@code eventID}) */
+  public abstract String eventId();
+
+  /** @return whether the call only reads */
+  public abstract Optional<Boolean> readOnly();
+
+  /** @return whether this is a management event */
+  public abstract Optional<Boolean> managementEvent();
+
+  /** @return the record type, e.g. {@code AwsApiCall}, {@code AwsServiceEvent}, {@code AwsConsoleSignIn} */
+  public abstract String eventType();
+
+  /** @return {@code Management}, {@code Data}, {@code NetworkActivity} or {@code Insight} */
+  public abstract Optional<String> eventCategory();
+
+  /** @return the account that received the record (a string, like every account id) */
+  public abstract Optional<String> recipientAccountId();
+
+  /** @return the resources the record names ({@code resources}); empty when absent */
+  public abstract List<EventResource> resources();
+
+  /** @return the id shared by the records of one cross-account action ({@code sharedEventID}) */
+  public abstract Optional<String> sharedEventId();
+
+  /** @return the VPC endpoint the call came through */
+  public abstract Optional<String> vpcEndpointId();
+
+  /** @return the account that owns the VPC endpoint */
+  public abstract Optional<String> vpcEndpointAccountId();
+
+  /** @return the API version of the call ({@code apiVersion}) */
+  public abstract Optional<String> apiVersion();
+
+  /** @return details of an AWS service event ({@code serviceEventDetails}), opaque */
+  public abstract Optional<JsonNode> serviceEventDetails();
+
+  /** @return the TLS connection of the call */
+  public abstract Optional<TlsDetails> tlsDetails();
+
+  /** @return whether the call used console session credentials (CloudTrail writes the string "true") */
+  public abstract Optional<Boolean> sessionCredentialFromConsole();
+
+  /** @return {@code edgeDeviceDetails} (Snow family devices), opaque */
+  public abstract Optional<JsonNode> edgeDeviceDetails();
+
+  /** @return {@code insightDetails} of an Insights event, opaque */
+  public abstract Optional<JsonNode> insightDetails();
+
+  /** @return {@code addendum}: why a record was delivered late or changed, opaque */
+  public abstract Optional<JsonNode> addendum();
+
+  /** @return {@code eventContext} (e.g. tag context), opaque */
+  public abstract Optional<JsonNode> eventContext();
+
+  /** @return top-level fields this model does not know, in record order, kept as JSON */
+  public abstract Map<String, JsonNode> unknownFields();
+
+  /** @return {@link #eventVersion()} as a number pair, so that {@code 1.10} sorts after {@code 1.9} */
+  public EventVersion eventVersionNumber() {
+    return EventVersion.parse(eventVersion());
+  }
+
+  /** @return true when the request failed ({@link #errorCode()} is present) */
+  public boolean isError() {
+    return errorCode().isPresent();
+  }
+
+  /** @return the ({@code eventSource}, {@code eventName}) pair event rules are keyed by */
+  public EventKey key() {
+    return new EventKey(eventSource(), eventName());
+  }
+
+  /** @return {@link #requestParameters()} as JSON text */
+  public Optional<String> requestParametersJson() {
+    return requestParameters().map(JsonNode::toString);
+  }
+
+  /** @return {@link #responseElements()} as JSON text */
+  public Optional<String> responseElementsJson() {
+    return responseElements().map(JsonNode::toString);
+  }
+
+  /** @return {@link #additionalEventData()} as JSON text */
+  public Optional<String> additionalEventDataJson() {
+    return additionalEventData().map(JsonNode::toString);
+  }
+
+  /**
+   * The account the record's resources live in: {@link #recipientAccountId()}, else the caller's
+   * account.
+   *
+   * @return the account id, or empty when the record names none
+   */
+  public Optional<String> account() {
+    return recipientAccountId().or(() -> userIdentity().accountId());
+  }
+
+  @Value.Check
+  void check() {
+    try {
+      eventVersionNumber();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRemediationException("CloudTrail record " + eventId()
+          + " has an invalid eventVersion '" + eventVersion() + "'", e);
+    }
+  }
+
+  /** @return a new builder */
+  public static ImmutableCloudTrailEvent.Builder builder() {
+    return ImmutableCloudTrailEvent.builder();
+  }
+}

@@ -1,0 +1,374 @@
+package dev.remediate.core.event;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.remediate.core.event.RecordParser.Malformed;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads CloudTrail records one at a time from data in any shape CloudTrail delivers, detecting the
+ * shape by itself:
+ * <ul>
+ *   <li>an S3 log file {@code {"Records":[...]}};</li>
+ *   <li>a JSON array of records;</li>
+ *   <li>NDJSON (one record per line), or simply one record;</li>
+ *   <li>EventBridge events ({@code detail-type} "AWS API Call via CloudTrail", "AWS Console Sign In
+ *       via CloudTrail", ...), whose {@code region} and {@code account} fill a record's missing
+ *       {@code awsRegion} and {@code recipientAccountId};</li>
+ *   <li>the CLI's {@code aws cloudtrail lookup-events} output (records as JSON strings under
+ *       {@code Events[].CloudTrailEvent});</li>
+ *   <li>any of these gzip-compressed, recognised by the gzip magic bytes, not the file name.</li>
+ * </ul>
+ * Several of these may follow each other in one input (concatenated log files, an array of
+ * envelopes). A CloudTrail digest file is refused with a message saying so.
+ *
+ * <p>Reading streams: memory does not grow with the input's size. Malformed input (truncated gzip,
+ * invalid JSON, a field of the wrong type, nesting deeper than 128 levels, a string longer than
+ * 1 MiB) throws a {@link CloudTrailParseException} naming the source and the position, from
+ * {@link #hasNext()} or {@link #next()}, after every record before the fault has been handed out;
+ * the reader then ends. No {@link IOException} or Jackson exception escapes.
+ *
+ * <pre>{@code
+ * try (CloudTrailReader reader = CloudTrailReader.open(Path.of("log.json.gz"))) {
+ *   while (reader.hasNext()) {
+ *     CloudTrailEvent event = reader.next();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe.
+ */
+public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCloseable {
+  private static final int BUFFER = 1 << 16;
+  private static final Set<String> ENVELOPE_FIELDS = Set.of(
+      "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail");
+  private static final Set<String> DIGEST_FIELDS = Set.of("awsAccountId", "digestStartTime",
+      "digestEndTime", "digestS3Bucket", "digestS3Object", "digestPublicKeyFingerprint",
+      "digestSignatureAlgorithm", "logFiles", "previousDigestS3Bucket");
+
+  /** An array being read: of records, or the {@code Events} of lookup-events output. */
+  private static final class Frame {
+    final boolean lookup;
+    final boolean insideObject;
+
+    Frame(boolean lookup, boolean insideObject) {
+      this.lookup = lookup;
+      this.insideObject = insideObject;
+    }
+  }
+
+  private final String source;
+  private final InputStream input;
+  private final boolean gzip;
+  private final JsonParser parser;
+  private final Deque<Frame> frames = new ArrayDeque<>();
+  private @Nullable CloudTrailEvent pending;
+  private boolean done;
+  private long count;
+
+  private CloudTrailReader(String source, InputStream input, boolean gzip) throws IOException {
+    this.source = source;
+    this.input = input;
+    this.gzip = gzip;
+    this.parser = Json.FACTORY.createParser(input);
+  }
+
+  /**
+   * Opens a file.
+   *
+   * @param file the file, plain or gzip-compressed
+   * @return a reader; close it
+   * @throws CloudTrailParseException when the file cannot be opened or its first bytes not read
+   */
+  public static CloudTrailReader open(Path file) {
+    InputStream in;
+    try {
+      in = Files.newInputStream(file);
+    } catch (IOException e) {
+      throw new CloudTrailParseException(file.toString(), -1, -1, -1,
+          "cannot open: " + e, e);
+    }
+    return open(in, file.toString());
+  }
+
+  /**
+   * Reads a stream. The reader closes it.
+   *
+   * @param in the data, plain or gzip-compressed
+   * @param sourceName how messages name the stream, e.g. a file name or {@code <stdin>}
+   * @return a reader; close it
+   * @throws CloudTrailParseException when the first bytes cannot be read
+   */
+  public static CloudTrailReader open(InputStream in, String sourceName) {
+    InputStream current = in;
+    boolean gzip = false;
+    try {
+      // Gzip of gzip is rare but costs nothing to accept; three levels are plenty.
+      for (int level = 0; level < 3; level++) {
+        BufferedInputStream buffered = new BufferedInputStream(current, BUFFER);
+        buffered.mark(2);
+        int b1 = buffered.read();
+        int b2 = buffered.read();
+        buffered.reset();
+        current = buffered;
+        if (b1 != 0x1f || b2 != 0x8b) {
+          break;
+        }
+        current = new GZIPInputStream(buffered, BUFFER);
+        gzip = true;
+      }
+      return new CloudTrailReader(sourceName, current, gzip);
+    } catch (IOException e) {
+      closeQuietly(current);
+      throw new CloudTrailParseException(sourceName, -1, -1, gzip ? -1 : 0,
+          (gzip ? "corrupt gzip data: " : "cannot read: ") + e.getMessage(), e);
+    }
+  }
+
+  /** @return the name messages give the input */
+  public String source() {
+    return source;
+  }
+
+  /** @return how many records {@link #next()} has handed out */
+  public long count() {
+    return count;
+  }
+
+  /**
+   * Reads ahead to the next record.
+   *
+   * @return true when there is one
+   * @throws CloudTrailParseException when the input is malformed at this point; the reader ends
+   */
+  @Override
+  public boolean hasNext() {
+    if (pending != null) {
+      return true;
+    }
+    if (done) {
+      return false;
+    }
+    try {
+      pending = advance();
+    } catch (Malformed e) {
+      throw fail(e.getMessage(), null, e);
+    } catch (JsonProcessingException e) {
+      throw fail(e.getOriginalMessage(), e.getLocation(), e);
+    } catch (IOException e) {
+      String what = gzip ? "truncated or corrupt gzip data: " : "cannot read: ";
+      throw fail(what + e.getMessage(), null, e);
+    } catch (RuntimeException e) {
+      // Guards against a record the model rejects in a way the parser did not foresee.
+      throw fail("not a valid CloudTrail record: " + e.getMessage(), null, e);
+    }
+    if (pending == null) {
+      done = true;
+      close();
+    }
+    return pending != null;
+  }
+
+  /**
+   * Returns the next record.
+   *
+   * @return the record
+   * @throws NoSuchElementException when there are no more records
+   * @throws CloudTrailParseException when the input is malformed at this point; the reader ends
+   */
+  @Override
+  public CloudTrailEvent next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("No more records in " + source);
+    }
+    CloudTrailEvent event = pending;
+    pending = null;
+    count++;
+    return event;
+  }
+
+  /**
+   * The remaining records as a sequential stream; closing the stream closes the reader.
+   *
+   * @return the stream
+   */
+  public Stream<CloudTrailEvent> stream() {
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this,
+        Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(this::close);
+  }
+
+  /** Closes the input. Idempotent; never throws. */
+  @Override
+  public void close() {
+    done = true;
+    try {
+      parser.close();
+    } catch (IOException | RuntimeException e) {
+      // Nothing left to read; a failure to close a read-only stream loses nothing.
+    }
+    closeQuietly(input);
+  }
+
+  private CloudTrailParseException fail(@Nullable String problem, @Nullable JsonLocation at,
+      Throwable cause) {
+    JsonLocation location = at != null && at.getLineNr() > 0 ? at : parser.currentLocation();
+    close();
+    return new CloudTrailParseException(source, location.getLineNr(), location.getColumnNr(),
+        location.getByteOffset(), problem == null ? cause.toString() : problem, cause);
+  }
+
+  private @Nullable CloudTrailEvent advance() throws IOException {
+    while (true) {
+      JsonToken t = parser.nextToken();
+      Frame frame = frames.peek();
+      if (frame == null) {
+        if (t == null) {
+          return null;
+        }
+        if (t == JsonToken.START_ARRAY) {
+          frames.push(new Frame(false, false));
+          continue;
+        }
+        if (t != JsonToken.START_OBJECT) {
+          throw new Malformed("expected a CloudTrail record, log file or array of records, found "
+              + RecordParser.describe(t));
+        }
+      } else if (t == JsonToken.END_ARRAY) {
+        frames.pop();
+        if (frame.insideObject) {
+          skipRestOfObject();
+        }
+        continue;
+      } else if (t != JsonToken.START_OBJECT) {
+        throw new Malformed((frame.lookup ? "an Events[] entry" : "an array element")
+            + " must be an object, found " + RecordParser.describe(t));
+      } else if (frame.lookup) {
+        return lookupEntry();
+      }
+      CloudTrailEvent event = object();
+      if (event != null) {
+        return event;
+      }
+    }
+  }
+
+  /** Reads an object: a record, an envelope, or the start of a log file or lookup-events output. */
+  private @Nullable CloudTrailEvent object() throws IOException {
+    JsonToken t = parser.nextToken();
+    if (t == JsonToken.END_OBJECT) {
+      throw new Malformed("an empty object is not a CloudTrail record");
+    }
+    String first = parser.currentName();
+    if ("Records".equals(first) || "Events".equals(first)) {
+      JsonToken value = parser.nextToken();
+      if (value != JsonToken.START_ARRAY) {
+        throw RecordParser.wrongType(first, "an array", value);
+      }
+      frames.push(new Frame("Events".equals(first), true));
+      return null;
+    }
+    if (DIGEST_FIELDS.contains(first)) {
+      throw new Malformed("this is a CloudTrail digest file (hashes of log files, field '" + first
+          + "'), not a log file: read the log files it lists instead");
+    }
+    if (ENVELOPE_FIELDS.contains(first)) {
+      return envelope(first);
+    }
+    return RecordParser.parse(parser, null, null);
+  }
+
+  /** Reads an object whose first field is an EventBridge field: an envelope, or a record after all. */
+  private CloudTrailEvent envelope(String first) throws IOException {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    for (String name = first; name != null; name = parser.nextFieldName()) {
+      parser.nextToken();
+      node.set(name, Json.tree(parser));
+    }
+    JsonNode detail = node.get("detail");
+    if (detail == null) {
+      return fromTree(node, null, null);
+    }
+    String type = node.path("detail-type").asText("");
+    if (!type.endsWith("via CloudTrail")) {
+      throw new Malformed("an EventBridge event of detail-type '" + RecordParser.shorten(type)
+          + "' does not carry a CloudTrail record");
+    }
+    if (!detail.isObject()) {
+      throw RecordParser.wrongType("detail", "an object", detail.asToken());
+    }
+    return fromTree(detail, textOrNull(node.get("region")), textOrNull(node.get("account")));
+  }
+
+  private static @Nullable String textOrNull(@Nullable JsonNode node) {
+    return node != null && node.isTextual() ? node.asText() : null;
+  }
+
+  private static CloudTrailEvent fromTree(JsonNode record, @Nullable String region,
+      @Nullable String account) throws IOException {
+    try (JsonParser p = record.traverse()) {
+      p.nextToken();
+      return RecordParser.parse(p, region, account);
+    }
+  }
+
+  /** Reads one {@code Events[]} entry of lookup-events output; its record is a JSON string. */
+  private CloudTrailEvent lookupEntry() throws IOException {
+    CloudTrailEvent event = null;
+    for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+      JsonToken value = parser.nextToken();
+      if (!"CloudTrailEvent".equals(name)) {
+        parser.skipChildren();
+        continue;
+      }
+      if (value != JsonToken.VALUE_STRING) {
+        throw RecordParser.wrongType("Events[].CloudTrailEvent", "a string of JSON", value);
+      }
+      try (JsonParser embedded = Json.FACTORY.createParser(parser.getText())) {
+        if (embedded.nextToken() != JsonToken.START_OBJECT) {
+          throw new Malformed("Events[].CloudTrailEvent must hold a JSON object");
+        }
+        event = RecordParser.parse(embedded, null, null);
+      } catch (JsonProcessingException e) {
+        throw new Malformed("invalid JSON in Events[].CloudTrailEvent: " + e.getOriginalMessage());
+      }
+    }
+    if (event == null) {
+      throw new Malformed("an Events[] entry has no CloudTrailEvent");
+    }
+    return event;
+  }
+
+  private void skipRestOfObject() throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      parser.nextToken();
+      parser.skipChildren();
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Read-only: nothing is lost.
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.remediate.core.event;
+
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/** One entry of a record's {@code resources} list: a resource the call touched, as CloudTrail names it. */
+@Value.Immutable
+public abstract class EventResource {
+  /** @return the resource's ARN ({@code ARN}) */
+  public abstract Optional<String> arn();
+
+  /** @return the account that owns the resource ({@code accountId}) */
+  public abstract Optional<String> accountId();
+
+  /** @return the resource type, e.g. {@code AWS::KMS::Key} ({@code type}) */
+  public abstract Optional<String> type();
+
+  /** @return a new builder */
+  public static ImmutableEventResource.Builder builder() {
+    return ImmutableEventResource.builder();
+  }
+}

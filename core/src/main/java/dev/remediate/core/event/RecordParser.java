@@ -1,0 +1,342 @@
+package dev.remediate.core.event;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns the tokens of one record object into a {@link CloudTrailEvent}, field by field, without a
+ * tree for the record (only its opaque parts become trees). Type errors throw {@link Malformed}.
+ */
+final class RecordParser {
+  private RecordParser() {}
+
+  /** A record that is valid JSON but not a valid CloudTrail record; the reader adds the position. */
+  static final class Malformed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Malformed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Parses a record. The parser is on the record's {@code START_OBJECT} or on its first
+   * {@code FIELD_NAME}; it is left on the record's {@code END_OBJECT}.
+   *
+   * @param region the envelope's region, used when the record has no {@code awsRegion}
+   * @param account the envelope's account, used when the record has no {@code recipientAccountId}
+   */
+  static CloudTrailEvent parse(JsonParser p, @Nullable String region, @Nullable String account)
+      throws IOException {
+    ImmutableCloudTrailEvent.Builder b = CloudTrailEvent.builder();
+    String eventVersion = null;
+    Instant eventTime = null;
+    String eventSource = null;
+    String eventName = null;
+    String awsRegion = null;
+    String eventId = null;
+    String eventType = null;
+    String recipient = null;
+    JsonToken t = p.currentToken() == JsonToken.START_OBJECT ? p.nextToken() : p.currentToken();
+    for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      String name = p.currentName();
+      p.nextToken();
+      switch (name) {
+        case "eventVersion": eventVersion = text(p, name); break;
+        case "eventTime": eventTime = instant(p, name); break;
+        case "eventSource": eventSource = text(p, name); break;
+        case "eventName": eventName = text(p, name); break;
+        case "awsRegion": awsRegion = text(p, name); break;
+        case "eventID": eventId = text(p, name); break;
+        case "eventType": eventType = text(p, name); break;
+        case "recipientAccountId": recipient = text(p, name); break;
+        case "sourceIPAddress": {
+          String ip = text(p, name);
+          if (ip != null) {
+            b.sourceIpAddress(ip);
+          }
+          break;
+        }
+        case "userIdentity": {
+          UserIdentity identity = userIdentity(p);
+          if (identity != null) {
+            b.userIdentity(identity);
+          }
+          break;
+        }
+        case "userAgent": b.userAgent(Optional.ofNullable(text(p, name))); break;
+        case "errorCode": b.errorCode(Optional.ofNullable(text(p, name))); break;
+        case "errorMessage": b.errorMessage(Optional.ofNullable(text(p, name))); break;
+        case "requestParameters": b.requestParameters(opaque(p)); break;
+        case "responseElements": b.responseElements(opaque(p)); break;
+        case "additionalEventData": b.additionalEventData(opaque(p)); break;
+        case "requestID": b.requestId(Optional.ofNullable(text(p, name))); break;
+        case "readOnly": b.readOnly(Optional.ofNullable(bool(p, name))); break;
+        case "managementEvent": b.managementEvent(Optional.ofNullable(bool(p, name))); break;
+        case "eventCategory": b.eventCategory(Optional.ofNullable(text(p, name))); break;
+        case "resources": resources(p, b); break;
+        case "sharedEventID": b.sharedEventId(Optional.ofNullable(text(p, name))); break;
+        case "vpcEndpointId": b.vpcEndpointId(Optional.ofNullable(text(p, name))); break;
+        case "vpcEndpointAccountId": b.vpcEndpointAccountId(Optional.ofNullable(text(p, name))); break;
+        case "apiVersion": b.apiVersion(Optional.ofNullable(text(p, name))); break;
+        case "serviceEventDetails": b.serviceEventDetails(opaque(p)); break;
+        case "tlsDetails": b.tlsDetails(Optional.ofNullable(tlsDetails(p))); break;
+        case "sessionCredentialFromConsole":
+          b.sessionCredentialFromConsole(Optional.ofNullable(bool(p, name)));
+          break;
+        case "edgeDeviceDetails": b.edgeDeviceDetails(opaque(p)); break;
+        case "insightDetails": b.insightDetails(opaque(p)); break;
+        case "addendum": b.addendum(opaque(p)); break;
+        case "eventContext": b.eventContext(opaque(p)); break;
+        default: b.putUnknownFields(name, Json.tree(p)); break;
+      }
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new Malformed("expected a field name or the end of the record, found " + t);
+    }
+    b.eventVersion(required(eventVersion, "eventVersion"))
+        .eventTime(required(eventTime, "eventTime"))
+        .eventSource(required(eventSource, "eventSource"))
+        .eventName(required(eventName, "eventName"))
+        .awsRegion(required(awsRegion != null ? awsRegion : region, "awsRegion"))
+        .eventId(required(eventId, "eventID"))
+        .eventType(required(eventType, "eventType"))
+        .recipientAccountId(Optional.ofNullable(recipient != null ? recipient : account));
+    try {
+      EventVersion.parse(eventVersion);
+    } catch (IllegalArgumentException e) {
+      throw new Malformed("eventVersion '" + eventVersion + "' is not a version number");
+    }
+    return b.build();
+  }
+
+  private static <T> T required(@Nullable T value, String field) {
+    if (value == null) {
+      throw new Malformed("record lacks the required field '" + field + "'");
+    }
+    return value;
+  }
+
+  private static @Nullable String text(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    throw wrongType(field, "a string", t);
+  }
+
+  private static @Nullable Boolean bool(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+      return t == JsonToken.VALUE_TRUE;
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t == JsonToken.VALUE_STRING) {
+      String s = p.getText();
+      if ("true".equalsIgnoreCase(s) || "false".equalsIgnoreCase(s)) {
+        return Boolean.parseBoolean(s);
+      }
+    }
+    throw wrongType(field, "a boolean", t);
+  }
+
+  private static @Nullable Instant instant(JsonParser p, String field) throws IOException {
+    String s = text(p, field);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new Malformed(field + " '" + shorten(s) + "' is not an ISO-8601 instant");
+    }
+  }
+
+  private static Optional<JsonNode> opaque(JsonParser p) throws IOException {
+    return p.currentToken() == JsonToken.VALUE_NULL ? Optional.empty() : Optional.of(Json.tree(p));
+  }
+
+  private static boolean startObject(JsonParser p, String field) {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.START_OBJECT) {
+      return true;
+    }
+    if (t == JsonToken.VALUE_NULL) {
+      return false;
+    }
+    throw wrongType(field, "an object", t);
+  }
+
+  private static @Nullable UserIdentity userIdentity(JsonParser p) throws IOException {
+    if (!startObject(p, "userIdentity")) {
+      return null;
+    }
+    ImmutableUserIdentity.Builder b = UserIdentity.builder();
+    fields(p, name -> {
+      switch (name) {
+        case "type": b.type(Optional.ofNullable(text(p, name))); break;
+        case "principalId": b.principalId(Optional.ofNullable(text(p, name))); break;
+        case "arn": b.arn(Optional.ofNullable(text(p, name))); break;
+        case "accountId": b.accountId(Optional.ofNullable(text(p, name))); break;
+        case "accessKeyId": b.accessKeyId(Optional.ofNullable(text(p, name))); break;
+        case "userName": b.userName(Optional.ofNullable(text(p, name))); break;
+        case "invokedBy": b.invokedBy(Optional.ofNullable(text(p, name))); break;
+        case "identityProvider": b.identityProvider(Optional.ofNullable(text(p, name))); break;
+        case "credentialId": b.credentialId(Optional.ofNullable(text(p, name))); break;
+        case "sessionContext": b.sessionContext(Optional.ofNullable(sessionContext(p))); break;
+        case "onBehalfOf": b.onBehalfOf(opaque(p)); break;
+        case "inScopeOf": b.inScopeOf(opaque(p)); break;
+        default: b.putUnknownFields(name, Json.tree(p)); break;
+      }
+    });
+    return b.build();
+  }
+
+  private static @Nullable SessionContext sessionContext(JsonParser p) throws IOException {
+    if (!startObject(p, "sessionContext")) {
+      return null;
+    }
+    ImmutableSessionContext.Builder b = SessionContext.builder();
+    fields(p, name -> {
+      switch (name) {
+        case "attributes": attributes(p, b); break;
+        case "sessionIssuer": b.sessionIssuer(Optional.ofNullable(sessionIssuer(p))); break;
+        case "webIdFederationData": b.webIdFederationData(opaque(p)); break;
+        case "sourceIdentity": b.sourceIdentity(Optional.ofNullable(text(p, name))); break;
+        case "ec2RoleDelivery": b.ec2RoleDelivery(Optional.ofNullable(text(p, name))); break;
+        case "assumedRoot": b.assumedRoot(Optional.ofNullable(text(p, name))); break;
+        default: b.putUnknownFields(name, Json.tree(p)); break;
+      }
+    });
+    return b.build();
+  }
+
+  private static void attributes(JsonParser p, ImmutableSessionContext.Builder b)
+      throws IOException {
+    if (!startObject(p, "attributes")) {
+      return;
+    }
+    fields(p, name -> {
+      switch (name) {
+        case "creationDate": b.creationDate(Optional.ofNullable(text(p, name))); break;
+        case "mfaAuthenticated": b.mfaAuthenticated(Optional.ofNullable(bool(p, name))); break;
+        default: b.putUnknownFields("attributes." + name, Json.tree(p)); break;
+      }
+    });
+  }
+
+  private static @Nullable SessionIssuer sessionIssuer(JsonParser p) throws IOException {
+    if (!startObject(p, "sessionIssuer")) {
+      return null;
+    }
+    ImmutableSessionIssuer.Builder b = SessionIssuer.builder();
+    fields(p, name -> {
+      switch (name) {
+        case "type": b.type(Optional.ofNullable(text(p, name))); break;
+        case "principalId": b.principalId(Optional.ofNullable(text(p, name))); break;
+        case "arn": b.arn(Optional.ofNullable(text(p, name))); break;
+        case "accountId": b.accountId(Optional.ofNullable(text(p, name))); break;
+        case "userName": b.userName(Optional.ofNullable(text(p, name))); break;
+        default: p.skipChildren(); break;
+      }
+    });
+    return b.build();
+  }
+
+  private static @Nullable TlsDetails tlsDetails(JsonParser p) throws IOException {
+    if (!startObject(p, "tlsDetails")) {
+      return null;
+    }
+    ImmutableTlsDetails.Builder b = TlsDetails.builder();
+    fields(p, name -> {
+      switch (name) {
+        case "tlsVersion": b.tlsVersion(Optional.ofNullable(text(p, name))); break;
+        case "cipherSuite": b.cipherSuite(Optional.ofNullable(text(p, name))); break;
+        case "clientProvidedHostHeader":
+          b.clientProvidedHostHeader(Optional.ofNullable(text(p, name)));
+          break;
+        default: p.skipChildren(); break;
+      }
+    });
+    return b.build();
+  }
+
+  private static void resources(JsonParser p, ImmutableCloudTrailEvent.Builder event)
+      throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return;
+    }
+    if (t != JsonToken.START_ARRAY) {
+      throw wrongType("resources", "an array", t);
+    }
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t != JsonToken.START_OBJECT) {
+        throw wrongType("resources[]", "an object", t);
+      }
+      ImmutableEventResource.Builder b = EventResource.builder();
+      fields(p, name -> {
+        switch (name) {
+          case "ARN":
+          case "arn":
+            b.arn(Optional.ofNullable(text(p, "resources[].ARN")));
+            break;
+          case "accountId": b.accountId(Optional.ofNullable(text(p, "resources[].accountId"))); break;
+          case "type": b.type(Optional.ofNullable(text(p, "resources[].type"))); break;
+          default: p.skipChildren(); break;
+        }
+      });
+      event.addResources(b.build());
+    }
+  }
+
+  /** Reads one field of an object; the parser is on the field's value. */
+  private interface Field {
+    void read(String name) throws IOException;
+  }
+
+  /** Calls {@code field} for each field of the object whose start the parser is on. */
+  private static void fields(JsonParser p, Field field) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      field.read(name);
+    }
+  }
+
+  static Malformed wrongType(String field, String expected, @Nullable JsonToken found) {
+    return new Malformed(field + " must be " + expected + ", found " + describe(found));
+  }
+
+  static String describe(@Nullable JsonToken t) {
+    if (t == null) {
+      return "the end of the input";
+    }
+    switch (t) {
+      case START_OBJECT: return "an object";
+      case START_ARRAY: return "an array";
+      case VALUE_STRING: return "a string";
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT: return "a number";
+      case VALUE_TRUE:
+      case VALUE_FALSE: return "a boolean";
+      case VALUE_NULL: return "null";
+      default: return t.asString() != null ? "'" + t.asString() + "'" : t.name();
+    }
+  }
+
+  static String shorten(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+}

@@ -1,0 +1,48 @@
+package dev.remediate.core.event;
+
+import dev.remediate.core.Remediation;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A remediation a record called for, with the record that triggered it (for audit) and the rule that
+ * chose it.
+ *
+ * @param remediation the remediation to plan
+ * @param trigger the record that called for it
+ * @param ruleId the id of the {@link EventRule} that produced it
+ * @param needsApproval true when its plans need a person's approval before apply
+ */
+public record RoutedRemediation(Remediation remediation, CloudTrailEvent trigger, String ruleId,
+    boolean needsApproval) {
+  /**
+   * Creates a routed remediation.
+   *
+   * @param remediation the remediation
+   * @param trigger the record
+   * @param ruleId the rule id
+   * @param needsApproval whether apply needs approval
+   */
+  public RoutedRemediation {
+    Objects.requireNonNull(remediation, "remediation");
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(ruleId, "ruleId");
+  }
+
+  /** @return the region to act in: the record's {@code awsRegion} */
+  public String region() {
+    return trigger.awsRegion();
+  }
+
+  /** @return the account to act in: the record's recipient account, else the caller's account */
+  public Optional<String> account() {
+    return trigger.account();
+  }
+
+  @Override
+  public String toString() {
+    return remediation + " <- " + trigger.eventName() + " " + trigger.eventId() + " in "
+        + region() + account().map(a -> "/" + a).orElse("") + " (rule " + ruleId
+        + (needsApproval ? ", needs approval)" : ")");
+  }
+}

@@ -1,0 +1,32 @@
+package dev.remediate.core.event;
+
+import java.util.Optional;
+import org.immutables.value.Value;
+
+/**
+ * The principal that issued temporary credentials ({@code userIdentity.sessionContext.sessionIssuer}),
+ * e.g. the role of an assumed-role session. CloudTrail often sends it empty ({@code {}}): then every
+ * field is empty.
+ */
+@Value.Immutable
+public abstract class SessionIssuer {
+  /** @return the issuer type, e.g. {@code Role} */
+  public abstract Optional<String> type();
+
+  /** @return the issuer's principal id */
+  public abstract Optional<String> principalId();
+
+  /** @return the issuer's ARN, e.g. the role ARN */
+  public abstract Optional<String> arn();
+
+  /** @return the account that owns the issuer */
+  public abstract Optional<String> accountId();
+
+  /** @return the issuer's friendly name, e.g. the role name */
+  public abstract Optional<String> userName();
+
+  /** @return a new builder */
+  public static ImmutableSessionIssuer.Builder builder() {
+    return ImmutableSessionIssuer.builder();
+  }
+}

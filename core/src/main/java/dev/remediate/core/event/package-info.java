@@ -1,0 +1,34 @@
+/**
+ * CloudTrail records in, remediations out.
+ *
+ * <ul>
+ *   <li>{@link dev.remediate.core.event.CloudTrailReader} reads CloudTrail data in every shape it
+ *       arrives in (S3 log file, gzip, JSON array, NDJSON, one record, EventBridge envelope, CLI
+ *       {@code lookup-events} output), streaming, into typed
+ *       {@link dev.remediate.core.event.CloudTrailEvent}s. Malformed input fails with a
+ *       {@link dev.remediate.core.event.CloudTrailParseException} naming the source and position.</li>
+ *   <li>{@link dev.remediate.core.event.ResourceExtractor} names the resources a record touches as
+ *       {@link dev.remediate.core.event.ResourceRef}s.</li>
+ *   <li>{@link dev.remediate.core.event.EventRule}s, contributed by remediation modules through
+ *       {@link dev.remediate.core.event.EventRuleProvider} and {@link java.util.ServiceLoader}, map
+ *       records to remediations; the {@link dev.remediate.core.event.EventRouter} applies them.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * EventRouter router = EventRouter.load();
+ * try (CloudTrailReader reader = CloudTrailReader.open(Path.of("trail.json.gz"))) {
+ *   reader.stream().flatMap(e -> router.route(e).stream()).forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Optional fields are {@link java.util.Optional}s throughout; nothing here returns null.
+ */
+@NullMarked
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PUBLIC,
+    defaults = @Value.Immutable(copy = false, prehash = false))
+package dev.remediate.core.event;
+
+import org.immutables.value.Value;
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,104 @@
+package dev.remediate.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediate.core.plan.Action;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Skip;
+import dev.remediate.core.plan.Step;
+import dev.remediate.core.plan.Target;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlanTest {
+  static Plan samplePlan() {
+    return Plan.builder()
+        .remediation(RemediationSpec.of("ec2.example", Map.of("vpcId", "vpc-1", "b", "x,y")))
+        .target(Target.of("AWS::EC2::VPC", "vpc-1", "us-east-1", "123456789012"))
+        .fingerprint("sha256:abc")
+        .observedAt(Instant.parse("2026-11-27T10:15:30.123Z"))
+        .addSteps(Step.builder().kind("CreateFlowLogs").action(Action.ADD).resource("vpc-1")
+            .summary("flow logs to s3").after("ALL to arn:aws:s3:::logs").build())
+        .addSteps(Step.builder().kind("DeleteFlowLogs").action(Action.REMOVE).resource("fl-1")
+            .summary("delete the old flow log").before("REJECT to logs").addFlags(Flag.DESTRUCTIVE)
+            .putParameters("flowLogId", "fl-1").build())
+        .addSteps(Step.builder().kind("ModifyX").action(Action.CHANGE).resource("x")
+            .summary("change").build())
+        .addWarnings("be careful")
+        .addSkipped(Skip.of("vpc-2", "carries opt-out tag 'remediate:skip'"))
+        .addIamActions("ec2:CreateFlowLogs", "ec2:DeleteFlowLogs")
+        .addControls("FSBP EC2.6", "CIS v3.0 3.7")
+        .build();
+  }
+
+  @Test
+  void fromJson_toJsonOfFullPlan_roundTripsToEqualPlan() {
+    Plan plan = samplePlan();
+    assertEquals(plan, Plan.fromJson(plan.toJson()));
+  }
+
+  @Test
+  void fromJson_unknownFieldsOfNewerMinorVersion_areIgnored() {
+    String json = samplePlan().toJson()
+        .replace("\"formatVersion\" : \"1.0\"", "\"formatVersion\" : \"1.7\", \"future\" : {\"x\":1}")
+        .replace("\"kind\" : \"CreateFlowLogs\"", "\"kind\" : \"CreateFlowLogs\", \"eta\" : 5");
+    assertTrue(json.contains("1.7"));
+    assertEquals(samplePlan(), Plan.fromJson(json));
+  }
+
+  @Test
+  void fromJson_majorVersion2_isRefusedNamingVersion() {
+    String json = samplePlan().toJson().replace("\"formatVersion\" : \"1.0\"",
+        "\"formatVersion\" : \"2.0\"");
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> Plan.fromJson(json));
+    assertTrue(e.getMessage().contains("'2.0'"), e.getMessage());
+  }
+
+  @Test
+  void fromJson_notJson_failsWithPosition() {
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> Plan.fromJson("{\"format\": "));
+    assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+  }
+
+  @Test
+  void fromJson_otherDocument_isRefused() {
+    assertThrows(InvalidRemediationException.class, () -> Plan.fromJson("{\"Records\": []}"));
+    assertThrows(InvalidRemediationException.class, () -> Plan.fromJson("[1,2]"));
+  }
+
+  @Test
+  void fromJson_unknownFlag_failsNamingIt() {
+    String json = samplePlan().toJson().replace("\"DESTRUCTIVE\"", "\"EXPLOSIVE\"");
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> Plan.fromJson(json));
+    assertTrue(e.getMessage().contains("EXPLOSIVE"), e.getMessage());
+  }
+
+  @Test
+  void toText_plan_showsMarkersFlagsAndSummaryLine() {
+    String text = samplePlan().toText();
+    assertTrue(text.contains("  + CreateFlowLogs vpc-1: flow logs to s3"), text);
+    assertTrue(text.contains("  - DeleteFlowLogs fl-1: delete the old flow log  [DESTRUCTIVE]"),
+        text);
+    assertTrue(text.contains("  ~ ModifyX x: change"), text);
+    assertTrue(text.contains("  ! be careful"), text);
+    assertTrue(text.contains("skipped vpc-2"), text);
+    assertTrue(text.contains("Plan: 1 to add, 1 to change, 1 to remove. Needs consent: "
+        + "[DESTRUCTIVE]."), text);
+  }
+
+  @Test
+  void toText_emptyPlan_saysCompliant() {
+    Plan empty = Plan.builder().from(samplePlan()).steps(java.util.List.of()).warnings(
+        java.util.List.of()).skipped(java.util.List.of()).build();
+    assertTrue(empty.toText().contains("No changes. The target is compliant (FSBP EC2.6"),
+        empty.toText());
+  }
+}

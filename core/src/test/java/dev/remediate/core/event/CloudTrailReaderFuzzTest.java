@@ -1,0 +1,185 @@
+package dev.remediate.core.event;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded mutations of real records: each input either parses or throws
+ * {@link CloudTrailParseException}; nothing else, and none takes a second.
+ */
+class CloudTrailReaderFuzzTest {
+  private static final long SEED = 20261127L;
+  private static final int INPUTS = 10_000;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  @Test
+  void read_tenThousandMutations_parseOrThrowParseExceptionOnly() throws IOException {
+    List<JsonNode> records = new ArrayList<>();
+    for (Path file : Corpus.plainFiles()) {
+      JsonNode root = MAPPER.readTree(file.toFile());
+      (root.isArray() ? root : root.get("Records")).forEach(records::add);
+    }
+    Random random = new Random(SEED);
+    int[] outcomes = new int[2];
+    long[] slowest = new long[1];
+    assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+      for (int i = 0; i < INPUTS; i++) {
+        String mutation = "";
+        byte[] input;
+        try {
+          JsonNode record = records.get(random.nextInt(records.size())).deepCopy();
+          int kind = random.nextInt(7);
+          mutation = "kind " + kind;
+          input = mutate(kind, record, random);
+        } catch (IOException e) {
+          throw new AssertionError("mutation " + i + " failed to build", e);
+        }
+        long start = System.nanoTime();
+        try (CloudTrailReader reader = CloudTrailReader.open(new ByteArrayInputStream(input), "fuzz")) {
+          while (reader.hasNext()) {
+            reader.next();
+          }
+          outcomes[0]++;
+        } catch (CloudTrailParseException expected) {
+          assertTrue(expected.getMessage().startsWith("fuzz"), expected.getMessage());
+          outcomes[1]++;
+        } catch (Throwable unexpected) {
+          fail("input " + i + " (" + mutation + ", seed " + SEED + ") threw " + unexpected, unexpected);
+        }
+        long elapsed = System.nanoTime() - start;
+        slowest[0] = Math.max(slowest[0], elapsed);
+        if (elapsed > 1_000_000_000L) {
+          fail("input " + i + " (" + mutation + ") took " + elapsed / 1_000_000 + " ms");
+        }
+      }
+    });
+    assertTrue(outcomes[0] + outcomes[1] == INPUTS);
+    // Both outcomes must be exercised, or the mutations are not doing their job.
+    assertTrue(outcomes[0] > 500 && outcomes[1] > 500,
+        "parsed " + outcomes[0] + ", refused " + outcomes[1]);
+  }
+
+  private static byte[] mutate(int kind, JsonNode record, Random random) throws IOException {
+    switch (kind) {
+      case 0: { // truncation, possibly of gzip
+        byte[] bytes = maybeGzip(wrap(record, random), random);
+        return java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+      }
+      case 1: { // byte flips
+        byte[] bytes = maybeGzip(wrap(record, random), random);
+        for (int n = 1 + random.nextInt(4); n > 0; n--) {
+          bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
+        }
+        return bytes;
+      }
+      case 2: { // type swaps at any depth
+        for (int n = 1 + random.nextInt(3); n > 0; n--) {
+          swapType(record, random);
+        }
+        return wrap(record, random);
+      }
+      case 3: { // deep nesting
+        int depth = 50 + random.nextInt(5_000);
+        String deep = "[".repeat(depth) + "]".repeat(depth);
+        String text = new String(wrap(record, random), UTF_8);
+        int at = text.indexOf("\"requestParameters\":");
+        return (at < 0 ? deep : text.substring(0, at) + "\"requestParameters\":" + deep + ","
+            + text.substring(at + "\"requestParameters\":".length()).replaceFirst("^null,|^\\{", "{"))
+            .getBytes(UTF_8);
+      }
+      case 4: { // very long strings
+        int length = random.nextInt(8) != 0
+            ? 1_000 + random.nextInt(50_000)
+            : Json.MAX_STRING + random.nextInt(1000);
+        ((ObjectNode) record).put(randomField(record, random), "y".repeat(length));
+        return wrap(record, random);
+      }
+      case 5: { // invalid UTF-8
+        byte[] bytes = wrap(record, random);
+        byte[] bad = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, (byte) 0xED, (byte) 0xA0, (byte) 0x80};
+        int at = random.nextInt(bytes.length);
+        int n = 1 + random.nextInt(3);
+        for (int k = 0; k < n && at + k < bytes.length; k++) {
+          bytes[at + k] = bad[random.nextInt(bad.length)];
+        }
+        return maybeGzip(bytes, random);
+      }
+      default: // unmutated, in a random shape: must parse
+        return maybeGzip(wrap(record, random), random);
+    }
+  }
+
+  private static String randomField(JsonNode record, Random random) {
+    List<String> names = new ArrayList<>();
+    record.fieldNames().forEachRemaining(names::add);
+    return names.get(random.nextInt(names.size()));
+  }
+
+  private static void swapType(JsonNode node, Random random) {
+    JsonNode current = node;
+    while (true) {
+      if (!current.isContainerNode() || current.isEmpty()) {
+        return;
+      }
+      if (current.isObject()) {
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> it = current.fields();
+        it.forEachRemaining(fields::add);
+        Map.Entry<String, JsonNode> field = fields.get(random.nextInt(fields.size()));
+        if (random.nextInt(3) == 0 || !field.getValue().isContainerNode()) {
+          ((ObjectNode) current).set(field.getKey(), other(field.getValue(), random));
+          return;
+        }
+        current = field.getValue();
+      } else {
+        current = current.get(random.nextInt(current.size()));
+      }
+    }
+  }
+
+  private static JsonNode other(JsonNode value, Random random) {
+    switch (random.nextInt(6)) {
+      case 0: return NODES.numberNode(random.nextLong());
+      case 1: return NODES.booleanNode(random.nextBoolean());
+      case 2: return NODES.nullNode();
+      case 3: return NODES.arrayNode().add(value);
+      case 4: return NODES.objectNode().set("v", value);
+      default: return NODES.textNode(value.toString());
+    }
+  }
+
+  private static byte[] wrap(JsonNode record, Random random) throws IOException {
+    String json = MAPPER.writeValueAsString(record);
+    switch (random.nextInt(5)) {
+      case 0: return ("{\"Records\":[" + json + "]}").getBytes(UTF_8);
+      case 1: return ("[" + json + "," + json + "]").getBytes(UTF_8);
+      case 2: return (json + "\n" + json + "\n").getBytes(UTF_8);
+      case 3: return ("{\"version\":\"0\",\"detail-type\":\"AWS API Call via CloudTrail\","
+          + "\"account\":\"111122223333\",\"region\":\"eu-west-1\",\"detail\":" + json + "}").getBytes(UTF_8);
+      default: return ("{\"Events\":[{\"CloudTrailEvent\":" + MAPPER.writeValueAsString(json) + "}]}")
+          .getBytes(UTF_8);
+    }
+  }
+
+  private static byte[] maybeGzip(byte[] bytes, Random random) {
+    return random.nextInt(4) == 0 ? CloudTrailReaderTest.gzip(bytes) : bytes;
+  }
+}

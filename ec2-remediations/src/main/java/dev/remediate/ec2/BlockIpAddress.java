@@ -1,0 +1,431 @@
+package dev.remediate.ec2;
+
+import static dev.remediate.ec2.NetworkSupport.SUBNET_ID;
+import static dev.remediate.ec2.NetworkSupport.VPC_ID;
+import static dev.remediate.ec2.NetworkSupport.csv;
+import static dev.remediate.ec2.NetworkSupport.errorCode;
+import static dev.remediate.ec2.NetworkSupport.splitCsv;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.plan.Action;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.ImmutablePlan;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Skip;
+import dev.remediate.core.plan.Step;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.NetworkAcl;
+import software.amazon.awssdk.services.ec2.model.NetworkAclAssociation;
+import software.amazon.awssdk.services.ec2.model.NetworkAclEntry;
+import software.amazon.awssdk.services.ec2.model.RuleAction;
+
+/**
+ * Denies all traffic from and to one address (IPv4 or IPv6, any prefix) in the network ACLs of a VPC
+ * or of given subnets, at free rule numbers below the first allow rule, inbound and outbound. Network
+ * ACLs are stateless, so this also cuts connections already established.
+ *
+ * <pre>{@code
+ * Remediation block = BlockIpAddress.of("203.0.113.7").inVpc("vpc-0abc1234").build();
+ * Remediation undo = UnblockIpAddress.of("203.0.113.7").inVpc("vpc-0abc1234").build();
+ * }</pre>
+ *
+ * <p><b>Observe</b>: the ACLs concerned with one {@code DescribeNetworkAcls} (filtered by VPC, or by
+ * the subnets' associations); only ACLs associated with a subnet matter. <b>Decide</b>, per ACL and
+ * direction: already blocked when a deny-all entry for exactly this CIDR has a number below every
+ * allow entry of the same address family; otherwise the highest free number below the first such
+ * allow entry. Refuses (plan fails naming the ACL) when no number is free below the allows or when
+ * the direction already has the quota's number of entries (20 by default). <b>Steps</b>: record the
+ * numbers in a tag on the ACL ({@code remediate:block:<cidr>} = {@code ingress=N,egress=M}) first,
+ * so {@link UnblockIpAddress} removes exactly these entries; then {@code CreateNetworkAclEntry} per
+ * direction. The plan warns that every subnet on the ACL is affected.
+ */
+public final class BlockIpAddress extends SpecValue {
+  /** The catalog id. */
+  public static final String ID = "ec2.block-ip";
+  /** Prefix of the ACL tag recording the entries made for one CIDR. */
+  public static final String TAG_PREFIX = "remediate:block:";
+  /** AWS's default quota of entries per direction of one network ACL. */
+  public static final int DEFAULT_MAX_ENTRIES = 20;
+  /** Every IAM action planning and applying may need. */
+  public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeNetworkAcls",
+      "ec2:CreateNetworkAclEntry", "ec2:CreateTags");
+  static final int DEFAULT_RULE = 32767;
+
+  private final Scope scope;
+  private final int maxEntries;
+
+  private BlockIpAddress(Scope scope, int maxEntries) {
+    this.scope = scope;
+    this.maxEntries = maxEntries;
+  }
+
+  /**
+   * Blocks one address or CIDR.
+   *
+   * @param address e.g. {@code 203.0.113.7}, {@code 198.51.100.0/24}, {@code 2001:db8::1}
+   * @return a builder; name the VPC or subnets, then {@code build()}
+   */
+  public static Builder of(String address) {
+    return new Builder(address);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public RemediationSpec spec() {
+    Map<String, String> p = scope.parameters();
+    if (maxEntries != DEFAULT_MAX_ENTRIES) {
+      p.put("maxEntriesPerDirection", String.valueOf(maxEntries));
+    }
+    return RemediationSpec.of(ID, p);
+  }
+
+  /**
+   * Where a block applies: one CIDR, and either a VPC or a set of subnets. Shared with
+   * {@link UnblockIpAddress}.
+   */
+  record Scope(String cidr, @Nullable String vpcId, List<String> subnetIds) {
+    static Scope of(String address, @Nullable String vpcId, @Nullable Collection<String> subnets) {
+      String cidr = NetworkSupport.requireCidr(address, "Address to block");
+      if ((vpcId == null) == (subnets == null || subnets.isEmpty())) {
+        throw new InvalidRemediationException("Name either a VPC (inVpc) or subnets (inSubnets) "
+            + "for address " + address + ", not both and not neither");
+      }
+      if (vpcId != null) {
+        return new Scope(cidr, NetworkSupport.requireId(vpcId, VPC_ID, "VPC"), List.of());
+      }
+      return new Scope(cidr, null, NetworkSupport.requireIds(subnets, SUBNET_ID, "subnet"));
+    }
+
+    static Scope fromSpec(RemediationSpec spec) {
+      String vpc = spec.parameters().get("vpc");
+      List<String> subnets = splitCsv(spec.parameters().get("subnets"));
+      return of(spec.require("address"), vpc, subnets.isEmpty() ? null : subnets);
+    }
+
+    Map<String, String> parameters() {
+      Map<String, String> p = new TreeMap<>();
+      p.put("address", cidr);
+      if (vpcId != null) {
+        p.put("vpc", vpcId);
+      } else {
+        p.put("subnets", csv(subnetIds));
+      }
+      return p;
+    }
+
+    String targetId() {
+      return vpcId != null ? vpcId : csv(subnetIds);
+    }
+
+    String tagKey() {
+      return TAG_PREFIX + cidr;
+    }
+
+    boolean ipv6() {
+      return NetworkSupport.isIpv6(cidr);
+    }
+
+    /** The ACLs associated with the VPC's subnets or with the given subnets: one call, paginated. */
+    List<NetworkAcl> describeAcls(Ec2Client ec2) {
+      List<NetworkAcl> acls = new ArrayList<>();
+      if (vpcId != null) {
+        ec2.describeNetworkAclsPaginator(r -> r.filters(NetworkSupport.filter("vpc-id",
+            List.of(vpcId)))).networkAcls().forEach(acls::add);
+        acls.removeIf(a -> a.associations().isEmpty());
+        if (acls.isEmpty()) {
+          throw new RemediationException("VPC " + vpcId + " has no network ACL associated with a "
+              + "subnet (or does not exist)");
+        }
+      } else {
+        ec2.describeNetworkAclsPaginator(r -> r.filters(NetworkSupport.filter(
+            "association.subnet-id", subnetIds))).networkAcls().forEach(acls::add);
+        Set<String> missing = new TreeSet<>(subnetIds);
+        acls.forEach(a -> a.associations().forEach(s -> missing.remove(s.subnetId())));
+        if (!missing.isEmpty()) {
+          throw new RemediationException("Subnet(s) " + missing + " not found (no network ACL is "
+              + "associated with them)");
+        }
+      }
+      acls.sort(java.util.Comparator.comparing(NetworkAcl::networkAclId));
+      return acls;
+    }
+
+    boolean matches(NetworkAclEntry e) {
+      return cidr.equals(ipv6() ? normalise(e.ipv6CidrBlock()) : normalise(e.cidrBlock()));
+    }
+
+    private static @Nullable String normalise(@Nullable String cidr) {
+      return cidr == null ? null : NetworkSupport.requireCidr(cidr, "ACL entry");
+    }
+  }
+
+  static String describe(NetworkAcl acl) {
+    StringBuilder out = new StringBuilder(acl.networkAclId()).append(' ')
+        .append(NetworkSupport.tags(acl.tags()));
+    acl.associations().stream().map(NetworkAclAssociation::subnetId).sorted()
+        .forEach(s -> out.append(' ').append(s));
+    acl.entries().stream().map(e -> (Boolean.TRUE.equals(e.egress()) ? "out " : "in ")
+            + e.ruleNumber() + " " + e.ruleActionAsString() + " " + e.protocol() + " "
+            + e.cidrBlock() + " " + e.ipv6CidrBlock())
+        .sorted().forEach(e -> out.append("\n  ").append(e));
+    return out.toString();
+  }
+
+  // ---------------------------------------------------------------- decide
+
+  @Override
+  public Plan plan(RemediationContext context) {
+    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
+    List<NetworkAcl> acls = scope.describeAcls(ec2);
+    ImmutablePlan.Builder plan = context.newPlan(this, scope.vpcId != null ? "AWS::EC2::VPC"
+        : "AWS::EC2::Subnet", scope.targetId());
+    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
+    boolean changes = false;
+    for (NetworkAcl acl : acls) {
+      canonical.append(describe(acl)).append('\n');
+      if (context.isOptedOut(NetworkSupport.tags(acl.tags()))) {
+        plan.addSkipped(Skip.of(acl.networkAclId(), context.optOutReason()));
+        continue;
+      }
+      Map<String, Integer> numbers = new LinkedHashMap<>();
+      for (boolean egress : new boolean[] {false, true}) {
+        Integer number = decide(acl, egress);
+        if (number != null) {
+          numbers.put(egress ? "egress" : "ingress", number);
+        }
+      }
+      if (numbers.isEmpty()) {
+        continue;
+      }
+      changes = true;
+      Map<String, Integer> recorded = parseRecord(NetworkSupport.tags(acl.tags())
+          .get(scope.tagKey()));
+      Map<String, Integer> record = new TreeMap<>(recorded);
+      record.putAll(numbers);
+      plan.addSteps(Step.builder().kind("CreateTags").action(Action.ADD)
+          .resource(acl.networkAclId())
+          .summary("record the entries made for " + scope.cidr() + " (for UnblockIpAddress)")
+          .after(scope.tagKey() + "=" + recordText(record))
+          .putParameters("key", scope.tagKey()).putParameters("value", recordText(record))
+          .build());
+      numbers.forEach((direction, number) -> plan.addSteps(Step.builder()
+          .kind("CreateNetworkAclEntry").action(Action.ADD)
+          .resource(acl.networkAclId())
+          .summary("deny all " + direction + " traffic " + ("egress".equals(direction) ? "to "
+              : "from ") + scope.cidr() + " at rule " + number)
+          .after(number + " deny -1 " + scope.cidr())
+          .putParameters("direction", direction)
+          .putParameters("ruleNumber", String.valueOf(number)).build()));
+      List<String> subnets = acl.associations().stream().map(NetworkAclAssociation::subnetId)
+          .sorted().toList();
+      plan.addWarnings("Every subnet on " + acl.networkAclId() + " is affected: "
+          + String.join(", ", subnets));
+    }
+    plan.addIamActions("ec2:DescribeNetworkAcls");
+    if (changes) {
+      plan.addIamActions("ec2:CreateNetworkAclEntry", "ec2:CreateTags");
+    }
+    return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+  }
+
+  /**
+   * Decides one direction of one ACL.
+   *
+   * @return the rule number to use, or null when the address is already blocked there
+   * @throws RemediationException when no number is free below the allows or the quota is reached
+   */
+  @Nullable Integer decide(NetworkAcl acl, boolean egress) {
+    List<NetworkAclEntry> entries = acl.entries().stream()
+        .filter(e -> Boolean.TRUE.equals(e.egress()) == egress).toList();
+    int firstAllow = entries.stream()
+        .filter(e -> e.ruleAction() == RuleAction.ALLOW && e.ruleNumber() < DEFAULT_RULE)
+        .filter(e -> scope.ipv6() ? e.ipv6CidrBlock() != null : e.cidrBlock() != null)
+        .mapToInt(NetworkAclEntry::ruleNumber).min().orElse(DEFAULT_RULE);
+    boolean blocked = entries.stream().anyMatch(e -> e.ruleAction() == RuleAction.DENY
+        && "-1".equals(e.protocol()) && scope.matches(e) && e.ruleNumber() < firstAllow);
+    if (blocked) {
+      return null;
+    }
+    String direction = egress ? "egress" : "ingress";
+    long used = entries.stream().filter(e -> e.ruleNumber() < DEFAULT_RULE).count();
+    if (used >= maxEntries) {
+      throw new RemediationException("Network ACL " + acl.networkAclId() + " already has " + used
+          + " " + direction + " entries, the quota of " + maxEntries + "; remove some, or raise the "
+          + "quota and maxEntriesPerDirection(...)");
+    }
+    Set<Integer> taken = new TreeSet<>();
+    entries.forEach(e -> taken.add(e.ruleNumber()));
+    for (int n = firstAllow - 1; n >= 1; n--) {
+      if (!taken.contains(n)) {
+        return n;
+      }
+    }
+    throw new RemediationException("Network ACL " + acl.networkAclId() + " has no free " + direction
+        + " rule number below its first allow rule " + firstAllow + "; renumber its entries to "
+        + "make room");
+  }
+
+  static Map<String, Integer> parseRecord(@Nullable String value) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (String part : splitCsv(value)) {
+      String[] kv = part.split("=", 2);
+      if (kv.length == 2 && ("ingress".equals(kv[0]) || "egress".equals(kv[0]))) {
+        try {
+          out.put(kv[0], Integer.valueOf(kv[1]));
+        } catch (NumberFormatException e) {
+          // A hand-edited record: ignore the part; Unblock only deletes what still matches.
+        }
+      }
+    }
+    return out;
+  }
+
+  static String recordText(Map<String, Integer> record) {
+    List<String> parts = new ArrayList<>();
+    new TreeMap<>(record).forEach((k, v) -> parts.add(k + "=" + v));
+    return String.join(",", parts);
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  @Override
+  public void execute(Step step, RemediationContext context) {
+    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
+    switch (step.kind()) {
+      case "CreateTags" -> ec2.createTags(r -> r.resources(step.resource())
+          .tags(t -> t.key(step.parameter("key")).value(step.parameter("value"))));
+      case "CreateNetworkAclEntry" -> createEntry(ec2, step);
+      default -> throw new RemediationException("BlockIpAddress has no step " + step.kind());
+    }
+  }
+
+  private void createEntry(Ec2Client ec2, Step step) {
+    boolean egress = "egress".equals(step.parameter("direction"));
+    int number = Integer.parseInt(step.parameter("ruleNumber"));
+    try {
+      ec2.createNetworkAclEntry(r -> {
+        r.networkAclId(step.resource()).egress(egress).ruleNumber(number).protocol("-1")
+            .ruleAction(RuleAction.DENY);
+        if (scope.ipv6()) {
+          r.ipv6CidrBlock(scope.cidr());
+        } else {
+          r.cidrBlock(scope.cidr());
+        }
+      });
+    } catch (AwsServiceException e) {
+      if (!"NetworkAclEntryAlreadyExists".equals(errorCode(e))) {
+        throw e;
+      }
+      // Already there from a retried apply? Only if it is our entry; else the re-plan says so.
+    }
+  }
+
+  // ---------------------------------------------------------------- value
+
+
+  /** Builds a {@link BlockIpAddress}. */
+  public static final class Builder {
+    private final String address;
+    private @Nullable String vpcId;
+    private @Nullable List<String> subnetIds;
+    private int maxEntries = DEFAULT_MAX_ENTRIES;
+
+    private Builder(String address) {
+      this.address = address;
+    }
+
+    /**
+     * Blocks in every network ACL associated with a subnet of this VPC.
+     *
+     * @param vpcId e.g. {@code vpc-0abc1234}
+     * @return this builder
+     */
+    public Builder inVpc(String vpcId) {
+      this.vpcId = vpcId;
+      return this;
+    }
+
+    /**
+     * Blocks in the network ACLs of these subnets (every subnet sharing such an ACL is affected).
+     *
+     * @param subnetIds subnet ids
+     * @return this builder
+     */
+    public Builder inSubnets(String... subnetIds) {
+      this.subnetIds = List.of(subnetIds);
+      return this;
+    }
+
+    /**
+     * Sets the entries-per-direction quota checked before adding (default
+     * {@value BlockIpAddress#DEFAULT_MAX_ENTRIES}; raise it when the account's quota is raised).
+     *
+     * @param max 1 to 40
+     * @return this builder
+     */
+    public Builder maxEntriesPerDirection(int max) {
+      if (max < 1 || max > 40) {
+        throw new InvalidRemediationException("maxEntriesPerDirection must be 1-40, was " + max);
+      }
+      this.maxEntries = max;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @return the remediation
+     * @throws InvalidRemediationException naming the bad value
+     */
+    public BlockIpAddress build() {
+      return new BlockIpAddress(Scope.of(address, vpcId, subnetIds), maxEntries);
+    }
+  }
+
+  /** The catalog entry of {@link BlockIpAddress}. */
+  public static final class Type extends NetworkType {
+    /** Creates the type (service loader). */
+    public Type() {
+      super(ID, "Deny one address in and out in the network ACLs of a VPC or of subnets",
+          List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+    }
+
+    @Override
+    public Remediation fromSpec(RemediationSpec spec) {
+      Scope scope = Scope.fromSpec(spec);
+      String max = spec.get("maxEntriesPerDirection", String.valueOf(DEFAULT_MAX_ENTRIES));
+      Builder b = of(scope.cidr());
+      if (scope.vpcId() != null) {
+        b.inVpc(scope.vpcId());
+      } else {
+        b.inSubnets(scope.subnetIds().toArray(String[]::new));
+      }
+      try {
+        b.maxEntriesPerDirection(Integer.parseInt(max));
+      } catch (NumberFormatException e) {
+        throw new InvalidRemediationException("maxEntriesPerDirection '" + max
+            + "' is not a number", e);
+      }
+      return b.build();
+    }
+  }
+}

@@ -1,0 +1,427 @@
+package dev.remediate.ec2;
+
+import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
+import static dev.remediate.ec2.NetworkSupport.errorCode;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.plan.Action;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.ImmutablePlan;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Skip;
+import dev.remediate.core.plan.Step;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
+import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
+
+/**
+ * Isolates an EC2 instance: every network interface moves to an isolation security group of its VPC
+ * (no ingress, no egress), and optionally its instance profile is detached. The original groups of
+ * each interface and the profile are recorded in tags on the instance, so {@link ReleaseQuarantine}
+ * restores them exactly.
+ *
+ * <pre>{@code
+ * Remediation q = QuarantineInstance.of("i-0abc1234").detachInstanceProfile().build();
+ * remediator.apply(remediator.plan(q));   // needs consent to Flag.DISRUPTIVE
+ * }</pre>
+ *
+ * <p><b>Observe</b>: the instance ({@code DescribeInstances}), the isolation group of its VPC
+ * ({@code DescribeSecurityGroups} by name) and that group's rules
+ * ({@code DescribeSecurityGroupRules}), and, when detaching, the profile association.
+ * <b>Decide</b>: create the group (tagged) or empty the existing one; record originals in tags
+ * before changing anything; then move each interface. <b>Steps</b>: {@code CreateSecurityGroup},
+ * {@code RevokeSecurityGroupIngress} / {@code RevokeSecurityGroupEgress} (including the default
+ * allow-all egress), {@code CreateTags},
+ * one {@code ModifyNetworkInterfaceAttribute} per interface and
+ * {@code DisassociateIamInstanceProfile}, all flagged {@link Flag#DISRUPTIVE} where they cut
+ * traffic or access.
+ *
+ * <p>Connections already tracked by the security group may survive the change (AWS keeps tracked
+ * flows until they go idle); the plan says so. To cut them too, also block the peer's address with
+ * {@link BlockIpAddress}, whose network ACL entries are stateless.
+ */
+public final class QuarantineInstance extends SpecValue {
+  /** The catalog id. */
+  public static final String ID = "ec2.quarantine-instance";
+  /** Default name of the isolation group created in each VPC. */
+  public static final String DEFAULT_GROUP_NAME = "remediate-quarantine";
+  /** Tag key marking the isolation group. */
+  public static final String GROUP_TAG = "remediate:quarantine-group";
+  /** Prefix of the instance tags recording each interface's original groups. */
+  public static final String ENI_TAG_PREFIX = "remediate:quarantine:";
+  /** Instance tag recording the detached instance profile's ARN. */
+  public static final String PROFILE_TAG = "remediate:quarantine-profile";
+  /** Every IAM action planning and applying may need. */
+  public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeInstances",
+      "ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSecurityGroupRules", "ec2:CreateSecurityGroup",
+      "ec2:CreateTags", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+      "ec2:ModifyNetworkInterfaceAttribute", "ec2:DescribeIamInstanceProfileAssociations",
+      "ec2:DisassociateIamInstanceProfile");
+  static final String TRACKING_WARNING = "Connections already tracked by the instance's security "
+      + "groups may survive the group change until they go idle; block the peer with "
+      + "BlockIpAddress (network ACLs are stateless) to cut them at once";
+  private static final Pattern GROUP_NAME = Pattern.compile("[\\w .\\-:/()#,@\\[\\]+=&;{}!$*]{1,255}");
+  private static final String NEW_GROUP = "(new)";
+
+  private final String instanceId;
+  private final String groupName;
+  private final boolean detachProfile;
+
+  private QuarantineInstance(Builder b) {
+    this.instanceId = b.instanceId;
+    this.groupName = b.groupName;
+    this.detachProfile = b.detachProfile;
+  }
+
+  /**
+   * Quarantines one instance.
+   *
+   * @param instanceId e.g. {@code i-0abc1234}
+   * @return a builder
+   */
+  public static Builder of(String instanceId) {
+    return new Builder(instanceId);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public RemediationSpec spec() {
+    Map<String, String> p = new TreeMap<>();
+    p.put("instance", instanceId);
+    p.put("groupName", groupName);
+    if (detachProfile) {
+      p.put("detachInstanceProfile", "true");
+    }
+    return RemediationSpec.of(ID, p);
+  }
+
+  // ---------------------------------------------------------------- observe
+
+  static Instance describeInstance(Ec2Client ec2, String instanceId) {
+    try {
+      return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
+          .flatMap(r -> r.instances().stream()).findFirst()
+          .orElseThrow(() -> new RemediationException("Instance " + instanceId + " not found"));
+    } catch (AwsServiceException e) {
+      if ("InvalidInstanceID.NotFound".equals(errorCode(e))) {
+        throw new RemediationException("Instance " + instanceId + " not found", e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The instance's network interfaces with their groups, from {@code DescribeNetworkInterfaces}:
+   * the per-interface view (an emulator's {@code DescribeInstances} may show the instance's groups
+   * on every interface).
+   */
+  static List<NetworkInterface> interfaces(Ec2Client ec2, String instanceId) {
+    List<NetworkInterface> out = new ArrayList<>();
+    ec2.describeNetworkInterfacesPaginator(r -> r.filters(NetworkSupport.filter(
+        "attachment.instance-id", List.of(instanceId)))).networkInterfaces().forEach(out::add);
+    out.sort(java.util.Comparator.comparing(NetworkInterface::networkInterfaceId));
+    return out;
+  }
+
+  static Optional<IamInstanceProfileAssociation> profileAssociation(Ec2Client ec2,
+      String instanceId) {
+    return ec2.describeIamInstanceProfileAssociations(r -> r.filters(
+            NetworkSupport.filter("instance-id", List.of(instanceId)),
+            NetworkSupport.filter("state", List.of("associated", "associating"))))
+        .iamInstanceProfileAssociations().stream().findFirst();
+  }
+
+  // ---------------------------------------------------------------- decide
+
+  @Override
+  public Plan plan(RemediationContext context) {
+    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
+    Instance instance = describeInstance(ec2, instanceId);
+    Map<String, String> tags = NetworkSupport.tags(instance.tags());
+    ImmutablePlan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId);
+    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
+    canonical.append(new TreeMap<>(tags)).append('\n');
+    if (context.isOptedOut(tags)) {
+      plan.addSkipped(Skip.of(instanceId, context.optOutReason()));
+      return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    }
+    String vpcId = instance.vpcId();
+    if (vpcId == null) {
+      throw new RemediationException("Instance " + instanceId + " is not in a VPC (EC2-Classic "
+          + "or terminated); it cannot be quarantined with security groups");
+    }
+    SecurityGroup isolation = ec2.describeSecurityGroups(r -> r.filters(
+            NetworkSupport.filter("vpc-id", List.of(vpcId)),
+            NetworkSupport.filter("group-name", List.of(groupName))))
+        .securityGroups().stream().findFirst().orElse(null);
+    List<SecurityGroupRule> isolationRules = isolation == null ? List.of()
+        : ec2.describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter("group-id",
+            List.of(isolation.groupId())))).securityGroupRules();
+    String groupRef = isolation == null ? NEW_GROUP : isolation.groupId();
+    canonical.append("isolation ").append(groupRef).append('\n');
+    isolationRules.stream().map(r -> IngressRule.of(r).describe()).sorted()
+        .forEach(d -> canonical.append("  ").append(d).append('\n'));
+
+    List<Step> steps = new ArrayList<>();
+    if (isolation == null) {
+      steps.add(Step.builder().kind("CreateSecurityGroup").action(Action.ADD).resource(vpcId)
+          .summary("create isolation group '" + groupName + "' (tagged " + GROUP_TAG + ")")
+          .putParameters("vpc", vpcId).build());
+    }
+    long ingressRules = isolationRules.stream().filter(r -> !Boolean.TRUE.equals(r.isEgress()))
+        .count();
+    long egressRules = isolationRules.size() - ingressRules;
+    if (ingressRules > 0) {
+      steps.add(Step.builder().kind("RevokeSecurityGroupIngress").action(Action.REMOVE)
+          .resource(groupRef).summary("remove every ingress rule of the isolation group")
+          .before(ingressRules + " ingress rule(s)").after("no ingress").build());
+    }
+    if (isolation == null || egressRules > 0) {
+      steps.add(Step.builder().kind("RevokeSecurityGroupEgress").action(Action.REMOVE)
+          .resource(groupRef)
+          .summary("remove every egress rule of the isolation group, including the default "
+              + "allow-all egress")
+          .before(isolation == null ? "allow-all egress (default)" : egressRules
+              + " egress rule(s)")
+          .after("no egress").build());
+    }
+
+    Map<String, String> record = new TreeMap<>();
+    List<Step> moves = new ArrayList<>();
+    for (NetworkInterface eni : interfaces(ec2, instanceId)) {
+      List<String> groups = eni.groups().stream().map(GroupIdentifier::groupId).sorted().toList();
+      canonical.append(eni.networkInterfaceId()).append(' ').append(groups).append('\n');
+      boolean isolated = isolation != null && groups.equals(List.of(isolation.groupId()));
+      if (isolated) {
+        continue;
+      }
+      String tagKey = ENI_TAG_PREFIX + eni.networkInterfaceId();
+      if (!tags.containsKey(tagKey)) {
+        record.put(tagKey, String.join(",", groups));
+      }
+      moves.add(Step.builder().kind("ModifyNetworkInterfaceAttribute").action(Action.CHANGE)
+          .resource(eni.networkInterfaceId())
+          .summary("move the interface to isolation group " + groupRef + " (cuts its traffic)")
+          .before(String.join(",", groups)).after(groupRef)
+          .addFlags(Flag.DISRUPTIVE).putParameters("group", groupRef).build());
+    }
+    IamInstanceProfileAssociation association = null;
+    if (detachProfile) {
+      association = profileAssociation(ec2, instanceId).orElse(null);
+      canonical.append("profile ").append(association == null ? "-"
+          : association.associationId() + " " + association.iamInstanceProfile().arn()).append('\n');
+      if (association != null && !tags.containsKey(PROFILE_TAG)) {
+        record.put(PROFILE_TAG, association.iamInstanceProfile().arn());
+      }
+    }
+    if (!record.isEmpty()) {
+      dev.remediate.core.plan.ImmutableStep.Builder tag = Step.builder().kind("CreateTags").action(Action.ADD).resource(instanceId)
+          .summary("record what quarantine changes, so ReleaseQuarantine can restore it")
+          .after(record.toString());
+      record.forEach((k, v) -> tag.putParameters("tag:" + k, v));
+      steps.add(tag.build());
+    }
+    steps.addAll(moves);
+    if (association != null) {
+      steps.add(Step.builder().kind("DisassociateIamInstanceProfile").action(Action.REMOVE)
+          .resource(association.associationId())
+          .summary("detach instance profile " + association.iamInstanceProfile().arn()
+              + " (the instance loses its AWS credentials)")
+          .before(association.iamInstanceProfile().arn())
+          .addFlags(Flag.DISRUPTIVE).build());
+      plan.addIamActions("ec2:DisassociateIamInstanceProfile");
+    }
+    if (!moves.isEmpty()) {
+      plan.addWarnings(TRACKING_WARNING);
+    }
+    plan.addAllSteps(steps);
+    plan.addIamActions("ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSecurityGroupRules");
+    if (!steps.isEmpty()) {
+      plan.addIamActions("ec2:CreateSecurityGroup", "ec2:CreateTags",
+          "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+          "ec2:ModifyNetworkInterfaceAttribute");
+    }
+    if (detachProfile) {
+      plan.addIamActions("ec2:DescribeIamInstanceProfileAssociations");
+    }
+    return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  @Override
+  public void execute(Step step, RemediationContext context) {
+    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
+    switch (step.kind()) {
+      case "CreateSecurityGroup" -> context.outputs().put("isolationGroup",
+          createGroup(ec2, step.parameter("vpc")));
+      case "RevokeSecurityGroupIngress" -> emptyGroup(ec2, groupId(step.resource(), context), false);
+      case "RevokeSecurityGroupEgress" -> emptyGroup(ec2, groupId(step.resource(), context), true);
+      case "CreateTags" -> ec2.createTags(r -> r.resources(instanceId).tags(step.parameters()
+          .entrySet().stream().filter(e -> e.getKey().startsWith("tag:"))
+          .map(e -> software.amazon.awssdk.services.ec2.model.Tag.builder()
+              .key(e.getKey().substring(4)).value(e.getValue()).build()).toList()));
+      case "ModifyNetworkInterfaceAttribute" -> ec2.modifyNetworkInterfaceAttribute(r -> r
+          .networkInterfaceId(step.resource())
+          .groups(groupId(step.parameter("group"), context)));
+      case "DisassociateIamInstanceProfile" -> disassociate(ec2, step.resource());
+      default -> throw new RemediationException("QuarantineInstance has no step " + step.kind());
+    }
+  }
+
+  private String createGroup(Ec2Client ec2, String vpcId) {
+    try {
+      return ec2.createSecurityGroup(r -> r.vpcId(vpcId).groupName(groupName)
+          .description("Isolation group: no traffic in or out (remediate quarantine)")
+          .tagSpecifications(t -> t.resourceType(ResourceType.SECURITY_GROUP)
+              .tags(tag -> tag.key(GROUP_TAG).value("isolation")))).groupId();
+    } catch (AwsServiceException e) {
+      if (!"InvalidGroup.Duplicate".equals(errorCode(e))) {
+        throw e;
+      }
+      return ec2.describeSecurityGroups(r -> r.filters(
+              NetworkSupport.filter("vpc-id", List.of(vpcId)),
+              NetworkSupport.filter("group-name", List.of(groupName))))
+          .securityGroups().get(0).groupId();
+    }
+  }
+
+  private static String groupId(String planned, RemediationContext context) {
+    if (!NEW_GROUP.equals(planned)) {
+      return planned;
+    }
+    String created = context.outputs().get("isolationGroup");
+    if (created == null) {
+      throw new RemediationException("The isolation group was not created by an earlier step");
+    }
+    return created;
+  }
+
+  /** Revokes every rule of one direction of the group, by rule id; missing rules are done. */
+  static void emptyGroup(Ec2Client ec2, String groupId, boolean egress) {
+    List<String> ids = ec2.describeSecurityGroupRules(r -> r.filters(
+            NetworkSupport.filter("group-id", List.of(groupId)))).securityGroupRules().stream()
+        .filter(r -> Boolean.TRUE.equals(r.isEgress()) == egress)
+        .map(SecurityGroupRule::securityGroupRuleId).toList();
+    if (ids.isEmpty()) {
+      return;
+    }
+    try {
+      if (egress) {
+        ec2.revokeSecurityGroupEgress(r -> r.groupId(groupId).securityGroupRuleIds(ids));
+      } else {
+        ec2.revokeSecurityGroupIngress(r -> r.groupId(groupId).securityGroupRuleIds(ids));
+      }
+    } catch (AwsServiceException e) {
+      if (!RestrictSecurityGroup.isNotFound(e)) {
+        throw e;
+      }
+    }
+  }
+
+  private static void disassociate(Ec2Client ec2, String associationId) {
+    try {
+      ec2.disassociateIamInstanceProfile(r -> r.associationId(associationId));
+    } catch (AwsServiceException e) {
+      if (!"InvalidAssociationID.NotFound".equals(errorCode(e))) {
+        throw e;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- value
+
+
+  /** Builds a {@link QuarantineInstance}. */
+  public static final class Builder {
+    private final String instanceId;
+    private String groupName = DEFAULT_GROUP_NAME;
+    private boolean detachProfile;
+
+    private Builder(String instanceId) {
+      this.instanceId = instanceId;
+    }
+
+    /**
+     * Sets the name of the isolation group (default {@value QuarantineInstance#DEFAULT_GROUP_NAME}),
+     * created in the instance's VPC or reused when it exists.
+     *
+     * @param name group name
+     * @return this builder
+     */
+    public Builder isolationGroupName(String name) {
+      this.groupName = name;
+      return this;
+    }
+
+    /**
+     * Also detaches the instance profile (recorded in a tag for release).
+     *
+     * @return this builder
+     */
+    public Builder detachInstanceProfile() {
+      this.detachProfile = true;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @return the remediation
+     * @throws InvalidRemediationException naming the bad value
+     */
+    public QuarantineInstance build() {
+      NetworkSupport.requireId(instanceId, INSTANCE_ID, "instance");
+      if (groupName == null || !GROUP_NAME.matcher(groupName).matches()
+          || groupName.startsWith("sg-") || "default".equalsIgnoreCase(groupName)) {
+        throw new InvalidRemediationException("'" + groupName
+            + "' is not a usable security group name");
+      }
+      return new QuarantineInstance(this);
+    }
+  }
+
+  /** The catalog entry of {@link QuarantineInstance}. */
+  public static final class Type extends NetworkType {
+    /** Creates the type (service loader). */
+    public Type() {
+      super(ID, "Isolate an instance: every interface to a no-traffic group, originals recorded",
+          List.of(), IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
+    }
+
+    @Override
+    public Remediation fromSpec(RemediationSpec spec) {
+      Builder b = of(spec.require("instance"))
+          .isolationGroupName(spec.get("groupName", DEFAULT_GROUP_NAME));
+      if (Boolean.parseBoolean(spec.parameters().get("detachInstanceProfile"))) {
+        b.detachInstanceProfile();
+      }
+      return b.build();
+    }
+  }
+}

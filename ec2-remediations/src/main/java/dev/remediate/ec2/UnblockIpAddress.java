@@ -1,0 +1,200 @@
+package dev.remediate.ec2;
+
+import static dev.remediate.ec2.NetworkSupport.errorCode;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.plan.Action;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.ImmutablePlan;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Step;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.NetworkAcl;
+import software.amazon.awssdk.services.ec2.model.NetworkAclEntry;
+import software.amazon.awssdk.services.ec2.model.RuleAction;
+
+/**
+ * Undoes {@link BlockIpAddress}: removes exactly the deny entries that the block recorded in the
+ * ACL's {@code remediate:block:<cidr>} tag (when the entry at that number is still a deny for that
+ * CIDR), then removes the tag. Entries made by others for the same address are left alone.
+ *
+ * <pre>{@code
+ * remediator.apply(remediator.plan(UnblockIpAddress.of("203.0.113.7").inVpc("vpc-0abc").build()));
+ * }</pre>
+ */
+public final class UnblockIpAddress extends SpecValue {
+  /** The catalog id. */
+  public static final String ID = "ec2.unblock-ip";
+  /** Every IAM action planning and applying may need. */
+  public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeNetworkAcls",
+      "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags");
+
+  private final BlockIpAddress.Scope scope;
+
+  private UnblockIpAddress(BlockIpAddress.Scope scope) {
+    this.scope = scope;
+  }
+
+  /**
+   * Unblocks one address or CIDR, as it was given to {@link BlockIpAddress}.
+   *
+   * @param address e.g. {@code 203.0.113.7}
+   * @return a builder
+   */
+  public static Builder of(String address) {
+    return new Builder(address);
+  }
+
+  BlockIpAddress.Scope scope() {
+    return scope;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public RemediationSpec spec() {
+    return RemediationSpec.of(ID, scope.parameters());
+  }
+
+  @Override
+  public Plan plan(RemediationContext context) {
+    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
+    List<NetworkAcl> acls = scope.describeAcls(ec2);
+    ImmutablePlan.Builder plan = context.newPlan(this, scope.vpcId() != null ? "AWS::EC2::VPC"
+        : "AWS::EC2::Subnet", scope.targetId());
+    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
+    boolean changes = false;
+    for (NetworkAcl acl : acls) {
+      canonical.append(BlockIpAddress.describe(acl)).append('\n');
+      String record = NetworkSupport.tags(acl.tags()).get(scope.tagKey());
+      if (record == null) {
+        if (acl.entries().stream().anyMatch(e -> e.ruleAction() == RuleAction.DENY
+            && scope.matches(e))) {
+          plan.addWarnings(acl.networkAclId() + " denies " + scope.cidr() + " with an entry "
+              + "BlockIpAddress did not record; it is left alone");
+        }
+        continue;
+      }
+      changes = true;
+      for (Map.Entry<String, Integer> made : BlockIpAddress.parseRecord(record).entrySet()) {
+        boolean egress = "egress".equals(made.getKey());
+        NetworkAclEntry entry = acl.entries().stream()
+            .filter(e -> Boolean.TRUE.equals(e.egress()) == egress
+                && e.ruleNumber().equals(made.getValue()))
+            .findFirst().orElse(null);
+        if (entry == null || entry.ruleAction() != RuleAction.DENY || !scope.matches(entry)) {
+          plan.addWarnings(acl.networkAclId() + " " + made.getKey() + " rule " + made.getValue()
+              + " is no longer the deny for " + scope.cidr() + "; it is left alone");
+          continue;
+        }
+        plan.addSteps(Step.builder().kind("DeleteNetworkAclEntry").action(Action.REMOVE)
+            .resource(acl.networkAclId())
+            .summary("remove the " + made.getKey() + " deny for " + scope.cidr() + " at rule "
+                + made.getValue())
+            .before(made.getValue() + " deny -1 " + scope.cidr())
+            .putParameters("direction", made.getKey())
+            .putParameters("ruleNumber", String.valueOf(made.getValue())).build());
+      }
+      plan.addSteps(Step.builder().kind("DeleteTags").action(Action.REMOVE)
+          .resource(acl.networkAclId()).summary("remove the block record")
+          .before(scope.tagKey() + "=" + record).putParameters("key", scope.tagKey()).build());
+    }
+    plan.addIamActions("ec2:DescribeNetworkAcls");
+    if (changes) {
+      plan.addIamActions("ec2:DeleteNetworkAclEntry", "ec2:DeleteTags");
+    }
+    return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+  }
+
+  @Override
+  public void execute(Step step, RemediationContext context) {
+    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
+    switch (step.kind()) {
+      case "DeleteNetworkAclEntry" -> {
+        try {
+          ec2.deleteNetworkAclEntry(r -> r.networkAclId(step.resource())
+              .egress("egress".equals(step.parameter("direction")))
+              .ruleNumber(Integer.valueOf(step.parameter("ruleNumber"))));
+        } catch (AwsServiceException e) {
+          if (!"InvalidNetworkAclEntry.NotFound".equals(errorCode(e))) {
+            throw e;
+          }
+        }
+      }
+      case "DeleteTags" -> ec2.deleteTags(r -> r.resources(step.resource())
+          .tags(t -> t.key(step.parameter("key"))));
+      default -> throw new RemediationException("UnblockIpAddress has no step " + step.kind());
+    }
+  }
+
+
+  /** Builds an {@link UnblockIpAddress}. */
+  public static final class Builder {
+    private final String address;
+    private @Nullable String vpcId;
+    private @Nullable List<String> subnetIds;
+
+    private Builder(String address) {
+      this.address = address;
+    }
+
+    /**
+     * Unblocks in the network ACLs of this VPC's subnets.
+     *
+     * @param vpcId e.g. {@code vpc-0abc1234}
+     * @return this builder
+     */
+    public Builder inVpc(String vpcId) {
+      this.vpcId = vpcId;
+      return this;
+    }
+
+    /**
+     * Unblocks in the network ACLs of these subnets.
+     *
+     * @param subnetIds subnet ids
+     * @return this builder
+     */
+    public Builder inSubnets(String... subnetIds) {
+      this.subnetIds = List.of(subnetIds);
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @return the remediation
+     * @throws InvalidRemediationException naming the bad value
+     */
+    public UnblockIpAddress build() {
+      return new UnblockIpAddress(BlockIpAddress.Scope.of(address, vpcId, subnetIds));
+    }
+  }
+
+  /** The catalog entry of {@link UnblockIpAddress}. */
+  public static final class Type extends NetworkType {
+    /** Creates the type (service loader). */
+    public Type() {
+      super(ID, "Remove exactly the network ACL entries BlockIpAddress made for one address",
+          List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+    }
+
+    @Override
+    public Remediation fromSpec(RemediationSpec spec) {
+      return new UnblockIpAddress(BlockIpAddress.Scope.fromSpec(spec));
+    }
+  }
+}

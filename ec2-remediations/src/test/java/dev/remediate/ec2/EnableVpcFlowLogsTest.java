@@ -1,0 +1,389 @@
+package dev.remediate.ec2;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediate.core.ApplyFailedException;
+import dev.remediate.core.ApplyResult;
+import dev.remediate.core.GuardrailException;
+import dev.remediate.core.Guardrails;
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.Remediator;
+import dev.remediate.core.StalePlanException;
+import dev.remediate.core.aws.AwsScope;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.Step;
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import dev.remediate.testing.Fault;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.policybuilder.iam.IamPolicy;
+import software.amazon.awssdk.policybuilder.iam.IamStatement;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.CreateFlowLogsRequest;
+import software.amazon.awssdk.services.ec2.model.FlowLog;
+import software.amazon.awssdk.services.ec2.model.FlowLogsResourceType;
+import software.amazon.awssdk.services.ec2.model.LogDestinationType;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+@ExtendWith(AwsEmulatorExtension.class)
+class EnableVpcFlowLogsTest {
+  private static final String BUCKET = "flow-log-bucket";
+  private static final String OTHERS = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Theirs\","
+      + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},"
+      + "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::flow-log-bucket/*\"}]}";
+
+  private static String vpc(Ec2Client ec2, String cidr) {
+    return ec2.createVpc(r -> r.cidrBlock(cidr)).vpc().vpcId();
+  }
+
+  private static Ec2Client ec2(AwsEmulator aws) {
+    return aws.client(Ec2Client.class, Ec2Client::builder);
+  }
+
+  private static S3Client s3(AwsEmulator aws) {
+    S3Client s3 = aws.client(S3Client.class, S3Client::builder);
+    return s3;
+  }
+
+  private static Remediator remediator(AwsEmulator aws, Flag... consent) {
+    return Remediator.builder().scope(aws.scope())
+        .guardrails(Guardrails.custom().consentTo(consent).build()).build();
+  }
+
+  private static List<FlowLog> flowLogs(AwsEmulator aws, String vpcId) {
+    return ec2(aws).describeFlowLogs(r -> r.filter(NetworkSupport.filter("resource-id",
+        List.of(vpcId)))).flowLogs();
+  }
+
+  @Test
+  void apply_vpcWithoutFlowLog_createsFlowLogMergesPolicyAndSecondPlanIsEmpty(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(OTHERS));
+    EnableVpcFlowLogs remediation = EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build();
+    Remediator remediator = remediator(aws);
+    aws.recorder().reset();
+
+    Plan plan = remediator.plan(remediation);
+
+    assertEquals(List.of("PutBucketPolicy", "CreateFlowLogs"),
+        plan.steps().stream().map(Step::kind).toList(), plan.toText());
+    assertEquals(Map.of("Ec2.DescribeVpcs", 1, "Ec2.DescribeFlowLogs", 1,
+        "S3.GetBucketPolicy", 1), aws.recorder().counts());
+    assertTrue(plan.controls().contains("FSBP EC2.6"));
+    assertTrue(plan.iamActions().contains("ec2:CreateFlowLogs"));
+
+    ApplyResult result = remediator.apply(plan);
+
+    assertEquals(ApplyResult.Status.APPLIED, result.status());
+    List<FlowLog> logs = flowLogs(aws, vpcId);
+    assertEquals(1, logs.size());
+    assertEquals("arn:aws:s3:::" + BUCKET, logs.get(0).logDestination());
+    assertEquals("ALL", logs.get(0).trafficTypeAsString());
+    IamPolicy policy = IamPolicy.fromJson(s3(aws).getBucketPolicy(r -> r.bucket(BUCKET)).policy());
+    List<String> sids = policy.statements().stream().map(IamStatement::sid).toList();
+    assertEquals(List.of("Theirs", "RemediateFlowLogsWriteUsEast1",
+        "RemediateFlowLogsAclCheckUsEast1"), sids, "others' statements are kept");
+    IamStatement write = policy.statements().get(1);
+    assertEquals("arn:aws:s3:::" + BUCKET + "/AWSLogs/" + AwsEmulator.ACCOUNT + "/*",
+        write.resources().get(0).value());
+    assertTrue(write.conditions().stream().anyMatch(c -> c.key().value().equals("aws:SourceArn")
+        && c.value().equals("arn:aws:logs:us-east-1:" + AwsEmulator.ACCOUNT + ":*")));
+    assertTrue(remediator.plan(remediation).isEmpty(), "second plan is empty");
+  }
+
+  @Test
+  void apply_threeVpcsSameDestination_oneCreateFlowLogsCall(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    List<String> vpcs = List.of(vpc(ec2, "10.1.0.0/16"), vpc(ec2, "10.2.0.0/16"),
+        vpc(ec2, "10.3.0.0/16"));
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    EnableVpcFlowLogs remediation = EnableVpcFlowLogs.forVpcs(vpcs).toS3Bucket(BUCKET).build();
+    Remediator remediator = remediator(aws);
+    aws.recorder().reset();
+
+    Plan plan = remediator.plan(remediation);
+    assertEquals(1, aws.recorder().count("DescribeFlowLogs"));
+    assertEquals(4, plan.steps().size(), plan.toText());
+    aws.recorder().reset();
+    remediator.apply(plan);
+
+    assertEquals(1, aws.recorder().count("CreateFlowLogs"), aws.recorder().toString());
+    assertEquals(1, aws.recorder().count("PutBucketPolicy"));
+    vpcs.forEach(v -> assertEquals(1, flowLogs(aws, v).size(), v));
+  }
+
+  @Test
+  void plan_everyVpcAlreadyCompliant_isEmptyWithTwoReads(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    vpc(ec2, "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    EnableVpcFlowLogs remediation = EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET).build();
+    Remediator remediator = remediator(aws);
+    remediator.apply(remediator.plan(remediation));
+    aws.recorder().reset();
+
+    Plan again = remediator.plan(remediation);
+
+    assertTrue(again.isEmpty(), again.toText());
+    assertEquals(Map.of("Ec2.DescribeVpcs", 1, "Ec2.DescribeFlowLogs", 1),
+        aws.recorder().counts(), "a compliant region costs one page of each");
+    assertEquals("*", again.target().id());
+  }
+
+  @Test
+  void plan_s3Prefix_policyAndRequestCarryThePrefix(AwsEmulator aws) {
+    // moto answers a prefixed S3 destination with Unsuccessful (AWS-FACTS.md), so this checks the
+    // requests the library makes, not the emulator's result.
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    List<CreateFlowLogsRequest> sent = new ArrayList<>();
+    ExecutionInterceptor capture = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes a) {
+        if (context.request() instanceof CreateFlowLogsRequest request) {
+          sent.add(request);
+        }
+      }
+    };
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).addInterceptor(capture).build()) {
+      Remediator remediator = Remediator.builder().scope(scope).build();
+      EnableVpcFlowLogs remediation =
+          EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET, "vpc/logs").build();
+      Plan plan = remediator.plan(remediation);
+      Step policy = plan.steps().get(0);
+      assertEquals("PutBucketPolicy", policy.kind());
+      assertTrue(policy.parameter("policy").contains(
+          "arn:aws:s3:::" + BUCKET + "/vpc/logs/AWSLogs/" + AwsEmulator.ACCOUNT + "/*"),
+          policy.parameter("policy"));
+
+      ApplyFailedException failed = assertThrows(ApplyFailedException.class,
+          () -> remediator.apply(plan));
+
+      assertEquals(1, sent.size());
+      assertEquals("arn:aws:s3:::" + BUCKET + "/vpc/logs/", sent.get(0).logDestination());
+      assertEquals(LogDestinationType.S3, sent.get(0).logDestinationType());
+      assertEquals(List.of(vpcId), sent.get(0).resourceIds());
+      assertTrue(failed.getMessage().contains(vpcId), failed.getMessage());
+    }
+  }
+
+  @Test
+  void apply_logGroupDestination_createsGroupRetentionAndRole(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    EnableVpcFlowLogs remediation = EnableVpcFlowLogs.forVpc(vpcId).toLogGroup("/vpc/flow")
+        .createDeliveryRole("flow-role").retentionDays(365).build();
+    Remediator remediator = remediator(aws);
+
+    Plan plan = remediator.plan(remediation);
+
+    assertEquals(List.of("CreateLogGroup", "PutRetentionPolicy", "CreateRole", "PutRolePolicy",
+        "CreateFlowLogs"), plan.steps().stream().map(Step::kind).toList(), plan.toText());
+    remediator.apply(plan);
+    LogGroup group = aws.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder)
+        .describeLogGroups(r -> r.logGroupNamePrefix("/vpc/flow")).logGroups().get(0);
+    assertEquals(365, group.retentionInDays());
+    IamClient iam = aws.client(IamClient.class, IamClient::builder);
+    String trust = PolicyMerge.decode(iam.getRole(r -> r.roleName("flow-role")).role()
+        .assumeRolePolicyDocument());
+    assertTrue(trust.contains("vpc-flow-logs.amazonaws.com"), trust);
+    assertTrue(trust.contains("arn:aws:ec2:us-east-1:" + AwsEmulator.ACCOUNT + ":vpc-flow-log/*"),
+        trust);
+    FlowLog log = flowLogs(aws, vpcId).get(0);
+    assertEquals("/vpc/flow", log.logGroupName());
+    assertEquals("arn:aws:iam::" + AwsEmulator.ACCOUNT + ":role/flow-role",
+        log.deliverLogsPermissionArn());
+    aws.recorder().reset();
+    assertTrue(remediator.plan(remediation).isEmpty());
+    assertEquals(0, aws.recorder().count("GetRole"), "a compliant VPC needs no destination reads");
+  }
+
+  @Test
+  void plan_otherFlowLogExists_keepsItAndWarns(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    String oldId = existingFlowLog(aws, vpcId, "REJECT");
+    Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+
+    assertFalse(plan.steps().stream().anyMatch(s -> s.kind().equals("DeleteFlowLogs")));
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains(oldId)), plan.toText());
+  }
+
+  @Test
+  void apply_replaceExisting_needsConsentThenCreatesBeforeDeleting(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    String oldId = existingFlowLog(aws, vpcId, "REJECT");
+    EnableVpcFlowLogs remediation =
+        EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).replaceExisting().build();
+    Plan plan = remediator(aws).plan(remediation);
+    Step delete = plan.steps().get(plan.steps().size() - 1);
+    assertEquals("DeleteFlowLogs", delete.kind());
+    assertEquals(oldId, delete.resource());
+    assertTrue(delete.has(Flag.DESTRUCTIVE));
+
+    assertThrows(GuardrailException.class, () -> remediator(aws).apply(plan));
+    assertEquals(1, flowLogs(aws, vpcId).size(), "nothing changed without consent");
+
+    aws.recorder().reset();
+    remediator(aws, Flag.DESTRUCTIVE).apply(plan);
+
+    assertTrue(aws.recorder().indexOf("CreateFlowLogs") < aws.recorder().indexOf("DeleteFlowLogs"));
+    List<FlowLog> logs = flowLogs(aws, vpcId);
+    assertEquals(1, logs.size());
+    assertEquals("ALL", logs.get(0).trafficTypeAsString());
+    assertFalse(logs.get(0).flowLogId().equals(oldId));
+  }
+
+  private static String existingFlowLog(AwsEmulator aws, String vpcId, String traffic) {
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    s3(aws).createBucket(r -> r.bucket("old-bucket"));
+    return ec2(aws).createFlowLogs(r -> r.resourceIds(vpcId).resourceType(FlowLogsResourceType.VPC)
+        .trafficType(traffic).logDestinationType(LogDestinationType.S3)
+        .logDestination("arn:aws:s3:::old-bucket")).flowLogIds().get(0);
+  }
+
+  @Test
+  void plan_missingBucket_failsUnlessAskedToCreateIt(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    RemediationException e = assertThrows(RemediationException.class, () -> remediator(aws)
+        .plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket("no-such-bucket").build()));
+    assertTrue(e.getMessage().contains("no-such-bucket"), e.getMessage());
+
+    EnableVpcFlowLogs creating = EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket("new-flow-bucket")
+        .createBucketIfMissing().build();
+    Plan plan = remediator(aws).plan(creating);
+    assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
+        "PutBucketPolicy", "CreateFlowLogs"), plan.steps().stream().map(Step::kind).toList());
+    remediator(aws).apply(plan);
+    S3Client s3 = s3(aws);
+    assertTrue(s3.getPublicAccessBlock(r -> r.bucket("new-flow-bucket"))
+        .publicAccessBlockConfiguration().blockPublicPolicy());
+    assertEquals("AES256", s3.getBucketEncryption(r -> r.bucket("new-flow-bucket"))
+        .serverSideEncryptionConfiguration().rules().get(0).applyServerSideEncryptionByDefault()
+        .sseAlgorithmAsString());
+  }
+
+  @Test
+  void apply_bucketPolicyChangedSincePlan_refusesStalePlan(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+    s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(OTHERS));
+
+    assertThrows(StalePlanException.class, () -> remediator(aws).apply(plan));
+    assertTrue(flowLogs(aws, vpcId).isEmpty());
+  }
+
+  @Test
+  void apply_planReadBackFromJson_appliesThroughCatalog(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+
+    Plan read = Plan.fromJson(plan.toJson());
+
+    assertEquals(plan, read);
+    assertEquals(ApplyResult.Status.APPLIED, remediator(aws).apply(read).status());
+  }
+
+  @Test
+  void apply_createFlowLogsDenied_failsAtThatStepAndReportsIt(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+    aws.faults().failNth("CreateFlowLogs", 1, Fault.of("UnauthorizedOperation"));
+
+    ApplyFailedException e = assertThrows(ApplyFailedException.class,
+        () -> remediator(aws).apply(plan));
+
+    assertTrue(e.getMessage().contains("CreateFlowLogs"), e.getMessage());
+    assertEquals(ApplyResult.Status.FAILED, e.result().status());
+    assertTrue(flowLogs(aws, vpcId).isEmpty());
+  }
+
+  @Test
+  void plan_optedOutVpc_isSkipped(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    ec2(aws).createTags(r -> r.resources(vpcId).tags(t -> t.key("remediate:skip").value("yes")));
+    Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+    assertTrue(plan.isEmpty());
+    assertEquals(vpcId, plan.skipped().get(0).resource());
+  }
+
+  @Test
+  void plan_unknownVpc_failsNamingIt(AwsEmulator aws) {
+    RemediationException e = assertThrows(RemediationException.class, () -> remediator(aws)
+        .plan(EnableVpcFlowLogs.forVpc("vpc-0123456789abcdef0").toS3Bucket(BUCKET).build()));
+    assertTrue(e.getMessage().contains("vpc-0123456789abcdef0"));
+  }
+
+  @Test
+  void fromSpec_everyOption_rebuildsAnEqualRemediation() {
+    RemediationCatalog catalog = RemediationCatalog.load();
+    List<Remediation> all = List.of(
+        EnableVpcFlowLogs.forVpc("vpc-0123456789abcdef0").toS3Bucket(BUCKET).build(),
+        EnableVpcFlowLogs.forVpcs(List.of("vpc-0123456789abcdef0", "vpc-00000000"))
+            .toS3Bucket(BUCKET, "p").createBucketIfMissing().trafficType(
+                EnableVpcFlowLogs.TrafficType.REJECT).maxAggregationInterval(60)
+            .logFormat("${version} ${srcaddr}").replaceExisting().build(),
+        EnableVpcFlowLogs.forEveryVpc().toLogGroup("/g").createDeliveryRole("r")
+            .retentionDays(30).logGroupKmsKey("arn:aws:kms:us-east-1:123456789012:key/abc").build(),
+        EnableVpcFlowLogs.forEveryVpc().toLogGroup("/g")
+            .deliveryRole("arn:aws:iam::123456789012:role/x").build());
+    for (Remediation r : all) {
+      assertEquals(r, catalog.fromSpec(r.spec()), r.toString());
+      assertEquals(r.hashCode(), catalog.fromSpec(r.spec()).hashCode());
+    }
+  }
+
+  @Test
+  void forRegion_settings_buildEveryVpcRemediationOrNothing() {
+    EnableVpcFlowLogs.Type type = new EnableVpcFlowLogs.Type();
+    assertTrue(type.forRegion(Map.of()).isEmpty());
+    assertEquals(EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET, "vpc")
+            .trafficType(EnableVpcFlowLogs.TrafficType.REJECT).build(),
+        type.forRegion(Map.of("flowLogs.s3Bucket", BUCKET, "flowLogs.prefix", "vpc",
+            "flowLogs.trafficType", "reject")).orElseThrow());
+    assertEquals(EnableVpcFlowLogs.forEveryVpc().toLogGroup("/vpc").build(),
+        type.forRegion(Map.of("flowLogs.logGroup", "/vpc")).orElseThrow());
+  }
+
+  @Test
+  void build_badValues_failNamingTheValue() {
+    assertBad("vpc-xyz", () -> EnableVpcFlowLogs.forVpc("vpc-xyz").toS3Bucket(BUCKET).build());
+    assertBad("destination", () -> EnableVpcFlowLogs.forEveryVpc().build());
+    assertBad("destination", () -> EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET)
+        .toLogGroup("/g").build());
+    assertBad("Bad_Bucket", () -> EnableVpcFlowLogs.forEveryVpc().toS3Bucket("Bad_Bucket").build());
+    assertBad("/p/", () -> EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET, "/p/").build());
+    assertBad("45", () -> EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET)
+        .maxAggregationInterval(45).build());
+    assertBad("17", () -> EnableVpcFlowLogs.forEveryVpc().toLogGroup("/g").retentionDays(17)
+        .build());
+    assertBad("arn:aws:s3:::x", () -> EnableVpcFlowLogs.forEveryVpc().toLogGroup("/g")
+        .deliveryRole("arn:aws:s3:::x").build());
+    assertBad("retentionDays", () -> EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET)
+        .retentionDays(30).build());
+  }
+
+  private static void assertBad(String named, org.junit.jupiter.api.function.Executable build) {
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class, build);
+    assertTrue(e.getMessage().contains(named), e.getMessage());
+  }
+}

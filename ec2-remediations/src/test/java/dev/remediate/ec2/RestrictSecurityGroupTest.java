@@ -1,0 +1,278 @@
+package dev.remediate.ec2;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediate.core.ApplyFailedException;
+import dev.remediate.core.ApplyResult;
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.Remediator;
+import dev.remediate.core.StalePlanException;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.Step;
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import dev.remediate.testing.Fault;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+
+@ExtendWith(AwsEmulatorExtension.class)
+class RestrictSecurityGroupTest {
+
+  static Ec2Client ec2(AwsEmulator aws) {
+    return aws.client(Ec2Client.class, Ec2Client::builder);
+  }
+
+  static String group(Ec2Client ec2, String vpcId, String name) {
+    return ec2.createSecurityGroup(r -> r.groupName(name).description(name).vpcId(vpcId))
+        .groupId();
+  }
+
+  static IpPermission tcp(int from, int to, String... cidrs) {
+    IpPermission.Builder b = IpPermission.builder().ipProtocol("tcp").fromPort(from).toPort(to);
+    List<String> v4 = java.util.Arrays.stream(cidrs).filter(c -> !c.contains(":")).toList();
+    List<String> v6 = java.util.Arrays.stream(cidrs).filter(c -> c.contains(":")).toList();
+    b.ipRanges(v4.stream().map(c -> software.amazon.awssdk.services.ec2.model.IpRange.builder()
+        .cidrIp(c).build()).toList());
+    b.ipv6Ranges(v6.stream().map(c -> software.amazon.awssdk.services.ec2.model.Ipv6Range.builder()
+        .cidrIpv6(c).build()).toList());
+    return b.build();
+  }
+
+  /** @return the group's ingress rules as "tcp 22 from 10.0.0.0/8" lines */
+  static Set<String> ingress(AwsEmulator aws, String groupId) {
+    return ec2(aws).describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter("group-id",
+            List.of(groupId)))).securityGroupRules().stream()
+        .map(IngressRule::of).filter(r -> !r.egress())
+        .map(r -> r.portText() + " from " + r.source()).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  static String vpc(AwsEmulator aws) {
+    return ec2(aws).createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+  }
+
+  @Test
+  void apply_worldOpenSshWithSiblings_revokesOnlyTheWorldSource(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String vpcId = vpc(aws);
+    String sg = group(ec2, vpcId, "web");
+    String other = group(ec2, vpcId, "bastion");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(
+        tcp(22, 22, "0.0.0.0/0", "10.0.0.0/8"), tcp(443, 443, "0.0.0.0/0"),
+        IpPermission.builder().ipProtocol("tcp").fromPort(22).toPort(22)
+            .userIdGroupPairs(p -> p.groupId(other)).build()));
+    RestrictSecurityGroup remediation = RestrictSecurityGroup.forGroup(sg).build();
+    Remediator remediator = Remediator.create(aws.scope());
+    aws.recorder().reset();
+
+    Plan plan = remediator.plan(remediation);
+
+    assertEquals(Map.of("Ec2.DescribeSecurityGroups", 1, "Ec2.DescribeSecurityGroupRules", 1),
+        aws.recorder().counts());
+    assertEquals(1, plan.steps().size(), plan.toText());
+    assertEquals("RevokeSecurityGroupIngress", plan.steps().get(0).kind());
+    assertTrue(plan.steps().get(0).resource().startsWith("sgr-"));
+    assertTrue(plan.controls().contains("FSBP EC2.13"));
+
+    remediator.apply(plan);
+
+    assertEquals(Set.of("tcp 22 from 10.0.0.0/8", "tcp 443 from 0.0.0.0/0",
+        "tcp 22 from " + other), ingress(aws, sg));
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
+  void apply_ipv6AndAllTrafficRules_revokesBothInOneCall(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "db");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(
+        tcp(3389, 3389, "::/0"), IpPermission.builder().ipProtocol("-1")
+            .ipRanges(x -> x.cidrIp("0.0.0.0/0")).build(), tcp(5432, 5432, "192.168.0.0/16")));
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(RestrictSecurityGroup.forGroup(sg).build());
+    assertEquals(2, plan.steps().size(), plan.toText());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("all traffic")), plan.toText());
+    aws.recorder().reset();
+
+    remediator.apply(plan);
+
+    assertEquals(1, aws.recorder().count("RevokeSecurityGroupIngress"), aws.recorder().toString());
+    assertEquals(Set.of("tcp 5432 from 192.168.0.0/16"), ingress(aws, sg));
+  }
+
+  @Test
+  void apply_replaceWith_authorizesNarrowerRulesBeforeRevoking(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "ssh");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(
+        tcp(22, 22, "0.0.0.0/0", "::/0")));
+    RestrictSecurityGroup remediation = RestrictSecurityGroup.forGroup(sg)
+        .replaceWith("10.1.2.3/8", "2001:db8::/32").build();
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(remediation);
+    assertEquals(List.of("AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress",
+        "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress"),
+        plan.steps().stream().map(Step::kind).toList(), plan.toText());
+    aws.recorder().reset();
+
+    remediator.apply(plan);
+
+    assertTrue(aws.recorder().indexOf("AuthorizeSecurityGroupIngress")
+        < aws.recorder().indexOf("RevokeSecurityGroupIngress"));
+    assertEquals(Set.of("tcp 22 from 10.0.0.0/8", "tcp 22 from 2001:db8::/32"), ingress(aws, sg));
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
+  void plan_allPortsExceptWeb_keepsWebAndClosesTheRest(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "lb");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(
+        tcp(80, 80, "0.0.0.0/0"), tcp(443, 443, "0.0.0.0/0"), tcp(8443, 8443, "0.0.0.0/0"),
+        tcp(0, 65535, "::/0")));
+    Remediator remediator = Remediator.create(aws.scope());
+    RestrictSecurityGroup remediation = RestrictSecurityGroup.forGroup(sg).allPortsExcept(80, 443)
+        .build();
+    remediator.apply(remediator.plan(remediation));
+    assertEquals(Set.of("tcp 80 from 0.0.0.0/0", "tcp 443 from 0.0.0.0/0"), ingress(aws, sg));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"InvalidSecurityGroupRuleId.NotFound",
+      "InvalidPermission.NotFound"})
+  void apply_batchNamesMissingRule_fallsBackToOneCallPerRule(String code, AwsEmulator aws) {
+    // AWS answers a missing rule id with InvalidSecurityGroupRuleId.NotFound, moto with
+    // InvalidPermission.NotFound: both mean "already revoked", and the rest must still go.
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "x");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0"),
+        tcp(3306, 3306, "0.0.0.0/0"), tcp(443, 443, "0.0.0.0/0")));
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(RestrictSecurityGroup.forGroup(sg).build());
+    aws.faults().failNth("RevokeSecurityGroupIngress", 1, Fault.of(code));
+    aws.recorder().reset();
+
+    ApplyResult result = remediator.apply(plan);
+
+    assertEquals(ApplyResult.Status.APPLIED, result.status());
+    assertEquals(3, aws.recorder().count("RevokeSecurityGroupIngress"),
+        "one batch call, then one per rule");
+    assertEquals(Set.of("tcp 443 from 0.0.0.0/0"), ingress(aws, sg));
+  }
+
+  @Test
+  void execute_missingRuleIdInEmulator_countsAsRevoked(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "x");
+    software.amazon.awssdk.awscore.exception.AwsServiceException e = assertThrows(
+        software.amazon.awssdk.awscore.exception.AwsServiceException.class,
+        () -> ec2.revokeSecurityGroupIngress(r -> r.groupId(sg)
+            .securityGroupRuleIds("sgr-0123456789abcdef0")));
+    assertTrue(RestrictSecurityGroup.isNotFound(e), e.awsErrorDetails().errorCode());
+  }
+
+  @Test
+  void apply_revokeDenied_failsWithJournal(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "x");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(RestrictSecurityGroup.forGroup(sg).build());
+    aws.faults().failAll("RevokeSecurityGroupIngress", Fault.of("UnauthorizedOperation"));
+
+    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+    assertTrue(e.getMessage().contains("UnauthorizedOperation"), e.getMessage());
+    assertEquals(Set.of("tcp 22 from 0.0.0.0/0"), ingress(aws, sg));
+  }
+
+  @Test
+  void apply_ruleAddedSincePlan_refusesStalePlan(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "x");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(RestrictSecurityGroup.forGroup(sg).build());
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(23, 23, "0.0.0.0/0")));
+
+    assertThrows(StalePlanException.class, () -> remediator.apply(plan));
+  }
+
+  @Test
+  void plan_optedOutGroup_skipsItsRules(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "x");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
+    ec2.createTags(r -> r.resources(sg).tags(t -> t.key("remediate:skip").value("")));
+    Plan plan = Remediator.create(aws.scope()).plan(RestrictSecurityGroup.forEveryGroup().build());
+    assertTrue(plan.isEmpty(), plan.toText());
+    assertTrue(plan.skipped().get(0).resource().startsWith(sg));
+  }
+
+  @Test
+  void apply_planReadBackFromJson_appliesThroughCatalog(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "x");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(RestrictSecurityGroup.forEveryGroup().replaceWith("10.0.0.0/8")
+        .build());
+    Plan read = Plan.fromJson(plan.toJson());
+    assertEquals(plan, read);
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(read).status());
+  }
+
+  @Test
+  void fromSpec_everyOption_rebuildsAnEqualRemediation() {
+    RemediationCatalog catalog = RemediationCatalog.load();
+    List<Remediation> all = List.of(
+        RestrictSecurityGroup.forGroup("sg-0123456789abcdef0").build(),
+        RestrictSecurityGroup.forGroups(List.of("sg-0123456789abcdef0", "sg-00000001"))
+            .ports(22, 3389).replaceWith("10.0.0.0/8", "2001:db8::/32").build(),
+        RestrictSecurityGroup.forEveryGroup().allPortsExcept(80, 443).build());
+    for (Remediation r : all) {
+      assertEquals(r, catalog.fromSpec(r.spec()), r.toString());
+    }
+  }
+
+  @Test
+  void forRegion_settings_parsePortsAndSources() {
+    RestrictSecurityGroup.Type type = new RestrictSecurityGroup.Type();
+    assertEquals(RestrictSecurityGroup.forEveryGroup().build(),
+        type.forRegion(Map.of()).orElseThrow());
+    assertEquals(RestrictSecurityGroup.forEveryGroup().allPortsExcept(80, 443)
+            .replaceWith("10.0.0.0/8").build(),
+        type.forRegion(Map.of("securityGroups.ports", "all except 80,443",
+            "securityGroups.allowedSources", "10.0.0.0/8")).orElseThrow());
+    assertEquals(RestrictSecurityGroup.forEveryGroup().ports(22, 3389).build(),
+        type.forRegion(Map.of("securityGroups.ports", "22, 3389")).orElseThrow());
+  }
+
+  @Test
+  void build_badValues_failNamingTheValue() {
+    assertBad("sg-zz", () -> RestrictSecurityGroup.forGroup("sg-zz").build());
+    assertBad("70000", () -> RestrictSecurityGroup.forEveryGroup().ports(22, 70000).build());
+    assertBad("0.0.0.0/0", () -> RestrictSecurityGroup.forEveryGroup().replaceWith("0.0.0.0/0")
+        .build());
+    assertBad("10.0.0.0/33", () -> RestrictSecurityGroup.forEveryGroup()
+        .replaceWith("10.0.0.0/33").build());
+    assertBad("banana", () -> RestrictSecurityGroup.forEveryGroup().replaceWith("banana").build());
+  }
+
+  private static void assertBad(String named, org.junit.jupiter.api.function.Executable build) {
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class, build);
+    assertTrue(e.getMessage().contains(named), e.getMessage());
+    assertFalse(e.getMessage().isBlank());
+  }
+}

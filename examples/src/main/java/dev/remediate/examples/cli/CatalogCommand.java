@@ -1,0 +1,151 @@
+package dev.remediate.examples.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.remediate.core.RemediationType;
+import dev.remediate.core.internal.PlanJson;
+import dev.remediate.core.plan.Flag;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.policybuilder.iam.IamEffect;
+import software.amazon.awssdk.policybuilder.iam.IamPolicy;
+import software.amazon.awssdk.policybuilder.iam.IamPolicyWriter;
+import software.amazon.awssdk.policybuilder.iam.IamStatement;
+
+/**
+ * {@code remediate catalog}: every remediation on the class path with its id, controls, IAM
+ * actions and flags; {@code --json} for tools; {@code --iam-policy} for a least-privilege policy.
+ *
+ * <pre>{@code
+ * remediate catalog
+ * remediate catalog --json
+ * remediate catalog --iam-policy --only ec2.vpc-flow-logs,ec2.default-security-group
+ * }</pre>
+ */
+@Command(name = "catalog", mixinStandardHelpOptions = true,
+    description = "Lists every remediation: id, controls, IAM actions, flags.")
+public final class CatalogCommand extends BaseCommand implements Callable<Integer> {
+  /** The statement id of the generated IAM policy. */
+  public static final String POLICY_SID = "RemediateCatalog";
+
+  @Mixin
+  Selection selection;
+
+  @Option(names = "--json", description = "Print the catalog as a JSON array.")
+  boolean json;
+
+  @Option(names = "--iam-policy",
+      description = "Print a least-privilege IAM policy document allowing every IAM action of the "
+          + "selected remediations.")
+  boolean iamPolicy;
+
+  /** Creates the command (picocli fills its fields). */
+  public CatalogCommand() {}
+
+  @Override
+  public Integer call() {
+    if (json && iamPolicy) {
+      throw CliException.badInput("--json and --iam-policy cannot be combined");
+    }
+    List<RemediationType> types = selection.select(env().catalog());
+    PrintWriter out = out();
+    if (iamPolicy) {
+      out.println(iamPolicy(types));
+    } else if (json) {
+      out.println(json(types));
+    } else {
+      out.print(text(types));
+    }
+    return Remediate.EXIT_OK;
+  }
+
+  /**
+   * A least-privilege policy: one statement allowing exactly the IAM actions the types list.
+   *
+   * @param types the remediation types
+   * @return the policy document, pretty-printed
+   * @throws CliException when the types need no action (an empty statement is invalid)
+   */
+  public static String iamPolicy(List<RemediationType> types) {
+    Set<String> actions = new TreeSet<>();
+    types.forEach(t -> actions.addAll(t.iamActions()));
+    if (actions.isEmpty()) {
+      throw CliException.badInput("no IAM actions: no remediation is selected (the catalog has "
+          + "none on the class path, or --only/--skip left none)");
+    }
+    IamPolicy policy = IamPolicy.builder()
+        .version("2012-10-17")
+        .addStatement(IamStatement.builder()
+            .sid(POLICY_SID)
+            .effect(IamEffect.ALLOW)
+            .actionIds(List.copyOf(actions))
+            .addResource("*")
+            .build())
+        .build();
+    return policy.toJson(IamPolicyWriter.builder().prettyPrint(true).build());
+  }
+
+  /**
+   * The catalog as a JSON array of {@code {id, description, controls, iamActions, flags}}.
+   *
+   * @param types the types
+   * @return JSON text
+   */
+  public static String json(List<RemediationType> types) {
+    ArrayNode array = PlanJson.mapper().createArrayNode();
+    for (RemediationType type : types) {
+      ObjectNode node = array.addObject();
+      node.put("id", type.id());
+      node.put("description", type.description());
+      ArrayNode controls = node.putArray("controls");
+      type.controls().forEach(controls::add);
+      ArrayNode actions = node.putArray("iamActions");
+      new TreeSet<>(type.iamActions()).forEach(actions::add);
+      ArrayNode flags = node.putArray("flags");
+      new TreeSet<>(type.flags()).forEach(f -> flags.add(f.name()));
+    }
+    try {
+      return PlanJson.mapper().writeValueAsString(array);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The catalog as text: one block per remediation.
+   *
+   * @param types the types
+   * @return text
+   */
+  public static String text(List<RemediationType> types) {
+    if (types.isEmpty()) {
+      return "No remediations on the class path.\n";
+    }
+    StringBuilder out = new StringBuilder();
+    for (RemediationType type : types) {
+      out.append(type.id()).append("  ").append(type.description()).append('\n');
+      out.append("  controls:    ").append(orNone(type.controls())).append('\n');
+      out.append("  flags:       ").append(orNone(flags(type.flags()))).append('\n');
+      out.append("  IAM actions: ").append(orNone(List.copyOf(new TreeSet<>(type.iamActions()))))
+          .append('\n');
+    }
+    out.append(types.size()).append(" remediation(s)\n");
+    return out.toString();
+  }
+
+  static List<String> flags(Set<Flag> flags) {
+    return new TreeSet<>(flags).stream().map(Flag::name).collect(Collectors.toList());
+  }
+
+  private static String orNone(List<String> values) {
+    return values.isEmpty() ? "none" : String.join(", ", values);
+  }
+}

@@ -1,0 +1,157 @@
+package dev.remediate.examples.cli;
+
+import dev.remediate.core.aws.AwsScope;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * The flags every subcommand takes: {@code --region} (repeatable), {@code --profile},
+ * {@code --endpoint} (default: the {@code AWS_ENDPOINT_URL} environment variable) and
+ * {@code --log-level}.
+ *
+ * <pre>{@code
+ * remediate scan --region eu-west-1 --region us-east-1 --profile audit
+ * }</pre>
+ */
+public final class GlobalOptions {
+  /** The region used when none is given and none is configured. */
+  public static final String FALLBACK_REGION = "us-east-1";
+
+  private static final java.util.regex.Pattern REGION =
+      java.util.regex.Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
+
+  @Option(names = "--region", paramLabel = "REGION",
+      description = "AWS region, e.g. eu-west-1 (repeatable where a command acts in several).")
+  List<String> regions = new ArrayList<>();
+
+  @Option(names = "--profile", paramLabel = "NAME",
+      description = "Named profile from ~/.aws/config for credentials and region.")
+  @Nullable String profile;
+
+  @Option(names = "--endpoint", paramLabel = "URL",
+      description = "Send every AWS call to this endpoint (an emulator such as moto or LocalStack);"
+          + " default: the AWS_ENDPOINT_URL environment variable.")
+  @Nullable String endpoint;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",
+      description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}); debug also "
+          + "prints stack traces.")
+  String logLevel = "warn";
+
+  /** Creates empty options (picocli fills them). */
+  public GlobalOptions() {}
+
+  /**
+   * The regions given with {@code --region}, in order, without repeats.
+   *
+   * @return region ids
+   * @throws CliException when one is not a region id like {@code us-east-1}
+   */
+  public List<String> regions() {
+    for (String region : regions) {
+      checkRegion(region);
+    }
+    return List.copyOf(new LinkedHashSet<>(regions));
+  }
+
+  static String checkRegion(String region) {
+    if (!REGION.matcher(region).matches()) {
+      throw CliException.badInput("'" + region + "' is not a region id like us-east-1");
+    }
+    return region;
+  }
+
+  /** @return the profile given with {@code --profile} */
+  public Optional<String> profile() {
+    return Optional.ofNullable(profile);
+  }
+
+  /** @return true when {@code --log-level} is debug or trace */
+  public boolean debug() {
+    String level = logLevel.toLowerCase(Locale.ROOT);
+    return level.equals("debug") || level.equals("trace");
+  }
+
+  /**
+   * The endpoint override: {@code --endpoint}, else {@code AWS_ENDPOINT_URL}.
+   *
+   * @param env the environment variables
+   * @return the endpoint, if any
+   * @throws CliException when the value is not an absolute http(s) URL
+   */
+  public Optional<URI> endpoint(Map<String, String> env) {
+    String value = endpoint != null ? endpoint : env.get("AWS_ENDPOINT_URL");
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = new URI(value);
+      if (uri.getHost() == null || !("http".equals(uri.getScheme())
+          || "https".equals(uri.getScheme()))) {
+        throw CliException.badInput("endpoint '" + value + "' is not an http(s) URL like "
+            + "http://127.0.0.1:5000");
+      }
+      return Optional.of(uri);
+    } catch (URISyntaxException e) {
+      throw CliException.badInput("endpoint '" + value + "' is not a URL: " + e.getReason());
+    }
+  }
+
+  /**
+   * The region a command that acts in one region uses: the first {@code --region}, else
+   * {@code AWS_REGION} / {@code AWS_DEFAULT_REGION}, else the profile's region, else
+   * {@value #FALLBACK_REGION}.
+   *
+   * @param env the environment variables
+   * @return a region id
+   */
+  public String homeRegion(Map<String, String> env) {
+    if (!regions.isEmpty()) {
+      return checkRegion(regions.get(0));
+    }
+    for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        return checkRegion(value);
+      }
+    }
+    try {
+      return new AwsProfileRegionProvider(null, profile).getRegion().id();
+    } catch (RuntimeException e) {
+      return FALLBACK_REGION;
+    }
+  }
+
+  /**
+   * The default {@link ScopeFactory}: credentials from the profile or the SDK's default chain,
+   * the endpoint override (with path-style S3 addressing, which emulators need).
+   *
+   * @param env the environment variables
+   * @return the factory
+   */
+  static ScopeFactory defaultScopes(Map<String, String> env) {
+    return (region, options) -> {
+      AwsScope.Builder builder = AwsScope.builder().region(region);
+      options.profile().ifPresent(p -> builder.credentialsProvider(
+          ProfileCredentialsProvider.builder().profileName(p).build()));
+      options.endpoint(env).ifPresent(uri -> builder.endpointOverride(uri)
+          .clientCustomizer(b -> {
+            if (b instanceof S3ClientBuilder s3) {
+              s3.forcePathStyle(true);
+            }
+          }));
+      return builder.build();
+    };
+  }
+}

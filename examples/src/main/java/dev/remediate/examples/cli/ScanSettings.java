@@ -1,0 +1,214 @@
+package dev.remediate.examples.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/**
+ * The settings region-wide remediations need ({@code RemediationType.forRegion(settings)}), from a
+ * configuration file ({@code --config}, JSON or YAML) overridden by flags. Keys are dotted paths
+ * into the file; lists are comma-separated.
+ *
+ * <pre>{@code
+ * # remediate.yaml
+ * flowLogs:
+ *   s3Bucket: my-flow-logs
+ *   trafficType: REJECT
+ * securityGroups:
+ *   ports: [22, 3389]
+ *   allowedSources: [10.0.0.0/8]
+ * trail:
+ *   s3Bucket: my-trail-bucket
+ * }</pre>
+ */
+public final class ScanSettings {
+  /** Every setting the catalog's remediations document; others are reported as unknown. */
+  public static final Set<String> KNOWN_KEYS = Set.of("flowLogs.s3Bucket", "flowLogs.prefix",
+      "flowLogs.trafficType", "flowLogs.logGroup", "securityGroups.ports",
+      "securityGroups.allowedSources", "encryption.kmsKey", "trail.s3Bucket", "trail.name",
+      "trail.kmsKey", "trail.cloudWatchLogs", "config.s3Bucket", "alarms.snsTopic");
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Settings file, JSON or YAML (keys: flowLogs.s3Bucket, trail.s3Bucket, ...).")
+  @Nullable Path config;
+
+  @Option(names = "--flow-logs-bucket", paramLabel = "BUCKET",
+      description = "S3 bucket for VPC flow logs (flowLogs.s3Bucket).")
+  @Nullable String flowLogsBucket;
+
+  @Option(names = "--flow-logs-prefix", paramLabel = "PREFIX",
+      description = "Key prefix in the flow-log bucket (flowLogs.prefix).")
+  @Nullable String flowLogsPrefix;
+
+  @Option(names = "--flow-logs-traffic-type", paramLabel = "TYPE",
+      description = "ALL, ACCEPT or REJECT (flowLogs.trafficType).")
+  @Nullable String flowLogsTrafficType;
+
+  @Option(names = "--flow-logs-log-group", paramLabel = "NAME",
+      description = "CloudWatch Logs group for VPC flow logs instead of S3 (flowLogs.logGroup).")
+  @Nullable String flowLogsLogGroup;
+
+  @Option(names = "--sg-ports", split = ",", paramLabel = "PORT",
+      description = "Ports that must not be open to the world (securityGroups.ports).")
+  List<String> sgPorts = new ArrayList<>();
+
+  @Option(names = "--sg-allowed-sources", split = ",", paramLabel = "CIDR",
+      description = "CIDRs allowed to reach those ports (securityGroups.allowedSources).")
+  List<String> sgAllowedSources = new ArrayList<>();
+
+  @Option(names = "--kms-key", paramLabel = "KEY",
+      description = "KMS key for EBS encryption (encryption.kmsKey).")
+  @Nullable String kmsKey;
+
+  @Option(names = "--trail-bucket", paramLabel = "BUCKET",
+      description = "S3 bucket for the CloudTrail trail (trail.s3Bucket).")
+  @Nullable String trailBucket;
+
+  @Option(names = "--trail-name", paramLabel = "NAME", description = "Trail name (trail.name).")
+  @Nullable String trailName;
+
+  @Option(names = "--trail-kms-key", paramLabel = "KEY",
+      description = "KMS key for the trail's log files (trail.kmsKey).")
+  @Nullable String trailKmsKey;
+
+  @Option(names = "--trail-cloudwatch-logs", paramLabel = "VALUE",
+      description = "Send the trail to CloudWatch Logs (trail.cloudWatchLogs).")
+  @Nullable String trailCloudWatchLogs;
+
+  @Option(names = "--config-bucket", paramLabel = "BUCKET",
+      description = "S3 bucket for the AWS Config delivery channel (config.s3Bucket).")
+  @Nullable String configBucket;
+
+  @Option(names = "--alarms-sns-topic", paramLabel = "ARN",
+      description = "SNS topic for the CIS alarms (alarms.snsTopic).")
+  @Nullable String alarmsSnsTopic;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Any setting by its dotted key, e.g. --set flowLogs.prefix=vpc/.")
+  Map<String, String> extra = new LinkedHashMap<>();
+
+  /** Creates empty settings (picocli fills them). */
+  public ScanSettings() {}
+
+  /**
+   * The merged settings: file, then flags.
+   *
+   * @param warnings where unknown keys are reported
+   * @return settings by dotted key, sorted
+   * @throws CliException when the file cannot be read or parsed
+   */
+  public Map<String, String> resolve(PrintWriter warnings) {
+    Map<String, String> settings = new TreeMap<>();
+    if (config != null) {
+      settings.putAll(load(config));
+    }
+    put(settings, "flowLogs.s3Bucket", flowLogsBucket);
+    put(settings, "flowLogs.prefix", flowLogsPrefix);
+    put(settings, "flowLogs.trafficType", flowLogsTrafficType);
+    put(settings, "flowLogs.logGroup", flowLogsLogGroup);
+    put(settings, "securityGroups.ports", join(sgPorts));
+    put(settings, "securityGroups.allowedSources", join(sgAllowedSources));
+    put(settings, "encryption.kmsKey", kmsKey);
+    put(settings, "trail.s3Bucket", trailBucket);
+    put(settings, "trail.name", trailName);
+    put(settings, "trail.kmsKey", trailKmsKey);
+    put(settings, "trail.cloudWatchLogs", trailCloudWatchLogs);
+    put(settings, "config.s3Bucket", configBucket);
+    put(settings, "alarms.snsTopic", alarmsSnsTopic);
+    settings.putAll(extra);
+    for (String key : settings.keySet()) {
+      if (!KNOWN_KEYS.contains(key)) {
+        warnings.println("remediate: warning: unknown setting '" + key + "' (known: "
+            + String.join(", ", new java.util.TreeSet<>(KNOWN_KEYS)) + ")");
+      }
+    }
+    return settings;
+  }
+
+  /**
+   * Reads a settings file: JSON ({@code .json}) or YAML (anything else; YAML also reads JSON).
+   *
+   * @param file the file
+   * @return settings by dotted key
+   * @throws CliException naming the file and what is wrong
+   */
+  public static Map<String, String> load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw CliException.badInput("cannot read config " + file + ": " + PlanFiles.describe(e));
+    }
+    boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+    ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+    JsonNode root;
+    try {
+      root = mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw CliException.badInput("config " + file + " is not valid " + (json ? "JSON" : "YAML")
+          + " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage().lines().findFirst()
+              .orElse(""));
+    }
+    Map<String, String> settings = new TreeMap<>();
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return settings;
+    }
+    if (!root.isObject()) {
+      throw CliException.badInput("config " + file + " must be an object of settings, e.g. "
+          + "{\"flowLogs\": {\"s3Bucket\": \"my-bucket\"}}");
+    }
+    flatten("", root, settings, file);
+    return settings;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> into, Path file) {
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+      JsonNode value = field.getValue();
+      if (value.isObject()) {
+        flatten(key, value, into, file);
+      } else if (value.isArray()) {
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+          if (!item.isValueNode()) {
+            throw CliException.badInput("config " + file + ": '" + key
+                + "' must be a list of plain values");
+          }
+          items.add(item.asText());
+        }
+        into.put(key, String.join(",", items));
+      } else if (!value.isNull()) {
+        into.put(key, value.asText());
+      }
+    }
+  }
+
+  private static void put(Map<String, String> settings, String key, @Nullable String value) {
+    if (value != null && !value.isBlank()) {
+      settings.put(key, value);
+    }
+  }
+
+  private static @Nullable String join(List<String> values) {
+    return values.isEmpty() ? null : String.join(",", values);
+  }
+}

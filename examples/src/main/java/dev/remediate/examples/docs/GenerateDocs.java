@@ -1,0 +1,45 @@
+package dev.remediate.examples.docs;
+
+import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.event.EventRouter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Rewrites the files generated from the code: {@code docs/catalog.md} ({@link CatalogMarkdown})
+ * and {@code examples/lambda/template.yaml} ({@link LambdaTemplate}). Run it from the repository
+ * root after adding or changing a remediation or an event rule:
+ *
+ * <pre>{@code
+ * REMEDIATE_MAIN=dev.remediate.examples.docs.GenerateDocs ./remediate
+ * }</pre>
+ */
+public final class GenerateDocs {
+  /** The catalog page, relative to the repository root. */
+  public static final String CATALOG = "docs/catalog.md";
+  /** The SAM template, relative to the repository root. */
+  public static final String TEMPLATE = "examples/lambda/template.yaml";
+
+  private GenerateDocs() {}
+
+  /**
+   * Writes the files.
+   *
+   * @param args {@code [REPOSITORY_ROOT]}, default the working directory
+   * @throws IOException when a file cannot be written
+   */
+  public static void main(String[] args) throws IOException {
+    Path root = Path.of(args.length > 0 ? args[0] : ".");
+    RemediationCatalog catalog = RemediationCatalog.load();
+    write(root.resolve(CATALOG), CatalogMarkdown.render(catalog));
+    write(root.resolve(TEMPLATE), LambdaTemplate.render(catalog, EventRouter.load()));
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    System.out.println("wrote " + file);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.remediate.examples.docs;
+
+import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.event.EventKey;
+import dev.remediate.core.event.EventRouter;
+import dev.remediate.core.event.EventRule;
+import dev.remediate.core.internal.Version;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The SAM template of the Lambda adapter ({@code examples/lambda/template.yaml}), rendered from the
+ * code: the EventBridge rule matches exactly the (eventSource, eventName) pairs the event rules on
+ * the class path react to, and the function's role allows exactly the catalog's IAM actions. A
+ * test checks the committed file against it; {@link GenerateDocs} rewrites it.
+ *
+ * <pre>{@code
+ * String yaml = LambdaTemplate.render(RemediationCatalog.load(), EventRouter.load());
+ * }</pre>
+ */
+public final class LambdaTemplate {
+  /** The handler the template names. */
+  public static final String HANDLER =
+      "dev.remediate.examples.lambda.RemediateHandler::handleRequest";
+
+  private LambdaTemplate() {}
+
+  /**
+   * Renders the template.
+   *
+   * @param catalog the catalog (IAM actions)
+   * @param router the router (event pattern)
+   * @return YAML text
+   */
+  public static String render(RemediationCatalog catalog, EventRouter router) {
+    SortedSet<String> actions = new TreeSet<>();
+    catalog.types().forEach(t -> actions.addAll(t.iamActions()));
+    SortedSet<String> sources = new TreeSet<>();
+    SortedSet<String> names = new TreeSet<>();
+    for (EventRule rule : router.rules()) {
+      Set<EventKey> triggers = rule.triggers();
+      triggers.forEach(k -> {
+        sources.add(k.eventSource());
+        names.add(k.eventName());
+      });
+    }
+    StringBuilder y = new StringBuilder();
+    y.append("# Generated from the code by dev.remediate.examples.docs.GenerateDocs; do not edit.\n");
+    y.append("# Deploy: see docs/lambda.md (sam build is not needed: the jar is prebuilt).\n");
+    y.append("AWSTemplateFormatVersion: '2010-09-09'\n");
+    y.append("Transform: AWS::Serverless-2016-10-31\n");
+    y.append("Description: Remediate reacts to CloudTrail API calls delivered by EventBridge.\n");
+    y.append("Parameters:\n");
+    y.append("  DryRun:\n    Type: String\n    Default: 'true'\n    AllowedValues: ['true', 'false']\n");
+    y.append("    Description: Plan and re-check only; set to false to apply.\n");
+    y.append("  MaxChanges:\n    Type: Number\n    Default: 20\n");
+    y.append("    Description: Refuse plans with more changes than this.\n");
+    y.append("  OptOutTag:\n    Type: String\n    Default: 'remediate:skip'\n");
+    y.append("    Description: Resources carrying this tag key are left alone.\n");
+    y.append("Resources:\n");
+    y.append("  RemediateFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n");
+    y.append("      Runtime: java17\n");
+    y.append("      Handler: ").append(HANDLER).append('\n');
+    y.append("      CodeUri: ../target/remediate-examples-").append(Version.get())
+        .append("-cli.jar\n");
+    y.append("      MemorySize: 1024\n      Timeout: 300\n");
+    y.append("      Environment:\n        Variables:\n");
+    y.append("          REMEDIATE_DRY_RUN: !Ref DryRun\n");
+    y.append("          REMEDIATE_MAX_CHANGES: !Ref MaxChanges\n");
+    y.append("          REMEDIATE_OPT_OUT_TAG: !Ref OptOutTag\n");
+    y.append("      Policies:\n        - Version: '2012-10-17'\n          Statement:\n");
+    y.append("            - Sid: RemediateCatalog\n              Effect: Allow\n");
+    y.append("              Action:\n");
+    if (actions.isEmpty()) {
+      y.append("                []\n");
+    }
+    actions.forEach(a -> y.append("                - '").append(a).append("'\n"));
+    y.append("              Resource: '*'\n");
+    y.append("      Events:\n        CloudTrailApiCalls:\n          Type: EventBridgeRule\n");
+    y.append("          Properties:\n            Pattern:\n");
+    y.append("              detail-type: ['AWS API Call via CloudTrail']\n");
+    y.append("              detail:\n");
+    y.append("                eventSource: ").append(list(sources)).append('\n');
+    y.append("                eventName: ").append(list(names)).append('\n');
+    y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
+    y.append("Outputs:\n  FunctionArn:\n    Value: !GetAtt RemediateFunction.Arn\n");
+    return y.toString();
+  }
+
+  private static String list(Set<String> values) {
+    StringBuilder s = new StringBuilder("[");
+    for (String v : values) {
+      s.append(s.length() > 1 ? ", " : "").append('\'').append(v).append('\'');
+    }
+    return s.append(']').toString();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.remediate.examples.lambda;
+
+import dev.remediate.core.Guardrails;
+import dev.remediate.core.InvalidRemediationException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Lambda adapter's guardrails, from environment variables:
+ * <ul>
+ *   <li>{@code REMEDIATE_DRY_RUN}: {@code true} (default) or {@code false}; in dry run plans are
+ *       made and re-checked but nothing changes;</li>
+ *   <li>{@code REMEDIATE_MAX_CHANGES}: refuse plans with more steps (default: no limit);</li>
+ *   <li>{@code REMEDIATE_OPT_OUT_TAG}: the tag key that opts a resource out (default
+ *       {@value Guardrails#DEFAULT_OPT_OUT_TAG_KEY}).</li>
+ * </ul>
+ * The adapter never consents to flagged steps: plans with DOWNTIME, DISRUPTIVE or DESTRUCTIVE
+ * steps, and plans of rules that need approval, are reported, not applied.
+ *
+ * <pre>{@code
+ * Guardrails guardrails = LambdaSettings.guardrails(System.getenv());
+ * }</pre>
+ */
+public final class LambdaSettings {
+  /** Dry run unless {@code false}. */
+  public static final String DRY_RUN = "REMEDIATE_DRY_RUN";
+  /** The change limit per plan. */
+  public static final String MAX_CHANGES = "REMEDIATE_MAX_CHANGES";
+  /** The opt-out tag key. */
+  public static final String OPT_OUT_TAG = "REMEDIATE_OPT_OUT_TAG";
+
+  private LambdaSettings() {}
+
+  /**
+   * Reads the guardrails; bad values fail naming the variable and the value.
+   *
+   * @param env the environment variables
+   * @return the guardrails
+   * @throws InvalidRemediationException on a bad value
+   */
+  public static Guardrails guardrails(Map<String, String> env) {
+    Guardrails.Builder builder = Guardrails.custom();
+    String dryRun = env.getOrDefault(DRY_RUN, "true").trim().toLowerCase(Locale.ROOT);
+    if (!dryRun.equals("true") && !dryRun.equals("false")) {
+      throw new InvalidRemediationException(DRY_RUN + " must be true or false, was '"
+          + env.get(DRY_RUN) + "'");
+    }
+    builder.dryRun(dryRun.equals("true"));
+    String max = env.get(MAX_CHANGES);
+    if (max != null && !max.isBlank()) {
+      try {
+        builder.maxChanges(Integer.parseInt(max.trim()));
+      } catch (NumberFormatException e) {
+        throw new InvalidRemediationException(MAX_CHANGES + " must be a whole number, was '"
+            + max + "'");
+      }
+    }
+    String tag = env.get(OPT_OUT_TAG);
+    if (tag != null && !tag.isBlank()) {
+      builder.optOutTagKey(tag.trim());
+    }
+    return builder.build();
+  }
+}

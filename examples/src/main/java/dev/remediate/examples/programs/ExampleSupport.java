@@ -1,0 +1,186 @@
+package dev.remediate.examples.programs;
+
+import dev.remediate.core.ApplyResult;
+import dev.remediate.core.Guardrails;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.Remediator;
+import dev.remediate.core.aws.AwsScope;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.testing.MotoServer;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * What every example program shares: where it runs and the plan / apply / plan-again loop.
+ *
+ * <p>With no arguments an example starts the local AWS emulator (moto) and applies. With
+ * {@code --profile NAME} and/or {@code --region REGION} it runs against real AWS and only plans,
+ * unless {@code --apply} is given. Other arguments are the example's own.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *   try (ExampleSupport example = ExampleSupport.open(args)) {
+ *     example.planAndApply(RestrictDefaultSecurityGroup.forAllVpcs());
+ *   }
+ * }
+ * }</pre>
+ */
+public final class ExampleSupport implements AutoCloseable {
+  private final @Nullable MotoServer moto;
+  private final AwsScope scope;
+  private final boolean apply;
+  private final List<String> rest;
+  private final PrintStream out;
+
+  private ExampleSupport(@Nullable MotoServer moto, AwsScope scope, boolean apply,
+      List<String> rest, PrintStream out) {
+    this.moto = moto;
+    this.scope = scope;
+    this.apply = apply;
+    this.rest = List.copyOf(rest);
+    this.out = out;
+  }
+
+  /**
+   * Reads the common arguments and opens the scope: the emulator (started now) or real AWS.
+   *
+   * @param args {@code [--profile NAME] [--region REGION] [--apply] [own arguments...]}
+   * @return the example's surroundings; close it
+   * @throws IllegalArgumentException on a flag without its value
+   */
+  public static ExampleSupport open(String... args) {
+    String profile = null;
+    String region = null;
+    boolean apply = false;
+    List<String> rest = new ArrayList<>();
+    Iterator<String> it = Arrays.asList(args).iterator();
+    while (it.hasNext()) {
+      String arg = it.next();
+      switch (arg) {
+        case "--profile" -> profile = value(arg, it);
+        case "--region" -> region = value(arg, it);
+        case "--apply" -> apply = true;
+        default -> rest.add(arg);
+      }
+    }
+    if (profile == null && region == null) {
+      MotoServer moto = MotoServer.start();
+      AwsScope scope = AwsScope.builder().region(Region.US_EAST_1)
+          .endpointOverride(moto.endpoint())
+          .credentialsProvider(StaticCredentialsProvider.create(
+              AwsBasicCredentials.create("testing", "testing")))
+          .maxAttempts(3)
+          .clientCustomizer(b -> {
+            if (b instanceof S3ClientBuilder s3) {
+              s3.forcePathStyle(true);
+            }
+          })
+          .build();
+      System.out.println("Running against the local emulator at " + moto.endpoint());
+      return new ExampleSupport(moto, scope, true, rest, System.out);
+    }
+    AwsScope.Builder builder = AwsScope.builder().region(region != null ? region : "us-east-1");
+    if (profile != null) {
+      builder.credentialsProvider(ProfileCredentialsProvider.builder().profileName(profile)
+          .build());
+    }
+    System.out.println("Running against AWS" + (apply ? "" : " (plan only; add --apply)"));
+    return new ExampleSupport(null, builder.build(), apply, rest, System.out);
+  }
+
+  /**
+   * Wraps a scope the caller owns (tests: the emulator extension's scope).
+   *
+   * @param scope the scope
+   * @param apply whether to apply
+   * @param out where to print
+   * @return the example's surroundings; closing it closes the scope
+   */
+  public static ExampleSupport of(AwsScope scope, boolean apply, PrintStream out) {
+    return new ExampleSupport(null, scope, apply, List.of(), out);
+  }
+
+  private static String value(String flag, Iterator<String> it) {
+    if (!it.hasNext()) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return it.next();
+  }
+
+  /** @return the scope to act in */
+  public AwsScope scope() {
+    return scope;
+  }
+
+  /** @return true when running against the emulator */
+  public boolean emulator() {
+    return moto != null;
+  }
+
+  /** @return true on the emulator or with {@code --apply} */
+  public boolean applyRequested() {
+    return apply;
+  }
+
+  /** @return the arguments the common ones left */
+  public List<String> arguments() {
+    return rest;
+  }
+
+  /** @return where to print */
+  public PrintStream out() {
+    return out;
+  }
+
+  /**
+   * Plans a remediation, prints the plan, and (on the emulator or with {@code --apply}) applies
+   * it and shows that a second plan is empty.
+   *
+   * @param remediation the remediation
+   * @param guardrails the guardrails to apply with (consent to flags goes here)
+   * @return the first plan
+   */
+  public Plan planAndApply(Remediation remediation, Guardrails guardrails) {
+    Remediator remediator = Remediator.builder().scope(scope).guardrails(guardrails).build();
+    Plan plan = remediator.plan(remediation);
+    out.print(plan.toText());
+    if (plan.isEmpty() || !apply) {
+      out.println(plan.isEmpty() ? "Compliant: nothing to do." : "Plan only: nothing changed.");
+      return plan;
+    }
+    ApplyResult result = remediator.apply(remediation, plan);
+    out.print(result.toText());
+    Plan again = remediator.plan(remediation);
+    out.println("Second plan: " + (again.isEmpty() ? "empty, compliant"
+        : again.steps().size() + " change(s) left"));
+    return plan;
+  }
+
+  /**
+   * {@link #planAndApply(Remediation, Guardrails)} with default guardrails (no consent).
+   *
+   * @param remediation the remediation
+   * @return the first plan
+   */
+  public Plan planAndApply(Remediation remediation) {
+    return planAndApply(remediation, Guardrails.ofDefaults());
+  }
+
+  /** Closes the scope and stops the emulator this example started. */
+  @Override
+  public void close() {
+    scope.close();
+    if (moto != null) {
+      moto.close();
+    }
+  }
+}

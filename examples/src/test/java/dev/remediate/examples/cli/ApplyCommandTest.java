@@ -1,0 +1,170 @@
+package dev.remediate.examples.cli;
+
+import static dev.remediate.examples.cli.CliTesting.assertBadInput;
+import static dev.remediate.examples.cli.CliTesting.emulator;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+@ExtendWith(AwsEmulatorExtension.class)
+class ApplyCommandTest {
+  @TempDir
+  Path dir;
+
+  private Path scan(AwsEmulator aws, String... extra) {
+    Path out = dir.resolve("plans.json");
+    List<String> args = new java.util.ArrayList<>(List.of("scan", "--region", "us-east-1",
+        "--set", "test.tagValue=team-a", "--out", out.toString()));
+    args.addAll(List.of(extra));
+    Remediate.Result r = Remediate.run(emulator(aws).build(), args.toArray(String[]::new));
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    return out;
+  }
+
+  private static long tagged(AwsEmulator aws) {
+    return aws.client(Ec2Client.class, Ec2Client::builder).describeVpcs().vpcs().stream()
+        .filter(v -> v.tags().stream().anyMatch(t -> t.key().equals("owner")
+            && Objects.equals(t.value(), "team-a")))
+        .count();
+  }
+
+  private static int vpcs(AwsEmulator aws) {
+    return aws.client(Ec2Client.class, Ec2Client::builder).describeVpcs().vpcs().size();
+  }
+
+  @Test
+  void apply_yes_appliesThenScanIsClean(AwsEmulator aws) {
+    Path plans = scan(aws);
+    aws.recorder().reset();
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--yes",
+        plans.toString());
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertTrue(r.out().startsWith("APPLIED: test.vpc-tag"), r.out());
+    assertTrue(r.err().contains("step 1/1: CreateTags"), r.err());
+    // staleness check, one CreateTags per VPC (moto's default VPC only), verification
+    assertEquals(2, aws.recorder().count("DescribeVpcs"));
+    assertEquals(1, aws.recorder().count("CreateTags"));
+    assertEquals(vpcs(aws), tagged(aws));
+    Remediate.Result again = Remediate.run(emulator(aws).build(), "scan", "--region",
+        "us-east-1", "--set", "test.tagValue=team-a");
+    assertEquals(Remediate.EXIT_OK, again.exitCode(), again.toString());
+  }
+
+  @Test
+  void apply_withoutYesAndNoTerminal_refusesAndChangesNothing(AwsEmulator aws) {
+    Path plans = scan(aws);
+    aws.recorder().reset();
+    assertBadInput(Remediate.run(emulator(aws).build(), "apply", plans.toString()),
+        "refusing to apply without --yes");
+    assertEquals(0, aws.recorder().total());
+    assertEquals(0, tagged(aws));
+  }
+
+  @Test
+  void apply_terminalAnswersYes_applies(AwsEmulator aws) {
+    Path plans = scan(aws);
+    Remediate.Result r = Remediate.run(emulator(aws).terminal(Terminal.answering("yes")).build(),
+        "apply", plans.toString());
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("+ CreateTags") || r.out().contains("CreateTags"), r.out());
+    assertEquals(vpcs(aws), tagged(aws));
+  }
+
+  @Test
+  void apply_terminalAnswersNo_changesNothing(AwsEmulator aws) {
+    Path plans = scan(aws);
+    Remediate.Result r = Remediate.run(emulator(aws).terminal(Terminal.answering("n")).build(),
+        "apply", plans.toString());
+    assertEquals(Remediate.EXIT_FAILURE, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("apply cancelled; nothing was changed"), r.err());
+    assertEquals(0, tagged(aws));
+  }
+
+  @Test
+  void apply_stalePlan_isRefused(AwsEmulator aws) {
+    Path plans = scan(aws);
+    aws.client(Ec2Client.class, Ec2Client::builder).createVpc(r -> r.cidrBlock("10.9.0.0/16"));
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--yes",
+        plans.toString());
+    assertEquals(Remediate.EXIT_FAILURE, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("remediate: refused stale plan 1 of 1"), r.err());
+    assertEquals(0, tagged(aws));
+  }
+
+  @Test
+  void apply_flaggedStep_needsConsent(AwsEmulator aws) {
+    Path plans = scan(aws, "--set", "test.flag=DOWNTIME");
+    Remediate.Result refused = Remediate.run(emulator(aws).build(), "apply", "--yes",
+        plans.toString());
+    assertEquals(Remediate.EXIT_FAILURE, refused.exitCode(), refused.toString());
+    assertTrue(refused.err().contains("needs consent to [DOWNTIME]"), refused.err());
+    assertTrue(refused.err().contains("--allow-downtime"), refused.err());
+    assertEquals(0, tagged(aws));
+    Remediate.Result applied = Remediate.run(emulator(aws).build(), "apply", "--yes",
+        "--allow-downtime", plans.toString());
+    assertEquals(Remediate.EXIT_OK, applied.exitCode(), applied.toString());
+    assertEquals(vpcs(aws), tagged(aws));
+  }
+
+  @Test
+  void apply_moreChangesThanMax_isRefused(AwsEmulator aws) {
+    aws.client(Ec2Client.class, Ec2Client::builder).createVpc(r -> r.cidrBlock("10.9.0.0/16"));
+    Path plans = scan(aws);
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--yes",
+        "--max-changes", "1", plans.toString());
+    assertEquals(Remediate.EXIT_FAILURE, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("more than the limit of 1"), r.err());
+    assertEquals(0, tagged(aws));
+  }
+
+  @Test
+  void apply_dryRun_changesNothing(AwsEmulator aws) {
+    Path plans = scan(aws);
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--dry-run",
+        plans.toString());
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertTrue(r.out().startsWith("DRY_RUN: test.vpc-tag"), r.out());
+    assertEquals(0, tagged(aws));
+  }
+
+  @Test
+  void apply_badInput_exits2(AwsEmulator aws) throws Exception {
+    CliEnvironment env = emulator(aws).build();
+    Path plans = scan(aws);
+    Path future = dir.resolve("future.json");
+    Files.writeString(future, Files.readString(plans)
+        .replace("\"formatVersion\" : \"1.0\"", "\"formatVersion\" : \"2.0\""));
+    assertBadInput(Remediate.run(env, "apply", "--yes", future.toString()),
+        "future.json, plan 1: ");
+    assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("none.json").toString()),
+        "none.json: no such file");
+    Path garbage = dir.resolve("garbage.json");
+    Files.writeString(garbage, "[{\"format\": ");
+    assertBadInput(Remediate.run(env, "apply", "--yes", garbage.toString()),
+        "garbage.json is not valid JSON");
+    assertBadInput(Remediate.run(env, "apply", "--yes", "--max-changes", "0", plans.toString()),
+        "maxChanges must be at least 1, was 0");
+    assertBadInput(Remediate.run(env, "apply"), "Missing required parameter");
+    assertEquals(0, tagged(aws));
+  }
+
+  @Test
+  void apply_stdin_readsPlans(AwsEmulator aws) throws Exception {
+    Path plans = scan(aws);
+    CliEnvironment env = emulator(aws)
+        .stdin(new java.io.ByteArrayInputStream(Files.readAllBytes(plans))).build();
+    Remediate.Result r = Remediate.run(env, "apply", "--yes", "-");
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertEquals(vpcs(aws), tagged(aws));
+  }
+}

@@ -1,0 +1,139 @@
+package dev.remediate.examples.cli;
+
+import static dev.remediate.examples.cli.CliTesting.assertBadInput;
+import static dev.remediate.examples.cli.CliTesting.emulator;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediate.core.plan.Plan;
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import dev.remediate.testing.Fault;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+@ExtendWith(AwsEmulatorExtension.class)
+class ScanCommandTest {
+  @TempDir
+  Path dir;
+
+  private static String newVpc(AwsEmulator aws) {
+    return aws.client(Ec2Client.class, Ec2Client::builder)
+        .createVpc(r -> r.cidrBlock("10.42.0.0/16")).vpc().vpcId();
+  }
+
+  @Test
+  void scan_changesNeeded_printsPlansAndExits3(AwsEmulator aws) {
+    String vpc = newVpc(aws);
+    aws.recorder().reset();
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
+        "--set", "test.tagValue=team-a");
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("CreateTags"), r.out());
+    assertTrue(r.out().contains(vpc), r.out());
+    assertTrue(r.err().contains("scan 1/1: test.vpc-tag in us-east-1"), r.err());
+    assertTrue(r.err().contains("0 compliant, 1 with changes"), r.err());
+    assertEquals(1, aws.recorder().count("DescribeVpcs"));
+    assertEquals(1, aws.recorder().total(), aws.recorder().toString());
+  }
+
+  @Test
+  void scan_compliant_exits0(AwsEmulator aws) {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    newVpc(aws);
+    ec2.describeVpcs().vpcs().forEach(v -> ec2.createTags(t -> t.resources(v.vpcId())
+        .tags(Tag.builder().key("owner").value("team-a").build())));
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
+        "--set", "test.tagValue=team-a");
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("test.vpc-tag on AWS::EC2::VPC * (123456789012, us-east-1): "
+        + "compliant"), r.out());
+  }
+
+  @Test
+  void scan_notConfigured_reportsItAndCallsNothing(AwsEmulator aws) {
+    aws.recorder().reset();
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1");
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("not configured (settings missing or no region-wide form): "
+        + "test.vpc-tag"), r.err());
+    assertEquals(0, aws.recorder().total());
+  }
+
+  @Test
+  void scan_twoRegions_oneDescribePerRegion(AwsEmulator aws) {
+    aws.recorder().reset();
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
+        "--region", "eu-west-1", "--set", "test.tagValue=x");
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    assertEquals(2, aws.recorder().count("DescribeVpcs"));
+    assertTrue(r.out().contains("(123456789012, eu-west-1)"), r.out());
+  }
+
+  @Test
+  void scan_jsonAndOut_writeTheApplyFormat(AwsEmulator aws) throws Exception {
+    newVpc(aws);
+    Path out = dir.resolve("plans.json");
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
+        "--set", "test.tagValue=x", "--json", "--out", out.toString());
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    List<Plan> printed = PlanFiles.parse(r.out(), "stdout");
+    List<Plan> saved = PlanFiles.read(out.toString(), System.in);
+    assertEquals(1, printed.size());
+    assertEquals(printed, saved);
+    assertEquals("test.vpc-tag", saved.get(0).remediation().id());
+    assertTrue(Files.readString(out).contains("\"format\" : \"remediate-plan\""));
+  }
+
+  @Test
+  void scan_configFile_suppliesSettings(AwsEmulator aws) throws Exception {
+    Path config = dir.resolve("remediate.yaml");
+    Files.writeString(config, "test:\n  tagValue: from-yaml\n");
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
+        "--config", config.toString());
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("owner=from-yaml"), r.out());
+  }
+
+  @Test
+  void scan_planningFails_exits1NamingRemediationAndRegion(AwsEmulator aws) {
+    aws.faults().failAll("DescribeVpcs", Fault.of("UnauthorizedOperation"));
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
+        "--set", "test.tagValue=x");
+    assertEquals(Remediate.EXIT_FAILURE, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("remediate: test.vpc-tag in us-east-1 failed: "), r.err());
+    assertTrue(r.err().contains("UnauthorizedOperation"), r.err());
+    assertTrue(!r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void scan_allRegions_asksEc2ForEnabledRegions(AwsEmulator aws) {
+    aws.recorder().reset();
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--all-regions");
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertEquals(1, aws.recorder().count("DescribeRegions"));
+    assertTrue(r.err().startsWith("remediate: not configured"), r.err());
+    assertTrue(r.err().matches("(?s).*Scanned (1[0-9]|[2-9][0-9]) region\\(s\\).*"), r.err());
+  }
+
+  @Test
+  void scan_badInput_exits2WithOneLine(AwsEmulator aws) throws Exception {
+    CliEnvironment env = emulator(aws).build();
+    assertBadInput(Remediate.run(env, "scan", "--region", "mars-1"),
+        "'mars-1' is not a region id");
+    assertBadInput(Remediate.run(env, "scan", "--only", "ec2.nope"), "unknown remediation id");
+    assertBadInput(Remediate.run(env, "scan", "--all-regions", "--region", "us-east-1"),
+        "cannot be combined");
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"flowLogs\": ");
+    assertBadInput(Remediate.run(env, "scan", "--config", bad.toString()), "is not valid JSON");
+    assertBadInput(Remediate.run(env, "scan", "--config", dir.resolve("missing.yaml").toString()),
+        "no such file");
+  }
+}

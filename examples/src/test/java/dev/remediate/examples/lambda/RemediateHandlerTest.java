@@ -1,0 +1,283 @@
+package dev.remediate.examples.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.event.EventRouter;
+import dev.remediate.examples.programs.EmulatorFixtures;
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import dev.remediate.testing.Fault;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.Tag;
+
+@ExtendWith(AwsEmulatorExtension.class)
+class RemediateHandlerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AwsEmulator aws;
+  private Ec2Client ec2;
+  private String vpcId;
+  private final List<String> logged = new ArrayList<>();
+
+  @BeforeEach
+  void setUp(AwsEmulator aws) {
+    this.aws = aws;
+    ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    vpcId = EmulatorFixtures.vpcWithAwsDefaultGroup(ec2);
+  }
+
+  /** The EventBridge envelope as AWS documents it for "AWS API Call via CloudTrail". */
+  static String envelope(String vpcId, String account) {
+    return """
+        {
+          "version": "0",
+          "id": "6f87d04b-9f74-4f04-a780-7acf4b0a9b38",
+          "detail-type": "AWS API Call via CloudTrail",
+          "source": "aws.ec2",
+          "account": "%2$s",
+          "time": "2026-11-27T05:00:00Z",
+          "region": "us-east-1",
+          "resources": [],
+          "detail": {
+            "eventVersion": "1.09",
+            "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE",
+              "arn": "arn:aws:iam::%2$s:user/alice", "accountId": "%2$s", "userName": "alice"},
+            "eventTime": "2026-11-27T05:00:00Z",
+            "eventSource": "ec2.amazonaws.com",
+            "eventName": "CreateVpc",
+            "awsRegion": "us-east-1",
+            "sourceIPAddress": "198.51.100.7",
+            "userAgent": "aws-cli/2.15.0",
+            "requestParameters": {"cidrBlock": "10.20.0.0/16"},
+            "responseElements": {"requestId": "r-1",
+              "vpc": {"vpcId": "%1$s", "state": "pending", "cidrBlock": "10.20.0.0/16"}},
+            "requestID": "r-1",
+            "eventID": "0f3c6a1e-1111-4e0b-9d7c-000000000001",
+            "readOnly": false,
+            "eventType": "AwsApiCall",
+            "managementEvent": true,
+            "recipientAccountId": "%2$s",
+            "eventCategory": "Management"
+          }
+        }
+        """.formatted(vpcId, account);
+  }
+
+  private RemediateHandler handler(Map<String, String> env) {
+    return new RemediateHandler(env, EventRouter.load(),
+        region -> aws.scopeBuilder(Region.of(region)).build());
+  }
+
+  private JsonNode invoke(RemediateHandler handler, String event) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,
+        context());
+    return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+  }
+
+  private SecurityGroup defaultGroup() {
+    return ec2.describeSecurityGroups(r -> r.filters(f -> f.name("vpc-id").values(vpcId),
+        f -> f.name("group-name").values("default"))).securityGroups().get(0);
+  }
+
+  private JsonNode onlyOutcome(JsonNode result) throws Exception {
+    assertEquals(1, logged.size(), logged.toString());
+    JsonNode line = JSON.readTree(logged.get(0));
+    assertEquals(line, result.get("summaries").get(0));
+    assertEquals(1, line.get("remediations").size(), line.toString());
+    return line.get("remediations").get(0);
+  }
+
+  @Test
+  void handle_defaultDryRun_plansAndChangesNothing() throws Exception {
+    JsonNode result = invoke(handler(Map.of()), envelope(vpcId, AwsEmulator.ACCOUNT));
+    assertEquals(1, result.get("records").asInt());
+    JsonNode outcome = onlyOutcome(result);
+    assertEquals("ec2.default-security-group", outcome.get("id").asText());
+    assertEquals("dry-run", outcome.get("outcome").asText(), outcome.toString());
+    assertEquals(2, outcome.get("steps").asInt());
+    assertTrue(JSON.readTree(logged.get(0)).get("dryRun").asBoolean());
+    assertEquals(1, defaultGroup().ipPermissions().size());
+  }
+
+  @Test
+  void handle_dryRunOff_appliesTheLockDown() throws Exception {
+    aws.recorder().reset();
+    JsonNode result = invoke(handler(Map.of(LambdaSettings.DRY_RUN, "false")),
+        envelope(vpcId, AwsEmulator.ACCOUNT));
+    assertEquals("applied", onlyOutcome(result).get("outcome").asText());
+    assertEquals(0, result.get("failed").asInt());
+    assertTrue(defaultGroup().ipPermissions().isEmpty());
+    assertTrue(defaultGroup().ipPermissionsEgress().isEmpty());
+    assertEquals(1, aws.recorder().count("RevokeSecurityGroupIngress"));
+    assertEquals(1, aws.recorder().count("RevokeSecurityGroupEgress"));
+  }
+
+  @Test
+  void handle_moreChangesThanMax_isRefused() throws Exception {
+    JsonNode result = invoke(handler(Map.of(LambdaSettings.DRY_RUN, "false",
+        LambdaSettings.MAX_CHANGES, "1")), envelope(vpcId, AwsEmulator.ACCOUNT));
+    JsonNode outcome = onlyOutcome(result);
+    assertEquals("refused", outcome.get("outcome").asText());
+    assertTrue(outcome.get("message").asText().contains("more than the limit of 1"));
+    assertEquals(1, defaultGroup().ipPermissions().size());
+  }
+
+  @Test
+  void handle_optOutTag_leavesTheGroupAlone() throws Exception {
+    ec2.createTags(r -> r.resources(defaultGroup().groupId())
+        .tags(Tag.builder().key("keep-open").value("yes").build()));
+    JsonNode result = invoke(handler(Map.of(LambdaSettings.DRY_RUN, "false",
+        LambdaSettings.OPT_OUT_TAG, "keep-open")), envelope(vpcId, AwsEmulator.ACCOUNT));
+    assertEquals("compliant", onlyOutcome(result).get("outcome").asText());
+    assertEquals(1, defaultGroup().ipPermissions().size());
+  }
+
+  @Test
+  void handle_groupInUse_needsApprovalAndIsNotApplied() throws Exception {
+    String subnet = ec2.createSubnet(r -> r.vpcId(vpcId).cidrBlock("10.20.1.0/24")).subnet()
+        .subnetId();
+    ec2.createNetworkInterface(r -> r.subnetId(subnet).groups(defaultGroup().groupId()));
+    JsonNode result = invoke(handler(Map.of(LambdaSettings.DRY_RUN, "false")),
+        envelope(vpcId, AwsEmulator.ACCOUNT));
+    JsonNode outcome = onlyOutcome(result);
+    assertEquals("needs-approval", outcome.get("outcome").asText(), outcome.toString());
+    assertTrue(outcome.get("message").asText().contains("DISRUPTIVE"));
+    assertTrue(outcome.get("plan").asText().contains("\"remediate-plan\""));
+    assertEquals(1, defaultGroup().ipPermissions().size());
+  }
+
+  @Test
+  void handle_otherAccount_isSkipped() throws Exception {
+    aws.recorder().reset();
+    JsonNode result = invoke(handler(Map.of(LambdaSettings.DRY_RUN, "false")),
+        envelope(vpcId, "210987654321"));
+    assertEquals("skipped", onlyOutcome(result).get("outcome").asText());
+    assertEquals(0, aws.recorder().total());
+  }
+
+  @Test
+  void handle_applyFails_logsThenThrowsSoEventBridgeRetries() {
+    aws.faults().failAll("RevokeSecurityGroupIngress", Fault.of("UnauthorizedOperation"));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> invoke(handler(Map.of(LambdaSettings.DRY_RUN, "false")),
+            envelope(vpcId, AwsEmulator.ACCOUNT)));
+    assertTrue(e.getMessage().startsWith("1 remediation(s) failed"), e.getMessage());
+    assertEquals(1, logged.size());
+    assertTrue(logged.get(0).contains("\"outcome\":\"failed\""), logged.get(0));
+    assertTrue(logged.get(0).contains("UnauthorizedOperation"), logged.get(0));
+  }
+
+  @Test
+  void handle_malformedEvent_logsOneErrorLineAndDoesNotThrow() throws Exception {
+    JsonNode result = invoke(handler(Map.of()), "{\"version\":\"0\",\"detail\":{");
+    assertEquals(0, result.get("records").asInt());
+    assertTrue(result.get("error").asText().contains("invocation req-1"), result.toString());
+    assertEquals(1, logged.size());
+    assertTrue(logged.get(0).startsWith("{\"error\":"), logged.get(0));
+  }
+
+  @Test
+  void settings_badValues_failNamingTheVariable() {
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> LambdaSettings.guardrails(Map.of(LambdaSettings.DRY_RUN, "maybe")));
+    assertEquals("REMEDIATE_DRY_RUN must be true or false, was 'maybe'", e.getMessage());
+    e = assertThrows(InvalidRemediationException.class,
+        () -> LambdaSettings.guardrails(Map.of(LambdaSettings.MAX_CHANGES, "ten")));
+    assertEquals("REMEDIATE_MAX_CHANGES must be a whole number, was 'ten'", e.getMessage());
+    Map<String, String> env = new HashMap<>();
+    env.put(LambdaSettings.OPT_OUT_TAG, "aws:reserved");
+    assertThrows(InvalidRemediationException.class, () -> LambdaSettings.guardrails(env));
+  }
+
+  private Context context() {
+    LambdaLogger logger = new LambdaLogger() {
+      @Override
+      public void log(String message) {
+        logged.add(message.stripTrailing());
+      }
+
+      @Override
+      public void log(byte[] message) {
+        log(new String(message, StandardCharsets.UTF_8));
+      }
+    };
+    return new Context() {
+      @Override
+      public String getAwsRequestId() {
+        return "req-1";
+      }
+
+      @Override
+      public String getLogGroupName() {
+        return "/aws/lambda/remediate";
+      }
+
+      @Override
+      public String getLogStreamName() {
+        return "stream";
+      }
+
+      @Override
+      public String getFunctionName() {
+        return "remediate";
+      }
+
+      @Override
+      public String getFunctionVersion() {
+        return "$LATEST";
+      }
+
+      @Override
+      public String getInvokedFunctionArn() {
+        return "arn:aws:lambda:us-east-1:123456789012:function:remediate";
+      }
+
+      @Override
+      public CognitoIdentity getIdentity() {
+        return null;
+      }
+
+      @Override
+      public ClientContext getClientContext() {
+        return null;
+      }
+
+      @Override
+      public int getRemainingTimeInMillis() {
+        return 60_000;
+      }
+
+      @Override
+      public int getMemoryLimitInMB() {
+        return 1024;
+      }
+
+      @Override
+      public LambdaLogger getLogger() {
+        return logger;
+      }
+    };
+  }
+}
