@@ -129,7 +129,7 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
       return ec2.getEbsDefaultKmsKeyId(r -> {}).kmsKeyId();
     } catch (AwsServiceException e) {
       throw new RemediationException("Cannot read the EBS default KMS key in " + context.region()
-          + " (GetEbsDefaultKmsKeyId failed with " + Ec2Errors.code(e) + "), so cannot tell whether "
+          + " (GetEbsDefaultKmsKeyId failed with " + NetworkSupport.errorCode(e) + "), so cannot tell whether "
           + "it must change to " + kmsKey + ". Grant ec2:GetEbsDefaultKmsKeyId, or plan without "
           + "a key.", e);
     }

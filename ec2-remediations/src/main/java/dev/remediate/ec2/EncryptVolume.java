@@ -310,7 +310,7 @@ public final class EncryptVolume implements Remediation {
         .values(originValue).build()));
     if (instanceId == null && obs.instance == null) {
       // an interrupted swap leaves the origin detached: its instance is on our new volume's tag
-      obs.ours.stream().map(v -> Tags.toMap(v.tags()).get(TAG_ORIGIN_INSTANCE))
+      obs.ours.stream().map(v -> NetworkSupport.tags(v.tags()).get(TAG_ORIGIN_INSTANCE))
           .filter(Objects::nonNull).findFirst()
           .ifPresent(i -> obs.instance = settledInstance(ec2, context, i));
     }
@@ -384,7 +384,7 @@ public final class EncryptVolume implements Remediation {
     StringBuilder canonical = new StringBuilder();
     canonical.append("target=").append(targetId).append('\n');
 
-    Map<String, String> instanceTags = instance == null ? Map.of() : Tags.toMap(instance.tags());
+    Map<String, String> instanceTags = instance == null ? Map.of() : NetworkSupport.tags(instance.tags());
     if (instance != null) {
       canonical.append(describe(instance, instanceTags));
       if (context.isOptedOut(instanceTags)) {
@@ -406,7 +406,7 @@ public final class EncryptVolume implements Remediation {
     obs.ours.forEach(v -> canonical.append("ours ").append(describe(v)));
     obs.snapshots.forEach(s -> canonical.append("snapshot ").append(s.snapshotId()).append(' ')
         .append(s.state() == SnapshotState.ERROR ? "error" : "ok").append(' ')
-        .append(Tags.toMap(s.tags())).append('\n'));
+        .append(NetworkSupport.tags(s.tags())).append('\n'));
 
     // which originals need work, and what earlier applies left for them
     List<Unit> work = new ArrayList<>();
@@ -420,13 +420,13 @@ public final class EncryptVolume implements Remediation {
     boolean keyResolved = false;
     for (Volume v : candidates) {
       if (v.attachments().isEmpty() && obs.ours.stream().anyMatch(r -> {
-        Map<String, String> t = Tags.toMap(r.tags());
+        Map<String, String> t = NetworkSupport.tags(r.tags());
         return v.volumeId().equals(t.get(TAG_ORIGIN_VOLUME)) && t.get(TAG_ORIGIN_INSTANCE) != null;
       })) {
         continue; // detached by an earlier swap: the loop over our new volumes below decides
       }
       seen.add(v.volumeId());
-      Map<String, String> tags = Tags.toMap(v.tags());
+      Map<String, String> tags = NetworkSupport.tags(v.tags());
       if (context.isOptedOut(tags)) {
         plan.addSkipped(Skip.of(v.volumeId(), context.optOutReason()));
         continue;
@@ -463,7 +463,7 @@ public final class EncryptVolume implements Remediation {
     }
     // new volumes of an interrupted apply: attached (done) or waiting to be attached
     for (Volume r : obs.ours) {
-      Map<String, String> tags = Tags.toMap(r.tags());
+      Map<String, String> tags = NetworkSupport.tags(r.tags());
       String origin = tags.get(TAG_ORIGIN_VOLUME);
       String attachment = tags.get(TAG_ORIGIN_ATTACHMENT);
       if (origin == null || seen.contains(origin) || attachment == null || instance == null
@@ -505,7 +505,7 @@ public final class EncryptVolume implements Remediation {
       }
       if (u.replacement == null) {
         Volume v = Objects.requireNonNull(u.volume);
-        Map<String, String> userTags = Tags.userTags(Tags.toMap(v.tags()), TAG_PREFIX);
+        Map<String, String> userTags = Tags.userTags(NetworkSupport.tags(v.tags()), TAG_PREFIX);
         ImmutableStep.Builder b = step("CreateVolume", Action.ADD, u.original,
             "create an encrypted " + v.volumeTypeAsString() + " volume of " + v.size()
                 + " GiB in " + v.availabilityZone() + " from the snapshot of " + u.original, u, obs)
@@ -527,7 +527,7 @@ public final class EncryptVolume implements Remediation {
         plan.addSteps(b.build());
       }
       if (u.volume == null || u.replacement == null || !u.replacement.volumeId()
-          .equals(Tags.toMap(u.volume.tags()).get(TAG_REPLACED_BY))) {
+          .equals(NetworkSupport.tags(u.volume.tags()).get(TAG_REPLACED_BY))) {
         plan.addSteps(step("CreateTags", Action.ADD, u.original,
             "tag " + u.original + " with the id of its encrypted replacement (it is kept)", u, obs)
             .build());
@@ -581,7 +581,7 @@ public final class EncryptVolume implements Remediation {
     if (deleteSnapshots) {
       for (Unit u : finished) {
         for (Snapshot s : obs.snapshots) {
-          if (u.original.equals(Tags.toMap(s.tags()).get(TAG_ORIGIN_VOLUME))) {
+          if (u.original.equals(NetworkSupport.tags(s.tags()).get(TAG_ORIGIN_VOLUME))) {
             plan.addSteps(step("DeleteSnapshot", Action.REMOVE, s.snapshotId(),
                 "delete transient snapshot " + s.snapshotId() + " of " + u.original
                     + " after verifying its replacement", u, obs)
@@ -655,7 +655,7 @@ public final class EncryptVolume implements Remediation {
         key = ec2.getEbsDefaultKmsKeyId(r -> {}).kmsKeyId();
       } catch (AwsServiceException e) {
         obs.warnings.add("The region's EBS default KMS key could not be read (GetEbsDefaultKmsKeyId: "
-            + Ec2Errors.code(e) + "); using the AWS managed key " + KmsKeys.AWS_MANAGED_EBS_KEY
+            + NetworkSupport.errorCode(e) + "); using the AWS managed key " + KmsKeys.AWS_MANAGED_EBS_KEY
             + ". Pass kmsKey(...) to choose the key.");
         key = KmsKeys.AWS_MANAGED_EBS_KEY;
       }
@@ -678,7 +678,7 @@ public final class EncryptVolume implements Remediation {
         throw new RemediationException("Volume " + u.original + " is " + v.stateAsString()
             + "; plan again once it is available or in-use");
       }
-      if (v != null && Tags.userTags(Tags.toMap(v.tags()), TAG_PREFIX).size() > MAX_USER_TAGS) {
+      if (v != null && Tags.userTags(NetworkSupport.tags(v.tags()), TAG_PREFIX).size() > MAX_USER_TAGS) {
         throw new RemediationException("Volume " + u.original + " has more than " + MAX_USER_TAGS
             + " tags: its copy could not carry them and this remediation's 6 bookkeeping tags");
       }
@@ -713,7 +713,7 @@ public final class EncryptVolume implements Remediation {
 
   private @Nullable Volume adoptableVolume(List<Volume> ours, String origin, String keyArn) {
     for (Volume r : ours) {
-      Map<String, String> tags = Tags.toMap(r.tags());
+      Map<String, String> tags = NetworkSupport.tags(r.tags());
       if (origin.equals(tags.get(TAG_ORIGIN_VOLUME)) && keyArn.equals(tags.get(TAG_KMS_KEY))
           && isUsableReplacement(r, keyArn) && r.state() != VolumeState.IN_USE) {
         return r;
@@ -724,7 +724,7 @@ public final class EncryptVolume implements Remediation {
 
   private static @Nullable Volume twin(List<Volume> ours, String origin, String keyArn) {
     for (Volume r : ours) {
-      Map<String, String> tags = Tags.toMap(r.tags());
+      Map<String, String> tags = NetworkSupport.tags(r.tags());
       if (origin.equals(tags.get(TAG_ORIGIN_VOLUME)) && keyArn.equals(tags.get(TAG_KMS_KEY))
           && tags.get(TAG_ORIGIN_INSTANCE) == null && r.state() == VolumeState.AVAILABLE
           && isUsableReplacement(r, keyArn)) {
@@ -743,7 +743,7 @@ public final class EncryptVolume implements Remediation {
 
   private static @Nullable Snapshot adoptableSnapshot(List<Snapshot> snapshots, String origin) {
     return snapshots.stream()
-        .filter(s -> origin.equals(Tags.toMap(s.tags()).get(TAG_ORIGIN_VOLUME)))
+        .filter(s -> origin.equals(NetworkSupport.tags(s.tags()).get(TAG_ORIGIN_VOLUME)))
         .filter(s -> s.state() == SnapshotState.COMPLETED || s.state() == SnapshotState.PENDING)
         .findFirst().orElse(null);
   }
@@ -764,7 +764,7 @@ public final class EncryptVolume implements Remediation {
         + v.kmsKeyId() + " " + v.multiAttachEnabled() + " "
         + (v.state() == VolumeState.CREATING ? "available" : v.stateAsString()) + " "
         + v.attachments().stream().map(a -> a.instanceId() + ":" + a.device()).toList() + " "
-        + Tags.toMap(v.tags()) + "\n";
+        + NetworkSupport.tags(v.tags()) + "\n";
   }
 
   // ------------------------------------------------------------------------------------ steps

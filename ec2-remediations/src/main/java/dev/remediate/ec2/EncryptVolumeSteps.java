@@ -153,7 +153,7 @@ final class EncryptVolumeSteps {
       ec2.detachVolume(r -> r.volumeId(volume).instanceId(instance)
           .device(step.parameter("device")));
     } catch (AwsServiceException e) {
-      String code = Ec2Errors.code(e);
+      String code = NetworkSupport.errorCode(e);
       if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)) {
         throw e;
       }
@@ -213,7 +213,7 @@ final class EncryptVolumeSteps {
     try {
       ec2.deleteSnapshot(r -> r.snapshotId(id));
     } catch (AwsServiceException e) {
-      if (!"InvalidSnapshot.NotFound".equals(Ec2Errors.code(e))) {
+      if (!"InvalidSnapshot.NotFound".equals(NetworkSupport.errorCode(e))) {
         throw e;
       }
     }

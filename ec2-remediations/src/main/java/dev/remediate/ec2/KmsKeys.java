@@ -73,7 +73,7 @@ final class KmsKeys {
       metadata = kms.describeKey(r -> r.keyId(key)).keyMetadata();
     } catch (AwsServiceException e) {
       throw new RemediationException("KMS key '" + key + "' cannot be used in " + context.region()
-          + ": DescribeKey failed with " + Ec2Errors.code(e) + ": " + e.getMessage(), e);
+          + ": DescribeKey failed with " + NetworkSupport.errorCode(e) + ": " + e.getMessage(), e);
     }
     if (metadata.keyState() != KeyState.ENABLED) {
       throw new RemediationException("KMS key '" + key + "' (" + metadata.arn() + ") is "

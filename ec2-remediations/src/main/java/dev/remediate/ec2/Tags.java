@@ -3,31 +3,15 @@ package dev.remediate.ec2;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
-/** EC2 tag helpers: maps from SDK tags, user tags (never {@code aws:}), and a string encoding. */
+/** EC2 tag helpers: user tags (never {@code aws:}), SDK tags from maps, and a string encoding. */
 final class Tags {
   private Tags() {}
-
-  /**
-   * Tags as a sorted map.
-   *
-   * @param tags SDK tags, possibly null
-   * @return key to value
-   */
-  static Map<String, String> toMap(@Nullable Collection<Tag> tags) {
-    Map<String, String> map = new TreeMap<>();
-    if (tags != null) {
-      tags.forEach(t -> map.put(t.key(), t.value() == null ? "" : t.value()));
-    }
-    return map;
-  }
 
   /**
    * The tags a user may copy: without {@code aws:} tags, which CreateTags rejects, and without the

@@ -129,7 +129,7 @@ final class EbsFixture {
   }
 
   static Map<String, String> tags(Volume v) {
-    return Tags.toMap(v.tags());
+    return NetworkSupport.tags(v.tags());
   }
 
   /**

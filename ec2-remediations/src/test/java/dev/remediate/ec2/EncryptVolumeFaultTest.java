@@ -71,7 +71,7 @@ class EncryptVolumeFaultTest {
 
       // the instance is as it was: running, a working volume at every device
       assertEquals("running", f.instance().state().nameAsString(), where);
-      assertFalse(Tags.toMap(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY),
+      assertFalse(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY),
           where);
       Map<String, String> devices = f.devices();
       assertEquals(Set.of(ROOT_DEVICE, DATA_DEVICE), devices.keySet(), where);

@@ -131,7 +131,7 @@ class EncryptVolumeTest {
 
     // the instance: running, same devices, DeleteOnTermination as before, new volumes
     assertEquals("running", f.instance().state().nameAsString());
-    assertFalse(Tags.toMap(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
+    assertFalse(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
     Map<String, String> devices = f.devices();
     assertEquals(Set.of(ROOT_DEVICE, DATA_DEVICE), devices.keySet());
     assertEquals(dotBefore, f.deleteOnTermination());
