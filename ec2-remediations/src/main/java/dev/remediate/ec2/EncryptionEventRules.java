@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -65,107 +66,72 @@ public final class EncryptionEventRules implements EventRuleProvider {
     String key = settings.get("encryption.kmsKey");
     String kmsKey = key == null || key.isBlank() ? null
         : KmsKeys.validate("setting encryption.kmsKey", key.trim());
-    return List.of(new OnCreateVolume(kmsKey), new OnRunInstances(kmsKey),
-        new OnDisableDefault(kmsKey));
+    return List.of(
+        new Rule(CREATE_VOLUME_RULE, "CreateVolume", true, e -> onCreateVolume(e, kmsKey)),
+        new Rule(RUN_INSTANCES_RULE, "RunInstances", true, e -> onRunInstances(e, kmsKey)),
+        new Rule(DISABLE_DEFAULT_RULE, "DisableEbsEncryptionByDefault", false,
+            e -> List.of(kmsKey == null ? EnableEbsEncryptionByDefault.create()
+                : EnableEbsEncryptionByDefault.withDefaultKey(kmsKey))));
+  }
+
+  /** One EC2 event name mapped to remediations. */
+  private record Rule(String id, String eventName, boolean needsApproval,
+      Function<CloudTrailEvent, List<Remediation>> mapping) implements EventRule {
+    @Override
+    public Set<EventKey> triggers() {
+      return Set.of(EventKey.of(EC2, eventName));
+    }
+
+    @Override
+    public List<Remediation> remediationsFor(CloudTrailEvent event) {
+      return mapping.apply(event);
+    }
+  }
+
+  private static List<Remediation> onCreateVolume(CloudTrailEvent event,
+      @Nullable String kmsKey) {
+    JsonNode response = event.responseElements().orElse(null);
+    if (response == null) {
+      return List.of();
+    }
+    String volumeId = response.path("volumeId").asText("");
+    boolean encrypted = response.path("encrypted").asBoolean(false);
+    if (encrypted || !VOLUME_ID.matcher(volumeId).matches()) {
+      return List.of();
+    }
+    return List.of(withKey(EncryptVolume.forVolume(volumeId), kmsKey).build());
+  }
+
+  private static List<Remediation> onRunInstances(CloudTrailEvent event,
+      @Nullable String kmsKey) {
+    JsonNode response = event.responseElements().orElse(null);
+    if (response == null) {
+      return List.of();
+    }
+    boolean requestedAllEncrypted = true;
+    boolean requestedEbs = false;
+    JsonNode request = event.requestParameters().orElse(null);
+    if (request != null) {
+      for (JsonNode mapping : request.path("blockDeviceMapping").path("items")) {
+        JsonNode ebs = mapping.path("ebs");
+        if (!ebs.isMissingNode() && !ebs.isNull()) {
+          requestedEbs = true;
+          requestedAllEncrypted &= ebs.path("encrypted").asBoolean(false);
+        }
+      }
+    }
+    List<Remediation> remediations = new ArrayList<>();
+    for (JsonNode instance : response.path("instancesSet").path("items")) {
+      String id = instance.path("instanceId").asText("");
+      boolean ebsRoot = !"instance-store".equals(instance.path("rootDeviceType").asText("ebs"));
+      if (INSTANCE_ID.matcher(id).matches() && (ebsRoot || requestedEbs && !requestedAllEncrypted)) {
+        remediations.add(withKey(EncryptVolume.forInstance(id), kmsKey).build());
+      }
+    }
+    return remediations;
   }
 
   private static EncryptVolume.Builder withKey(EncryptVolume.Builder b, @Nullable String key) {
     return key == null ? b : b.kmsKey(key);
-  }
-
-  private record OnCreateVolume(@Nullable String kmsKey) implements EventRule {
-    @Override
-    public String id() {
-      return CREATE_VOLUME_RULE;
-    }
-
-    @Override
-    public Set<EventKey> triggers() {
-      return Set.of(EventKey.of(EC2, "CreateVolume"));
-    }
-
-    @Override
-    public List<Remediation> remediationsFor(CloudTrailEvent event) {
-      JsonNode response = event.responseElements().orElse(null);
-      if (response == null) {
-        return List.of();
-      }
-      String volumeId = response.path("volumeId").asText("");
-      boolean encrypted = response.path("encrypted").asBoolean(false);
-      if (encrypted || !VOLUME_ID.matcher(volumeId).matches()) {
-        return List.of();
-      }
-      return List.of(withKey(EncryptVolume.forVolume(volumeId), kmsKey).build());
-    }
-
-    @Override
-    public boolean needsApproval() {
-      return true;
-    }
-  }
-
-  private record OnRunInstances(@Nullable String kmsKey) implements EventRule {
-    @Override
-    public String id() {
-      return RUN_INSTANCES_RULE;
-    }
-
-    @Override
-    public Set<EventKey> triggers() {
-      return Set.of(EventKey.of(EC2, "RunInstances"));
-    }
-
-    @Override
-    public List<Remediation> remediationsFor(CloudTrailEvent event) {
-      JsonNode response = event.responseElements().orElse(null);
-      if (response == null) {
-        return List.of();
-      }
-      boolean requestedAllEncrypted = true;
-      boolean requestedEbs = false;
-      JsonNode request = event.requestParameters().orElse(null);
-      if (request != null) {
-        for (JsonNode mapping : request.path("blockDeviceMapping").path("items")) {
-          JsonNode ebs = mapping.path("ebs");
-          if (!ebs.isMissingNode() && !ebs.isNull()) {
-            requestedEbs = true;
-            requestedAllEncrypted &= ebs.path("encrypted").asBoolean(false);
-          }
-        }
-      }
-      List<Remediation> remediations = new ArrayList<>();
-      for (JsonNode instance : response.path("instancesSet").path("items")) {
-        String id = instance.path("instanceId").asText("");
-        boolean ebsRoot = !"instance-store".equals(instance.path("rootDeviceType").asText("ebs"));
-        boolean unencryptedPossible = ebsRoot || requestedEbs && !requestedAllEncrypted;
-        if (INSTANCE_ID.matcher(id).matches() && unencryptedPossible) {
-          remediations.add(withKey(EncryptVolume.forInstance(id), kmsKey).build());
-        }
-      }
-      return remediations;
-    }
-
-    @Override
-    public boolean needsApproval() {
-      return true;
-    }
-  }
-
-  private record OnDisableDefault(@Nullable String kmsKey) implements EventRule {
-    @Override
-    public String id() {
-      return DISABLE_DEFAULT_RULE;
-    }
-
-    @Override
-    public Set<EventKey> triggers() {
-      return Set.of(EventKey.of(EC2, "DisableEbsEncryptionByDefault"));
-    }
-
-    @Override
-    public List<Remediation> remediationsFor(CloudTrailEvent event) {
-      return List.of(kmsKey == null ? EnableEbsEncryptionByDefault.create()
-          : EnableEbsEncryptionByDefault.withDefaultKey(kmsKey));
-    }
   }
 }
