@@ -1,0 +1,298 @@
+package dev.remediate.ec2;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.RemediationType;
+import dev.remediate.core.plan.Action;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.ImmutablePlan;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Step;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * EBS encryption by default in one region (the scope's), optionally with a chosen default KMS key:
+ * once applied, every new EBS volume and snapshot copy in the region is encrypted. Satisfies FSBP
+ * EC2.7 and CIS 2.2.1 (v1.4 and v3.0).
+ *
+ * <pre>{@code
+ * Remediation remediation = EnableEbsEncryptionByDefault.create();
+ * Remediation withKey = EnableEbsEncryptionByDefault.withDefaultKey("alias/ebs-default");
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>observe</b>: {@code GetEbsEncryptionByDefault} (one call per region); with a key also
+ *       {@code GetEbsDefaultKmsKeyId} and {@code kms:DescribeKey} (the key must be enabled);</li>
+ *   <li><b>decide</b>: set the default key first (when it differs), then enable encryption by
+ *       default; a missing answer is never read as "enabled" nor ever leads to disabling;</li>
+ *   <li><b>steps</b>: {@code ModifyEbsDefaultKmsKeyId}, {@code EnableEbsEncryptionByDefault},
+ *       verified with {@code GetEbsEncryptionByDefault}, retried because the setting may lag.</li>
+ * </ul>
+ *
+ * <p>Existing volumes are not changed: encrypt them with {@link EncryptVolume}.
+ */
+public final class EnableEbsEncryptionByDefault implements Remediation {
+  /** The catalog id. */
+  public static final String ID = "ec2.ebs-encryption-by-default";
+
+  /** Every IAM action planning and applying may need. */
+  public static final Set<String> IAM_ACTIONS = Set.of(
+      "ec2:GetEbsEncryptionByDefault",
+      "ec2:EnableEbsEncryptionByDefault",
+      "ec2:GetEbsDefaultKmsKeyId",
+      "ec2:ModifyEbsDefaultKmsKeyId",
+      "kms:DescribeKey");
+
+  /** Controls satisfied. */
+  public static final List<String> CONTROLS = List.of("FSBP EC2.7", "CIS v1.4 2.2.1",
+      "CIS v3.0 2.2.1");
+
+  /** How many times apply reads the setting back before giving up (it may lag). */
+  static final int VERIFY_ATTEMPTS = 8;
+
+  private static final Logger LOG = LoggerFactory.getLogger(EnableEbsEncryptionByDefault.class);
+  private static final String KIND_ENABLE = "EnableEbsEncryptionByDefault";
+  private static final String KIND_KEY = "ModifyEbsDefaultKmsKeyId";
+
+  private final @Nullable String kmsKey;
+
+  private EnableEbsEncryptionByDefault(@Nullable String kmsKey) {
+    this.kmsKey = kmsKey;
+  }
+
+  /** @return encryption by default, keeping whatever default key the region has */
+  public static EnableEbsEncryptionByDefault create() {
+    return new EnableEbsEncryptionByDefault(null);
+  }
+
+  /**
+   * Encryption by default with a chosen default key.
+   *
+   * @param kmsKey key id, key ARN, alias name ({@code alias/...}) or alias ARN
+   * @return the remediation
+   * @throws InvalidRemediationException when the key reference is malformed
+   */
+  public static EnableEbsEncryptionByDefault withDefaultKey(String kmsKey) {
+    return new EnableEbsEncryptionByDefault(KmsKeys.validate(ID, kmsKey));
+  }
+
+  /** @return the wanted default key, if one was chosen */
+  public Optional<String> kmsKey() {
+    return Optional.ofNullable(kmsKey);
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public RemediationSpec spec() {
+    return RemediationSpec.of(ID, kmsKey == null ? Map.of() : Map.of("kmsKey", kmsKey));
+  }
+
+  // ---------------------------------------------------------------------------------- observe
+
+  @Override
+  public Plan plan(RemediationContext context) {
+    Ec2Client ec2 = ec2(context);
+    Boolean enabled = ec2.getEbsEncryptionByDefault(r -> {}).ebsEncryptionByDefault();
+    boolean isEnabled = Boolean.TRUE.equals(enabled);
+    String currentKey = null;
+    String wantedArn = null;
+    if (kmsKey != null) {
+      currentKey = currentDefaultKey(ec2, context);
+      wantedArn = KmsKeys.describeUsable(context, kmsKey).arn();
+      if (!currentKey.equals(wantedArn) && !currentKey.equals(kmsKey)
+          && !currentKey.startsWith("arn:aws")) {
+        // an alias such as alias/aws/ebs: resolve it to compare key ARNs
+        currentKey = KmsKeys.describeUsable(context, currentKey).arn();
+      }
+    }
+    return decide(context, isEnabled, enabled, currentKey, wantedArn);
+  }
+
+  private String currentDefaultKey(Ec2Client ec2, RemediationContext context) {
+    try {
+      return ec2.getEbsDefaultKmsKeyId(r -> {}).kmsKeyId();
+    } catch (AwsServiceException e) {
+      throw new RemediationException("Cannot read the EBS default KMS key in " + context.region()
+          + " (GetEbsDefaultKmsKeyId failed with " + NetworkSupport.errorCode(e) + "), so cannot tell whether "
+          + "it must change to " + kmsKey + ". Grant ec2:GetEbsDefaultKmsKeyId, or plan without "
+          + "a key.", e);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- decide
+
+  private Plan decide(RemediationContext context, boolean isEnabled, @Nullable Boolean enabled,
+      @Nullable String currentKey, @Nullable String wantedArn) {
+    String region = context.region();
+    ImmutablePlan.Builder plan = context
+        .newPlan(this, "AWS::EC2::EbsEncryptionByDefault", region)
+        .fingerprint(context.fingerprint("enabled=" + enabled + "\ncurrentKey=" + currentKey
+            + "\nwantedKey=" + wantedArn))
+        .addAllControls(CONTROLS);
+    boolean keyDiffers = wantedArn != null && !wantedArn.equals(currentKey);
+    if (keyDiffers) {
+      plan.addSteps(Step.builder()
+          .kind(KIND_KEY)
+          .action(Action.CHANGE)
+          .resource(region)
+          .summary("set the region's default EBS encryption key")
+          .before(String.valueOf(currentKey))
+          .after(wantedArn)
+          .putParameters("kmsKeyArn", wantedArn)
+          .build());
+      plan.addIamActions("ec2:ModifyEbsDefaultKmsKeyId", "ec2:GetEbsDefaultKmsKeyId",
+          "kms:DescribeKey");
+    }
+    if (!isEnabled) {
+      plan.addSteps(Step.builder()
+          .kind(KIND_ENABLE)
+          .action(Action.CHANGE)
+          .resource(region)
+          .summary("encrypt every new EBS volume in " + region + " by default")
+          .before(enabled == null ? "unknown" : "disabled")
+          .after("enabled")
+          .build());
+      plan.addIamActions("ec2:EnableEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault");
+      plan.addWarnings("Existing unencrypted volumes stay unencrypted: encrypt them with "
+          + EncryptVolume.ID + ".");
+      plan.addWarnings("Instance types without EBS encryption support can no longer be launched "
+          + "with EBS volumes in " + region + ".");
+    }
+    return plan.build();
+  }
+
+  // ------------------------------------------------------------------------------------ steps
+
+  @Override
+  public void execute(Step step, RemediationContext context) {
+    Ec2Client ec2 = ec2(context);
+    switch (step.kind()) {
+      case KIND_KEY -> {
+        String wanted = step.parameter("kmsKeyArn");
+        String now = ec2.modifyEbsDefaultKmsKeyId(r -> r.kmsKeyId(wanted)).kmsKeyId();
+        if (now != null && !now.equals(wanted)) {
+          throw new RemediationException("ModifyEbsDefaultKmsKeyId in " + context.region()
+              + " answered key " + now + ", not " + wanted);
+        }
+      }
+      case KIND_ENABLE -> {
+        ec2.enableEbsEncryptionByDefault(r -> {});
+        verifyEnabled(ec2, context);
+      }
+      default -> throw new InvalidRemediationException(ID + " cannot execute step " + step.kind());
+    }
+  }
+
+  private static void verifyEnabled(Ec2Client ec2, RemediationContext context) {
+    for (int attempt = 1; attempt <= VERIFY_ATTEMPTS; attempt++) {
+      if (Boolean.TRUE.equals(ec2.getEbsEncryptionByDefault(r -> {}).ebsEncryptionByDefault())) {
+        return;
+      }
+      LOG.debug("EBS encryption by default not yet reported enabled in {} (attempt {})",
+          context.region(), attempt);
+      if (attempt < VERIFY_ATTEMPTS) {
+        sleep(context.scope().waiterPollInterval().toMillis());
+      }
+    }
+    throw new RemediationException("EnableEbsEncryptionByDefault succeeded in " + context.region()
+        + " but GetEbsEncryptionByDefault still reports it disabled after " + VERIFY_ATTEMPTS
+        + " reads");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemediationException("Interrupted while verifying EBS encryption by default", e);
+    }
+  }
+
+  private static Ec2Client ec2(RemediationContext context) {
+    return context.scope().client(Ec2Client.class, Ec2Client::builder);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EnableEbsEncryptionByDefault other && Objects.equals(kmsKey, other.kmsKey);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hashCode(kmsKey);
+  }
+
+  @Override
+  public String toString() {
+    return "EnableEbsEncryptionByDefault{" + (kmsKey == null ? "" : "kmsKey=" + kmsKey) + "}";
+  }
+
+  /** The catalog entry for {@link EnableEbsEncryptionByDefault}. */
+  public static final class Type implements RemediationType {
+    /** Creates the type (service loader). */
+    public Type() {}
+
+    @Override
+    public String id() {
+      return ID;
+    }
+
+    @Override
+    public String description() {
+      return "Turn on EBS encryption by default in a region, optionally with a chosen default KMS key";
+    }
+
+    @Override
+    public List<String> controls() {
+      return CONTROLS;
+    }
+
+    @Override
+    public Set<String> iamActions() {
+      return IAM_ACTIONS;
+    }
+
+    @Override
+    public Set<Flag> flags() {
+      return Set.of();
+    }
+
+    @Override
+    public Remediation fromSpec(RemediationSpec spec) {
+      if (!ID.equals(spec.id())) {
+        throw new InvalidRemediationException("Spec " + spec + " is not for " + ID);
+      }
+      String key = spec.parameters().get("kmsKey");
+      return key == null ? create() : withDefaultKey(key);
+    }
+
+    /**
+     * The region-wide form: always available; setting {@code encryption.kmsKey} chooses the
+     * default key.
+     *
+     * @param settings scan settings
+     * @return the remediation
+     */
+    @Override
+    public Optional<Remediation> forRegion(Map<String, String> settings) {
+      String key = settings.get("encryption.kmsKey");
+      return Optional.of(key == null || key.isBlank() ? create() : withDefaultKey(key.trim()));
+    }
+  }
+}

@@ -1,0 +1,481 @@
+package dev.remediate.ec2;
+
+import static dev.remediate.ec2.EncryptVolume.TAG_KMS_KEY;
+import static dev.remediate.ec2.EncryptVolume.TAG_ORIGIN_ATTACHMENT;
+import static dev.remediate.ec2.EncryptVolume.TAG_REPLACED_BY;
+import static dev.remediate.ec2.EncryptVolume.TAG_STOPPED_BY;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.plan.Step;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.CreateVolumeRequest;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMappingSpecification;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Snapshot;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.Volume;
+import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
+import software.amazon.awssdk.services.ec2.model.VolumeState;
+import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
+
+/**
+ * The steps of {@link EncryptVolume} and its compensation, for one apply. Ids made by earlier steps
+ * of the same apply travel in {@link RemediationContext#outputs()} ({@code snapshot:<origin>},
+ * {@code replacement:<origin>}); ids adopted from an interrupted apply travel in step parameters.
+ */
+final class EncryptVolumeSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(EncryptVolumeSteps.class);
+
+  private final EncryptVolume remediation;
+  private final RemediationContext context;
+  private final Ec2Client ec2;
+
+  EncryptVolumeSteps(EncryptVolume remediation, RemediationContext context) {
+    this.remediation = remediation;
+    this.context = context;
+    this.ec2 = EncryptVolume.ec2(context);
+  }
+
+  void execute(Step step) {
+    switch (step.kind()) {
+      case "CreateSnapshot" -> createSnapshot(step);
+      case "CreateVolume" -> createVolume(step);
+      case "CreateTags" -> tagOriginal(step);
+      case "StopInstances" -> stop(step);
+      case "DetachVolume" -> detach(step);
+      case "AttachVolume" -> attach(step);
+      case "ModifyInstanceAttribute" -> restoreDeleteOnTermination(step);
+      case "StartInstances" -> start(step.parameter("instance"));
+      case "DeleteSnapshot" -> deleteSnapshot(step);
+      case "DeleteVolume" -> deleteOriginal(step);
+      default -> throw new InvalidRemediationException(EncryptVolume.ID + " cannot execute step "
+          + step.kind());
+    }
+  }
+
+  // ------------------------------------------------------------------ before the stop
+
+  private void createSnapshot(Step step) {
+    String volume = step.parameter("volume");
+    Map<String, String> tags = EncryptVolume.ourTags(context.operationId(), volume,
+        step.parameters().get("instance"));
+    String id = ec2.createSnapshot(r -> r.volumeId(volume)
+        .description("remediate " + context.operationId() + ": transient snapshot of " + volume
+            + " for encryption")
+        .tagSpecifications(EncryptVolume.tagSpec(ResourceType.SNAPSHOT, tags))).snapshotId();
+    context.outputs().put("snapshot:" + volume, id);
+    LOG.debug("Created snapshot {} of {}", id, volume);
+    awaitSnapshot(id);
+  }
+
+  private void createVolume(Step step) {
+    String volume = step.parameter("volume");
+    String snapshot = context.outputs().get("snapshot:" + volume);
+    if (snapshot == null) {
+      snapshot = step.parameter("snapshot"); // adopted from an interrupted apply: may be pending
+      awaitSnapshot(snapshot);
+    }
+    Map<String, String> tags = new LinkedHashMap<>(Tags.decode(step.parameters()
+        .getOrDefault("tags", "")));
+    String instance = step.parameters().get("instance");
+    tags.putAll(EncryptVolume.ourTags(context.operationId(), volume, instance));
+    String keyArn = step.parameter("kmsKeyArn");
+    tags.put(TAG_KMS_KEY, keyArn);
+    if (instance != null) {
+      tags.put(TAG_ORIGIN_ATTACHMENT, step.parameter("device") + "|"
+          + step.parameter("deleteOnTermination"));
+    }
+    CreateVolumeRequest.Builder request = CreateVolumeRequest.builder()
+        .availabilityZone(step.parameter("availabilityZone"))
+        .snapshotId(snapshot)
+        .volumeType(step.parameter("volumeType"))
+        .size(Integer.valueOf(step.parameter("size")))
+        .encrypted(true)
+        .kmsKeyId(keyArn)
+        .tagSpecifications(EncryptVolume.tagSpec(ResourceType.VOLUME, tags))
+        .clientToken(context.clientToken(step, volume));
+    String iops = step.parameters().get("iops");
+    if (iops != null) {
+      request.iops(Integer.valueOf(iops));
+    }
+    String throughput = step.parameters().get("throughput");
+    if (throughput != null) {
+      request.throughput(Integer.valueOf(throughput));
+    }
+    String id = ec2.createVolume(request.build()).volumeId();
+    context.outputs().put("replacement:" + volume, id);
+    LOG.debug("Created encrypted volume {} for {}", id, volume);
+    awaitVolume(id, remediation.waiterLimits().volume(), "available",
+        v -> v.state() == VolumeState.AVAILABLE);
+  }
+
+  private void tagOriginal(Step step) {
+    String volume = step.parameter("volume");
+    String replacement = replacement(step);
+    ec2.createTags(r -> r.resources(volume).tags(Tag.builder().key(TAG_REPLACED_BY)
+        .value(replacement).build()));
+  }
+
+  // ------------------------------------------------------------------ the swap
+
+  private void stop(Step step) {
+    String instance = step.parameter("instance");
+    ec2.createTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY)
+        .value(context.operationId()).build()));
+    ec2.stopInstances(r -> r.instanceIds(instance));
+    context.progress("stopping " + instance, -1);
+    try (Ec2Waiter waiter = instanceWaiter()) {
+      waiter.waitUntilInstanceStopped(r -> r.instanceIds(instance));
+    }
+  }
+
+  private void detach(Step step) {
+    String volume = step.parameter("volume");
+    String instance = step.parameter("instance");
+    try {
+      ec2.detachVolume(r -> r.volumeId(volume).instanceId(instance)
+          .device(step.parameter("device")));
+    } catch (AwsServiceException e) {
+      String code = NetworkSupport.errorCode(e);
+      if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)) {
+        throw e;
+      }
+      LOG.debug("{} already detached from {} ({})", volume, instance, code);
+    }
+    awaitVolume(volume, remediation.waiterLimits().instance(), "detached",
+        v -> v.state() == VolumeState.AVAILABLE);
+  }
+
+  private void attach(Step step) {
+    String instance = step.parameter("instance");
+    String device = step.parameter("device");
+    String replacement = replacement(step);
+    if (!context.outputs().containsKey("replacement:" + step.parameter("volume"))) {
+      awaitVolume(replacement, remediation.waiterLimits().volume(), "available",
+          v -> v.state() == VolumeState.AVAILABLE);
+    }
+    ec2.attachVolume(r -> r.volumeId(replacement).instanceId(instance).device(device));
+    awaitVolume(replacement, remediation.waiterLimits().instance(),
+        "attached to " + instance + " at " + device, v -> isAttached(v, instance, device));
+  }
+
+  private void restoreDeleteOnTermination(Step step) {
+    List<InstanceBlockDeviceMappingSpecification> mappings = new ArrayList<>();
+    for (String entry : step.parameter("devices").split(",")) {
+      String[] parts = entry.split("\\|");
+      String replacement = replacement(parts[1], "-".equals(parts[3]) ? null : parts[3]);
+      mappings.add(EncryptVolume.deleteOnTermination(parts[0], replacement,
+          Boolean.parseBoolean(parts[2])));
+    }
+    ec2.modifyInstanceAttribute(r -> r.instanceId(step.parameter("instance"))
+        .blockDeviceMappings(mappings));
+  }
+
+  private void start(String instance) {
+    ec2.startInstances(r -> r.instanceIds(instance));
+    context.progress("starting " + instance, -1);
+    try (Ec2Waiter waiter = instanceWaiter()) {
+      waiter.waitUntilInstanceRunning(r -> r.instanceIds(instance));
+    }
+    ec2.deleteTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY).build()));
+  }
+
+  // ------------------------------------------------------------------ after verification
+
+  private void deleteSnapshot(Step step) {
+    String volume = step.parameter("volume");
+    String snapshot = step.parameters().get("snapshot");
+    if (snapshot == null) {
+      snapshot = context.outputs().get("snapshot:" + volume);
+    }
+    if (snapshot == null) {
+      return; // no snapshot was made by this apply
+    }
+    verifyReplacement(step);
+    String id = snapshot;
+    try {
+      ec2.deleteSnapshot(r -> r.snapshotId(id));
+    } catch (AwsServiceException e) {
+      if (!"InvalidSnapshot.NotFound".equals(NetworkSupport.errorCode(e))) {
+        throw e;
+      }
+    }
+  }
+
+  private void deleteOriginal(Step step) {
+    String volume = step.parameter("volume");
+    verifyReplacement(step);
+    List<Volume> found = describeVolumes(List.of(volume));
+    if (found.isEmpty()) {
+      return;
+    }
+    if (found.get(0).state() != VolumeState.AVAILABLE) {
+      throw new RemediationException("Original " + volume + " is "
+          + found.get(0).stateAsString() + ", not available: not deleting it");
+    }
+    ec2.deleteVolume(r -> r.volumeId(volume));
+  }
+
+  /** Checks the replacement exists, is encrypted with the key and sits where the original was. */
+  private void verifyReplacement(Step step) {
+    String replacement = replacement(step);
+    if (context.outputs().containsKey("verified:" + replacement)) {
+      return;
+    }
+    String instance = step.parameters().get("instance");
+    String device = step.parameters().get("device");
+    String keyArn = step.parameters().get("kmsKeyArn");
+    Volume v = awaitVolume(replacement, remediation.waiterLimits().volume(), "settled",
+        x -> x.state() == VolumeState.AVAILABLE || x.state() == VolumeState.IN_USE);
+    if (!Boolean.TRUE.equals(v.encrypted())
+        || keyArn != null && v.kmsKeyId() != null && !keyArn.equals(v.kmsKeyId())) {
+      throw new RemediationException("Replacement " + replacement + " is not encrypted with "
+          + keyArn + " (encrypted=" + v.encrypted() + ", key=" + v.kmsKeyId()
+          + "): keeping every snapshot and original");
+    }
+    if (instance != null && !isAttached(v, instance, device)) {
+      throw new RemediationException("Replacement " + replacement + " is not attached to "
+          + instance + " at " + device + ": keeping every snapshot and original");
+    }
+    context.outputs().put("verified:" + replacement, "true");
+  }
+
+  // ------------------------------------------------------------------ compensation
+
+  /** A swap of the plan: original, device, DeleteOnTermination, replacement if made. */
+  private record Swap(String original, String device, boolean deleteOnTermination,
+      @Nullable String replacement) {}
+
+  List<String> compensate(List<Step> steps, boolean volumesSwapped) {
+    List<String> lines = new ArrayList<>();
+    String instance = null;
+    List<Swap> swaps = new ArrayList<>();
+    boolean restart = false;
+    for (Step s : steps) {
+      if (s.kind().equals("AttachVolume")) {
+        instance = s.parameter("instance");
+        swaps.add(new Swap(s.parameter("volume"), s.parameter("device"),
+            Boolean.parseBoolean(s.parameter("deleteOnTermination")),
+            replacement(s.parameter("volume"), s.parameters().get("replacement"))));
+      }
+      if (s.kind().equals("StartInstances") || s.kind().equals("StopInstances")) {
+        instance = s.parameter("instance");
+        restart |= s.kind().equals("StartInstances");
+      }
+    }
+    if (instance == null) {
+      return lines;
+    }
+    String id = instance;
+    Instance observed = settle(id);
+    boolean running = observed.state().name() == InstanceStateName.RUNNING;
+    List<String> ids = new ArrayList<>();
+    swaps.forEach(s -> {
+      ids.add(s.original);
+      if (s.replacement != null) {
+        ids.add(s.replacement);
+      }
+    });
+    Map<String, Volume> volumes = new LinkedHashMap<>();
+    if (volumesSwapped) {
+      swaps.clear(); // every replacement is attached: the instance has working volumes
+    } else if (!ids.isEmpty()) {
+      describeVolumes(ids).forEach(v -> volumes.put(v.volumeId(), v));
+    }
+    List<InstanceBlockDeviceMappingSpecification> restored = new ArrayList<>();
+    for (Swap swap : swaps) {
+      Volume original = volumes.get(swap.original);
+      if (original == null) {
+        lines.add("original " + swap.original + " not found: nothing re-attached at "
+            + swap.device);
+        continue;
+      }
+      if (isAttached(original, id, swap.device)) {
+        continue;
+      }
+      if (running) {
+        lines.add("original " + swap.original + " is not attached at " + swap.device + " but "
+            + id + " is running: left as is for review");
+        continue;
+      }
+      Volume replacement = swap.replacement == null ? null : volumes.get(swap.replacement);
+      if (replacement != null && !replacement.attachments().isEmpty()) {
+        ec2.detachVolume(r -> r.volumeId(swap.replacement).instanceId(id));
+        awaitVolume(swap.replacement, remediation.waiterLimits().instance(), "detached",
+            v -> v.state() == VolumeState.AVAILABLE);
+        lines.add("detached replacement " + swap.replacement + " from " + swap.device
+            + " (kept)");
+      }
+      if (original.state() != VolumeState.AVAILABLE) {
+        awaitVolume(swap.original, remediation.waiterLimits().instance(), "detached",
+            v -> v.state() == VolumeState.AVAILABLE);
+      }
+      ec2.attachVolume(r -> r.volumeId(swap.original).instanceId(id).device(swap.device));
+      awaitVolume(swap.original, remediation.waiterLimits().instance(),
+          "attached to " + id + " at " + swap.device, v -> isAttached(v, id, swap.device));
+      lines.add("re-attached original " + swap.original + " at " + swap.device);
+      restored.add(EncryptVolume.deleteOnTermination(swap.device, swap.original,
+          swap.deleteOnTermination));
+    }
+    if (!restored.isEmpty()) {
+      ec2.modifyInstanceAttribute(r -> r.instanceId(id).blockDeviceMappings(restored));
+      lines.add("restored DeleteOnTermination of " + restored.size() + " device(s)");
+    }
+    if (restart && !running) {
+      start(id);
+      lines.add("started " + id + " again");
+    } else if (restart) {
+      ec2.deleteTags(r -> r.resources(id).tags(Tag.builder().key(TAG_STOPPED_BY).build()));
+    }
+    lines.add("deleted nothing; intermediates are kept, tagged " + EncryptVolume.TAG_OPERATION
+        + "=" + context.operationId() + ", and the next plan adopts them");
+    return lines;
+  }
+
+  private Instance settle(String instance) {
+    Instance observed = describeInstance(instance);
+    InstanceStateName state = observed.state().name();
+    if (state == InstanceStateName.STOPPING || state == InstanceStateName.PENDING) {
+      try (Ec2Waiter waiter = instanceWaiter()) {
+        if (state == InstanceStateName.STOPPING) {
+          waiter.waitUntilInstanceStopped(r -> r.instanceIds(instance));
+        } else {
+          waiter.waitUntilInstanceRunning(r -> r.instanceIds(instance));
+        }
+      }
+      observed = describeInstance(instance);
+    }
+    return observed;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private String replacement(Step step) {
+    return replacement(step.parameter("volume"), step.parameters().get("replacement"));
+  }
+
+  private String replacement(String original, @Nullable String adopted) {
+    String made = context.outputs().get("replacement:" + original);
+    if (made != null) {
+      return made;
+    }
+    if (adopted != null) {
+      return adopted;
+    }
+    throw new RemediationException("No encrypted replacement of " + original
+        + " was made or adopted by this apply");
+  }
+
+  private static boolean isAttached(Volume v, String instance, @Nullable String device) {
+    for (VolumeAttachment a : v.attachments()) {
+      if (instance.equals(a.instanceId()) && (device == null || device.equals(a.device()))
+          && "attached".equals(a.stateAsString())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Instance describeInstance(String instance) {
+    return ec2.describeInstances(r -> r.instanceIds(instance)).reservations().stream()
+        .flatMap(r -> r.instances().stream()).findFirst()
+        .orElseThrow(() -> new RemediationException("Instance " + instance + " not found"));
+  }
+
+  private List<Volume> describeVolumes(List<String> ids) {
+    return ec2.describeVolumes(r -> r.filters(Filter.builder().name("volume-id").values(ids)
+        .build())).volumes();
+  }
+
+  private Ec2Waiter instanceWaiter() {
+    return EncryptVolume.waiter(ec2, context, remediation.waiterLimits().instance());
+  }
+
+  /** Polls a snapshot until completed, reporting its progress; fails on {@code error}. */
+  private void awaitSnapshot(String id) {
+    Instant deadline = Instant.now().plus(remediation.waiterLimits().snapshot());
+    while (true) {
+      Snapshot s = ec2.describeSnapshots(r -> r.snapshotIds(id)).snapshots().stream().findFirst()
+          .orElseThrow(() -> new RemediationException("Snapshot " + id + " disappeared"));
+      switch (s.state()) {
+        case COMPLETED -> {
+          context.progress("snapshot " + id + " completed", 100);
+          return;
+        }
+        case ERROR -> throw new RemediationException("Snapshot " + id + " failed: "
+            + s.stateMessage() + ". It is kept; the next plan takes a new snapshot.");
+        default -> context.progress("snapshot " + id + " " + s.progress(), percent(s.progress()));
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new RemediationException("Snapshot " + id + " still " + s.stateAsString()
+            + " at " + s.progress() + " after " + remediation.waiterLimits().snapshot()
+            + ". It is kept and tagged: plan again later and the new plan adopts it.");
+      }
+      sleep();
+    }
+  }
+
+  /** Polls a volume until a condition holds; fails on {@code error} or deletion. */
+  private Volume awaitVolume(String id, Duration timeout, String what, Predicate<Volume> done) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Volume v = describeVolumes(List.of(id)).stream().findFirst()
+          .orElseThrow(() -> new RemediationException("Volume " + id + " disappeared"));
+      if (done.test(v)) {
+        return v;
+      }
+      if (v.state() == VolumeState.ERROR || v.state() == VolumeState.DELETING
+          || v.state() == VolumeState.DELETED) {
+        throw new RemediationException("Volume " + id + " is " + v.stateAsString()
+            + " while waiting for it to be " + what);
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new RemediationException("Volume " + id + " is not " + what + " after " + timeout
+            + " (state " + v.stateAsString() + ")");
+      }
+      sleep();
+    }
+  }
+
+  static int percent(@Nullable String progress) {
+    if (progress == null) {
+      return -1;
+    }
+    try {
+      return Math.max(0, Math.min(100, Integer.parseInt(progress.replace("%", "").trim())));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void sleep() {
+    try {
+      Thread.sleep(context.scope().waiterPollInterval().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RemediationException("Interrupted while waiting; intermediates are kept", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptVolumeSteps{" + Objects.toString(remediation) + "}";
+  }
+}

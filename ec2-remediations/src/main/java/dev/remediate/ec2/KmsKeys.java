@@ -1,0 +1,91 @@
+package dev.remediate.ec2;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.arns.Arn;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+
+/**
+ * KMS key references for the EBS encryption remediations: validation at build time (key id, key
+ * ARN, alias name, alias ARN) and resolution to an enabled symmetric key at plan time.
+ */
+final class KmsKeys {
+  /** The AWS managed key for EBS, used when the region's default key cannot be read. */
+  static final String AWS_MANAGED_EBS_KEY = "alias/aws/ebs";
+
+  private static final Pattern KEY_ID =
+      Pattern.compile("(mrk-[0-9a-f]{32})|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+  private static final Pattern ALIAS = Pattern.compile("alias/[a-zA-Z0-9/_-]{1,250}");
+
+  private KmsKeys() {}
+
+  /**
+   * Validates a key reference.
+   *
+   * @param owner the remediation, for the message
+   * @param key key id, key ARN, alias name or alias ARN
+   * @return the key, unchanged
+   * @throws InvalidRemediationException naming the value when it is none of these
+   */
+  static String validate(String owner, String key) {
+    if (key == null) {
+      throw new InvalidRemediationException(owner + ": kmsKey must not be null");
+    }
+    if (KEY_ID.matcher(key).matches() || ALIAS.matcher(key).matches()) {
+      return key;
+    }
+    if (key.startsWith("arn:")) {
+      try {
+        Arn arn = Arn.fromString(key);
+        String resource = arn.resourceAsString();
+        if ("kms".equals(arn.service()) && arn.region().isPresent() && arn.accountId().isPresent()
+            && (resource.startsWith("key/") && KEY_ID.matcher(resource.substring(4)).matches()
+                || ALIAS.matcher(resource).matches())) {
+          return key;
+        }
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRemediationException(owner + ": kmsKey '" + key
+            + "' is not a valid ARN: " + e.getMessage(), e);
+      }
+    }
+    throw new InvalidRemediationException(owner + ": kmsKey '" + key + "' is not a KMS key id, "
+        + "key ARN, alias name (alias/...) or alias ARN");
+  }
+
+  /**
+   * Resolves a key reference with {@code DescribeKey} and checks that it can encrypt EBS volumes.
+   *
+   * @param context the context
+   * @param key key id, ARN or alias
+   * @return the key's metadata (its ARN is what EBS reports on encrypted volumes)
+   * @throws RemediationException when the key does not exist, is not enabled, or is not a
+   *     symmetric encryption key
+   */
+  static KeyMetadata describeUsable(RemediationContext context, String key) {
+    KmsClient kms = context.scope().client(KmsClient.class, KmsClient::builder);
+    KeyMetadata metadata;
+    try {
+      metadata = kms.describeKey(r -> r.keyId(key)).keyMetadata();
+    } catch (AwsServiceException e) {
+      throw new RemediationException("KMS key '" + key + "' cannot be used in " + context.region()
+          + ": DescribeKey failed with " + NetworkSupport.errorCode(e) + ": " + e.getMessage(), e);
+    }
+    if (metadata.keyState() != KeyState.ENABLED) {
+      throw new RemediationException("KMS key '" + key + "' (" + metadata.arn() + ") is "
+          + metadata.keyStateAsString() + ", not Enabled: EBS cannot encrypt with it");
+    }
+    String spec = metadata.keySpecAsString();
+    String usage = metadata.keyUsageAsString();
+    if (spec != null && !"SYMMETRIC_DEFAULT".equals(spec)
+        || usage != null && !"ENCRYPT_DECRYPT".equals(usage)) {
+      throw new RemediationException("KMS key '" + key + "' (" + metadata.arn() + ") is a "
+          + spec + " " + usage + " key; EBS needs a symmetric ENCRYPT_DECRYPT key");
+    }
+    return metadata;
+  }
+}
