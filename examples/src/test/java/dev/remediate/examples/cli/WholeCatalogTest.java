@@ -12,11 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -32,14 +30,9 @@ class WholeCatalogTest {
   @TempDir
   Path dir;
 
-  private static CliEnvironment real(AwsEmulator aws) {
-    return CliEnvironment.builder().terminal(Terminal.none()).env(Map.of())
-        .scopes((region, options) -> aws.scopeBuilder(Region.of(region)).build()).build();
-  }
-
   @Test
   void catalogJson_hasEveryStableId(AwsEmulator aws) throws Exception {
-    Remediate.Result r = Remediate.run(real(aws), "catalog", "--json");
+    Remediate.Result r = Remediate.run(CliTesting.real(aws), "catalog", "--json");
     assertEquals(0, r.exitCode(), r.toString());
     List<String> ids = new ArrayList<>();
     new ObjectMapper().readTree(r.out()).forEach(t -> ids.add(t.get("id").asText()));
@@ -69,7 +62,7 @@ class WholeCatalogTest {
     // round 1: the alarms cannot be planned before the trail's plan creates their log group (exit
     // 1, the other plans are saved); round 2 plans the alarms; round 3 finds nothing to do
     for (int round = 1; round <= 2; round++) {
-      Remediate.Result scan = Remediate.run(real(aws), "scan", "--region", "us-east-1",
+      Remediate.Result scan = Remediate.run(CliTesting.real(aws), "scan", "--region", "us-east-1",
           "--config", config.toString(), "--out", plans.toString());
       if (round == 1) {
         assertEquals(Remediate.EXIT_FAILURE, scan.exitCode(), scan.toString());
@@ -80,11 +73,11 @@ class WholeCatalogTest {
         assertEquals(Remediate.EXIT_CHANGES, scan.exitCode(), scan.toString());
         assertTrue(scan.err().contains("1 with changes"), scan.err());
       }
-      Remediate.Result apply = Remediate.run(real(aws), "apply", "--yes", "--allow-disruptive",
+      Remediate.Result apply = Remediate.run(CliTesting.real(aws), "apply", "--yes", "--allow-disruptive",
           "--allow-destructive", "--allow-downtime", plans.toString());
       assertEquals(Remediate.EXIT_OK, apply.exitCode(), "round " + round + ": " + apply);
     }
-    Remediate.Result last = Remediate.run(real(aws), "scan", "--region", "us-east-1", "--config",
+    Remediate.Result last = Remediate.run(CliTesting.real(aws), "scan", "--region", "us-east-1", "--config",
         config.toString(), "--json");
     assertEquals(Remediate.EXIT_OK, last.exitCode(), last.toString());
     JsonNode array = new ObjectMapper().readTree(last.out());
