@@ -52,4 +52,21 @@ class RealCatalogTest {
     assertTrue(r.out().contains("APPLIED: ec2.default-security-group"), r.out());
     assertTrue(r.err().contains("1 applied, 0 not applied, 0 failed"), r.err());
   }
+
+  @Test
+  void react_withFlowLogsSetting_routesFlowLogsToo(AwsEmulator aws) throws Exception {
+    String vpc = aws.client(Ec2Client.class, Ec2Client::builder)
+        .createVpc(r -> r.cidrBlock("10.60.0.0/16")).vpc().vpcId();
+    aws.client(software.amazon.awssdk.services.s3.S3Client.class,
+        software.amazon.awssdk.services.s3.S3Client::builder)
+        .createBucket(b -> b.bucket("org-flow-logs"));
+    Path records = dir.resolve("records.json");
+    java.nio.file.Files.writeString(records, Records.logFile(Records.createVpc(vpc, "e-1")));
+    Remediate.Result without = Remediate.run(CliTesting.real(aws), "react", records.toString());
+    assertTrue(!without.out().contains("ec2.vpc-flow-logs"), without.out());
+    Remediate.Result with = Remediate.run(CliTesting.real(aws), "react", "--flow-logs-bucket",
+        "org-flow-logs", records.toString());
+    assertEquals(Remediate.EXIT_CHANGES, with.exitCode(), with.toString());
+    assertTrue(with.out().contains("ec2.vpc-flow-logs on AWS::EC2::VPC " + vpc), with.out());
+  }
 }
