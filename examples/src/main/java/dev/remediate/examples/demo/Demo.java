@@ -100,6 +100,10 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--keep", description = "Against real AWS: keep the demo VPC at the end.")
   boolean keep;
 
+  @Option(names = "--endpoint", paramLabel = "URL", description = "With --region: send the calls "
+      + "to this endpoint (an emulator you run), to try the real-AWS flow locally.")
+  @Nullable URI endpoint;
+
   private final PrintWriter out;
 
   /**
@@ -149,9 +153,10 @@ public final class Demo implements Callable<Integer> {
   public Integer call() {
     boolean realAws = profile != null || region != null;
     if (!realAws) {
-      if (apply || flowLogsBucket != null || keep) {
+      if (apply || flowLogsBucket != null || keep || endpoint != null) {
         throw new CommandLine.ParameterException(new CommandLine(this),
-            "--apply, --flow-logs-bucket and --keep need --profile or --region (real AWS)");
+            "--apply, --flow-logs-bucket, --keep and --endpoint need --profile or --region "
+                + "(real AWS)");
       }
       say("Starting the local AWS emulator (moto server)...");
       try (MotoServer moto = MotoServer.start()) {
@@ -167,8 +172,12 @@ public final class Demo implements Callable<Integer> {
         ? ProfileCredentialsProvider.builder().profileName(profile).build()
         : DefaultCredentialsProvider.builder().build();
     String regionId = region != null ? region : "us-east-1";
-    try (AwsScope scope = AwsScope.builder().region(regionId).credentialsProvider(credentials)
-        .build()) {
+    AwsScope.Builder builder = AwsScope.builder().region(regionId)
+        .credentialsProvider(credentials);
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint).clientCustomizer(Demo::pathStyle);
+    }
+    try (AwsScope scope = builder.build()) {
       return story(scope, credentials, false, apply, flowLogsBucket);
     }
   }
@@ -183,11 +192,13 @@ public final class Demo implements Callable<Integer> {
   static AwsScope emulatorScope(URI endpoint, AwsCredentialsProvider credentials) {
     return AwsScope.builder().region(Region.US_EAST_1).endpointOverride(endpoint)
         .credentialsProvider(credentials).maxAttempts(3)
-        .clientCustomizer(b -> {
-          if (b instanceof S3ClientBuilder s3) {
-            s3.forcePathStyle(true);
-          }
-        }).build();
+        .clientCustomizer(Demo::pathStyle).build();
+  }
+
+  private static void pathStyle(software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<?, ?> b) {
+    if (b instanceof S3ClientBuilder s3) {
+      s3.forcePathStyle(true);
+    }
   }
 
   /**

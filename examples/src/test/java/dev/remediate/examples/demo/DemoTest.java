@@ -69,4 +69,49 @@ class DemoTest {
     assertTrue(err.toString().contains("need --profile or --region"), err.toString());
     assertEquals("", out.toString());
   }
+
+  private static String realAwsFlow(AwsEmulator aws, String... extra) {
+    System.setProperty("aws.accessKeyId", "testing");
+    System.setProperty("aws.secretAccessKey", "testing");
+    try {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--region",
+          "us-east-1", "--endpoint", aws.endpoint().toString()));
+      args.addAll(java.util.List.of(extra));
+      int code = Demo.run(new PrintWriter(out, true), new PrintWriter(err, true),
+          args.toArray(String[]::new));
+      assertEquals(0, code, out + "\n" + err);
+      return out.toString();
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+  }
+
+  private static int demoVpcs(AwsEmulator aws) {
+    return aws.client(Ec2Client.class, Ec2Client::builder).describeVpcs(r -> r.filters(
+        f -> f.name("tag:Name").values(Demo.DEMO_NAME))).vpcs().size();
+  }
+
+  @Test
+  void run_realAwsFlow_plansOnlyAndDeletesItsVpc(AwsEmulator aws) {
+    String out = realAwsFlow(aws);
+    assertTrue(out.contains("Plan only: nothing was changed."), out);
+    assertTrue(out.contains("(no --flow-logs-bucket: no flow logs in this run)"), out);
+    assertTrue(out.contains("Deleted the demo VPC vpc-"), out);
+    assertEquals(0, demoVpcs(aws));
+  }
+
+  @Test
+  void run_realAwsFlowWithApply_appliesThenDeletesVpcAndFlowLogs(AwsEmulator aws) {
+    aws.client(software.amazon.awssdk.services.s3.S3Client.class,
+        software.amazon.awssdk.services.s3.S3Client::builder)
+        .createBucket(b -> b.bucket("my-flow-logs"));
+    String out = realAwsFlow(aws, "--apply", "--flow-logs-bucket", "my-flow-logs");
+    assertTrue(out.contains("APPLIED: ec2.vpc-flow-logs"), out);
+    assertTrue(out.contains("a second plan is empty"), out);
+    assertTrue(out.contains("and its flow logs [fl-"), out);
+    assertEquals(0, demoVpcs(aws));
+  }
 }
