@@ -9,6 +9,10 @@ import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 /**
  * Resources the examples create on the emulator so there is something to fix, shaped like AWS's
  * (moto differs in places; see AWS-FACTS.md).
+ *
+ * <pre>{@code
+ * String vpcId = EmulatorFixtures.vpcWithAwsDefaultGroup(aws.client(Ec2Client.class, Ec2Client::builder));
+ * }</pre>
  */
 public final class EmulatorFixtures {
   private EmulatorFixtures() {}
