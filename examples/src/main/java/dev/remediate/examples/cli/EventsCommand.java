@@ -33,7 +33,8 @@ public final class EventsCommand extends BaseCommand implements Callable<Integer
   Mode mode;
 
   @Parameters(arity = "1..*", paramLabel = "FILE",
-      description = "CloudTrail files in any shape, plain or gzip ('-' for standard input).")
+      description = "CloudTrail files in any shape, plain or gzip ('-' for standard input; a "
+          + "folder for the .json and .json.gz files below it).")
   List<String> files = new ArrayList<>();
 
   /** {@code --summary} or {@code --count}. */

@@ -47,7 +47,8 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
   ScanSettings settings;
 
   @Parameters(arity = "1..*", paramLabel = "FILE",
-      description = "CloudTrail files in any shape, plain or gzip ('-' for standard input).")
+      description = "CloudTrail files in any shape, plain or gzip ('-' for standard input; a "
+          + "folder for the .json and .json.gz files below it).")
   List<String> files = new ArrayList<>();
 
   @Option(names = "--apply", description = "Apply the plans that need no consent.")

@@ -53,6 +53,11 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
   @Option(names = "--out", paramLabel = "FILE", description = "Save the plans for 'apply'.")
   @Nullable Path out;
 
+  @Option(names = "--opt-out-tag", paramLabel = "KEY",
+      description = "Tag key that opts a resource out (default: remediate:skip); give 'apply' the "
+          + "same key.")
+  @Nullable String optOutTag;
+
   /** Creates the command (picocli fills its fields). */
   public ScanCommand() {}
 
@@ -89,7 +94,9 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
     }
     List<Plan> plans = new ArrayList<>();
     int failures = 0;
-    try (Scopes scopes = new Scopes(env, global, Guardrails.ofDefaults(), ApplyListener.NONE)) {
+    Guardrails guardrails = optOutTag == null ? Guardrails.ofDefaults()
+        : Guardrails.custom().optOutTagKey(optOutTag).build();
+    try (Scopes scopes = new Scopes(env, global, guardrails, ApplyListener.NONE)) {
       List<String> regions = regions(scopes);
       Progress progress = new Progress(err, env.terminal().isInteractive(), "scan",
           regions.size() * configured.size());

@@ -97,4 +97,20 @@ class EventsCommandTest {
         "mutually exclusive");
     assertBadInput(Remediate.run(offline(), "events"), "Missing required parameter");
   }
+
+  @Test
+  void events_folder_readsTheLogFilesBelowIt() throws Exception {
+    Path day = dir.resolve("AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/27");
+    Files.createDirectories(day);
+    Files.writeString(day.resolve("a.json"), Records.logFile(Records.createVpc("vpc-0a1b2c3d",
+        "e-1")));
+    try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(day.resolve("b.json.gz")))) {
+      gz.write(Records.logFile(Records.createVpc("vpc-0a1b2c3e", "e-2"),
+          Records.createVpc("vpc-0a1b2c3f", "e-3")).getBytes(StandardCharsets.UTF_8));
+    }
+    Files.writeString(day.resolve("notes.txt"), "not a log file");
+    Remediate.Result r = Remediate.run(offline(), "events", "--count", dir.toString());
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("3\n", r.out());
+  }
 }

@@ -136,4 +136,17 @@ class ScanCommandTest {
     assertBadInput(Remediate.run(env, "scan", "--config", dir.resolve("missing.yaml").toString()),
         "no such file");
   }
+
+  @Test
+  void scan_optOutTag_skipsTaggedResources(AwsEmulator aws) {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    ec2.describeVpcs().vpcs().forEach(v -> ec2.createTags(t -> t.resources(v.vpcId())
+        .tags(Tag.builder().key("hands-off").value("").build())));
+    Remediate.Result defaults = Remediate.run(emulator(aws).build(), "scan", "--region",
+        "us-east-1", "--set", "test.tagValue=x");
+    assertEquals(Remediate.EXIT_CHANGES, defaults.exitCode(), defaults.toString());
+    Remediate.Result optedOut = Remediate.run(emulator(aws).build(), "scan", "--region",
+        "us-east-1", "--set", "test.tagValue=x", "--opt-out-tag", "hands-off");
+    assertEquals(Remediate.EXIT_OK, optedOut.exitCode(), optedOut.toString());
+  }
 }
