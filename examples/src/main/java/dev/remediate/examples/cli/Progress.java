@@ -53,6 +53,19 @@ public final class Progress {
     }
   }
 
+  /**
+   * Prints a line (e.g. an error) without garbling the bar: the bar is cleared first and redrawn
+   * by the next {@link #advance}.
+   *
+   * @param line the line
+   */
+  public void println(String line) {
+    if (bar) {
+      err.print("\r\u001b[K");
+    }
+    err.println(line);
+  }
+
   /** Ends the report (clears the bar). */
   public void done() {
     if (bar) {

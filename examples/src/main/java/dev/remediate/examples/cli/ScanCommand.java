@@ -107,8 +107,8 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
             plans.add(scopes.remediator(region).plan(entry.getValue()));
           } catch (RemediationException e) {
             failures++;
-            err.println("remediate: " + entry.getKey().id() + " in " + region + " failed: "
-                + e.getMessage());
+            progress.println("remediate: " + entry.getKey().id() + " in " + region
+                + " failed: " + e.getMessage());
           }
         }
       }
