@@ -6,6 +6,7 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.RemediationType;
+import dev.remediate.core.Remediator;
 import dev.remediate.core.plan.Plan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,6 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +58,11 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
   @Option(names = "--out", paramLabel = "FILE", description = "Save the plans for 'apply'.")
   @Nullable Path out;
 
+  @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+      description = "Plan up to N remediations at once (default: ${DEFAULT-VALUE}); output order "
+          + "does not depend on it.")
+  int parallel = 4;
+
   @Option(names = "--opt-out-tag", paramLabel = "KEY",
       description = "Tag key that opts a resource out (default: remediate:skip); give 'apply' the "
           + "same key.")
@@ -67,6 +77,9 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
     PrintWriter err = err();
     CliEnvironment env = env();
     checkGlobalOptions();
+    if (parallel < 1) {
+      throw CliException.badInput("--parallel must be at least 1, was " + parallel);
+    }
     List<String> given = global.regions();
     if (allRegions && !given.isEmpty()) {
       throw CliException.badInput("--all-regions and --region cannot be combined");
@@ -100,16 +113,29 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
       List<String> regions = regions(scopes);
       Progress progress = new Progress(err, env.terminal().isInteractive(), "scan",
           regions.size() * configured.size());
+      List<Callable<Outcome>> tasks = new ArrayList<>();
       for (String region : regions) {
+        Remediator remediator = scopes.remediator(region);
         for (Map.Entry<RemediationType, Remediation> entry : configured.entrySet()) {
-          progress.advance(entry.getKey().id() + " in " + region);
-          try {
-            plans.add(scopes.remediator(region).plan(entry.getValue()));
-          } catch (RemediationException e) {
-            failures++;
-            progress.println("remediate: " + entry.getKey().id() + " in " + region
-                + " failed: " + e.getMessage());
-          }
+          String what = entry.getKey().id() + " in " + region;
+          tasks.add(() -> {
+            synchronized (progress) {
+              progress.advance(what);
+            }
+            try {
+              return new Outcome(what, remediator.plan(entry.getValue()), null);
+            } catch (RemediationException e) {
+              return new Outcome(what, null, e.getMessage());
+            }
+          });
+        }
+      }
+      for (Outcome outcome : run(tasks)) {
+        if (outcome.plan() != null) {
+          plans.add(outcome.plan());
+        } else {
+          failures++;
+          progress.println("remediate: " + outcome.what() + " failed: " + outcome.error());
         }
       }
       progress.done();
@@ -134,6 +160,30 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
         return Remediate.EXIT_FAILURE;
       }
       return withChanges > 0 ? Remediate.EXIT_CHANGES : Remediate.EXIT_OK;
+    }
+  }
+
+  /** The plan, or the failure, of one remediation in one region. */
+  private record Outcome(String what, @Nullable Plan plan, @Nullable String error) {}
+
+  /** Runs the planning tasks on {@code --parallel} threads; results in task order. */
+  private List<Outcome> run(List<Callable<Outcome>> tasks) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel,
+        Math.max(1, tasks.size()))));
+    try {
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Future<Outcome> future : pool.invokeAll(tasks)) {
+        outcomes.add(future.get());
+      }
+      return outcomes;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(Remediate.EXIT_FAILURE, "scan interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+    } finally {
+      pool.shutdownNow();
     }
   }
 

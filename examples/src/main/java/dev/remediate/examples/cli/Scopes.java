@@ -12,7 +12,6 @@ import dev.remediate.core.Guardrails;
 import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.aws.AwsScope;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -24,8 +23,9 @@ final class Scopes implements AutoCloseable {
   private final GlobalOptions options;
   private final Guardrails guardrails;
   private final ApplyListener listener;
-  private final Map<String, AwsScope> scopes = new LinkedHashMap<>();
-  private final Map<String, Remediator> remediators = new LinkedHashMap<>();
+  private final Map<String, AwsScope> scopes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Remediator> remediators =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Scopes(CliEnvironment env, GlobalOptions options, Guardrails guardrails,
       ApplyListener listener) {

@@ -149,4 +149,26 @@ class ScanCommandTest {
         "us-east-1", "--set", "test.tagValue=x", "--opt-out-tag", "hands-off");
     assertEquals(Remediate.EXIT_OK, optedOut.exitCode(), optedOut.toString());
   }
+
+  @Test
+  void scan_parallel_printsTheSameAsSequential(AwsEmulator aws) {
+    newVpc(aws);
+    String[] args = {"scan", "--region", "us-east-1", "--region", "eu-west-1", "--region",
+        "ap-southeast-2", "--set", "test.tagValue=x"};
+    Remediate.Result sequential = Remediate.run(emulator(aws).build(),
+        concat(args, "--parallel", "1"));
+    Remediate.Result parallel = Remediate.run(emulator(aws).build(),
+        concat(args, "--parallel", "3"));
+    assertEquals(Remediate.EXIT_CHANGES, parallel.exitCode(), parallel.toString());
+    assertEquals(sequential.out().replaceAll("observed at [^\\n]*", ""),
+        parallel.out().replaceAll("observed at [^\\n]*", ""));
+    assertBadInput(Remediate.run(emulator(aws).build(), concat(args, "--parallel", "0")),
+        "--parallel must be at least 1, was 0");
+  }
+
+  private static String[] concat(String[] args, String... more) {
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
 }
