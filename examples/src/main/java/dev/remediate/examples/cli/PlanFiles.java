@@ -120,6 +120,9 @@ public final class PlanFiles {
     if (e instanceof NoSuchFileException) {
       return "no such file";
     }
+    if (e instanceof java.nio.charset.CharacterCodingException) {
+      return "not UTF-8 text (a plan file is JSON written by 'scan --out' or 'react --out')";
+    }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -148,6 +148,10 @@ class ApplyCommandTest {
         "future.json, plan 1: ");
     assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("none.json").toString()),
         "none.json: no such file");
+    Path binary = dir.resolve("plans.json.gz");
+    Files.write(binary, new byte[] {0x1f, (byte) 0x8b, 8, 0, (byte) 0xff, (byte) 0xfe});
+    assertBadInput(Remediate.run(env, "apply", "--yes", binary.toString()),
+        "plans.json.gz: not UTF-8 text");
     Path garbage = dir.resolve("garbage.json");
     Files.writeString(garbage, "[{\"format\": ");
     assertBadInput(Remediate.run(env, "apply", "--yes", garbage.toString()),
