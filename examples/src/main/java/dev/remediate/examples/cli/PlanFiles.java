@@ -121,7 +121,7 @@ public final class PlanFiles {
       return "no such file";
     }
     if (e instanceof java.nio.charset.CharacterCodingException) {
-      return "not UTF-8 text (a plan file is JSON written by 'scan --out' or 'react --out')";
+      return "not UTF-8 text";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
