@@ -16,8 +16,9 @@ import org.immutables.value.Value;
  * <p>Fields CloudTrail always writes are plain values; every other field is an {@link Optional}.
  * {@code requestParameters}, {@code responseElements}, {@code additionalEventData} and the other
  * service-specific parts are opaque JSON trees: empty when CloudTrail wrote {@code null} or left the
- * field out. Their {@code ...Json()} companions give the same data as JSON text. Fields this model
- * does not know are kept in {@link #unknownFields()}. Treat the JSON trees as read-only.
+ * field out. Their {@code ...Json()} companions give the same data as JSON text. A record from
+ * {@link CloudTrailReader} builds the trees of the three largest parts on first access. Fields
+ * this model does not know are kept in {@link #unknownFields()}. Treat the JSON trees as read-only.
  */
 @Value.Immutable
 public abstract class CloudTrailEvent {

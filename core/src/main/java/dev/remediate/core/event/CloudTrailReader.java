@@ -45,7 +45,8 @@ import org.jspecify.annotations.Nullable;
  * daemon thread ({@code remediate-gunzip <source>}) while the caller's thread parses; {@link #close()}
  * stops it. Malformed input (truncated gzip,
  * invalid JSON, a field of the wrong type, nesting deeper than 128 levels, a string longer than
- * 1 MiB) throws a {@link CloudTrailParseException} naming the source and the position, from
+ * 1 MiB, a {@code requestParameters}, {@code responseElements} or {@code additionalEventData} part
+ * longer than 2 MiB) throws a {@link CloudTrailParseException} naming the source and the position, from
  * {@link #hasNext()} or {@link #next()}, after every record before the fault has been handed out;
  * the reader then ends. No {@link IOException} or Jackson exception escapes.
  *
