@@ -77,7 +77,7 @@ public final class LambdaTemplate {
         .append("{\"trail\":{\"s3Bucket\":\"my-trail-logs\"}}\n");
     y.append("Resources:\n");
     y.append("  RemediateFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n");
-    y.append("      Runtime: java17\n");
+    y.append("      Runtime: java21\n");
     y.append("      Handler: ").append(HANDLER).append('\n');
     y.append("      CodeUri: ../target/remediate-examples-").append(Version.get())
         .append("-cli.jar\n");

@@ -78,4 +78,27 @@ class GeneratedDocsTest {
     router.rules().forEach(r -> r.triggers().forEach(k ->
         assertTrue(names.contains(k.eventName()), k + " missing from " + names)));
   }
+
+  @Test
+  void lambdaTemplate_passesCfnLint_whereInstalled() throws Exception {
+    Process probe;
+    try {
+      probe = new ProcessBuilder("cfn-lint", "--version").redirectErrorStream(true).start();
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("cfn-lint is not installed");
+      return;
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        probe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && probe.exitValue() == 0,
+        "cfn-lint does not run");
+    Path template = Files.createTempFile("template-", ".yaml");
+    Files.writeString(template, LambdaTemplate.render(RemediationCatalog.load(),
+        EventRouter.load(LambdaTemplate.EVERY_RULE)));
+    Process lint = new ProcessBuilder("cfn-lint", template.toString()).redirectErrorStream(true)
+        .start();
+    String output = new String(lint.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(lint.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "cfn-lint timed out");
+    assertEquals(0, lint.exitValue(), output);
+  }
 }
