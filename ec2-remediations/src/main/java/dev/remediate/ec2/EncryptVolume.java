@@ -346,7 +346,7 @@ public final class EncryptVolume implements Remediation {
   }
 
   private static Instance describeInstance(Ec2Client ec2, RemediationContext context, String id) {
-    return ec2.describeInstancesPaginator(r -> r.instanceIds(id)).reservations().stream()
+    return ec2.describeInstances(r -> r.instanceIds(id)).reservations().stream()
         .flatMap(r -> r.instances().stream()).findFirst()
         .orElseThrow(() -> new RemediationException("Instance " + id + " not found in "
             + context.region()));

@@ -39,6 +39,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeSnapshotsRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeSnapshotsResponse;
@@ -485,6 +489,76 @@ class EncryptVolumeTest {
       assertEquals(ApplyResult.Status.APPLIED, remediator.apply(remediation, next).status());
       assertEquals(1, aws.recorder().count("CreateSnapshot"));
       assertEquals(List.of(), f.snapshots());
+    }
+  }
+
+  @Test
+  void plan_afterCrashBetweenDetachAndAttach_attachesAdoptedVolumeAndRestarts(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    // the process dies (an Error, so no compensation runs) just before the first attach
+    ApplyListener crash = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals("AttachVolume")) {
+          throw new OutOfMemoryError("simulated crash");
+        }
+      }
+    };
+    Remediator crashing = Remediator.builder().scope(aws.scope()).guardrails(DOWNTIME_OK)
+        .listener(crash).build();
+    Plan plan = crashing.plan(remediation);
+    String firstDetached = plan.steps().get(kinds(plan).indexOf("DetachVolume")).resource();
+    assertThrows(OutOfMemoryError.class, () -> crashing.apply(remediation, plan));
+    assertEquals("stopped", f.instance().state().nameAsString());
+    assertEquals("available", f.volume(firstDetached).stateAsString());
+    assertEquals(1, f.devices().size(), "one device is empty after the crash");
+
+    Remediator remediator = remediator(aws, DOWNTIME_OK);
+    aws.recorder().reset();
+    Plan next = remediator.plan(remediation);
+    List<String> kinds = kinds(next);
+    assertEquals(0, kinds.stream().filter(k -> k.equals("CreateSnapshot")
+        || k.equals("CreateVolume") || k.equals("StopInstances")).count(), kinds.toString());
+    assertEquals(1, kinds.stream().filter(k -> k.equals("DetachVolume")).count(), kinds.toString());
+    assertEquals(2, kinds.stream().filter(k -> k.equals("AttachVolume")).count(), kinds.toString());
+    assertTrue(kinds.contains("StartInstances"), "it was running before the crash: " + kinds);
+    assertTrue(next.flags().isEmpty(), "already stopped: no new downtime");
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(remediation, next).status());
+    assertEquals("running", f.instance().state().nameAsString());
+    assertEquals(Map.of(ROOT_DEVICE, true, DATA_DEVICE, false), f.deleteOnTermination());
+    for (String id : f.devices().values()) {
+      assertTrue(f.volume(id).encrypted());
+    }
+    assertEquals(2, f.replacements().size());
+    assertEquals(List.of(), f.snapshots());
+    assertFalse(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
+  void plan_pendingInstance_waitsUntilItSettles(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    AtomicInteger describes = new AtomicInteger();
+    doAnswer(inv -> {
+      DescribeInstancesResponse real = f.ec2.describeInstances(
+          (DescribeInstancesRequest) inv.getArgument(0));
+      if (describes.incrementAndGet() > 1) {
+        return real;
+      }
+      Instance pending = real.reservations().get(0).instances().get(0).toBuilder()
+          .state(s -> s.name(InstanceStateName.PENDING).code(0)).build();
+      return real.toBuilder().reservations(real.reservations().get(0).toBuilder()
+          .instances(pending).build()).build();
+    }).when(stub).describeInstances(any(DescribeInstancesRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Plan plan = Remediator.builder().scope(scope).build()
+          .plan(EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build());
+      // pending, the waiter's poll (running), the fresh observation
+      assertEquals(3, describes.get());
+      assertTrue(kinds(plan).contains("StopInstances"), "seen running once settled");
     }
   }
 
