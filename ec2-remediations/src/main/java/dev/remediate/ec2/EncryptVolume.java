@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMappingSpecification;
+import software.amazon.awssdk.services.ec2.model.InstanceLifecycleType;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -705,6 +706,17 @@ public final class EncryptVolume implements Remediation {
           + instance.instanceId() + " does not support EBS encryption: an encrypted volume "
           + "could not be attached");
     }
+    if (instance.state().name() == InstanceStateName.RUNNING) {
+      if (Boolean.TRUE.equals(type.instanceStorageSupported())) {
+        obs.warnings.add("Instance type " + instance.instanceTypeAsString() + " has instance "
+            + "store volumes: stopping " + instance.instanceId() + " erases their data.");
+      }
+      if (instance.instanceLifecycle() == InstanceLifecycleType.SPOT) {
+        obs.warnings.add(instance.instanceId() + " is a Spot Instance: only instances of "
+            + "persistent Spot requests can be stopped; otherwise StopInstances fails and "
+            + "nothing is changed.");
+      }
+    }
   }
 
   private static boolean carriesIops(@Nullable VolumeType type) {
@@ -783,10 +795,15 @@ public final class EncryptVolume implements Remediation {
         || failed != null && SWAP_KINDS.contains(failed.kind());
     boolean finished = steps.stream().filter(s -> SWAP_KINDS.contains(s.kind()))
         .allMatch(completed::contains);
-    if (!started || finished) {
+    String kept = "intermediates are kept, tagged " + TAG_OPERATION + "=" + context.operationId()
+        + ", and the next plan adopts them";
+    if (!started) {
       return List.of("nothing to undo: no volume was detached and the instance was not stopped "
-          + "by this apply; intermediates are kept, tagged " + TAG_OPERATION + "="
-          + context.operationId() + ", and the next plan adopts them");
+          + "by this apply; " + kept);
+    }
+    if (finished) {
+      return List.of("nothing to undo: the swap had completed and the instance is back in its "
+          + "state on its encrypted volumes; " + kept);
     }
     boolean volumesSwapped = steps.stream()
         .filter(s -> s.kind().equals("AttachVolume") || s.kind().equals("ModifyInstanceAttribute"))

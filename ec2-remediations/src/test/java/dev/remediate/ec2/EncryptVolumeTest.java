@@ -342,6 +342,24 @@ class EncryptVolumeTest {
   }
 
   @Test
+  void plan_instanceWithInstanceStore_warnsThatTheStopErasesIt(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    doReturn(DescribeInstanceTypesResponse.builder().instanceTypes(InstanceTypeInfo.builder()
+        .instanceType("t3.micro").instanceStorageSupported(true).ebsInfo(e -> e
+            .encryptionSupport(EbsEncryptionSupport.SUPPORTED)).build()).build())
+        .when(stub).describeInstanceTypes(any(DescribeInstanceTypesRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Plan plan = Remediator.builder().scope(scope).build().plan(
+          EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build());
+      assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("erases their data")),
+          plan.warnings().toString());
+      assertTrue(plan.toText().contains("erases their data"));
+    }
+  }
+
+  @Test
   void plan_multiAttachVolume_isRefused(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
     String shared = f.ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(10)
