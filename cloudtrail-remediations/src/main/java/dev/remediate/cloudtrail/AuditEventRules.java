@@ -69,11 +69,11 @@ public final class AuditEventRules implements EventRuleProvider {
     trail.ifPresent(t -> rules.add(new Rule(TRAIL_RULE, Set.of(
         EventKey.of(CLOUDTRAIL, "StopLogging"), EventKey.of(CLOUDTRAIL, "DeleteTrail"),
         EventKey.of(CLOUDTRAIL, "UpdateTrail"), EventKey.of(CLOUDTRAIL, "PutEventSelectors")),
-        e -> breaksTrail(e, EnsureTrail.blankToNull(settings.get("trail.name")),
+        e -> breaksTrail(e, Names.blankToNull(settings.get("trail.name")),
             settings.get("trail.s3Bucket").trim()) ? List.of(t) : List.of())));
     if (trail.isPresent() || config.isPresent()) {
-      String trailBucket = EnsureTrail.blankToNull(settings.get("trail.s3Bucket"));
-      String configBucket = EnsureTrail.blankToNull(settings.get("config.s3Bucket"));
+      String trailBucket = Names.blankToNull(settings.get("trail.s3Bucket"));
+      String configBucket = Names.blankToNull(settings.get("config.s3Bucket"));
       rules.add(new Rule(BUCKET_RULE, Set.of(EventKey.of("s3.amazonaws.com", "PutBucketPolicy"),
           EventKey.of("s3.amazonaws.com", "DeleteBucketPolicy")), e -> {
             String bucket = text(e.requestParameters(), "bucketName");

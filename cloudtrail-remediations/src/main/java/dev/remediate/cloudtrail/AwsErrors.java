@@ -28,18 +28,37 @@ final class AwsErrors {
     return Set.of(codes).contains(code(e));
   }
 
+  /** How often a call refused while IAM, KMS or S3 changes propagate is tried. */
+  static final int PROPAGATION_ATTEMPTS = 10;
+
   /**
-   * Waits a little between two attempts of a call AWS may refuse while a new IAM role or policy
-   * propagates.
+   * Runs a call AWS may refuse for a few seconds after a role, key policy or bucket policy it
+   * depends on was written, retrying on the given error codes with the scope's waiter poll
+   * interval between attempts.
    *
-   * @param pause how long
+   * @param context the context (scope and progress)
+   * @param codes error codes that mean "not visible yet"
+   * @param call the call
    */
-  static void pause(java.time.Duration pause) {
-    try {
-      Thread.sleep(pause.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new dev.remediate.core.RemediationException("Interrupted while waiting for IAM to propagate", e);
+  static void retryWhilePropagating(dev.remediate.core.RemediationContext context,
+      Set<String> codes, Runnable call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        call.run();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= PROPAGATION_ATTEMPTS || !codes.contains(code(e))) {
+          throw e;
+        }
+        context.progress("waiting for IAM, KMS or S3 changes to propagate (" + code(e) + ")", -1);
+        try {
+          Thread.sleep(context.scope().waiterPollInterval().toMillis());
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new dev.remediate.core.RemediationException(
+              "Interrupted while waiting for changes to propagate", ie);
+        }
+      }
     }
   }
 }

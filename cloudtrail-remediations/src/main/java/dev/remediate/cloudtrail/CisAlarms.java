@@ -306,8 +306,8 @@ public final class CisAlarms implements Remediation {
       case PUT_METRIC_FILTER -> context.scope().client(CloudWatchLogsClient.class,
           CloudWatchLogsClient::builder).putMetricFilter(r -> r.logGroupName(logGroup)
               .filterName(p.get("filterName")).filterPattern(p.get("pattern"))
-              .metricTransformations(t -> t.metricName(p.get("metricName"))
-                  .metricNamespace(p.get("namespace")).metricValue("1")));
+              .metricTransformations(MetricTransformation.builder().metricName(p.get("metricName"))
+                  .metricNamespace(p.get("namespace")).metricValue("1").build()));
       case PUT_METRIC_ALARM -> context.scope().client(CloudWatchClient.class,
           CloudWatchClient::builder).putMetricAlarm(r -> r.alarmName(p.get("alarmName"))
               .alarmDescription(p.get("description")).metricName(p.get("metricName"))
@@ -455,8 +455,8 @@ public final class CisAlarms implements Remediation {
     /** Settings {@code trail.cloudWatchLogs} (the log group) and {@code alarms.snsTopic}. */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      String group = EnsureTrail.blankToNull(settings.get("trail.cloudWatchLogs"));
-      String topic = EnsureTrail.blankToNull(settings.get("alarms.snsTopic"));
+      String group = Names.blankToNull(settings.get("trail.cloudWatchLogs"));
+      String topic = Names.blankToNull(settings.get("alarms.snsTopic"));
       if (group == null || topic == null) {
         return Optional.empty();
       }

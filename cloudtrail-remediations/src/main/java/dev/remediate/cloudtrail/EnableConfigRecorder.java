@@ -91,7 +91,9 @@ public final class EnableConfigRecorder implements Remediation {
   static final String PUT_RECORDER = "PutConfigurationRecorder";
   static final String PUT_CHANNEL = "PutDeliveryChannel";
   static final String START_RECORDER = "StartConfigurationRecorder";
-  private static final int PROPAGATION_ATTEMPTS = 10;
+  /** Errors AWS Config answers while a new role or bucket policy propagates. */
+  private static final Set<String> PROPAGATION_ERRORS =
+      Set.of("InsufficientDeliveryPolicyException", "InvalidRoleException");
 
   private final String bucket;
   private final @Nullable String prefix;
@@ -255,7 +257,7 @@ public final class EnableConfigRecorder implements Remediation {
   }
 
   private boolean channelMatches(DeliveryChannel c) {
-    return bucket.equals(c.s3BucketName()) && Objects.equals(prefix, emptyToNull(c.s3KeyPrefix()))
+    return bucket.equals(c.s3BucketName()) && Objects.equals(prefix, Names.emptyToNull(c.s3KeyPrefix()))
         && (snsTopic == null || snsTopic.equals(c.snsTopicARN()));
   }
 
@@ -325,12 +327,12 @@ public final class EnableConfigRecorder implements Remediation {
           roleArn = linked.arn();
         }
         String recorderRole = roleArn;
-        withPropagationRetries(context, () -> config.putConfigurationRecorder(r -> r
+        AwsErrors.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> config.putConfigurationRecorder(r -> r
             .configurationRecorder(c -> c.name(p.get("name")).roleARN(recorderRole)
                 .recordingGroup(g -> g.allSupported(true)
                     .includeGlobalResourceTypes(Boolean.parseBoolean(p.get("includeGlobal")))))));
       }
-      case PUT_CHANNEL -> withPropagationRetries(context, () -> config.putDeliveryChannel(r -> r
+      case PUT_CHANNEL -> AwsErrors.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> config.putDeliveryChannel(r -> r
           .deliveryChannel(c -> {
             c.name(p.get("name")).s3BucketName(p.get("bucket")).s3KeyPrefix(p.get("prefix"))
                 .snsTopicARN(p.get("snsTopic"));
@@ -366,23 +368,6 @@ public final class EnableConfigRecorder implements Remediation {
     }
   }
 
-  private static void withPropagationRetries(RemediationContext context, Runnable call) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        call.run();
-        return;
-      } catch (RuntimeException e) {
-        // A new role or bucket policy may take a few seconds to be visible to AWS Config.
-        if (attempt >= PROPAGATION_ATTEMPTS || !AwsErrors.is(e, "InsufficientDeliveryPolicyException",
-            "InvalidRoleException")) {
-          throw e;
-        }
-        context.progress("waiting for IAM and S3 changes to propagate", -1);
-        AwsErrors.pause(context.scope().waiterPollInterval());
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- helpers
 
   private static String describe(ConfigurationRecorder r) {
@@ -395,10 +380,6 @@ public final class EnableConfigRecorder implements Remediation {
   private static String describe(DeliveryChannel c) {
     return "s3://" + c.s3BucketName() + (c.s3KeyPrefix() != null && !c.s3KeyPrefix().isEmpty()
         ? "/" + c.s3KeyPrefix() : "") + (c.snsTopicARN() != null ? ", SNS " + c.snsTopicARN() : "");
-  }
-
-  private static @Nullable String emptyToNull(@Nullable String s) {
-    return s == null || s.isEmpty() ? null : s;
   }
 
   private static void putIfPresent(Map<String, String> map, String key, @Nullable String value) {
@@ -545,7 +526,7 @@ public final class EnableConfigRecorder implements Remediation {
     /** Setting {@code config.s3Bucket} (required). */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      String bucket = EnsureTrail.blankToNull(settings.get("config.s3Bucket"));
+      String bucket = Names.blankToNull(settings.get("config.s3Bucket"));
       return bucket == null ? Optional.empty() : Optional.of(toBucket(bucket).build());
     }
   }

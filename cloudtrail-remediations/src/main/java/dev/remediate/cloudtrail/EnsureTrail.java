@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
+import software.amazon.awssdk.services.kms.model.Tag;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,7 +120,6 @@ public final class EnsureTrail implements Remediation {
   private static final Set<String> PROPAGATION_ERRORS = Set.of(
       "InvalidCloudWatchLogsRoleArnException", "InsufficientEncryptionPolicyException",
       "InsufficientS3BucketPolicyException", "InvalidCloudWatchLogsLogGroupArnException");
-  private static final int PROPAGATION_ATTEMPTS = 10;
   private static final Logger LOG = LoggerFactory.getLogger(EnsureTrail.class);
 
   private final String bucket;
@@ -249,14 +248,14 @@ public final class EnsureTrail implements Remediation {
               + (validation ? ", log-file validation" : "") + (kmsForTrail != null ? ", SSE-KMS" : "")
               + (logGroup != null ? ", CloudWatch Logs " + logGroup : "") + ") to s3://" + bucket
               + (prefix != null ? "/" + prefix : ""))
-          .after(describe(trailParams)).putAllParameters(trailParams).build());
+          .after(trailParams.toString()).putAllParameters(trailParams).build());
       plan.addSteps(startLogging(trailArn, name, "not created"));
     } else {
       List<String> differences = differences(managed, kmsForTrail, logGroupArn, roleArn);
       if (!differences.isEmpty()) {
         plan.addSteps(Step.builder().kind(UPDATE_TRAIL).action(Action.CHANGE).resource(trailArn)
             .summary("update trail " + name + ": " + String.join(", ", differences))
-            .before(canonical(managed).trim()).after(describe(trailParams))
+            .before(canonical(managed).trim()).after(trailParams.toString())
             .putAllParameters(trailParams).build());
       }
       Observed o = observeTrail(context, managed);
@@ -378,7 +377,7 @@ public final class EnsureTrail implements Remediation {
   }
 
   private Step planSelectors(Observed o, String trailArn, String name) {
-    if (o.selectorCount() >= 5) {
+    if (!o.advanced() && o.selectorCount() >= 5) {
       throw new RemediationException("Trail '" + name + "' already has " + o.selectorCount()
           + " event selectors, the most CloudTrail allows, and none logs all management events; "
           + "add one by hand or name another trail");
@@ -403,7 +402,7 @@ public final class EnsureTrail implements Remediation {
     if (!bucket.equals(t.s3BucketName())) {
       d.add("bucket " + t.s3BucketName() + " -> " + bucket);
     }
-    if (!Objects.equals(prefix, emptyToNull(t.s3KeyPrefix()))) {
+    if (!Objects.equals(prefix, Names.emptyToNull(t.s3KeyPrefix()))) {
       d.add("prefix " + t.s3KeyPrefix() + " -> " + prefix);
     }
     if (!Boolean.TRUE.equals(t.isMultiRegionTrail())) {
@@ -698,7 +697,8 @@ public final class EnsureTrail implements Remediation {
       }
       keyId = kms.createKey(r -> r.policy(step.parameter("policy"))
           .description(step.parameter("description"))
-          .tags(t -> t.tagKey("remediate:purpose").tagValue("cloudtrail"))).keyMetadata().keyId();
+          .tags(Tag.builder().tagKey("remediate:purpose").tagValue("cloudtrail").build()))
+          .keyMetadata().keyId();
       String created = keyId;
       try {
         kms.createAlias(r -> r.aliasName(alias).targetKeyId(created));
@@ -741,7 +741,7 @@ public final class EnsureTrail implements Remediation {
     Map<String, String> p = step.parameters();
     String name = p.get("name");
     boolean create = CREATE_TRAIL.equals(step.kind());
-    withPropagationRetries(context, () -> {
+    AwsErrors.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> {
       if (create) {
         try {
           ct.createTrail(r -> r.name(name).s3BucketName(p.get("bucket")).s3KeyPrefix(p.get("prefix"))
@@ -749,7 +749,7 @@ public final class EnsureTrail implements Remediation {
               .enableLogFileValidation(Boolean.parseBoolean(p.get("validation")))
               .kmsKeyId(p.get("kmsKey")).cloudWatchLogsLogGroupArn(p.get("logGroupArn"))
               .cloudWatchLogsRoleArn(p.get("logsRoleArn")));
-          return null;
+          return;
         } catch (RuntimeException e) {
           if (!AwsErrors.is(e, "TrailAlreadyExistsException")) {
             throw e;
@@ -763,7 +763,6 @@ public final class EnsureTrail implements Remediation {
           .enableLogFileValidation(Boolean.parseBoolean(p.get("validation")) ? Boolean.TRUE : null)
           .kmsKeyId(p.get("kmsKey")).cloudWatchLogsLogGroupArn(p.get("logGroupArn"))
           .cloudWatchLogsRoleArn(p.get("logsRoleArn")));
-      return null;
     });
     Trail trail = ct.getTrail(r -> r.name(name)).trail();
     if (!Boolean.TRUE.equals(trail.isMultiRegionTrail())
@@ -777,22 +776,6 @@ public final class EnsureTrail implements Remediation {
     }
   }
 
-  private static void withPropagationRetries(RemediationContext context, Supplier<Void> call) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        call.get();
-        return;
-      } catch (RuntimeException e) {
-        if (attempt >= PROPAGATION_ATTEMPTS || !PROPAGATION_ERRORS.contains(AwsErrors.code(e))) {
-          throw e;
-        }
-        LOG.debug("{} (attempt {}): waiting for IAM/KMS propagation", AwsErrors.code(e), attempt);
-        context.progress("waiting for IAM and KMS changes to propagate", -1);
-        AwsErrors.pause(context.scope().waiterPollInterval());
-      }
-    }
-  }
-
   private static void addManagementSelector(RemediationContext context, Step step) {
     CloudTrailClient ct = cloudTrail(context, context.region());
     String name = step.parameter("name");
@@ -803,7 +786,8 @@ public final class EnsureTrail implements Remediation {
     if (!current.advancedEventSelectors().isEmpty()) {
       List<AdvancedEventSelector> selectors = new ArrayList<>(current.advancedEventSelectors());
       selectors.add(AdvancedEventSelector.builder().name("Management events (remediate)")
-          .fieldSelectors(f -> f.field("eventCategory").equalsValue("Management")).build());
+          .fieldSelectors(AdvancedFieldSelector.builder().field("eventCategory")
+              .equalsValue("Management").build()).build());
       ct.putEventSelectors(r -> r.trailName(name).advancedEventSelectors(selectors));
     } else {
       List<EventSelector> selectors = new ArrayList<>(current.eventSelectors());
@@ -846,14 +830,6 @@ public final class EnsureTrail implements Remediation {
         + t.logFileValidationEnabled() + " kms=" + t.kmsKeyId() + " bucket=" + t.s3BucketName()
         + " prefix=" + t.s3KeyPrefix() + " logs=" + t.cloudWatchLogsLogGroupArn() + " role="
         + t.cloudWatchLogsRoleArn() + " org=" + t.isOrganizationTrail() + "\n";
-  }
-
-  private static String describe(Map<String, String> params) {
-    return params.toString();
-  }
-
-  private static @Nullable String emptyToNull(@Nullable String s) {
-    return s == null || s.isEmpty() ? null : s;
   }
 
   private static void putIfPresent(Map<String, String> map, String key, @Nullable String value) {
@@ -1032,14 +1008,10 @@ public final class EnsureTrail implements Remediation {
         return Optional.empty();
       }
       Builder b = toBucket(bucket.trim());
-      Optional.ofNullable(blankToNull(settings.get("trail.name"))).ifPresent(b::trailName);
-      Optional.ofNullable(blankToNull(settings.get("trail.kmsKey"))).ifPresent(b::kmsKey);
-      Optional.ofNullable(blankToNull(settings.get("trail.cloudWatchLogs"))).ifPresent(b::cloudWatchLogs);
+      Optional.ofNullable(Names.blankToNull(settings.get("trail.name"))).ifPresent(b::trailName);
+      Optional.ofNullable(Names.blankToNull(settings.get("trail.kmsKey"))).ifPresent(b::kmsKey);
+      Optional.ofNullable(Names.blankToNull(settings.get("trail.cloudWatchLogs"))).ifPresent(b::cloudWatchLogs);
       return Optional.of(b.build());
     }
-  }
-
-  static @Nullable String blankToNull(@Nullable String s) {
-    return s == null || s.isBlank() ? null : s.trim();
   }
 }

@@ -7,6 +7,7 @@ import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Step;
 import java.util.List;
 import java.util.Set;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.policybuilder.iam.IamStatement;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -164,8 +165,9 @@ final class LogBucket {
           .publicAccessBlockConfiguration(c -> c.blockPublicAcls(true).ignorePublicAcls(true)
               .blockPublicPolicy(true).restrictPublicBuckets(true)));
       case PUT_BUCKET_ENCRYPTION -> s3.putBucketEncryption(r -> r.bucket(bucket)
-          .serverSideEncryptionConfiguration(c -> c.rules(rule -> rule
-              .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+          .serverSideEncryptionConfiguration(c -> c.rules(ServerSideEncryptionRule.builder()
+              .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
+              .build())));
       case PUT_BUCKET_POLICY -> s3.putBucketPolicy(r -> r.bucket(bucket).policy(step.parameter("policy")));
       default -> {
         return false;

@@ -92,6 +92,16 @@ final class Names {
     return region;
   }
 
+  /** @return null for null or empty text, else the text */
+  static @Nullable String emptyToNull(@Nullable String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  /** @return null for null or blank text, else the trimmed text (scan settings) */
+  static @Nullable String blankToNull(@Nullable String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
   /** @return the name with everything but letters and digits removed, for statement ids */
   static String sidSuffix(String name) {
     return name.replaceAll("[^A-Za-z0-9]", "");

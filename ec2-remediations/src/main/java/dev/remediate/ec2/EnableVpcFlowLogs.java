@@ -1008,12 +1008,21 @@ public final class EnableVpcFlowLogs extends SpecValue {
      */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
+      return withSettings(forEveryVpc(), settings).map(Builder::build);
+    }
+
+    /**
+     * Applies scan settings to a builder: {@code flowLogs.s3Bucket} (with {@code flowLogs.prefix})
+     * or {@code flowLogs.logGroup} (with a created delivery role), and {@code flowLogs.trafficType}.
+     *
+     * @return the builder, or empty when no destination is set
+     */
+    static Optional<Builder> withSettings(Builder b, Map<String, String> settings) {
       String bucket = blankToNull(settings.get("flowLogs.s3Bucket"));
       String group = blankToNull(settings.get("flowLogs.logGroup"));
       if (bucket == null && group == null) {
         return Optional.empty();
       }
-      Builder b = forEveryVpc();
       String prefix = blankToNull(settings.get("flowLogs.prefix"));
       if (bucket != null) {
         b = prefix == null ? b.toS3Bucket(bucket) : b.toS3Bucket(bucket, prefix);
@@ -1024,7 +1033,7 @@ public final class EnableVpcFlowLogs extends SpecValue {
       if (traffic != null) {
         b.trafficType(trafficType(traffic));
       }
-      return Optional.of(b.build());
+      return Optional.of(b);
     }
 
     private static @Nullable String blankToNull(@Nullable String s) {

@@ -13,9 +13,6 @@ record IngressRule(String id, String groupId, boolean egress, String protocol, i
     int toPort, @Nullable String cidrIpv4, @Nullable String cidrIpv6, @Nullable String prefixListId,
     @Nullable String referencedGroupId) {
 
-  static final String WORLD_V4 = "0.0.0.0/0";
-  static final String WORLD_V6 = "::/0";
-
   static IngressRule of(SecurityGroupRule r) {
     String protocol = normaliseProtocol(r.ipProtocol());
     boolean ports = hasPorts(protocol);
@@ -54,9 +51,10 @@ record IngressRule(String id, String groupId, boolean egress, String protocol, i
     return "-1".equals(protocol);
   }
 
-  /** @return true when the source is the whole IPv4 or IPv6 internet */
+  /** @return true when the source is the whole IPv4 or IPv6 internet (any {@code /0} block) */
   boolean openToWorld() {
-    return WORLD_V4.equals(cidrIpv4) || WORLD_V6.equals(cidrIpv6);
+    return (cidrIpv4 != null && cidrIpv4.endsWith("/0"))
+        || (cidrIpv6 != null && cidrIpv6.endsWith("/0"));
   }
 
   /** @return the single source: a CIDR, a prefix list or a group */

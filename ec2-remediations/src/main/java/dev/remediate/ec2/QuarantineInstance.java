@@ -168,6 +168,11 @@ public final class QuarantineInstance extends SpecValue {
       plan.addSkipped(Skip.of(instanceId, context.optOutReason()));
       return plan.fingerprint(context.fingerprint(canonical.toString())).build();
     }
+    String state = instance.state() == null ? "" : instance.state().nameAsString();
+    if ("terminated".equals(state) || "shutting-down".equals(state)) {
+      throw new RemediationException("Instance " + instanceId + " is " + state
+          + "; there is nothing to quarantine");
+    }
     String vpcId = instance.vpcId();
     if (vpcId == null) {
       throw new RemediationException("Instance " + instanceId + " is not in a VPC (EC2-Classic "
@@ -338,7 +343,7 @@ public final class QuarantineInstance extends SpecValue {
         ec2.revokeSecurityGroupIngress(r -> r.groupId(groupId).securityGroupRuleIds(ids));
       }
     } catch (AwsServiceException e) {
-      if (!RestrictSecurityGroup.isNotFound(e)) {
+      if (!Ec2Rules.isRuleGone(e)) {
         throw e;
       }
     }

@@ -242,8 +242,8 @@ public final class RestrictSecurityGroup extends SpecValue {
   }
 
   /**
-   * The pure decision: for every offending rule, the replacements to authorize first (those not
-   * already present) and then the revocation. Rules of each group stay together.
+   * The pure decision: for every offending rule, the replacements to authorize (those not already
+   * present) and the revocation. Changes of each group stay together, authorizations first.
    *
    * @param rules the ingress rules of the groups concerned
    * @return the changes in execution order
@@ -272,8 +272,13 @@ public final class RestrictSecurityGroup extends SpecValue {
       }
       changes.add(new Change(false, rule, rule.id()));
     }
+    // Per group, every replacement before any revocation: the revocations of a group go in one
+    // call, which must not run before a later rule's replacement exists.
     List<Change> all = new ArrayList<>();
-    byGroup.values().forEach(all::addAll);
+    for (List<Change> changes : byGroup.values()) {
+      changes.stream().filter(Change::authorize).forEach(all::add);
+      changes.stream().filter(c -> !c.authorize()).forEach(all::add);
+    }
     return all;
   }
 
@@ -371,14 +376,14 @@ public final class RestrictSecurityGroup extends SpecValue {
     try {
       revokeIds(ec2, group, pending);
     } catch (AwsServiceException e) {
-      if (!isNotFound(e)) {
+      if (!Ec2Rules.isRuleGone(e)) {
         throw e;
       }
       for (String id : pending) {
         try {
           revokeIds(ec2, group, List.of(id));
         } catch (AwsServiceException each) {
-          if (!isNotFound(each)) {
+          if (!Ec2Rules.isRuleGone(each)) {
             throw each;
           }
         }
@@ -391,12 +396,6 @@ public final class RestrictSecurityGroup extends SpecValue {
     // A non-empty UnknownIpPermissions means some rules were already gone: done as well; the
     // engine re-plans afterwards to verify.
     ec2.revokeSecurityGroupIngress(r -> r.groupId(group).securityGroupRuleIds(ids));
-  }
-
-  static boolean isNotFound(AwsServiceException e) {
-    String code = errorCode(e);
-    return "InvalidPermission.NotFound".equals(code)
-        || "InvalidSecurityGroupRuleId.NotFound".equals(code);
   }
 
   // ---------------------------------------------------------------- value
@@ -536,13 +535,19 @@ public final class RestrictSecurityGroup extends SpecValue {
      */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      Builder b = forEveryGroup();
+      return Optional.of(withSettings(forEveryGroup(), settings).build());
+    }
+
+    /**
+     * Applies scan settings to a builder: {@code securityGroups.ports} (a comma-separated list, or
+     * {@code all except 80,443}) and {@code securityGroups.allowedSources} (replacement CIDRs).
+     */
+    static Builder withSettings(Builder b, Map<String, String> settings) {
       String ports = settings.get("securityGroups.ports");
       if (ports != null && !ports.isBlank()) {
         applyPorts(b, ports);
       }
-      b.replaceWith(splitCsv(settings.get("securityGroups.allowedSources")));
-      return Optional.of(b.build());
+      return b.replaceWith(splitCsv(settings.get("securityGroups.allowedSources")));
     }
 
     private static void applyPorts(Builder b, String text) {

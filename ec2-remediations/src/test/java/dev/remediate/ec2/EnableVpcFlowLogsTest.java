@@ -36,6 +36,8 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.CreateFlowLogsRequest;
+import software.amazon.awssdk.services.ec2.model.CreateFlowLogsResponse;
+import software.amazon.awssdk.services.ec2.model.UnsuccessfulItem;
 import software.amazon.awssdk.services.ec2.model.FlowLog;
 import software.amazon.awssdk.services.ec2.model.FlowLogsResourceType;
 import software.amazon.awssdk.services.ec2.model.LogDestinationType;
@@ -315,6 +317,59 @@ class EnableVpcFlowLogsTest {
     assertTrue(e.getMessage().contains("CreateFlowLogs"), e.getMessage());
     assertEquals(ApplyResult.Status.FAILED, e.result().status());
     assertTrue(flowLogs(aws, vpcId).isEmpty());
+  }
+
+  /** Adds an Unsuccessful entry to every CreateFlowLogs answer, as AWS reports per-VPC failures. */
+  private static AwsScope scopeReporting(AwsEmulator aws, String vpcId, String code) {
+    ExecutionInterceptor unsuccessful = new ExecutionInterceptor() {
+      @Override
+      public software.amazon.awssdk.core.SdkResponse modifyResponse(Context.ModifyResponse context,
+          ExecutionAttributes a) {
+        if (context.response() instanceof CreateFlowLogsResponse response) {
+          return response.toBuilder().unsuccessful(UnsuccessfulItem.builder().resourceId(vpcId)
+              .error(e -> e.code(code).message(code + " (test)")).build()).build();
+        }
+        return context.response();
+      }
+    };
+    return aws.scopeBuilder(AwsEmulator.REGION).addInterceptor(unsuccessful).build();
+  }
+
+  @Test
+  void apply_unsuccessfulAlreadyExists_countsAsDone(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    List<String> vpcs = List.of(vpc(ec2, "10.1.0.0/16"), vpc(ec2, "10.2.0.0/16"));
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    try (AwsScope scope = scopeReporting(aws, vpcs.get(0), "FlowLogAlreadyExists")) {
+      Remediator remediator = Remediator.create(scope);
+      ApplyResult result = remediator.apply(remediator.plan(
+          EnableVpcFlowLogs.forVpcs(vpcs).toS3Bucket(BUCKET).build()));
+      assertEquals(ApplyResult.Status.APPLIED, result.status());
+    }
+  }
+
+  @Test
+  void apply_unsuccessfulForOneVpc_failsAtThatVpcsStepOnly(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    List<String> vpcs = new ArrayList<>(List.of(vpc(ec2, "10.1.0.0/16"), vpc(ec2, "10.2.0.0/16")));
+    java.util.Collections.sort(vpcs);
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    try (AwsScope scope = scopeReporting(aws, vpcs.get(1), "InvalidParameter")) {
+      Remediator remediator = Remediator.create(scope);
+      Plan plan = remediator.plan(EnableVpcFlowLogs.forVpcs(vpcs).toS3Bucket(BUCKET).build());
+      aws.recorder().reset();
+
+      ApplyFailedException e = assertThrows(ApplyFailedException.class,
+          () -> remediator.apply(plan));
+
+      assertTrue(e.getMessage().contains(vpcs.get(1)) && e.getMessage().contains("InvalidParameter"),
+          e.getMessage());
+      List<dev.remediate.core.StepOutcome> outcomes = e.result().outcomes();
+      assertEquals(dev.remediate.core.StepOutcome.Status.SUCCEEDED, outcomes.get(1).status());
+      assertEquals(vpcs.get(0), outcomes.get(1).step().resource());
+      assertEquals(dev.remediate.core.StepOutcome.Status.FAILED, outcomes.get(2).status());
+      assertEquals(1, aws.recorder().count("CreateFlowLogs"), "one call for the batch");
+    }
   }
 
   @Test

@@ -59,6 +59,15 @@ class RestrictSecurityGroupPropertyTest {
           revokedIds.add(change.rule().id());
         }
       }
+      Set<String> revokedGroups = new HashSet<>();
+      for (RestrictSecurityGroup.Change change : planned) {
+        if (!change.authorize()) {
+          revokedGroups.add(change.rule().groupId());
+        } else {
+          assertFalse(revokedGroups.contains(change.rule().groupId()), "run " + run
+              + ": a revocation of " + change.rule().groupId() + " precedes a replacement");
+        }
+      }
       after.removeIf(r -> revokedIds.contains(r.id()));
       for (IngressRule rule : after) {
         assertFalse(remediation.isOffending(rule), "run " + run + ": left " + rule.describe());

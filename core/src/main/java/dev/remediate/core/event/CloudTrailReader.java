@@ -7,9 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.event.RecordParser.Malformed;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -41,7 +41,9 @@ import org.jspecify.annotations.Nullable;
  * Several of these may follow each other in one input (concatenated log files, an array of
  * envelopes). A CloudTrail digest file is refused with a message saying so.
  *
- * <p>Reading streams: memory does not grow with the input's size. Malformed input (truncated gzip,
+ * <p>Reading streams: memory does not grow with the input's size. Gzip input is decompressed on a
+ * daemon thread ({@code remediate-gunzip <source>}) while the caller's thread parses; {@link #close()}
+ * stops it. Malformed input (truncated gzip,
  * invalid JSON, a field of the wrong type, nesting deeper than 128 levels, a string longer than
  * 1 MiB) throws a {@link CloudTrailParseException} naming the source and the position, from
  * {@link #hasNext()} or {@link #next()}, after every record before the fault has been handed out;
@@ -119,28 +121,20 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
    * @throws CloudTrailParseException when the first bytes cannot be read
    */
   public static CloudTrailReader open(InputStream in, String sourceName) {
-    InputStream current = in;
+    PushbackInputStream head = new PushbackInputStream(in, 2);
     boolean gzip = false;
     try {
-      // Gzip of gzip is rare but costs nothing to accept; three levels are plenty.
-      for (int level = 0; level < 3; level++) {
-        BufferedInputStream buffered = new BufferedInputStream(current, BUFFER);
-        buffered.mark(2);
-        int b1 = buffered.read();
-        int b2 = buffered.read();
-        buffered.reset();
-        current = buffered;
-        if (b1 != 0x1f || b2 != 0x8b) {
-          break;
-        }
-        current = new GZIPInputStream(buffered, BUFFER);
-        gzip = true;
-      }
-      return new CloudTrailReader(sourceName, current, gzip);
+      byte[] magic = head.readNBytes(2);
+      head.unread(magic);
+      gzip = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+      InputStream data = gzip
+          ? new BackgroundGunzip(new GZIPInputStream(head, BUFFER), sourceName)
+          : head;
+      return new CloudTrailReader(sourceName, data, gzip);
     } catch (IOException e) {
-      closeQuietly(current);
-      throw new CloudTrailParseException(sourceName, -1, -1, gzip ? -1 : 0,
-          (gzip ? "corrupt gzip data: " : "cannot read: ") + e.getMessage(), e);
+      closeQuietly(head);
+      throw new CloudTrailParseException(sourceName, -1, -1, 0,
+          (gzip ? "corrupt gzip header: " : "cannot read: ") + e, e);
     }
   }
 

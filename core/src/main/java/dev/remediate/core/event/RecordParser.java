@@ -157,10 +157,53 @@ final class RecordParser {
       return null;
     }
     try {
-      return Instant.parse(s);
+      Instant fast = utcSeconds(s);
+      return fast != null ? fast : Instant.parse(s);
     } catch (DateTimeParseException e) {
       throw new Malformed(field + " '" + shorten(s) + "' is not an ISO-8601 instant");
     }
+  }
+
+  /**
+   * Parses the form CloudTrail writes, {@code 2024-05-01T10:00:00Z}, without the general
+   * {@code DateTimeFormatter} machinery (a hot spot when reading large files).
+   *
+   * @return the instant, or null when the text has another form (then {@link Instant#parse} decides)
+   */
+  static @Nullable Instant utcSeconds(String s) {
+    if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+        || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > lengthOfMonth(year, month)
+        || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second);
+  }
+
+  private static int lengthOfMonth(int year, int month) {
+    return java.time.YearMonth.of(year, month).lengthOfMonth();
+  }
+
+  /** @return the value of {@code count} ASCII digits at {@code from}, or -1 when one is not a digit */
+  private static int digits(String s, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static Optional<JsonNode> opaque(JsonParser p) throws IOException {

@@ -355,6 +355,35 @@ class CloudTrailReaderTest {
   }
 
   @Test
+  void close_gzipReadHalfway_stopsTheDecompressingThread() throws InterruptedException {
+    StringBuilder log = new StringBuilder("[");
+    for (int i = 0; i < 5_000; i++) {
+      log.append(i == 0 ? "" : ",").append(record("r" + i));
+    }
+    byte[] gz = gzip(log.append("]").toString().getBytes(UTF_8));
+    try (CloudTrailReader reader = CloudTrailReader.open(new ByteArrayInputStream(gz), "halfway")) {
+      assertEquals("r0", reader.next().eventId());
+      assertTrue(gunzipThreads("halfway") > 0);
+    }
+    for (int i = 0; i < 100 && gunzipThreads("halfway") > 0; i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, gunzipThreads("halfway"));
+  }
+
+  private static long gunzipThreads(String source) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("remediate-gunzip " + source) && t.isAlive()).count();
+  }
+
+  @Test
+  void open_gzipHeaderOnly_parseExceptionNamingGzip() {
+    CloudTrailParseException e = assertThrows(CloudTrailParseException.class,
+        () -> read(new byte[] {0x1f, (byte) 0x8b}));
+    assertTrue(e.getMessage().contains("gzip"), e.getMessage());
+  }
+
+  @Test
   void next_afterEnd_throwsNoSuchElement() {
     try (CloudTrailReader reader = CloudTrailReader.open(
         new ByteArrayInputStream(record("a").getBytes(UTF_8)), "s")) {

@@ -49,6 +49,7 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
     PrintWriter out = out();
     PrintWriter err = err();
     CliEnvironment env = env();
+    checkGlobalOptions();
     List<Plan> plans = new ArrayList<>();
     for (String file : files) {
       plans.addAll(PlanFiles.read(file, env.stdin()));

@@ -20,6 +20,12 @@ abstract class BaseCommand {
   @Mixin
   GlobalOptions global;
 
+  /** Fails on a bad --region or --endpoint before anything else is read or printed. */
+  void checkGlobalOptions() {
+    global.regions();
+    global.endpoint(env().env());
+  }
+
   CliEnvironment env() {
     return parent.env();
   }

@@ -23,13 +23,12 @@ import java.util.function.Supplier;
  */
 public final class CliEnvironment {
   private final Supplier<RemediationCatalog> catalog;
-  private final Supplier<EventRouter> router;
+  private final java.util.function.Function<Map<String, String>, EventRouter> router;
   private final ScopeFactory scopes;
   private final Terminal terminal;
   private final InputStream stdin;
   private final Map<String, String> env;
   private RemediationCatalog loaded;
-  private EventRouter loadedRouter;
 
   private CliEnvironment(Builder b) {
     this.catalog = b.catalog;
@@ -58,12 +57,15 @@ public final class CliEnvironment {
     return loaded;
   }
 
-  /** @return the event router (loaded once) */
-  public synchronized EventRouter router() {
-    if (loadedRouter == null) {
-      loadedRouter = router.get();
-    }
-    return loadedRouter;
+  /**
+   * The event router, with the rules the settings allow (some rules need settings, e.g. a trail
+   * bucket).
+   *
+   * @param settings settings by dotted key
+   * @return the router
+   */
+  public EventRouter router(Map<String, String> settings) {
+    return router.apply(settings);
   }
 
   /** @return how scopes are opened */
@@ -89,7 +91,8 @@ public final class CliEnvironment {
   /** Builds a {@link CliEnvironment}. */
   public static final class Builder {
     private Supplier<RemediationCatalog> catalog = RemediationCatalog::load;
-    private Supplier<EventRouter> router = EventRouter::load;
+    private java.util.function.Function<Map<String, String>, EventRouter> router =
+        EventRouter::load;
     private ScopeFactory scopes;
     private Terminal terminal = Terminal.system();
     private InputStream stdin = System.in;
@@ -110,14 +113,14 @@ public final class CliEnvironment {
     }
 
     /**
-     * Sets the event router (default: {@link EventRouter#load()}).
+     * Sets the event router, whatever the settings (default: {@link EventRouter#load(Map)}).
      *
      * @param router the router
      * @return this builder
      */
     public Builder router(EventRouter router) {
       Objects.requireNonNull(router, "router");
-      this.router = () -> router;
+      this.router = settings -> router;
       return this;
     }
 

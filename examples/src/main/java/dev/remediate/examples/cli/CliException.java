@@ -9,8 +9,10 @@ package dev.remediate.examples.cli;
  * }</pre>
  */
 public final class CliException extends RuntimeException {
+  /** Serialization version. */
   private static final long serialVersionUID = 1L;
 
+  /** The process exit code. */
   private final int exitCode;
 
   /**

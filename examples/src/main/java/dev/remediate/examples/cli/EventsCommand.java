@@ -1,5 +1,6 @@
 package dev.remediate.examples.cli;
 
+import dev.remediate.core.event.EventSummaries;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code remediate events [--summary|--count] FILE...}: reads CloudTrail records in any shape
  * (S3 log files, gzip, arrays, NDJSON, EventBridge envelopes, lookup-events output; {@code -} for
- * standard input) and prints one JSON line per record ({@link EventLines}), counts by event
+ * standard input) and prints one JSON line per record ({@link EventSummaries#line}), counts by event
  * source and name ({@code --summary}), or the number of records ({@code --count}). On malformed
  * input it prints the records it could read, then one line naming the file and the position on
  * standard error, and exits 2.
@@ -54,29 +54,31 @@ public final class EventsCommand extends BaseCommand implements Callable<Integer
     PrintWriter out = out();
     boolean summary = mode != null && mode.summary;
     boolean count = mode != null && mode.count;
-    AtomicLong total = new AtomicLong();
-    Map<String, Long> counts = new TreeMap<>();
+    EventSummaries.Tally tally = EventSummaries.tally();
     try {
       EventInputs.forEach(files, env().stdin(), event -> {
-        total.incrementAndGet();
-        if (summary) {
-          counts.merge(event.eventSource() + " " + event.eventName(), 1L, Long::sum);
-        } else if (!count) {
-          out.println(EventLines.line(event));
+        tally.add(event);
+        if (!summary && !count) {
+          out.println(EventSummaries.line(event));
         }
       });
     } finally {
       if (summary) {
-        printSummary(out, counts, total.get());
+        printSummary(out, tally);
       } else if (count) {
-        out.println(total.get());
+        out.println(tally.total());
       }
       out.flush();
     }
     return Remediate.EXIT_OK;
   }
 
-  private static void printSummary(PrintWriter out, Map<String, Long> counts, long total) {
+  private static void printSummary(PrintWriter out, EventSummaries.Tally tally) {
+    Map<String, Long> counts = new TreeMap<>();
+    tally.toJson().path("eventSources").fields().forEachRemaining(source ->
+        source.getValue().path("eventNames").fields().forEachRemaining(name ->
+            counts.put(source.getKey() + " " + name.getKey(), name.getValue().asLong())));
+    long total = tally.total();
     List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
     entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
         .thenComparing(Map.Entry.comparingByKey()));

@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code remediate react FILE...}: reads CloudTrail records (any shape {@code events} reads),
- * routes them through the event rules on the class path, and prints the plans they call for. With
+ * routes them through the event rules on the class path (rules that need settings, such as the
+ * trail bucket, take them from the same flags and {@code --config} file as {@code scan}), and
+ * prints the plans they call for. With
  * {@code --apply} it applies the plans that need no consent: the rule does not ask for approval
  * and no step is flagged. The others are reported; save them with {@code --out} and apply them
  * with {@code remediate apply} after review.
@@ -40,6 +42,9 @@ import picocli.CommandLine.Parameters;
 public final class ReactCommand extends BaseCommand implements Callable<Integer> {
   @Mixin
   GuardrailOptions guardrailOptions;
+
+  @Mixin
+  ScanSettings settings;
 
   @Parameters(arity = "1..*", paramLabel = "FILE",
       description = "CloudTrail files in any shape, plain or gzip ('-' for standard input).")
@@ -62,8 +67,9 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     PrintWriter stdout = out();
     PrintWriter err = err();
     CliEnvironment env = env();
+    checkGlobalOptions();
     Guardrails guardrails = guardrailOptions.guardrails();
-    EventRouter router = env.router();
+    EventRouter router = env.router(settings.resolve(err));
     Map<Remediation, RoutedRemediation> routed = new LinkedHashMap<>();
     AtomicLong records = new AtomicLong();
     EventInputs.forEach(files, env.stdin(), event -> {

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success; for scan: nothing needs doing", "1:failure",
         "2:bad input (unknown flag, malformed file, unknown id)",
-        "3:scan: changes are planned"})
+        "3:scan, react: changes are planned (and, for react, not applied)"})
 public final class Remediate implements Runnable {
   /** Success; for {@code scan}: nothing needs doing. */
   public static final int EXIT_OK = 0;

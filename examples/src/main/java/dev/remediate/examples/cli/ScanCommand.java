@@ -61,6 +61,7 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
     PrintWriter stdout = out();
     PrintWriter err = err();
     CliEnvironment env = env();
+    checkGlobalOptions();
     List<String> given = global.regions();
     if (allRegions && !given.isEmpty()) {
       throw CliException.badInput("--all-regions and --region cannot be combined");

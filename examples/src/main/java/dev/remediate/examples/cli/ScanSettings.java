@@ -87,8 +87,9 @@ public final class ScanSettings {
       description = "KMS key for the trail's log files (trail.kmsKey).")
   @Nullable String trailKmsKey;
 
-  @Option(names = "--trail-cloudwatch-logs", paramLabel = "VALUE",
-      description = "Send the trail to CloudWatch Logs (trail.cloudWatchLogs).")
+  @Option(names = "--trail-cloudwatch-logs", paramLabel = "LOG_GROUP",
+      description = "CloudWatch Logs group the trail delivers to, where the CIS alarms' metric "
+          + "filters go (trail.cloudWatchLogs).")
   @Nullable String trailCloudWatchLogs;
 
   @Option(names = "--config-bucket", paramLabel = "BUCKET",
@@ -156,12 +157,25 @@ public final class ScanSettings {
       throw CliException.badInput("cannot read config " + file + ": " + PlanFiles.describe(e));
     }
     boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+    return parse(text, json, "config " + file);
+  }
+
+  /**
+   * Parses settings text: nested objects become dotted keys, lists comma-separated values.
+   *
+   * @param text the document
+   * @param json true for JSON, false for YAML (which also reads JSON)
+   * @param source how messages name the document, e.g. {@code config remediate.yaml}
+   * @return settings by dotted key
+   * @throws CliException naming the source and what is wrong
+   */
+  public static Map<String, String> parse(String text, boolean json, String source) {
     ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
     JsonNode root;
     try {
       root = mapper.readTree(text);
     } catch (JsonProcessingException e) {
-      throw CliException.badInput("config " + file + " is not valid " + (json ? "JSON" : "YAML")
+      throw CliException.badInput(source + " is not valid " + (json ? "JSON" : "YAML")
           + " (line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr() + "): " + e.getOriginalMessage().lines().findFirst()
               .orElse(""));
@@ -171,26 +185,27 @@ public final class ScanSettings {
       return settings;
     }
     if (!root.isObject()) {
-      throw CliException.badInput("config " + file + " must be an object of settings, e.g. "
+      throw CliException.badInput(source + " must be an object of settings, e.g. "
           + "{\"flowLogs\": {\"s3Bucket\": \"my-bucket\"}}");
     }
-    flatten("", root, settings, file);
+    flatten("", root, settings, source);
     return settings;
   }
 
-  private static void flatten(String prefix, JsonNode node, Map<String, String> into, Path file) {
+  private static void flatten(String prefix, JsonNode node, Map<String, String> into,
+      String source) {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
       JsonNode value = field.getValue();
       if (value.isObject()) {
-        flatten(key, value, into, file);
+        flatten(key, value, into, source);
       } else if (value.isArray()) {
         List<String> items = new ArrayList<>();
         for (JsonNode item : value) {
           if (!item.isValueNode()) {
-            throw CliException.badInput("config " + file + ": '" + key
+            throw CliException.badInput(source + ": '" + key
                 + "' must be a list of plain values");
           }
           items.add(item.asText());

@@ -245,13 +245,17 @@ public final class Demo implements Callable<Integer> {
     say("");
     say("3. The library reads it (" + event.eventSource() + " " + event.eventName() + " "
         + event.eventId() + ") and routes it:");
+    String flowLogs = flowLogsBucket(scope, emulator, bucket, account);
+    Map<String, String> settings = flowLogs == null ? Map.of()
+        : Map.of("flowLogs.s3Bucket", flowLogs);
+    say("   settings: " + settings + " (rules that need a destination take it from settings)");
     List<Remediation> remediations = new ArrayList<>();
-    for (RoutedRemediation routed : EventRouter.load().route(event)) {
+    for (RoutedRemediation routed : EventRouter.load(settings).route(event)) {
       say("   rule " + routed.ruleId() + " -> " + routed.remediation().spec());
       remediations.add(routed.remediation());
     }
     if (remediations.stream().noneMatch(r -> r.id().equals(FLOW_LOGS_ID))) {
-      addFlowLogs(scope, emulator, bucket, account, vpcId, remediations);
+      addFlowLogs(flowLogs, vpcId, remediations);
     }
     if (remediations.isEmpty()) {
       say("   No remediation was called for: are the remediation modules on the class path?");
@@ -306,29 +310,36 @@ public final class Demo implements Callable<Integer> {
     return clean ? 0 : 1;
   }
 
-  private void addFlowLogs(AwsScope scope, boolean emulator, @Nullable String bucket,
-      String account, String vpcId, List<Remediation> remediations) {
+  /**
+   * The flow-log destination: the given bucket, or on the emulator one the demo creates.
+   *
+   * @return the bucket, or null when flow logs cannot be planned
+   */
+  private @Nullable String flowLogsBucket(AwsScope scope, boolean emulator,
+      @Nullable String bucket, String account) {
+    if (bucket != null || !emulator || RemediationCatalog.load().find(FLOW_LOGS_ID).isEmpty()) {
+      return bucket;
+    }
+    String name = "remediate-demo-flow-logs-" + account;
+    scope.client(S3Client.class, S3Client::builder).createBucket(r -> r.bucket(name));
+    say("   (the demo created bucket " + name + " for flow logs)");
+    return name;
+  }
+
+  private void addFlowLogs(@Nullable String bucket, String vpcId,
+      List<Remediation> remediations) {
     RemediationCatalog catalog = RemediationCatalog.load();
     if (catalog.find(FLOW_LOGS_ID).isEmpty()) {
       say("   (" + FLOW_LOGS_ID + " is not on the class path: no flow logs in this run)");
       return;
     }
-    String destination = bucket;
-    if (destination == null && emulator) {
-      destination = "remediate-demo-flow-logs-" + account;
-      S3Client s3 = scope.client(S3Client.class, S3Client::builder);
-      String name = destination;
-      s3.createBucket(r -> r.bucket(name));
-      say("   (the demo created bucket " + destination + " for flow logs)");
-    }
-    if (destination == null) {
+    if (bucket == null) {
       say("   (no --flow-logs-bucket: no flow logs in this run)");
       return;
     }
     Remediation flowLogs = catalog.fromSpec(RemediationSpec.of(FLOW_LOGS_ID,
-        Map.of("vpcs", vpcId, "s3Bucket", destination)));
-    say("   demo settings -> " + flowLogs.spec() + " (flow logs need a destination, which a "
-        + "record does not carry)");
+        Map.of("vpcs", vpcId, "s3Bucket", bucket)));
+    say("   no event rule asked for flow logs; the demo adds " + flowLogs.spec());
     remediations.add(flowLogs);
   }
 

@@ -34,7 +34,8 @@ public final class GenerateDocs {
     Path root = Path.of(args.length > 0 ? args[0] : ".");
     RemediationCatalog catalog = RemediationCatalog.load();
     write(root.resolve(CATALOG), CatalogMarkdown.render(catalog));
-    write(root.resolve(TEMPLATE), LambdaTemplate.render(catalog, EventRouter.load()));
+    write(root.resolve(TEMPLATE), LambdaTemplate.render(catalog,
+        EventRouter.load(LambdaTemplate.EVERY_RULE)));
   }
 
   private static void write(Path file, String text) throws IOException {

@@ -5,6 +5,7 @@ import dev.remediate.core.event.EventKey;
 import dev.remediate.core.event.EventRouter;
 import dev.remediate.core.event.EventRule;
 import dev.remediate.core.internal.Version;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
  * test checks the committed file against it; {@link GenerateDocs} rewrites it.
  *
  * <pre>{@code
- * String yaml = LambdaTemplate.render(RemediationCatalog.load(), EventRouter.load());
+ * String yaml = LambdaTemplate.render(RemediationCatalog.load(),
+ *     EventRouter.load(LambdaTemplate.EVERY_RULE));
  * }</pre>
  */
 public final class LambdaTemplate {
@@ -24,13 +26,25 @@ public final class LambdaTemplate {
   public static final String HANDLER =
       "dev.remediate.examples.lambda.RemediateHandler::handleRequest";
 
+  /**
+   * Settings under which every settings-dependent event rule is present, so that the event pattern
+   * lists every event any configuration may react to (the router filters the rest).
+   */
+  public static final Map<String, String> EVERY_RULE = Map.of(
+      "flowLogs.s3Bucket", "example-flow-logs",
+      "trail.s3Bucket", "example-trail-logs",
+      "trail.cloudWatchLogs", "example-trail-log-group",
+      "config.s3Bucket", "example-config-logs",
+      "alarms.snsTopic", "arn:aws:sns:us-east-1:111122223333:example-alarms");
+
   private LambdaTemplate() {}
 
   /**
    * Renders the template.
    *
    * @param catalog the catalog (IAM actions)
-   * @param router the router (event pattern)
+   * @param router the router with every rule (event pattern), e.g.
+   *     {@code EventRouter.load(EVERY_RULE)}
    * @return YAML text
    */
   public static String render(RemediationCatalog catalog, EventRouter router) {
@@ -58,6 +72,9 @@ public final class LambdaTemplate {
     y.append("    Description: Refuse plans with more changes than this.\n");
     y.append("  OptOutTag:\n    Type: String\n    Default: 'remediate:skip'\n");
     y.append("    Description: Resources carrying this tag key are left alone.\n");
+    y.append("  Settings:\n    Type: String\n    Default: '{}'\n");
+    y.append("    Description: JSON settings for rules that need them, e.g. ")
+        .append("{\"trail\":{\"s3Bucket\":\"my-trail-logs\"}}\n");
     y.append("Resources:\n");
     y.append("  RemediateFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n");
     y.append("      Runtime: java17\n");
@@ -69,6 +86,7 @@ public final class LambdaTemplate {
     y.append("          REMEDIATE_DRY_RUN: !Ref DryRun\n");
     y.append("          REMEDIATE_MAX_CHANGES: !Ref MaxChanges\n");
     y.append("          REMEDIATE_OPT_OUT_TAG: !Ref OptOutTag\n");
+    y.append("          REMEDIATE_SETTINGS: !Ref Settings\n");
     y.append("      Policies:\n        - Version: '2012-10-17'\n          Statement:\n");
     y.append("            - Sid: RemediateCatalog\n              Effect: Allow\n");
     y.append("              Action:\n");

@@ -2,6 +2,7 @@ package dev.remediate.examples.lambda;
 
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.examples.cli.ScanSettings;
 import java.util.Locale;
 import java.util.Map;
 
@@ -12,7 +13,10 @@ import java.util.Map;
  *       made and re-checked but nothing changes;</li>
  *   <li>{@code REMEDIATE_MAX_CHANGES}: refuse plans with more steps (default: no limit);</li>
  *   <li>{@code REMEDIATE_OPT_OUT_TAG}: the tag key that opts a resource out (default
- *       {@value Guardrails#DEFAULT_OPT_OUT_TAG_KEY}).</li>
+ *       {@value Guardrails#DEFAULT_OPT_OUT_TAG_KEY});</li>
+ *   <li>{@code REMEDIATE_SETTINGS}: the settings some event rules need (trail bucket, Config
+ *       bucket, alarm topic, ...), as JSON with the keys of the command-line tool's config file;
+ *       rules whose settings are missing are left out.</li>
  * </ul>
  * The adapter never consents to flagged steps: plans with DOWNTIME, DISRUPTIVE or DESTRUCTIVE
  * steps, and plans of rules that need approval, are reported, not applied.
@@ -28,6 +32,8 @@ public final class LambdaSettings {
   public static final String MAX_CHANGES = "REMEDIATE_MAX_CHANGES";
   /** The opt-out tag key. */
   public static final String OPT_OUT_TAG = "REMEDIATE_OPT_OUT_TAG";
+  /** Settings for rules that need them, as JSON: {@code {"trail": {"s3Bucket": "logs"}}}. */
+  public static final String SETTINGS = "REMEDIATE_SETTINGS";
 
   private LambdaSettings() {}
 
@@ -60,5 +66,20 @@ public final class LambdaSettings {
       builder.optOutTagKey(tag.trim());
     }
     return builder.build();
+  }
+
+  /**
+   * Reads {@code REMEDIATE_SETTINGS}.
+   *
+   * @param env the environment variables
+   * @return settings by dotted key; empty when unset
+   * @throws dev.remediate.examples.cli.CliException when it is not a JSON object of settings
+   */
+  public static Map<String, String> settings(Map<String, String> env) {
+    String json = env.get(SETTINGS);
+    if (json == null || json.isBlank()) {
+      return Map.of();
+    }
+    return ScanSettings.parse(json, true, SETTINGS);
   }
 }

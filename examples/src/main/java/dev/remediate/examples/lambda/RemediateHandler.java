@@ -35,7 +35,8 @@ public final class RemediateHandler implements RequestStreamHandler {
 
   /** Creates the handler the Lambda runtime uses: settings from the environment. */
   public RemediateHandler() {
-    this(System.getenv(), EventRouter.load(), region -> AwsScope.builder().region(region).build());
+    this(System.getenv(), EventRouter.load(LambdaSettings.settings(System.getenv())),
+        region -> AwsScope.builder().region(region).build());
   }
 
   /**

@@ -36,14 +36,16 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  */
 public final class ExampleSupport implements AutoCloseable {
   private final @Nullable MotoServer moto;
+  private final boolean emulator;
   private final AwsScope scope;
   private final boolean apply;
   private final List<String> rest;
   private final PrintStream out;
 
-  private ExampleSupport(@Nullable MotoServer moto, AwsScope scope, boolean apply,
-      List<String> rest, PrintStream out) {
+  private ExampleSupport(@Nullable MotoServer moto, boolean emulator, AwsScope scope,
+      boolean apply, List<String> rest, PrintStream out) {
     this.moto = moto;
+    this.emulator = emulator;
     this.scope = scope;
     this.apply = apply;
     this.rest = List.copyOf(rest);
@@ -86,7 +88,7 @@ public final class ExampleSupport implements AutoCloseable {
           })
           .build();
       System.out.println("Running against the local emulator at " + moto.endpoint());
-      return new ExampleSupport(moto, scope, true, rest, System.out);
+      return new ExampleSupport(moto, true, scope, true, rest, System.out);
     }
     AwsScope.Builder builder = AwsScope.builder().region(region != null ? region : "us-east-1");
     if (profile != null) {
@@ -94,19 +96,20 @@ public final class ExampleSupport implements AutoCloseable {
           .build());
     }
     System.out.println("Running against AWS" + (apply ? "" : " (plan only; add --apply)"));
-    return new ExampleSupport(null, builder.build(), apply, rest, System.out);
+    return new ExampleSupport(null, false, builder.build(), apply, rest, System.out);
   }
 
   /**
-   * Wraps a scope the caller owns (tests: the emulator extension's scope).
+   * Wraps an emulator scope the caller owns (tests: the emulator extension's scope). Examples
+   * then create what they fix and apply, as with the emulator they start themselves.
    *
    * @param scope the scope
-   * @param apply whether to apply
    * @param out where to print
+   * @param args the example's own arguments
    * @return the example's surroundings; closing it closes the scope
    */
-  public static ExampleSupport of(AwsScope scope, boolean apply, PrintStream out) {
-    return new ExampleSupport(null, scope, apply, List.of(), out);
+  public static ExampleSupport onEmulator(AwsScope scope, PrintStream out, String... args) {
+    return new ExampleSupport(null, true, scope, true, List.of(args), out);
   }
 
   private static String value(String flag, Iterator<String> it) {
@@ -123,7 +126,7 @@ public final class ExampleSupport implements AutoCloseable {
 
   /** @return true when running against the emulator */
   public boolean emulator() {
-    return moto != null;
+    return emulator;
   }
 
   /** @return true on the emulator or with {@code --apply} */

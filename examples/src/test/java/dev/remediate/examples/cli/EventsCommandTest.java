@@ -38,15 +38,17 @@ class EventsCommandTest {
     assertEquals(3, lines.size(), r.out());
     JsonNode first = JSON.readTree(lines.get(0));
     assertEquals("2026-11-27T05:00:00Z", first.get("eventTime").asText());
-    assertEquals("e-1", first.get("eventID").asText());
     assertEquals("ec2.amazonaws.com", first.get("eventSource").asText());
     assertEquals("CreateVpc", first.get("eventName").asText());
     assertEquals("us-east-1", first.get("awsRegion").asText());
     assertEquals("123456789012", first.get("recipientAccountId").asText());
-    assertEquals("arn:aws:iam::123456789012:user/alice", first.get("principal").asText());
+    assertEquals("arn:aws:iam::123456789012:user/alice", first.get("principalArn").asText());
     assertTrue(first.get("errorCode").isNull());
-    assertEquals(List.of("ec2:vpc/vpc-0a1b2c3d"),
-        JSON.convertValue(first.get("resources"), List.class));
+    JsonNode resource = first.get("resources").get(0);
+    assertEquals(1, first.get("resources").size());
+    assertEquals("ec2", resource.get("service").asText());
+    assertEquals("vpc", resource.get("type").asText());
+    assertEquals("vpc-0a1b2c3d", resource.get("id").asText());
     assertEquals("", r.err());
   }
 
@@ -83,7 +85,7 @@ class EventsCommandTest {
     Files.writeString(file, Records.createVpc("vpc-0a1b2c3d", "e-1") + "\n{\"eventVersion\": \n");
     Remediate.Result r = Remediate.run(offline(), "events", file.toString());
     assertEquals(1, r.out().lines().count(), r.out());
-    assertTrue(r.out().contains("\"eventID\":\"e-1\""), r.out());
+    assertTrue(r.out().contains("\"eventName\":\"CreateVpc\""), r.out());
     assertBadInput(r, file + " at line ");
   }
 

@@ -44,7 +44,8 @@ class GeneratedDocsTest {
 
   @Test
   void lambdaTemplate_matchesTheCode() throws Exception {
-    String expected = LambdaTemplate.render(RemediationCatalog.load(), EventRouter.load());
+    String expected = LambdaTemplate.render(RemediationCatalog.load(),
+        EventRouter.load(LambdaTemplate.EVERY_RULE));
     assertEquals(expected, Files.readString(ROOT.resolve(GenerateDocs.TEMPLATE)),
         GenerateDocs.TEMPLATE + REGENERATE);
   }
@@ -52,7 +53,7 @@ class GeneratedDocsTest {
   @Test
   void lambdaTemplate_isYamlWithTheCatalogActionsAndTheRouterEvents() throws Exception {
     RemediationCatalog catalog = RemediationCatalog.load();
-    EventRouter router = EventRouter.load();
+    EventRouter router = EventRouter.load(LambdaTemplate.EVERY_RULE);
     JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(
         LambdaTemplate.render(catalog, router).replace("!Ref ", "").replace("!GetAtt ", ""));
     JsonNode function = template.path("Resources").path("RemediateFunction").path("Properties");

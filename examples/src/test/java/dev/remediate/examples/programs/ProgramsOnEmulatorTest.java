@@ -46,7 +46,7 @@ class ProgramsOnEmulatorTest {
     String vpcId = EmulatorFixtures.vpcWithAwsDefaultGroup(
         aws.client(Ec2Client.class, Ec2Client::builder));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ExampleSupport example = ExampleSupport.of(aws.scope(), true,
+    ExampleSupport example = ExampleSupport.onEmulator(aws.scope(),
         new PrintStream(bytes, true, StandardCharsets.UTF_8));
     example.planAndApply(RestrictDefaultSecurityGroup.forVpc(vpcId));
     String out = bytes.toString(StandardCharsets.UTF_8);

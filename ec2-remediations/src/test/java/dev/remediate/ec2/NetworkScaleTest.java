@@ -1,0 +1,113 @@
+package dev.remediate.ec2;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediate.core.ApplyResult;
+import dev.remediate.core.Remediator;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Planning scales with pages, not resources: 200 VPCs and 500 extra security groups (700 groups with
+ * the VPCs' default groups) are planned with a fixed number of calls.
+ */
+@ExtendWith(AwsEmulatorExtension.class)
+class NetworkScaleTest {
+  private static final int VPCS = 200;
+  private static final int GROUPS = 500;
+  private static final int OPEN_GROUPS = 100;
+  /** Every describe call of these plans asks for 1000 items a page. */
+  private static final int PAGE = 1000;
+
+  @Test
+  void plan_200VpcsAnd500Groups_callsArePagesNotResources(AwsEmulator aws) throws Exception {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    long start = System.nanoTime();
+    List<String> vpcs = parallel(VPCS, i -> ec2.createVpc(r -> r.cidrBlock("10." + (i % 250)
+        + ".0.0/16")).vpc().vpcId());
+    List<String> groups = parallel(GROUPS, i -> ec2.createSecurityGroup(r -> r
+        .vpcId(vpcs.get(i % VPCS)).groupName("g" + i).description("scale")).groupId());
+    parallel(OPEN_GROUPS, i -> ec2.authorizeSecurityGroupIngress(r -> r.groupId(groups.get(i))
+        .ipPermissions(RestrictSecurityGroupTest.tcp(22, 22, "0.0.0.0/0"))).toString());
+    aws.client(S3Client.class, S3Client::builder).createBucket(r -> r.bucket("scale-flow-logs"));
+    long setupMillis = (System.nanoTime() - start) / 1_000_000;
+    int allVpcs = ec2.describeVpcs().vpcs().size();
+    int allGroups = ec2.describeSecurityGroups().securityGroups().size();
+    assertTrue(allVpcs >= VPCS + 0 && allGroups >= GROUPS + VPCS, allVpcs + " " + allGroups);
+
+    Remediator remediator = Remediator.create(aws.scope());
+    aws.recorder().reset();
+    Plan flowLogs = remediator.plan(EnableVpcFlowLogs.forEveryVpc().toS3Bucket("scale-flow-logs")
+        .build());
+    Map<String, Integer> flowLogCalls = aws.recorder().counts();
+    int flowLogTotal = aws.recorder().total();
+
+    aws.recorder().reset();
+    Plan restrict = remediator.plan(RestrictSecurityGroup.forEveryGroup().build());
+    Map<String, Integer> restrictCalls = aws.recorder().counts();
+    int restrictTotal = aws.recorder().total();
+
+    aws.recorder().reset();
+    ApplyResult applied = remediator.apply(flowLogs);
+    Map<String, Integer> applyCalls = aws.recorder().counts();
+
+    System.out.printf("scale: %d VPCs, %d security groups (%d open), setup %d ms%n", allVpcs,
+        allGroups, OPEN_GROUPS, setupMillis);
+    System.out.printf("scale: plan flow logs for every VPC: %d calls %s, %d steps%n", flowLogTotal,
+        flowLogCalls, flowLogs.steps().size());
+    System.out.printf("scale: plan restriction for every group: %d calls %s, %d steps%n",
+        restrictTotal, restrictCalls, restrict.steps().size());
+    System.out.printf("scale: apply flow logs (with verification): %d calls %s%n",
+        aws.recorder().total(), applyCalls);
+
+    int vpcPages = pages(allVpcs);
+    assertEquals(Map.of("Ec2.DescribeVpcs", vpcPages, "Ec2.DescribeFlowLogs", 1,
+        "S3.GetBucketPolicy", 1), flowLogCalls);
+    assertEquals(allVpcs + 1, flowLogs.steps().size(), "one CreateFlowLogs per VPC + the policy");
+    assertEquals(Map.of("Ec2.DescribeSecurityGroups", pages(allGroups),
+        "Ec2.DescribeSecurityGroupRules", pages(allGroups + OPEN_GROUPS)), restrictCalls);
+    assertEquals(OPEN_GROUPS, restrict.steps().size());
+    assertEquals(ApplyResult.Status.APPLIED, applied.status());
+    assertEquals(pages(allVpcs), applyCalls.get("Ec2.CreateFlowLogs"),
+        "VPCs sharing a destination are created in batches of 1000");
+  }
+
+  private static int pages(int items) {
+    return Math.max(1, (items + PAGE - 1) / PAGE);
+  }
+
+  interface Create {
+    String create(int i);
+  }
+
+  private static List<String> parallel(int count, Create create) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        futures.add(pool.submit(() -> create.create(n)));
+      }
+      List<String> out = new ArrayList<>();
+      for (Future<String> f : futures) {
+        out.add(f.get(120, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
