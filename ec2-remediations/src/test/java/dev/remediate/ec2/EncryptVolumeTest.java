@@ -327,35 +327,32 @@ class EncryptVolumeTest {
   @Test
   void plan_unsupportedInstanceType_isRefused(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
-    Ec2Client stub = EbsFixture.stubbable(f.ec2);
-    doReturn(DescribeInstanceTypesResponse.builder().instanceTypes(InstanceTypeInfo.builder()
-        .instanceType("t3.micro").ebsInfo(e -> e.encryptionSupport(
-            EbsEncryptionSupport.UNSUPPORTED)).build()).build())
-        .when(stub).describeInstanceTypes(any(DescribeInstanceTypesRequest.class));
-    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
-        .build()) {
-      RemediationException e = assertThrows(RemediationException.class, () ->
-          Remediator.builder().scope(scope).build().plan(
-              EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build()));
-      assertTrue(e.getMessage().contains("does not support EBS encryption"), e.getMessage());
-    }
+    RemediationException e = assertThrows(RemediationException.class, () -> planWithType(aws, f,
+        InstanceTypeInfo.builder().instanceType("t3.micro")
+            .ebsInfo(i -> i.encryptionSupport(EbsEncryptionSupport.UNSUPPORTED)).build()));
+    assertTrue(e.getMessage().contains("does not support EBS encryption"), e.getMessage());
   }
 
   @Test
   void plan_instanceWithInstanceStore_warnsThatTheStopErasesIt(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
+    Plan plan = planWithType(aws, f, InstanceTypeInfo.builder().instanceType("t3.micro")
+        .instanceStorageSupported(true)
+        .ebsInfo(i -> i.encryptionSupport(EbsEncryptionSupport.SUPPORTED)).build());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("erases their data")),
+        plan.warnings().toString());
+    assertTrue(plan.toText().contains("erases their data"));
+  }
+
+  /** Plans the fixture's instance with DescribeInstanceTypes answering {@code type}. */
+  private static Plan planWithType(AwsEmulator aws, EbsFixture f, InstanceTypeInfo type) {
     Ec2Client stub = EbsFixture.stubbable(f.ec2);
-    doReturn(DescribeInstanceTypesResponse.builder().instanceTypes(InstanceTypeInfo.builder()
-        .instanceType("t3.micro").instanceStorageSupported(true).ebsInfo(e -> e
-            .encryptionSupport(EbsEncryptionSupport.SUPPORTED)).build()).build())
+    doReturn(DescribeInstanceTypesResponse.builder().instanceTypes(type).build())
         .when(stub).describeInstanceTypes(any(DescribeInstanceTypesRequest.class));
     try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
         .build()) {
-      Plan plan = Remediator.builder().scope(scope).build().plan(
-          EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build());
-      assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("erases their data")),
-          plan.warnings().toString());
-      assertTrue(plan.toText().contains("erases their data"));
+      return Remediator.builder().scope(scope).build()
+          .plan(EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build());
     }
   }
 
