@@ -162,6 +162,7 @@ class EncryptVolumeTest {
     Map<String, String> dataTags = EbsFixture.tags(data);
     assertEquals("web-1-data", dataTags.get("Name"));
     assertEquals("db", dataTags.get("team"));
+    assertEquals("a b/ü+%", dataTags.get("cost=center&x"), "tags with = & + % survive the plan");
     assertTrue(dataTags.keySet().stream().noneMatch(k -> k.startsWith("aws:")),
         "aws: tags are never copied: " + dataTags);
     assertEquals(f.dataVolume, dataTags.get(EncryptVolume.TAG_ORIGIN_VOLUME));
