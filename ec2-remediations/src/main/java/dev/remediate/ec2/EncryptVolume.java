@@ -559,7 +559,18 @@ public final class EncryptVolume implements Remediation {
           .append(u.original).append('|').append(u.deleteOnTermination).append('|')
           .append(u.replacement == null ? "-" : u.replacement.volumeId());
     }
-    if (swaps) {
+    boolean dotFix = false;
+    for (Unit u : done) {
+      // an interrupted apply may have attached a replacement without restoring the attribute
+      if (u.device != null && instance != null
+          && deleteOnTermination.getOrDefault(u.device, false) != u.deleteOnTermination) {
+        dotFix = true;
+        devices.append(devices.length() == 0 ? "" : ",").append(u.device).append('|')
+            .append(u.original).append('|').append(u.deleteOnTermination).append('|')
+            .append(Objects.requireNonNull(u.replacement).volumeId());
+      }
+    }
+    if (swaps || dotFix) {
       plan.addSteps(Step.builder().kind("ModifyInstanceAttribute").action(Action.CHANGE)
           .resource(instance.instanceId())
           .summary("restore DeleteOnTermination of the swapped devices")

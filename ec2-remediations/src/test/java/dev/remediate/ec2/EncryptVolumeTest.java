@@ -553,6 +553,35 @@ class EncryptVolumeTest {
   }
 
   @Test
+  void plan_afterCrashBeforeRestoringDeleteOnTermination_restoresItAndRestarts(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    ApplyListener crash = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals("ModifyInstanceAttribute")) {
+          throw new OutOfMemoryError("simulated crash");
+        }
+      }
+    };
+    Remediator crashing = Remediator.builder().scope(aws.scope()).guardrails(DOWNTIME_OK)
+        .listener(crash).build();
+    Plan plan = crashing.plan(remediation);
+    assertThrows(OutOfMemoryError.class, () -> crashing.apply(remediation, plan));
+    assertEquals(Map.of(ROOT_DEVICE, false, DATA_DEVICE, false), f.deleteOnTermination(),
+        "attaching reset the root's DeleteOnTermination");
+
+    Remediator remediator = remediator(aws, DOWNTIME_OK);
+    Plan next = remediator.plan(remediation);
+    assertEquals(List.of("ModifyInstanceAttribute", "StartInstances", "DeleteSnapshot",
+        "DeleteSnapshot"), kinds(next));
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(remediation, next).status());
+    assertEquals(Map.of(ROOT_DEVICE, true, DATA_DEVICE, false), f.deleteOnTermination());
+    assertEquals("running", f.instance().state().nameAsString());
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
   void plan_pendingInstance_waitsUntilItSettles(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
     Ec2Client stub = EbsFixture.stubbable(f.ec2);
