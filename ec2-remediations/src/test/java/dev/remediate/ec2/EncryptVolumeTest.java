@@ -90,8 +90,8 @@ class EncryptVolumeTest {
     assertEquals(Map.of("Ec2.DescribeInstances", 1, "Ec2.DescribeVolumes", 2,
         "Ec2.DescribeSnapshots", 1, "Ec2.DescribeInstanceTypes", 1, "Kms.DescribeKey", 1),
         aws.recorder().counts(), "plan call budget");
-    assertEquals(List.of("CreateSnapshot", "CreateVolume", "CreateTags", "CreateSnapshot",
-        "CreateVolume", "CreateTags", "StopInstances", "DetachVolume", "AttachVolume",
+    assertEquals(List.of("StopInstances", "CreateSnapshot", "CreateVolume", "CreateTags",
+        "CreateSnapshot", "CreateVolume", "CreateTags", "DetachVolume", "AttachVolume",
         "DetachVolume", "AttachVolume", "ModifyInstanceAttribute", "StartInstances",
         "DeleteSnapshot", "DeleteSnapshot"), kinds(plan));
     assertEquals(Set.of(Flag.DOWNTIME), plan.flags());
@@ -104,24 +104,24 @@ class EncryptVolumeTest {
     ApplyResult result = remediator.apply(remediation, plan);
     assertEquals(ApplyResult.Status.APPLIED, result.status());
 
-    // call order: one stop, one start, the stop before every detach, start after every attach
+    // call order: one stop, one start, the stop before every snapshot and every detach
     List<String> ops = aws.recorder().operations();
     assertEquals(1, aws.recorder().count("StopInstances"));
     assertEquals(1, aws.recorder().count("StartInstances"));
     int stop = ops.indexOf("StopInstances");
     int start = ops.indexOf("StartInstances");
     for (int i = 0; i < ops.size(); i++) {
-      if (ops.get(i).equals("DetachVolume") || ops.get(i).equals("AttachVolume")) {
+      if (ops.get(i).equals("DetachVolume") || ops.get(i).equals("AttachVolume")
+          || ops.get(i).equals("CreateSnapshot") || ops.get(i).equals("CreateVolume")) {
         assertTrue(stop < i && i < start, "swap call " + i + " outside stop..start: " + ops);
       }
       if (ops.get(i).equals("DeleteSnapshot")) {
         assertTrue(i > start, "snapshot deleted before the instance was back: " + ops);
       }
     }
-    assertTrue(ops.lastIndexOf("CreateVolume") < stop, "volumes are created before the stop");
     // call budget of the apply: the re-plan, the steps with their waits, the verification plan
     Map<String, Integer> budget = new TreeMap<>(Map.ofEntries(
-        Map.entry("Ec2.DescribeInstances", 1 + 1 + 1 + 1),
+        Map.entry("Ec2.DescribeInstances", 1 + 1 + 1 + 1 + 1),
         Map.entry("Ec2.DescribeVolumes", 2 + 2 + 2 + 2 + 2 + 2),
         Map.entry("Ec2.DescribeSnapshots", 1 + 2 + 1),
         Map.entry("Ec2.DescribeInstanceTypes", 1),
@@ -428,7 +428,7 @@ class EncryptVolumeTest {
   }
 
   @Test
-  void apply_snapshotInErrorState_failsBeforeTheStopAndNextPlanTakesANewOne(AwsEmulator aws) {
+  void apply_snapshotInErrorState_restartsAndNextPlanTakesAFreshSnapshot(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
     Ec2Client stub = EbsFixture.stubbable(f.ec2);
     AtomicInteger waits = new AtomicInteger();
@@ -449,14 +449,18 @@ class EncryptVolumeTest {
       ApplyFailedException e = assertThrows(ApplyFailedException.class,
           () -> remediator.apply(remediation, plan));
       assertTrue(e.getMessage().contains("injected"), e.getMessage());
+      // the stop came first; compensation started the instance again
       assertEquals("running", f.instance().state().nameAsString());
-      assertEquals(0, aws.recorder().count("StopInstances"));
-      assertEquals(List.of(), e.result().compensation(), "the first step failed: nothing to undo");
-      // the real snapshot is fine: the next plan adopts it rather than taking another
+      assertTrue(e.result().compensation().stream().anyMatch(l -> l.startsWith("started")),
+          e.result().compensation().toString());
+      assertEquals(f.dataVolume, f.devices().get(DATA_DEVICE));
+      // the instance ran since that snapshot: it is stale, so a fresh one is taken after the stop
       Plan next = remediator.plan(remediation);
-      assertEquals("CreateVolume", next.steps().get(0).kind());
+      assertEquals(List.of("StopInstances", "CreateSnapshot", "CreateVolume"),
+          kinds(next).subList(0, 3));
       assertEquals(ApplyResult.Status.APPLIED, remediator.apply(remediation, next).status());
-      assertEquals(1, aws.recorder().count("CreateSnapshot"));
+      assertEquals(2, aws.recorder().count("CreateSnapshot"));
+      assertEquals(List.of(), f.snapshots(), "the stale snapshot is cleaned up too");
     }
   }
 
@@ -476,7 +480,9 @@ class EncryptVolumeTest {
       return real.toBuilder().snapshots(s.toBuilder().state(SnapshotState.PENDING)
           .progress(Math.min(99, poll * 10) + "%").build()).build();
     }).when(stub).describeSnapshots(any(DescribeSnapshotsRequest.class));
-    EncryptVolume remediation = EncryptVolume.forVolume(f.dataVolume).kmsKey(f.keyArn)
+    String loose = f.ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(50)
+        .volumeType(VolumeType.GP3)).volumeId();
+    EncryptVolume remediation = EncryptVolume.forVolume(loose).kmsKey(f.keyArn)
         .waiterLimits(new EncryptVolume.WaiterLimits(Duration.ofMillis(250), Duration.ofHours(1),
             Duration.ofHours(1)))
         .build();
@@ -497,8 +503,8 @@ class EncryptVolumeTest {
       assertTrue(e.getMessage().contains("still pending"), e.getMessage());
       assertTrue(percents.size() >= 3, percents.toString());
       assertEquals(List.of(10, 20, 30), percents.subList(0, 3));
-      assertEquals("running", f.instance().state().nameAsString());
-      // later: the snapshot completed; the new plan adopts it instead of taking another
+      // later: the snapshot completed; the unattached volume cannot have changed meanwhile, so
+      // the new plan adopts the snapshot instead of taking another
       polls.set(Integer.MIN_VALUE);
       Plan next = remediator.plan(remediation);
       assertEquals("CreateVolume", next.steps().get(0).kind());
