@@ -152,10 +152,31 @@ final class EncryptVolumeSteps {
     String instance = step.parameter("instance");
     ec2.createTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY)
         .value(context.operationId()).build()));
-    ec2.stopInstances(r -> r.instanceIds(instance));
-    context.progress("stopping " + instance, -1);
-    try (Ec2Waiter waiter = instanceWaiter()) {
-      waiter.waitUntilInstanceStopped(r -> r.instanceIds(instance));
+    try {
+      ec2.stopInstances(r -> r.instanceIds(instance));
+      context.progress("stopping " + instance, -1);
+      try (Ec2Waiter waiter = instanceWaiter()) {
+        waiter.waitUntilInstanceStopped(r -> r.instanceIds(instance));
+      }
+    } catch (RuntimeException failure) {
+      // the first step: the engine compensates only after a completed step, so undo it here
+      String undone;
+      try {
+        Instance observed = settle(instance);
+        if (observed.state().name() == InstanceStateName.RUNNING) {
+          ec2.deleteTags(r -> r.resources(instance)
+              .tags(Tag.builder().key(TAG_STOPPED_BY).build()));
+          undone = instance + " is still running; nothing else was changed";
+        } else {
+          start(instance);
+          undone = instance + " was started again; nothing else was changed";
+        }
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+        undone = "restarting " + instance + " failed too (" + e.getMessage() + "): start it";
+      }
+      throw new RemediationException("Stopping " + instance + " failed: " + failure.getMessage()
+          + "; " + undone, failure);
     }
   }
 
@@ -394,7 +415,8 @@ final class EncryptVolumeSteps {
       ec2.deleteTags(r -> r.resources(id).tags(Tag.builder().key(TAG_STOPPED_BY).build()));
     }
     lines.add("deleted nothing; intermediates are kept, tagged " + EncryptVolume.TAG_OPERATION
-        + "=" + context.operationId() + ", and the next plan adopts them");
+        + "=" + context.operationId() + "; the next plan adopts them only if the instance has "
+        + "not run since they were made");
     return lines;
   }
 

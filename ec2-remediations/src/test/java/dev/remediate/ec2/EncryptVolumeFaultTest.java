@@ -84,6 +84,8 @@ class EncryptVolumeFaultTest {
 
       // plan again: nothing made before the restart is adopted (the instance ran since), so the
       // new apply makes exactly one snapshot and one volume per original, then converges
+      long originalsInPlace = f.devices().values().stream()
+          .filter(v -> v.equals(f.rootVolume) || v.equals(f.dataVolume)).count();
       aws.faults().reset();
       aws.recorder().reset();
       Plan next = remediator.plan(remediation);
@@ -93,8 +95,9 @@ class EncryptVolumeFaultTest {
       }
       assertTrue(remediator.plan(remediation).isEmpty(), where);
       assertEquals(List.of(), f.snapshots(), where + "\ntransient snapshots left");
-      assertEquals(2, succeeded(aws, "CreateSnapshot"), where + "\nfresh snapshots");
-      assertEquals(2, succeeded(aws, "CreateVolume"), where + "\nexactly two volumes created");
+      assertEquals(originalsInPlace, succeeded(aws, "CreateSnapshot"), where + "\nfresh snapshots");
+      assertEquals(originalsInPlace, succeeded(aws, "CreateVolume"),
+          where + "\none new volume per original still in place");
       // copies made before the restart are stale: never attached, only reported in the plan
       for (Volume r : f.replacements()) {
         if (!f.devices().containsValue(r.volumeId())) {
