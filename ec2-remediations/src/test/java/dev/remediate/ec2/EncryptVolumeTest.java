@@ -614,6 +614,105 @@ class EncryptVolumeTest {
   }
 
   @Test
+  void apply_startFailsAfterTheSwap_reattachesOriginalsAndStarts(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    AtomicInteger starts = new AtomicInteger();
+    // the first start is accepted but the instance falls back to stopped (e.g. no capacity)
+    doAnswer(inv -> starts.incrementAndGet() == 1
+        ? software.amazon.awssdk.services.ec2.model.StartInstancesResponse.builder().build()
+        : f.ec2.startInstances((software.amazon.awssdk.services.ec2.model.StartInstancesRequest)
+            inv.getArgument(0)))
+        .when(stub).startInstances(
+            any(software.amazon.awssdk.services.ec2.model.StartInstancesRequest.class));
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Remediator remediator = Remediator.builder().scope(scope).guardrails(DOWNTIME_OK).build();
+      Plan plan = remediator.plan(remediation);
+      ApplyFailedException e = assertThrows(ApplyFailedException.class,
+          () -> remediator.apply(remediation, plan));
+      assertTrue(e.getMessage().contains("did not start"), e.getMessage());
+    }
+    assertEquals(2, starts.get());
+    assertEquals("running", f.instance().state().nameAsString());
+    assertEquals(Map.of(ROOT_DEVICE, f.rootVolume, DATA_DEVICE, f.dataVolume), f.devices(),
+        "back on the originals");
+    assertEquals(Map.of(ROOT_DEVICE, true, DATA_DEVICE, false), f.deleteOnTermination());
+    assertFalse(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
+  }
+
+  @Test
+  void apply_stoppedInstanceStartedDuringApply_refusesToDetach(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    f.ec2.stopInstances(r -> r.instanceIds(f.instanceId));
+    EncryptVolume remediation = EncryptVolume.forVolume(f.dataVolume).kmsKey(f.keyArn).build();
+    ApplyListener userStartsIt = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals("DetachVolume")) {
+          f.ec2.startInstances(r -> r.instanceIds(f.instanceId));
+        }
+      }
+    };
+    Remediator remediator = Remediator.builder().scope(aws.scope()).listener(userStartsIt)
+        .build();
+    Plan plan = remediator.plan(remediation);
+    assertTrue(plan.flags().isEmpty(), "a stopped instance needs no stop");
+    ApplyFailedException e = assertThrows(ApplyFailedException.class,
+        () -> remediator.apply(remediation, plan));
+    assertTrue(e.getMessage().contains("not stopped"), e.getMessage());
+    assertEquals(f.dataVolume, f.devices().get(DATA_DEVICE), "nothing pulled from a running OS");
+    assertEquals(0, aws.recorder().count("DetachVolume"));
+  }
+
+  @Test
+  void plan_afterApply_neverDeletesBackupSnapshotsOfTheNewVolume(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    Remediator remediator = remediator(aws, DOWNTIME_OK);
+    remediator.apply(remediation, remediator.plan(remediation));
+    // a backup tool snapshots the new data volume and copies its tags, ours included
+    Volume data = f.volume(f.devices().get(DATA_DEVICE));
+    String backup = f.ec2.createSnapshot(r -> r.volumeId(data.volumeId())
+        .description("AWS Backup").tagSpecifications(t -> t.resourceType("snapshot")
+            .tags(data.tags()))).snapshotId();
+    assertTrue(remediator.plan(remediation).isEmpty());
+    assertTrue(remediator.plan(EncryptVolume.forVolume(f.dataVolume).kmsKey(f.keyArn).build())
+        .isEmpty());
+    assertEquals(backup, f.ec2.describeSnapshots(r -> r.snapshotIds(backup)).snapshots().get(0)
+        .snapshotId());
+  }
+
+  @Test
+  void plan_leftoverStoppedByTag_neverStartsAnInstanceItsOwnerStopped(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    Remediator remediator = remediator(aws, DOWNTIME_OK);
+    remediator.apply(remediation, remediator.plan(remediation));
+    f.ec2.createTags(r -> r.resources(f.instanceId)
+        .tags(EbsFixture.tag(EncryptVolume.TAG_STOPPED_BY, "0123456789abcdef")));
+    // running: the leftover tag is removed, nothing else
+    Plan running = remediator.plan(remediation);
+    assertEquals(List.of("DeleteTags"), kinds(running));
+    // stopped by its owner: not started
+    f.ec2.stopInstances(r -> r.instanceIds(f.instanceId));
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
+  void plan_unattachedVolumeWhoseTwinTheUserAttached_isEmpty(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    String loose = f.ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(5)).volumeId();
+    EncryptVolume remediation = EncryptVolume.forVolume(loose).kmsKey(f.keyArn).build();
+    Remediator remediator = remediator(aws, Guardrails.ofDefaults());
+    remediator.apply(remediation, remediator.plan(remediation));
+    String twin = EbsFixture.tags(f.volume(loose)).get(EncryptVolume.TAG_REPLACED_BY);
+    f.ec2.attachVolume(r -> r.volumeId(twin).instanceId(f.instanceId).device("/dev/sdg"));
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
   void build_badValues_failWithMessageNamingTheValue() {
     assertMessage("vol-nope", () -> EncryptVolume.forVolume("vol-nope"));
     assertMessage("i-123", () -> EncryptVolume.forInstance("i-123"));
