@@ -75,22 +75,23 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
  * not in an Auto Scaling group (unless {@link Builder#allowAutoScalingGroup(boolean)}), no volume
  * is multi-attach, states are settled ({@code pending}/{@code stopping} are waited out).
  *
- * <p><b>Decide</b> (steps in this order): per volume {@code CreateSnapshot} (skipped when an
- * earlier apply left one), {@code CreateVolume} straight from the unencrypted snapshot with
- * {@code Encrypted=true} and the key (skipped when an earlier apply left one; there is no separate
- * encrypted snapshot copy: EBS encrypts while creating the volume, which saves one copy that can
- * take hours and one transient snapshot), {@code CreateTags} on the original
- * ({@value #TAG_REPLACED_BY}); then {@code StopInstances} (flagged {@link Flag#DOWNTIME}) when the
- * instance runs, once, before any detach; per volume {@code DetachVolume} and {@code AttachVolume}
- * at the same device; one {@code ModifyInstanceAttribute} restoring DeleteOnTermination;
- * {@code StartInstances} when it was running; {@code DeleteSnapshot} of the transient snapshots after
- * verification (default); {@code DeleteVolume} of originals only when asked (flagged
- * {@link Flag#DESTRUCTIVE}).
+ * <p><b>Decide</b> (steps in this order): {@code StopInstances} (flagged {@link Flag#DOWNTIME})
+ * when the instance runs, once, <em>before</em> the snapshots, so that no write made before the
+ * swap is lost (downtime covers snapshots, volume creation and the swap); per volume
+ * {@code CreateSnapshot}, {@code CreateVolume} straight from the unencrypted snapshot with
+ * {@code Encrypted=true} and the key (there is no separate encrypted snapshot copy: EBS encrypts
+ * while creating the volume, which saves one copy that can take hours and one transient snapshot),
+ * {@code CreateTags} on the original ({@value #TAG_REPLACED_BY}); per volume {@code DetachVolume}
+ * (the instance is re-checked to be stopped first) and {@code AttachVolume} at the same device;
+ * one {@code ModifyInstanceAttribute} restoring DeleteOnTermination; {@code StartInstances} when
+ * it was running; {@code DeleteSnapshot} of the transient snapshots after verification (default);
+ * {@code DeleteVolume} of originals only when asked (flagged {@link Flag#DESTRUCTIVE}).
  *
  * <p><b>Failure</b> after the stop: {@link #compensate} re-attaches the originals at their devices,
- * restores their DeleteOnTermination and restarts the instance if it was running; it deletes
- * nothing. Intermediates stay, tagged with the operation id and their origin, and the next plan
- * adopts them instead of creating duplicates.
+ * restores their DeleteOnTermination and starts the instance again if it was running; it deletes
+ * nothing. Intermediates stay, tagged with the operation id, their origin and the stop they were
+ * made under; a later plan adopts them only if the instance has not run since (otherwise their
+ * data may be stale and fresh ones are made).
  */
 public final class EncryptVolume implements Remediation {
   /** The catalog id, shared by the volume and the instance form. */
