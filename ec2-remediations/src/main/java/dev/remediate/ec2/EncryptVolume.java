@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.EbsEncryptionSupport;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMappingSpecification;
 import software.amazon.awssdk.services.ec2.model.InstanceLifecycleType;
@@ -100,6 +101,7 @@ public final class EncryptVolume implements Remediation {
   /** Every IAM action planning and applying may need. */
   public static final Set<String> IAM_ACTIONS = Set.of(
       "ec2:DescribeInstances",
+      "ec2:DescribeInstanceAttribute",
       "ec2:DescribeInstanceTypes",
       "ec2:DescribeVolumes",
       "ec2:DescribeSnapshots",
@@ -769,6 +771,14 @@ public final class EncryptVolume implements Remediation {
           + "could not be attached");
     }
     if (instance.state().name() == InstanceStateName.RUNNING) {
+      // fail now rather than after the apply has begun: stop protection makes StopInstances fail
+      if (Boolean.TRUE.equals(ec2.describeInstanceAttribute(r -> r
+          .instanceId(instance.instanceId()).attribute(InstanceAttributeName.DISABLE_API_STOP))
+          .disableApiStop().value())) {
+        throw new RemediationException("Instance " + instance.instanceId() + " has stop "
+            + "protection (DisableApiStop): it cannot be stopped to swap its volumes. Turn the "
+            + "protection off, or stop the instance yourself, then plan again");
+      }
       if (Boolean.TRUE.equals(type.instanceStorageSupported())) {
         obs.warnings.add("Instance type " + instance.instanceTypeAsString() + " has instance "
             + "store volumes: stopping " + instance.instanceId() + " erases their data.");

@@ -88,7 +88,8 @@ class EncryptVolumeTest {
     aws.recorder().reset();
     Plan plan = remediator.plan(remediation);
     assertEquals(Map.of("Ec2.DescribeInstances", 1, "Ec2.DescribeVolumes", 2,
-        "Ec2.DescribeSnapshots", 1, "Ec2.DescribeInstanceTypes", 1, "Kms.DescribeKey", 1),
+        "Ec2.DescribeSnapshots", 1, "Ec2.DescribeInstanceTypes", 1,
+        "Ec2.DescribeInstanceAttribute", 1, "Kms.DescribeKey", 1),
         aws.recorder().counts(), "plan call budget");
     assertEquals(List.of("StopInstances", "CreateSnapshot", "CreateVolume", "CreateTags",
         "CreateSnapshot", "CreateVolume", "CreateTags", "DetachVolume", "AttachVolume",
@@ -125,6 +126,7 @@ class EncryptVolumeTest {
         Map.entry("Ec2.DescribeVolumes", 2 + 2 + 2 + 2 + 2 + 2),
         Map.entry("Ec2.DescribeSnapshots", 1 + 2 + 1),
         Map.entry("Ec2.DescribeInstanceTypes", 1),
+        Map.entry("Ec2.DescribeInstanceAttribute", 1),
         Map.entry("Kms.DescribeKey", 2),
         Map.entry("Ec2.CreateSnapshot", 2), Map.entry("Ec2.CreateVolume", 2),
         Map.entry("Ec2.CreateTags", 3), Map.entry("Ec2.StopInstances", 1),
@@ -355,6 +357,17 @@ class EncryptVolumeTest {
       return Remediator.builder().scope(scope).build()
           .plan(EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build());
     }
+  }
+
+  @Test
+  void plan_stopProtectedInstance_isRefusedBeforeAnyChange(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    f.ec2.modifyInstanceAttribute(r -> r.instanceId(f.instanceId)
+        .disableApiStop(b -> b.value(true)));
+    RemediationException e = assertThrows(RemediationException.class, () ->
+        remediator(aws, DOWNTIME_OK).plan(EncryptVolume.forInstance(f.instanceId)
+            .kmsKey(f.keyArn).build()));
+    assertTrue(e.getMessage().contains("DisableApiStop"), e.getMessage());
   }
 
   @Test
