@@ -16,8 +16,9 @@ import org.immutables.value.Value;
  * <p>Fields CloudTrail always writes are plain values; every other field is an {@link Optional}.
  * {@code requestParameters}, {@code responseElements}, {@code additionalEventData} and the other
  * service-specific parts are opaque JSON trees: empty when CloudTrail wrote {@code null} or left the
- * field out. Their {@code ...Json()} companions give the same data as JSON text. Fields this model
- * does not know are kept in {@link #unknownFields()}. Treat the JSON trees as read-only.
+ * field out. Their {@code ...Json()} companions give the same data as JSON text. A record from
+ * {@link CloudTrailReader} builds the trees of the three largest parts on first access. Fields
+ * this model does not know are kept in {@link #unknownFields()}. Treat the JSON trees as read-only.
  */
 @Value.Immutable
 public abstract class CloudTrailEvent {
@@ -68,13 +69,30 @@ public abstract class CloudTrailEvent {
   public abstract Optional<String> errorMessage();
 
   /** @return the request parameters; empty when {@code null} or absent */
-  public abstract Optional<JsonNode> requestParameters();
+  @Value.Lazy
+  public Optional<JsonNode> requestParameters() {
+    return requestParametersData().map(OpaqueJson::tree);
+  }
 
   /** @return the response elements (ids of new resources are here); empty when {@code null} or absent */
-  public abstract Optional<JsonNode> responseElements();
+  @Value.Lazy
+  public Optional<JsonNode> responseElements() {
+    return responseElementsData().map(OpaqueJson::tree);
+  }
 
   /** @return service-specific data that is not part of the request or response */
-  public abstract Optional<JsonNode> additionalEventData();
+  @Value.Lazy
+  public Optional<JsonNode> additionalEventData() {
+    return additionalEventDataData().map(OpaqueJson::tree);
+  }
+
+  // The three largest opaque parts are kept as checked bytes by the reader and become trees on
+  // first access (see OpaqueJson); the builder below sets them from trees.
+  abstract Optional<OpaqueJson> requestParametersData();
+
+  abstract Optional<OpaqueJson> responseElementsData();
+
+  abstract Optional<OpaqueJson> additionalEventDataData();
 
   /** @return the service's request id ({@code requestID}) */
   public abstract Optional<String> requestId();
@@ -187,7 +205,72 @@ public abstract class CloudTrailEvent {
   }
 
   /** @return a new builder */
-  public static ImmutableCloudTrailEvent.Builder builder() {
-    return ImmutableCloudTrailEvent.builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link CloudTrailEvent}; required fields are those without {@code Optional}. */
+  public static final class Builder extends ImmutableCloudTrailEvent.Builder {
+    Builder() {}
+
+    /**
+     * Sets {@code requestParameters}.
+     *
+     * @param json the parameters
+     * @return this builder
+     */
+    public Builder requestParameters(JsonNode json) {
+      return requestParameters(Optional.of(json));
+    }
+
+    /**
+     * Sets {@code requestParameters}.
+     *
+     * @param json the parameters, or empty for {@code null}
+     * @return this builder
+     */
+    public Builder requestParameters(Optional<? extends JsonNode> json) {
+      return requestParametersData(json.map(OpaqueJson::of));
+    }
+
+    /**
+     * Sets {@code responseElements}.
+     *
+     * @param json the response elements
+     * @return this builder
+     */
+    public Builder responseElements(JsonNode json) {
+      return responseElements(Optional.of(json));
+    }
+
+    /**
+     * Sets {@code responseElements}.
+     *
+     * @param json the response elements, or empty for {@code null}
+     * @return this builder
+     */
+    public Builder responseElements(Optional<? extends JsonNode> json) {
+      return responseElementsData(json.map(OpaqueJson::of));
+    }
+
+    /**
+     * Sets {@code additionalEventData}.
+     *
+     * @param json the data
+     * @return this builder
+     */
+    public Builder additionalEventData(JsonNode json) {
+      return additionalEventData(Optional.of(json));
+    }
+
+    /**
+     * Sets {@code additionalEventData}.
+     *
+     * @param json the data, or empty for {@code null}
+     * @return this builder
+     */
+    public Builder additionalEventData(Optional<? extends JsonNode> json) {
+      return additionalEventDataData(json.map(OpaqueJson::of));
+    }
   }
 }

@@ -45,7 +45,8 @@ import org.jspecify.annotations.Nullable;
  * daemon thread ({@code remediate-gunzip <source>}) while the caller's thread parses; {@link #close()}
  * stops it. Malformed input (truncated gzip,
  * invalid JSON, a field of the wrong type, nesting deeper than 128 levels, a string longer than
- * 1 MiB) throws a {@link CloudTrailParseException} naming the source and the position, from
+ * 1 MiB, a {@code requestParameters}, {@code responseElements} or {@code additionalEventData} part
+ * longer than 2 MiB) throws a {@link CloudTrailParseException} naming the source and the position, from
  * {@link #hasNext()} or {@link #next()}, after every record before the fault has been handed out;
  * the reader then ends. No {@link IOException} or Jackson exception escapes.
  *
@@ -81,6 +82,7 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
   private final String source;
   private final InputStream input;
   private final boolean gzip;
+  private final Recorder recorder;
   private final JsonParser parser;
   private final Deque<Frame> frames = new ArrayDeque<>();
   private @Nullable CloudTrailEvent pending;
@@ -91,7 +93,8 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
     this.source = source;
     this.input = input;
     this.gzip = gzip;
-    this.parser = Json.FACTORY.createParser(input);
+    this.recorder = new Recorder(input);
+    this.parser = Json.FACTORY.createParser(recorder);
   }
 
   /**
@@ -287,7 +290,7 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
     if (ENVELOPE_FIELDS.contains(first)) {
       return envelope(first);
     }
-    return RecordParser.parse(parser, null, null);
+    return RecordParser.parse(parser, null, null, recorder);
   }
 
   /** Reads an object whose first field is an EventBridge field: an envelope, or a record after all. */
@@ -320,7 +323,7 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
       @Nullable String account) throws IOException {
     try (JsonParser p = record.traverse()) {
       p.nextToken();
-      return RecordParser.parse(p, region, account);
+      return RecordParser.parse(p, region, account, null);
     }
   }
 
@@ -340,7 +343,7 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
         if (embedded.nextToken() != JsonToken.START_OBJECT) {
           throw new Malformed("Events[].CloudTrailEvent must hold a JSON object");
         }
-        event = RecordParser.parse(embedded, null, null);
+        event = RecordParser.parse(embedded, null, null, null);
       } catch (JsonProcessingException e) {
         throw new Malformed("invalid JSON in Events[].CloudTrailEvent: " + e.getOriginalMessage());
       }

@@ -31,10 +31,12 @@ final class RecordParser {
    *
    * @param region the envelope's region, used when the record has no {@code awsRegion}
    * @param account the envelope's account, used when the record has no {@code recipientAccountId}
+   * @param raw the bytes under {@code p} when it reads the input itself, so that opaque parts can
+   *     be kept as bytes; null to build trees
    */
-  static CloudTrailEvent parse(JsonParser p, @Nullable String region, @Nullable String account)
-      throws IOException {
-    ImmutableCloudTrailEvent.Builder b = CloudTrailEvent.builder();
+  static CloudTrailEvent parse(JsonParser p, @Nullable String region, @Nullable String account,
+      @Nullable Recorder raw) throws IOException {
+    CloudTrailEvent.Builder b = CloudTrailEvent.builder();
     String eventVersion = null;
     Instant eventTime = null;
     String eventSource = null;
@@ -73,9 +75,9 @@ final class RecordParser {
         case "userAgent": b.userAgent(Optional.ofNullable(text(p, name))); break;
         case "errorCode": b.errorCode(Optional.ofNullable(text(p, name))); break;
         case "errorMessage": b.errorMessage(Optional.ofNullable(text(p, name))); break;
-        case "requestParameters": b.requestParameters(opaque(p)); break;
-        case "responseElements": b.responseElements(opaque(p)); break;
-        case "additionalEventData": b.additionalEventData(opaque(p)); break;
+        case "requestParameters": b.requestParametersData(captured(p, raw, name)); break;
+        case "responseElements": b.responseElementsData(captured(p, raw, name)); break;
+        case "additionalEventData": b.additionalEventDataData(captured(p, raw, name)); break;
         case "requestID": b.requestId(Optional.ofNullable(text(p, name))); break;
         case "readOnly": b.readOnly(Optional.ofNullable(bool(p, name))); break;
         case "managementEvent": b.managementEvent(Optional.ofNullable(bool(p, name))); break;
@@ -206,6 +208,22 @@ final class RecordParser {
     return value;
   }
 
+  /** An opaque object or array as the bytes the parser skipped over, else as a tree. */
+  private static Optional<OpaqueJson> captured(JsonParser p, @Nullable Recorder raw, String field)
+      throws IOException {
+    JsonToken t = p.currentToken();
+    if (raw == null || t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+      return opaque(p).map(OpaqueJson::of);
+    }
+    raw.start(p.currentTokenLocation().getByteOffset());
+    p.skipChildren();
+    byte[] bytes = raw.take(p.currentTokenLocation().getByteOffset() + 1);
+    if (bytes == null) {
+      throw new Malformed(field + " is larger than " + Recorder.MAX_CAPTURE + " bytes");
+    }
+    return Optional.of(OpaqueJson.ofBytes(bytes));
+  }
+
   private static Optional<JsonNode> opaque(JsonParser p) throws IOException {
     return p.currentToken() == JsonToken.VALUE_NULL ? Optional.empty() : Optional.of(Json.tree(p));
   }
@@ -315,7 +333,7 @@ final class RecordParser {
     return b.build();
   }
 
-  private static void resources(JsonParser p, ImmutableCloudTrailEvent.Builder event)
+  private static void resources(JsonParser p, CloudTrailEvent.Builder event)
       throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_NULL) {

@@ -312,9 +312,24 @@ class CloudTrailReaderTest {
 
   @Test
   void hasNext_stringBeyondLimit_parseException() {
-    String text = record("a").replace("10.0.0.0/16", "x".repeat(Json.MAX_STRING + 1));
+    String text = record("a").replace("aws-cli/2.15", "x".repeat(Json.MAX_STRING + 1));
     CloudTrailParseException e = assertThrows(CloudTrailParseException.class, () -> read(text));
     assertTrue(e.getMessage().contains("String value length"), e.getMessage());
+  }
+
+  @Test
+  void hasNext_opaquePartBeyondLimit_parseExceptionNamingIt() {
+    String text = record("a").replace("10.0.0.0/16", "x".repeat(Recorder.MAX_CAPTURE));
+    CloudTrailParseException e = assertThrows(CloudTrailParseException.class, () -> read(text));
+    assertTrue(e.getMessage().contains("requestParameters is larger than"), e.getMessage());
+    assertEquals(1, e.line());
+  }
+
+  @Test
+  void read_largeOpaquePartWithinLimit_keptWhole() {
+    String big = "y".repeat(Json.MAX_STRING + 10);
+    CloudTrailEvent e = read("[" + record("a") + "," + record("b").replace("10.0.0.0/16", big) + "]").get(1);
+    assertEquals(big, e.requestParameters().orElseThrow().get("cidrBlock").asText());
   }
 
   @Test

@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Rewrites the files generated from the code: {@code docs/catalog.md} ({@link CatalogMarkdown})
+ * Rewrites the files generated from the code: {@code docs/catalog.md} and the catalog section of
+ * {@code README.md} ({@link CatalogMarkdown})
  * and {@code examples/lambda/template.yaml} ({@link LambdaTemplate}). Run it from the repository
  * root after adding or changing a remediation or an event rule:
  *
@@ -21,6 +22,8 @@ public final class GenerateDocs {
   public static final String CATALOG = "docs/catalog.md";
   /** The SAM template, relative to the repository root. */
   public static final String TEMPLATE = "examples/lambda/template.yaml";
+  /** The README, whose catalog section is generated, relative to the repository root. */
+  public static final String README = "README.md";
 
   private GenerateDocs() {}
 
@@ -34,6 +37,8 @@ public final class GenerateDocs {
     Path root = Path.of(args.length > 0 ? args[0] : ".");
     RemediationCatalog catalog = RemediationCatalog.load();
     write(root.resolve(CATALOG), CatalogMarkdown.render(catalog));
+    Path readme = root.resolve(README);
+    write(readme, CatalogMarkdown.spliceReadme(Files.readString(readme), catalog));
     write(root.resolve(TEMPLATE), LambdaTemplate.render(catalog,
         EventRouter.load(LambdaTemplate.EVERY_RULE)));
   }

@@ -35,8 +35,19 @@ public final class RemediateHandler implements RequestStreamHandler {
 
   /** Creates the handler the Lambda runtime uses: settings from the environment. */
   public RemediateHandler() {
-    this(System.getenv(), EventRouter.load(LambdaSettings.settings(System.getenv())),
-        region -> AwsScope.builder().region(region).build());
+    this(System.getenv(), region -> AwsScope.builder().region(region).build());
+  }
+
+  /**
+   * Creates a handler whose event rules come from the class path, with the settings of
+   * {@code REMEDIATE_SETTINGS}.
+   *
+   * @param env the environment variables
+   * @param scopes opens a region's scope
+   */
+  public RemediateHandler(Map<String, String> env,
+      java.util.function.Function<String, AwsScope> scopes) {
+    this(env, EventRouter.load(LambdaSettings.settings(env)), scopes);
   }
 
   /**

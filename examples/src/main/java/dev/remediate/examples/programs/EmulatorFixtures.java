@@ -46,4 +46,16 @@ public final class EmulatorFixtures {
             UserIdGroupPair.builder().groupId(group.groupId()).build()).build()));
     return group.groupId();
   }
+
+  /**
+   * Launches one instance from the first image the emulator offers.
+   *
+   * @param ec2 an EC2 client of the emulator
+   * @return the instance id
+   */
+  public static String instance(Ec2Client ec2) {
+    String image = ec2.describeImages().images().get(0).imageId();
+    return ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)
+        .instanceType("t3.micro")).instances().get(0).instanceId();
+  }
 }

@@ -29,6 +29,12 @@ final class CliTesting {
         .scopes((region, options) -> aws.scopeBuilder(Region.of(region)).build());
   }
 
+  /** The tool with the catalog and event rules of the class path, on the emulator. */
+  static CliEnvironment real(AwsEmulator aws) {
+    return CliEnvironment.builder().terminal(Terminal.none()).env(Map.of())
+        .scopes((region, options) -> aws.scopeBuilder(Region.of(region)).build()).build();
+  }
+
   /** Bad input: exit 2, exactly one line on stderr, no stack trace. */
   static void assertBadInput(Remediate.Result result, String expectedFragment) {
     assertEquals(Remediate.EXIT_BAD_INPUT, result.exitCode(), result.toString());

@@ -30,7 +30,10 @@ class DemoTest {
     assertTrue(out.contains("3. The library reads it (ec2.amazonaws.com CreateVpc"), out);
     assertTrue(out.contains("rule ec2.default-security-group.on-create-vpc -> "
         + "ec2.default-security-group"), out);
+    assertTrue(out.contains("rule ec2.vpc-flow-logs.on-create-vpc -> ec2.vpc-flow-logs"), out);
     assertTrue(out.contains("APPLIED: ec2.default-security-group"), out);
+    assertTrue(out.contains("APPLIED: ec2.vpc-flow-logs"), out);
+    assertTrue(out.contains("ec2.vpc-flow-logs: no changes, compliant"), out);
     assertTrue(out.contains("ec2.default-security-group: no changes, compliant"), out);
     assertTrue(out.contains("Done: the new VPC is compliant, and a second plan is empty."), out);
     // the demo's VPC really is locked down
@@ -42,6 +45,8 @@ class DemoTest {
         .securityGroups().get(0);
     assertTrue(group.ipPermissions().isEmpty(), group.toString());
     assertTrue(group.ipPermissionsEgress().isEmpty(), group.toString());
+    assertEquals(1, ec2.describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(vpcId)))
+        .flowLogs().size());
   }
 
   @Test

@@ -30,6 +30,13 @@ class GeneratedDocsTest {
   }
 
   @Test
+  void readme_catalogSectionMatchesTheCode() throws Exception {
+    String readme = Files.readString(ROOT.resolve(GenerateDocs.README));
+    assertEquals(CatalogMarkdown.spliceReadme(readme, RemediationCatalog.load()), readme,
+        GenerateDocs.README + " catalog section" + REGENERATE);
+  }
+
+  @Test
   void catalogMarkdown_hasARowPerTypeWithItsActions() {
     RemediationCatalog catalog = RemediationCatalog.load();
     String markdown = CatalogMarkdown.render(catalog);

@@ -135,6 +135,32 @@ class RemediateHandlerTest {
   }
 
   @Test
+  void handle_settingsFromEnvironment_addTheFlowLogsRule() throws Exception {
+    aws.client(software.amazon.awssdk.services.s3.S3Client.class,
+        software.amazon.awssdk.services.s3.S3Client::builder).createBucket(b -> b.bucket("org-flow-logs"));
+    RemediateHandler handler = new RemediateHandler(Map.of(LambdaSettings.DRY_RUN, "false",
+        LambdaSettings.SETTINGS, "{\"flowLogs\": {\"s3Bucket\": \"org-flow-logs\"}}"),
+        region -> aws.scopeBuilder(Region.of(region)).build());
+    JsonNode result = invoke(handler, envelope(vpcId, AwsEmulator.ACCOUNT));
+    JsonNode remediations = JSON.readTree(logged.get(0)).get("remediations");
+    assertEquals(2, remediations.size(), remediations.toString());
+    List<String> outcomes = new ArrayList<>();
+    remediations.forEach(r -> outcomes.add(r.get("id").asText() + "=" + r.get("outcome").asText()));
+    assertTrue(outcomes.containsAll(List.of("ec2.default-security-group=applied",
+        "ec2.vpc-flow-logs=applied")), outcomes.toString());
+    assertEquals(0, result.get("failed").asInt());
+    assertEquals(1, ec2.describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(vpcId)))
+        .flowLogs().size());
+  }
+
+  @Test
+  void settings_malformedJson_failsNamingTheVariable() {
+    Exception e = assertThrows(RuntimeException.class,
+        () -> LambdaSettings.settings(Map.of(LambdaSettings.SETTINGS, "{\"trail\": ")));
+    assertTrue(e.getMessage().startsWith("REMEDIATE_SETTINGS is not valid JSON"), e.getMessage());
+  }
+
+  @Test
   void handle_moreChangesThanMax_isRefused() throws Exception {
     JsonNode result = invoke(handler(Map.of(LambdaSettings.DRY_RUN, "false",
         LambdaSettings.MAX_CHANGES, "1")), envelope(vpcId, AwsEmulator.ACCOUNT));

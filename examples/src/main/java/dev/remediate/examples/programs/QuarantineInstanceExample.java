@@ -1,0 +1,52 @@
+package dev.remediate.examples.programs;
+
+import dev.remediate.core.Guardrails;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.ec2.QuarantineInstance;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * {@code ec2.quarantine-instance}: isolates an instance for incident response: an isolation group
+ * with no rules replaces its security groups (originals recorded in tags for
+ * {@code ReleaseQuarantine}). Its steps are flagged DISRUPTIVE: the example consents on the
+ * emulator only. On the emulator it first launches an instance.
+ *
+ * <pre>{@code
+ * QuarantineInstanceExample                                        # emulator
+ * QuarantineInstanceExample --region eu-west-1 i-0abc1234          # real AWS, plan only
+ * }</pre>
+ */
+public final class QuarantineInstanceExample {
+  private QuarantineInstanceExample() {}
+
+  /**
+   * Runs the example.
+   *
+   * @param args {@code [--profile NAME] [--region REGION] [--apply] [INSTANCE_ID]}
+   */
+  public static void main(String[] args) {
+    try (ExampleSupport example = ExampleSupport.open(args)) {
+      run(example);
+    }
+  }
+
+  /**
+   * Plans (and applies) the quarantine.
+   *
+   * @param example where to run
+   * @return the first plan
+   */
+  public static Plan run(ExampleSupport example) {
+    String instance;
+    if (!example.arguments().isEmpty()) {
+      instance = example.arguments().get(0);
+    } else {
+      instance = EmulatorFixtures.instance(
+          example.scope().client(Ec2Client.class, Ec2Client::builder));
+    }
+    Guardrails consent = example.emulator()
+        ? Guardrails.custom().consentTo(Flag.DISRUPTIVE).build() : Guardrails.ofDefaults();
+    return example.planAndApply(QuarantineInstance.of(instance).build(), consent);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.remediate.examples.programs;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediate.core.plan.Plan;
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each example program, on the emulator, applies and ends with an empty second plan. */
+@ExtendWith(AwsEmulatorExtension.class)
+class ExampleProgramsTest {
+  private static final Map<String, Function<ExampleSupport, Plan>> EXAMPLES = Map.of(
+      "EnableVpcFlowLogsExample", EnableVpcFlowLogsExample::run,
+      "RestrictSecurityGroupExample", RestrictSecurityGroupExample::run,
+      "BlockIpAddressExample", BlockIpAddressExample::run,
+      "QuarantineInstanceExample", QuarantineInstanceExample::run,
+      "EncryptVolumeExample", EncryptVolumeExample::run,
+      "EnableEbsEncryptionByDefaultExample", EnableEbsEncryptionByDefaultExample::run,
+      "EnsureTrailExample", EnsureTrailExample::run,
+      "EnableConfigRecorderExample", EnableConfigRecorderExample::run,
+      "CisAlarmsExample", CisAlarmsExample::run);
+
+  static Stream<String> examples() {
+    return EXAMPLES.keySet().stream().sorted();
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void run_emulator_appliesAndEndsCompliant(String name, AwsEmulator aws) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Plan plan = EXAMPLES.get(name).apply(ExampleSupport.onEmulator(aws.scope(),
+        new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+    assertFalse(plan.isEmpty(), out);
+    assertTrue(out.contains("APPLIED: " + plan.remediation().id()), out);
+    assertTrue(out.endsWith("Second plan: empty, compliant\n"), out);
+    if (name.equals("CisAlarmsExample")) {
+      assertTrue(out.contains("APPLIED: cloudtrail.trail"), out);
+    }
+  }
+}
