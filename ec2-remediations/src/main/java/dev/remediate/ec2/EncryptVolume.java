@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.SnapshotState;
+import software.amazon.awssdk.services.ec2.model.SpotInstanceType;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
@@ -103,6 +104,7 @@ public final class EncryptVolume implements Remediation {
       "ec2:DescribeInstances",
       "ec2:DescribeInstanceAttribute",
       "ec2:DescribeInstanceTypes",
+      "ec2:DescribeSpotInstanceRequests",
       "ec2:DescribeVolumes",
       "ec2:DescribeSnapshots",
       "ec2:GetEbsDefaultKmsKeyId",
@@ -784,9 +786,15 @@ public final class EncryptVolume implements Remediation {
             + "store volumes: stopping " + instance.instanceId() + " erases their data.");
       }
       if (instance.instanceLifecycle() == InstanceLifecycleType.SPOT) {
-        obs.warnings.add(instance.instanceId() + " is a Spot Instance: only instances of "
-            + "persistent Spot requests can be stopped; otherwise StopInstances fails and "
-            + "nothing is changed.");
+        String request = instance.spotInstanceRequestId();
+        boolean oneTime = request == null || ec2.describeSpotInstanceRequests(r -> r
+            .spotInstanceRequestIds(request)).spotInstanceRequests().stream()
+            .noneMatch(q -> q.type() == SpotInstanceType.PERSISTENT);
+        if (oneTime) {
+          throw new RemediationException("Instance " + instance.instanceId() + " is a Spot "
+              + "Instance of a one-time request (" + request + "): it cannot be stopped, so its "
+              + "volumes cannot be swapped");
+        }
       }
     }
   }

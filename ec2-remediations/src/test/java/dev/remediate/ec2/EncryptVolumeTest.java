@@ -371,6 +371,32 @@ class EncryptVolumeTest {
   }
 
   @Test
+  void plan_oneTimeSpotInstance_isRefusedBeforeAnyChange(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    doAnswer(inv -> {
+      DescribeInstancesResponse real = f.ec2.describeInstances(
+          (DescribeInstancesRequest) inv.getArgument(0));
+      Instance spot = real.reservations().get(0).instances().get(0).toBuilder()
+          .instanceLifecycle("spot").spotInstanceRequestId("sir-0123abcd").build();
+      return real.toBuilder().reservations(real.reservations().get(0).toBuilder()
+          .instances(spot).build()).build();
+    }).when(stub).describeInstances(any(DescribeInstancesRequest.class));
+    doReturn(software.amazon.awssdk.services.ec2.model.DescribeSpotInstanceRequestsResponse
+        .builder().spotInstanceRequests(r -> r.spotInstanceRequestId("sir-0123abcd")
+            .type("one-time")).build())
+        .when(stub).describeSpotInstanceRequests(any(
+            software.amazon.awssdk.services.ec2.model.DescribeSpotInstanceRequestsRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      RemediationException e = assertThrows(RemediationException.class, () ->
+          Remediator.builder().scope(scope).build().plan(
+              EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build()));
+      assertTrue(e.getMessage().contains("one-time request (sir-0123abcd)"), e.getMessage());
+    }
+  }
+
+  @Test
   void plan_multiAttachVolume_isRefused(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
     String shared = f.ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(10)
