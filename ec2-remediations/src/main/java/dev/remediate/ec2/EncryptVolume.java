@@ -33,13 +33,16 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.EbsEncryptionSupport;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMappingSpecification;
+import software.amazon.awssdk.services.ec2.model.InstanceLifecycleType;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.SnapshotState;
+import software.amazon.awssdk.services.ec2.model.SpotInstanceType;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
@@ -74,22 +77,23 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
  * not in an Auto Scaling group (unless {@link Builder#allowAutoScalingGroup(boolean)}), no volume
  * is multi-attach, states are settled ({@code pending}/{@code stopping} are waited out).
  *
- * <p><b>Decide</b> (steps in this order): per volume {@code CreateSnapshot} (skipped when an
- * earlier apply left one), {@code CreateVolume} straight from the unencrypted snapshot with
- * {@code Encrypted=true} and the key (skipped when an earlier apply left one; there is no separate
- * encrypted snapshot copy: EBS encrypts while creating the volume, which saves one copy that can
- * take hours and one transient snapshot), {@code CreateTags} on the original
- * ({@value #TAG_REPLACED_BY}); then {@code StopInstances} (flagged {@link Flag#DOWNTIME}) when the
- * instance runs, once, before any detach; per volume {@code DetachVolume} and {@code AttachVolume}
- * at the same device; one {@code ModifyInstanceAttribute} restoring DeleteOnTermination;
- * {@code StartInstances} when it was running; {@code DeleteSnapshot} of the transient snapshots after
- * verification (default); {@code DeleteVolume} of originals only when asked (flagged
- * {@link Flag#DESTRUCTIVE}).
+ * <p><b>Decide</b> (steps in this order): {@code StopInstances} (flagged {@link Flag#DOWNTIME})
+ * when the instance runs, once, <em>before</em> the snapshots, so that no write made before the
+ * swap is lost (downtime covers snapshots, volume creation and the swap); per volume
+ * {@code CreateSnapshot}, {@code CreateVolume} straight from the unencrypted snapshot with
+ * {@code Encrypted=true} and the key (there is no separate encrypted snapshot copy: EBS encrypts
+ * while creating the volume, which saves one copy that can take hours and one transient snapshot),
+ * {@code CreateTags} on the original ({@value #TAG_REPLACED_BY}); per volume {@code DetachVolume}
+ * (the instance is re-checked to be stopped first) and {@code AttachVolume} at the same device;
+ * one {@code ModifyInstanceAttribute} restoring DeleteOnTermination; {@code StartInstances} when
+ * it was running; {@code DeleteSnapshot} of the transient snapshots after verification (default);
+ * {@code DeleteVolume} of originals only when asked (flagged {@link Flag#DESTRUCTIVE}).
  *
  * <p><b>Failure</b> after the stop: {@link #compensate} re-attaches the originals at their devices,
- * restores their DeleteOnTermination and restarts the instance if it was running; it deletes
- * nothing. Intermediates stay, tagged with the operation id and their origin, and the next plan
- * adopts them instead of creating duplicates.
+ * restores their DeleteOnTermination and starts the instance again if it was running; it deletes
+ * nothing. Intermediates stay, tagged with the operation id, their origin and the stop they were
+ * made under; a later plan adopts them only if the instance has not run since (otherwise their
+ * data may be stale and fresh ones are made).
  */
 public final class EncryptVolume implements Remediation {
   /** The catalog id, shared by the volume and the instance form. */
@@ -98,7 +102,9 @@ public final class EncryptVolume implements Remediation {
   /** Every IAM action planning and applying may need. */
   public static final Set<String> IAM_ACTIONS = Set.of(
       "ec2:DescribeInstances",
+      "ec2:DescribeInstanceAttribute",
       "ec2:DescribeInstanceTypes",
+      "ec2:DescribeSpotInstanceRequests",
       "ec2:DescribeVolumes",
       "ec2:DescribeSnapshots",
       "ec2:GetEbsDefaultKmsKeyId",
@@ -136,10 +142,19 @@ public final class EncryptVolume implements Remediation {
   public static final String TAG_KMS_KEY = "remediate:kms-key";
   /** On originals: the id of the encrypted volume that replaces them. */
   public static final String TAG_REPLACED_BY = "remediate:replaced-by";
+  /**
+   * On snapshots and new volumes made while the instance was stopped by this remediation: the
+   * {@value #TAG_STOPPED_BY} value of that stop. Only such intermediates are adopted later.
+   */
+  public static final String TAG_STOP = "remediate:stop";
   /** On instances this remediation stopped: the operation id; removed when it starts them. */
   public static final String TAG_STOPPED_BY = "remediate:stopped-by";
 
   static final String ASG_TAG = "aws:autoscaling:groupName";
+  /** Step parameter value meaning "the stop made by this apply" (its operation id). */
+  static final String STOP_OF_THIS_APPLY = "@this-apply";
+  /** How the description of every transient snapshot starts. */
+  static final String SNAPSHOT_DESCRIPTION = "remediate transient snapshot for encryption";
   private static final int MAX_USER_TAGS = 50 - 6;
   private static final Pattern VOLUME_ID = Pattern.compile("vol-([0-9a-f]{8}|[0-9a-f]{17})");
   private static final Pattern INSTANCE_ID = Pattern.compile("i-([0-9a-f]{8}|[0-9a-f]{17})");
@@ -279,6 +294,7 @@ public final class EncryptVolume implements Remediation {
     final Map<String, Volume> originals = new TreeMap<>();
     @Nullable Volume volume;
     @Nullable String keyArn;
+    @Nullable String stopTag;
     final List<String> warnings = new ArrayList<>();
   }
 
@@ -346,7 +362,7 @@ public final class EncryptVolume implements Remediation {
   }
 
   private static Instance describeInstance(Ec2Client ec2, RemediationContext context, String id) {
-    return ec2.describeInstancesPaginator(r -> r.instanceIds(id)).reservations().stream()
+    return ec2.describeInstances(r -> r.instanceIds(id)).reservations().stream()
         .flatMap(r -> r.instances().stream()).findFirst()
         .orElseThrow(() -> new RemediationException("Instance " + id + " not found in "
             + context.region()));
@@ -449,7 +465,23 @@ public final class EncryptVolume implements Remediation {
           continue; // an unattached volume with an encrypted twin: done
         }
       }
-      Volume replacement = adoptableVolume(obs.ours, v.volumeId(), keyArn);
+      Snapshot freshSnapshot = null;
+      for (Snapshot snap : obs.snapshots) {
+        if (isOurTransient(snap, v.volumeId()) && snap.state() != SnapshotState.ERROR
+            && isFresh(snap, instance, device, instanceTags, v)) {
+          freshSnapshot = snap;
+        }
+      }
+      Volume replacement = adoptableVolume(obs.ours, v.volumeId(), keyArn, obs.snapshots,
+          device == null ? null : s -> isFresh(s, instance, device, instanceTags, v));
+      for (Volume r : obs.ours) {
+        if (r != replacement && r.attachments().isEmpty()
+            && v.volumeId().equals(NetworkSupport.tags(r.tags()).get(TAG_ORIGIN_VOLUME))) {
+          obs.warnings.add("Volume " + r.volumeId() + " is an encrypted copy of " + v.volumeId()
+              + " made before the volume last changed; it is not used: delete it when you no "
+              + "longer need it.");
+        }
+      }
       if (device != null && instance != null && !"attached".equals(
           v.attachments().get(0).stateAsString())) {
         throw new RemediationException("Volume " + v.volumeId() + " is "
@@ -458,8 +490,7 @@ public final class EncryptVolume implements Remediation {
       }
       work.add(new Unit(v.volumeId(), v, device,
           device != null && deleteOnTermination.getOrDefault(device, false), device != null,
-          replacement, replacement == null ? adoptableSnapshot(obs.snapshots, v.volumeId())
-              : null));
+          replacement, replacement == null ? freshSnapshot : null));
     }
     // new volumes of an interrupted apply: attached (done) or waiting to be attached
     for (Volume r : obs.ours) {
@@ -482,6 +513,14 @@ public final class EncryptVolume implements Remediation {
           keyResolved = true;
         }
         if (keyArn.equals(tags.get(TAG_KMS_KEY))) {
+          String stoppedBy = instanceTags.get(TAG_STOPPED_BY);
+          if (instance.state().name() != InstanceStateName.STOPPED || stoppedBy == null
+              || !stoppedBy.equals(tags.get(TAG_STOP))) {
+            throw new RemediationException("Device " + device + " of " + instance.instanceId()
+                + " is empty and its original " + origin + " is detached, but the encrypted copy "
+                + r.volumeId() + " predates the instance's last start: attach " + origin + " at "
+                + device + " again, then plan again");
+          }
           seen.add(origin);
           work.add(new Unit(origin, null, device, dot, false, r, null));
         }
@@ -497,7 +536,21 @@ public final class EncryptVolume implements Remediation {
       precheck(context, ec2, obs, work, instanceTags);
     }
 
+    String stoppedBy = instanceTags.get(TAG_STOPPED_BY);
+    obs.stopTag = swaps && running ? STOP_OF_THIS_APPLY : !running ? stoppedBy : null;
     // ---- steps, in execution order
+    // a running instance is stopped before its volumes are snapshotted: a snapshot taken while it
+    // runs would miss every write made before the swap
+    if (swaps && running) {
+      plan.addSteps(Step.builder().kind("StopInstances").action(Action.CHANGE)
+          .resource(instance.instanceId())
+          .summary("stop " + instance.instanceId() + " once, before its volumes are snapshotted;"
+              + " it stays down during snapshots, volume creation and the swap")
+          .before("running").after("stopped")
+          .addFlags(Flag.DOWNTIME)
+          .putParameters("instance", instance.instanceId())
+          .build());
+    }
     for (Unit u : work) {
       if (u.replacement == null && u.snapshot == null) {
         plan.addSteps(step("CreateSnapshot", Action.ADD, u.original,
@@ -533,15 +586,6 @@ public final class EncryptVolume implements Remediation {
             .build());
       }
     }
-    if (swaps && running) {
-      plan.addSteps(Step.builder().kind("StopInstances").action(Action.CHANGE)
-          .resource(instance.instanceId())
-          .summary("stop " + instance.instanceId() + " once, before any volume is detached")
-          .before("running").after("stopped")
-          .addFlags(Flag.DOWNTIME)
-          .putParameters("instance", instance.instanceId())
-          .build());
-    }
     StringBuilder devices = new StringBuilder();
     for (Unit u : work) {
       if (!u.swapsOnInstance()) {
@@ -554,11 +598,22 @@ public final class EncryptVolume implements Remediation {
       plan.addSteps(step("AttachVolume", Action.ADD, u.original,
           "attach the encrypted replacement of " + u.original + " at " + u.device, u, obs)
           .build());
-      devices.append(devices.length() == 0 ? "" : ",").append(u.device).append('|')
-          .append(u.original).append('|').append(u.deleteOnTermination).append('|')
-          .append(u.replacement == null ? "-" : u.replacement.volumeId());
+      if (u.deleteOnTermination) { // attaching sets false: only true needs restoring
+        devices.append(devices.length() == 0 ? "" : ",").append(u.device).append('|')
+            .append(u.original).append('|').append(u.deleteOnTermination).append('|')
+            .append(u.replacement == null ? "-" : u.replacement.volumeId());
+      }
     }
-    if (swaps) {
+    for (Unit u : done) {
+      // an interrupted apply may have attached a replacement without restoring the attribute
+      if (u.device != null && instance != null
+          && deleteOnTermination.getOrDefault(u.device, false) != u.deleteOnTermination) {
+        devices.append(devices.length() == 0 ? "" : ",").append(u.device).append('|')
+            .append(u.original).append('|').append(u.deleteOnTermination).append('|')
+            .append(Objects.requireNonNull(u.replacement).volumeId());
+      }
+    }
+    if (devices.length() > 0) {
       plan.addSteps(Step.builder().kind("ModifyInstanceAttribute").action(Action.CHANGE)
           .resource(instance.instanceId())
           .summary("restore DeleteOnTermination of the swapped devices")
@@ -567,12 +622,21 @@ public final class EncryptVolume implements Remediation {
           .putParameters("devices", devices.toString())
           .build());
     }
-    if (instance != null && (swaps && (running || wasStoppedByUs)
-        || !swaps && wasStoppedByUs && !running)) {
+    boolean startPending = !running && stoppedBy != null && done.stream()
+        .anyMatch(u -> u.replacement != null
+            && stoppedBy.equals(NetworkSupport.tags(u.replacement.tags()).get(TAG_STOP)));
+    if (instance != null && (swaps && (running || wasStoppedByUs) || !swaps && startPending)) {
       plan.addSteps(Step.builder().kind("StartInstances").action(Action.CHANGE)
           .resource(instance.instanceId())
           .summary("start " + instance.instanceId() + " again, as it was running")
           .before("stopped").after("running")
+          .putParameters("instance", instance.instanceId())
+          .build());
+    }
+    if (instance != null && running && stoppedBy != null && !swaps) {
+      plan.addSteps(Step.builder().kind("DeleteTags").action(Action.REMOVE)
+          .resource(instance.instanceId())
+          .summary("remove the leftover " + TAG_STOPPED_BY + " tag of an earlier, interrupted apply")
           .putParameters("instance", instance.instanceId())
           .build());
     }
@@ -581,7 +645,7 @@ public final class EncryptVolume implements Remediation {
     if (deleteSnapshots) {
       for (Unit u : finished) {
         for (Snapshot s : obs.snapshots) {
-          if (u.original.equals(NetworkSupport.tags(s.tags()).get(TAG_ORIGIN_VOLUME))) {
+          if (isOurTransient(s, u.original)) {
             plan.addSteps(step("DeleteSnapshot", Action.REMOVE, s.snapshotId(),
                 "delete transient snapshot " + s.snapshotId() + " of " + u.original
                     + " after verifying its replacement", u, obs)
@@ -625,6 +689,9 @@ public final class EncryptVolume implements Remediation {
       b.putParameters("kmsKeyArn", obs.keyArn);
     }
     if (u.device != null && obs.instance != null) {
+      if (obs.stopTag != null) {
+        b.putParameters("stop", obs.stopTag);
+      }
       b.putParameters("instance", obs.instance.instanceId())
           .putParameters("device", u.device)
           .putParameters("deleteOnTermination", String.valueOf(u.deleteOnTermination));
@@ -705,28 +772,91 @@ public final class EncryptVolume implements Remediation {
           + instance.instanceId() + " does not support EBS encryption: an encrypted volume "
           + "could not be attached");
     }
+    if (instance.state().name() == InstanceStateName.RUNNING) {
+      // fail now rather than after the apply has begun: stop protection makes StopInstances fail
+      if (Boolean.TRUE.equals(ec2.describeInstanceAttribute(r -> r
+          .instanceId(instance.instanceId()).attribute(InstanceAttributeName.DISABLE_API_STOP))
+          .disableApiStop().value())) {
+        throw new RemediationException("Instance " + instance.instanceId() + " has stop "
+            + "protection (DisableApiStop): it cannot be stopped to swap its volumes. Turn the "
+            + "protection off, or stop the instance yourself, then plan again");
+      }
+      if (Boolean.TRUE.equals(type.instanceStorageSupported())) {
+        obs.warnings.add("Instance type " + instance.instanceTypeAsString() + " has instance "
+            + "store volumes: stopping " + instance.instanceId() + " erases their data.");
+      }
+      if (instance.instanceLifecycle() == InstanceLifecycleType.SPOT) {
+        String request = instance.spotInstanceRequestId();
+        boolean oneTime = request == null || ec2.describeSpotInstanceRequests(r -> r
+            .spotInstanceRequestIds(request)).spotInstanceRequests().stream()
+            .noneMatch(q -> q.type() == SpotInstanceType.PERSISTENT);
+        if (oneTime) {
+          throw new RemediationException("Instance " + instance.instanceId() + " is a Spot "
+              + "Instance of a one-time request (" + request + "): it cannot be stopped, so its "
+              + "volumes cannot be swapped");
+        }
+      }
+    }
   }
 
   private static boolean carriesIops(@Nullable VolumeType type) {
     return type == VolumeType.GP3 || type == VolumeType.IO1 || type == VolumeType.IO2;
   }
 
-  private @Nullable Volume adoptableVolume(List<Volume> ours, String origin, String keyArn) {
+  private static @Nullable Volume adoptableVolume(List<Volume> ours, String origin,
+      String keyArn, List<Snapshot> snapshots,
+      java.util.function.@Nullable Predicate<Snapshot> fresh) {
     for (Volume r : ours) {
       Map<String, String> tags = NetworkSupport.tags(r.tags());
       if (origin.equals(tags.get(TAG_ORIGIN_VOLUME)) && keyArn.equals(tags.get(TAG_KMS_KEY))
-          && isUsableReplacement(r, keyArn) && r.state() != VolumeState.IN_USE) {
+          && isUsableReplacement(r, keyArn) && r.state() != VolumeState.IN_USE
+          && (fresh == null || snapshots.stream().anyMatch(s -> s.snapshotId()
+              .equals(r.snapshotId()) && isOurTransient(s, origin) && fresh.test(s)))) {
         return r;
       }
     }
     return null;
   }
 
+  /** A snapshot this remediation took of {@code original}, not one a backup tool copied. */
+  static boolean isOurTransient(Snapshot s, String original) {
+    Map<String, String> tags = NetworkSupport.tags(s.tags());
+    return original.equals(s.volumeId()) && original.equals(tags.get(TAG_ORIGIN_VOLUME))
+        && tags.containsKey(TAG_OPERATION) && s.description() != null
+        && s.description().startsWith(SNAPSHOT_DESCRIPTION);
+  }
+
+  /**
+   * Whether a snapshot of an attached volume still holds its current data: the instance is stopped
+   * and has not run since. Stopped by this remediation: the snapshot carries that stop's tag.
+   * Stopped by its owner: the snapshot is newer than the instance's last launch and the volume's
+   * attachment. A snapshot of an unattached volume is taken as current.
+   */
+  private static boolean isFresh(Snapshot s, @Nullable Instance instance, @Nullable String device,
+      Map<String, String> instanceTags, Volume original) {
+    if (instance == null || device == null) {
+      return true;
+    }
+    if (instance.state().name() != InstanceStateName.STOPPED) {
+      return false;
+    }
+    String stoppedBy = instanceTags.get(TAG_STOPPED_BY);
+    String stop = NetworkSupport.tags(s.tags()).get(TAG_STOP);
+    if (stoppedBy != null || stop != null) {
+      return stoppedBy != null && stoppedBy.equals(stop);
+    }
+    java.time.Instant taken = s.startTime();
+    java.time.Instant attached = original.attachments().isEmpty() ? null
+        : original.attachments().get(0).attachTime();
+    return taken != null && instance.launchTime() != null && taken.isAfter(instance.launchTime())
+        && (attached == null || taken.isAfter(attached));
+  }
+
   private static @Nullable Volume twin(List<Volume> ours, String origin, String keyArn) {
     for (Volume r : ours) {
       Map<String, String> tags = NetworkSupport.tags(r.tags());
       if (origin.equals(tags.get(TAG_ORIGIN_VOLUME)) && keyArn.equals(tags.get(TAG_KMS_KEY))
-          && tags.get(TAG_ORIGIN_INSTANCE) == null && r.state() == VolumeState.AVAILABLE
+          && tags.get(TAG_ORIGIN_INSTANCE) == null && r.state() != VolumeState.CREATING
           && isUsableReplacement(r, keyArn)) {
         return r;
       }
@@ -739,13 +869,6 @@ public final class EncryptVolume implements Remediation {
         && (r.kmsKeyId() == null || r.kmsKeyId().equals(keyArn))
         && (r.state() == VolumeState.AVAILABLE || r.state() == VolumeState.CREATING
             || r.state() == VolumeState.IN_USE);
-  }
-
-  private static @Nullable Snapshot adoptableSnapshot(List<Snapshot> snapshots, String origin) {
-    return snapshots.stream()
-        .filter(s -> origin.equals(NetworkSupport.tags(s.tags()).get(TAG_ORIGIN_VOLUME)))
-        .filter(s -> s.state() == SnapshotState.COMPLETED || s.state() == SnapshotState.PENDING)
-        .findFirst().orElse(null);
   }
 
   private static String describe(Instance i, Map<String, String> tags) {
@@ -783,15 +906,17 @@ public final class EncryptVolume implements Remediation {
         || failed != null && SWAP_KINDS.contains(failed.kind());
     boolean finished = steps.stream().filter(s -> SWAP_KINDS.contains(s.kind()))
         .allMatch(completed::contains);
-    if (!started || finished) {
+    String kept = "intermediates are kept, tagged " + TAG_OPERATION + "=" + context.operationId()
+        + "; the next plan adopts them only if the instance has not run since they were made";
+    if (!started) {
       return List.of("nothing to undo: no volume was detached and the instance was not stopped "
-          + "by this apply; intermediates are kept, tagged " + TAG_OPERATION + "="
-          + context.operationId() + ", and the next plan adopts them");
+          + "by this apply; " + kept);
     }
-    boolean volumesSwapped = steps.stream()
-        .filter(s -> s.kind().equals("AttachVolume") || s.kind().equals("ModifyInstanceAttribute"))
-        .allMatch(completed::contains);
-    return new EncryptVolumeSteps(this, context).compensate(steps, volumesSwapped);
+    if (finished) {
+      return List.of("nothing to undo: the swap had completed and the instance is back in its "
+          + "state on its encrypted volumes; " + kept);
+    }
+    return new EncryptVolumeSteps(this, context).compensate(steps);
   }
 
   static Ec2Client ec2(RemediationContext context) {

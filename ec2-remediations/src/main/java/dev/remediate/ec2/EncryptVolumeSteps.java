@@ -63,6 +63,8 @@ final class EncryptVolumeSteps {
       case "AttachVolume" -> attach(step);
       case "ModifyInstanceAttribute" -> restoreDeleteOnTermination(step);
       case "StartInstances" -> start(step.parameter("instance"));
+      case "DeleteTags" -> ec2.deleteTags(r -> r.resources(step.parameter("instance"))
+          .tags(Tag.builder().key(TAG_STOPPED_BY).build()));
       case "DeleteSnapshot" -> deleteSnapshot(step);
       case "DeleteVolume" -> deleteOriginal(step);
       default -> throw new InvalidRemediationException(EncryptVolume.ID + " cannot execute step "
@@ -76,9 +78,10 @@ final class EncryptVolumeSteps {
     String volume = step.parameter("volume");
     Map<String, String> tags = EncryptVolume.ourTags(context.operationId(), volume,
         step.parameters().get("instance"));
+    putStop(step, tags);
     String id = ec2.createSnapshot(r -> r.volumeId(volume)
-        .description("remediate " + context.operationId() + ": transient snapshot of " + volume
-            + " for encryption")
+        .description(EncryptVolume.SNAPSHOT_DESCRIPTION + ": " + volume + ", operation "
+            + context.operationId())
         .tagSpecifications(EncryptVolume.tagSpec(ResourceType.SNAPSHOT, tags))).snapshotId();
     context.outputs().put("snapshot:" + volume, id);
     LOG.debug("Created snapshot {} of {}", id, volume);
@@ -96,6 +99,7 @@ final class EncryptVolumeSteps {
         .getOrDefault("tags", "")));
     String instance = step.parameters().get("instance");
     tags.putAll(EncryptVolume.ourTags(context.operationId(), volume, instance));
+    putStop(step, tags);
     String keyArn = step.parameter("kmsKeyArn");
     tags.put(TAG_KMS_KEY, keyArn);
     if (instance != null) {
@@ -126,6 +130,15 @@ final class EncryptVolumeSteps {
         v -> v.state() == VolumeState.AVAILABLE);
   }
 
+  /** Tags an intermediate with the stop it was made under, so only it is adopted later. */
+  private void putStop(Step step, Map<String, String> tags) {
+    String stop = step.parameters().get("stop");
+    if (stop != null) {
+      tags.put(EncryptVolume.TAG_STOP,
+          EncryptVolume.STOP_OF_THIS_APPLY.equals(stop) ? context.operationId() : stop);
+    }
+  }
+
   private void tagOriginal(Step step) {
     String volume = step.parameter("volume");
     String replacement = replacement(step);
@@ -139,23 +152,55 @@ final class EncryptVolumeSteps {
     String instance = step.parameter("instance");
     ec2.createTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY)
         .value(context.operationId()).build()));
-    ec2.stopInstances(r -> r.instanceIds(instance));
-    context.progress("stopping " + instance, -1);
-    try (Ec2Waiter waiter = instanceWaiter()) {
-      waiter.waitUntilInstanceStopped(r -> r.instanceIds(instance));
+    try {
+      ec2.stopInstances(r -> r.instanceIds(instance));
+      context.progress("stopping " + instance, -1);
+      try (Ec2Waiter waiter = instanceWaiter()) {
+        waiter.waitUntilInstanceStopped(r -> r.instanceIds(instance));
+      }
+    } catch (RuntimeException failure) {
+      // the first step: the engine compensates only after a completed step, so undo it here
+      String undone;
+      try {
+        Instance observed = settle(instance);
+        if (observed.state().name() == InstanceStateName.RUNNING) {
+          ec2.deleteTags(r -> r.resources(instance)
+              .tags(Tag.builder().key(TAG_STOPPED_BY).build()));
+          undone = instance + " is still running; nothing else was changed";
+        } else {
+          start(instance);
+          undone = instance + " was started again; nothing else was changed";
+        }
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+        undone = "restarting " + instance + " failed too (" + e.getMessage() + "): start it";
+      }
+      throw new RemediationException("Stopping " + instance + " failed: " + failure.getMessage()
+          + "; " + undone, failure);
     }
   }
 
   private void detach(Step step) {
     String volume = step.parameter("volume");
     String instance = step.parameter("instance");
+    if (context.outputs().putIfAbsent("checked-stopped:" + instance, "true") == null) {
+      // the instance may have been started since planning: never pull a volume from a running OS
+      Instance observed = describeInstance(instance);
+      if (observed.state().name() != InstanceStateName.STOPPED) {
+        context.outputs().remove("checked-stopped:" + instance);
+        throw new RemediationException("Instance " + instance + " is "
+            + observed.state().nameAsString() + ", not stopped: no volume is detached from it");
+      }
+    }
     try {
       ec2.detachVolume(r -> r.volumeId(volume).instanceId(instance)
           .device(step.parameter("device")));
     } catch (AwsServiceException e) {
       String code = NetworkSupport.errorCode(e);
-      if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)) {
-        throw e;
+      if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)
+          || describeVolumes(List.of(volume)).stream()
+              .anyMatch(v -> isAttached(v, instance, null))) {
+        throw e; // refused while still attached: not "already detached"
       }
       LOG.debug("{} already detached from {} ({})", volume, instance, code);
     }
@@ -191,10 +236,35 @@ final class EncryptVolumeSteps {
   private void start(String instance) {
     ec2.startInstances(r -> r.instanceIds(instance));
     context.progress("starting " + instance, -1);
-    try (Ec2Waiter waiter = instanceWaiter()) {
-      waiter.waitUntilInstanceRunning(r -> r.instanceIds(instance));
-    }
+    awaitRunning(instance);
     ec2.deleteTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY).build()));
+  }
+
+  /**
+   * Polls until the instance runs. Unlike the SDK's InstanceRunning waiter, which keeps polling an
+   * instance that fell back to {@code stopped} (e.g. insufficient capacity) until its timeout, this
+   * fails at once on {@code stopped}, {@code stopping}, {@code shutting-down} or
+   * {@code terminated}.
+   */
+  private void awaitRunning(String instance) {
+    Instant deadline = Instant.now().plus(remediation.waiterLimits().instance());
+    while (true) {
+      Instance observed = describeInstance(instance);
+      InstanceStateName state = observed.state().name();
+      if (state == InstanceStateName.RUNNING) {
+        return;
+      }
+      if (state != InstanceStateName.PENDING) {
+        throw new RemediationException("Instance " + instance + " did not start: it is "
+            + observed.state().nameAsString()
+            + (observed.stateReason() == null ? "" : " (" + observed.stateReason().message() + ")"));
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new RemediationException("Instance " + instance + " still pending after "
+            + remediation.waiterLimits().instance());
+      }
+      sleep();
+    }
   }
 
   // ------------------------------------------------------------------ after verification
@@ -263,7 +333,7 @@ final class EncryptVolumeSteps {
   private record Swap(String original, String device, boolean deleteOnTermination,
       @Nullable String replacement) {}
 
-  List<String> compensate(List<Step> steps, boolean volumesSwapped) {
+  List<String> compensate(List<Step> steps) {
     List<String> lines = new ArrayList<>();
     String instance = null;
     List<Swap> swaps = new ArrayList<>();
@@ -273,7 +343,8 @@ final class EncryptVolumeSteps {
         instance = s.parameter("instance");
         swaps.add(new Swap(s.parameter("volume"), s.parameter("device"),
             Boolean.parseBoolean(s.parameter("deleteOnTermination")),
-            replacement(s.parameter("volume"), s.parameters().get("replacement"))));
+            context.outputs().getOrDefault("replacement:" + s.parameter("volume"),
+                s.parameters().get("replacement"))));
       }
       if (s.kind().equals("StartInstances") || s.kind().equals("StopInstances")) {
         instance = s.parameter("instance");
@@ -294,9 +365,7 @@ final class EncryptVolumeSteps {
       }
     });
     Map<String, Volume> volumes = new LinkedHashMap<>();
-    if (volumesSwapped) {
-      swaps.clear(); // every replacement is attached: the instance has working volumes
-    } else if (!ids.isEmpty()) {
+    if (!ids.isEmpty()) {
       describeVolumes(ids).forEach(v -> volumes.put(v.volumeId(), v));
     }
     List<InstanceBlockDeviceMappingSpecification> restored = new ArrayList<>();
@@ -311,8 +380,9 @@ final class EncryptVolumeSteps {
         continue;
       }
       if (running) {
-        lines.add("original " + swap.original + " is not attached at " + swap.device + " but "
-            + id + " is running: left as is for review");
+        lines.add(id + " runs, with " + (swap.replacement == null ? "no replacement"
+            : "encrypted replacement " + swap.replacement) + " in place of " + swap.original
+            + " at " + swap.device + ": left as is");
         continue;
       }
       Volume replacement = swap.replacement == null ? null : volumes.get(swap.replacement);
@@ -345,7 +415,8 @@ final class EncryptVolumeSteps {
       ec2.deleteTags(r -> r.resources(id).tags(Tag.builder().key(TAG_STOPPED_BY).build()));
     }
     lines.add("deleted nothing; intermediates are kept, tagged " + EncryptVolume.TAG_OPERATION
-        + "=" + context.operationId() + ", and the next plan adopts them");
+        + "=" + context.operationId() + "; the next plan adopts them only if the instance has "
+        + "not run since they were made");
     return lines;
   }
 

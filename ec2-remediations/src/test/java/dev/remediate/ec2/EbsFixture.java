@@ -59,7 +59,7 @@ final class EbsFixture {
     dataVolume = ec2.createVolume(r -> r.availabilityZone(instance.placement().availabilityZone())
         .size(20).volumeType(VolumeType.GP3).iops(4000).throughput(250)
         .tagSpecifications(TagSpecification.builder().resourceType(ResourceType.VOLUME)
-            .tags(tag("Name", "web-1-data"), tag("team", "db"),
+            .tags(tag("Name", "web-1-data"), tag("team", "db"), tag("cost=center&x", "a b/ü+%"),
                 tag("aws:cloudformation:stack-name", "web")).build())).volumeId();
     ec2.attachVolume(r -> r.volumeId(dataVolume).instanceId(instanceId).device(DATA_DEVICE));
     ec2.modifyInstanceAttribute(r -> r.instanceId(instanceId).blockDeviceMappings(

@@ -82,19 +82,29 @@ class EncryptVolumeFaultTest {
       assertEquals(f.rootVolume, f.volume(f.rootVolume).volumeId(), where);
       assertEquals(f.dataVolume, f.volume(f.dataVolume).volumeId(), where);
 
-      // plan again: adopts what the failed apply left, converges, no duplicates
+      // plan again: nothing made before the restart is adopted (the instance ran since), so the
+      // new apply makes exactly one snapshot and one volume per original, then converges
+      long originalsInPlace = f.devices().values().stream()
+          .filter(v -> v.equals(f.rootVolume) || v.equals(f.dataVolume)).count();
       aws.faults().reset();
+      aws.recorder().reset();
       Plan next = remediator.plan(remediation);
       if (!next.isEmpty()) {
         assertEquals(ApplyResult.Status.APPLIED, remediator.apply(remediation, next).status(),
             where);
       }
       assertTrue(remediator.plan(remediation).isEmpty(), where);
-      assertEquals(2, f.replacements().size(), where + "\nno duplicate volumes");
-      assertEquals(4, f.ownVolumes().size(), where);
       assertEquals(List.of(), f.snapshots(), where + "\ntransient snapshots left");
-      assertTrue(succeeded(aws, "CreateSnapshot") <= 2, where);
-      assertEquals(2, succeeded(aws, "CreateVolume"), where + "\nexactly two volumes created");
+      assertEquals(originalsInPlace, succeeded(aws, "CreateSnapshot"), where + "\nfresh snapshots");
+      assertEquals(originalsInPlace, succeeded(aws, "CreateVolume"),
+          where + "\none new volume per original still in place");
+      // copies made before the restart are stale: never attached, only reported in the plan
+      for (Volume r : f.replacements()) {
+        if (!f.devices().containsValue(r.volumeId())) {
+          assertEquals("available", r.stateAsString(), where);
+          assertTrue(next.warnings().stream().anyMatch(w -> w.contains(r.volumeId())), where);
+        }
+      }
       assertEquals("running", f.instance().state().nameAsString(), where);
       for (String device : List.of(ROOT_DEVICE, DATA_DEVICE)) {
         Volume v = f.volume(f.devices().get(device));

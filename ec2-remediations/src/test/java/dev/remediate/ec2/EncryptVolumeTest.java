@@ -39,6 +39,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeSnapshotsRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeSnapshotsResponse;
@@ -84,10 +88,11 @@ class EncryptVolumeTest {
     aws.recorder().reset();
     Plan plan = remediator.plan(remediation);
     assertEquals(Map.of("Ec2.DescribeInstances", 1, "Ec2.DescribeVolumes", 2,
-        "Ec2.DescribeSnapshots", 1, "Ec2.DescribeInstanceTypes", 1, "Kms.DescribeKey", 1),
+        "Ec2.DescribeSnapshots", 1, "Ec2.DescribeInstanceTypes", 1,
+        "Ec2.DescribeInstanceAttribute", 1, "Kms.DescribeKey", 1),
         aws.recorder().counts(), "plan call budget");
-    assertEquals(List.of("CreateSnapshot", "CreateVolume", "CreateTags", "CreateSnapshot",
-        "CreateVolume", "CreateTags", "StopInstances", "DetachVolume", "AttachVolume",
+    assertEquals(List.of("StopInstances", "CreateSnapshot", "CreateVolume", "CreateTags",
+        "CreateSnapshot", "CreateVolume", "CreateTags", "DetachVolume", "AttachVolume",
         "DetachVolume", "AttachVolume", "ModifyInstanceAttribute", "StartInstances",
         "DeleteSnapshot", "DeleteSnapshot"), kinds(plan));
     assertEquals(Set.of(Flag.DOWNTIME), plan.flags());
@@ -100,27 +105,28 @@ class EncryptVolumeTest {
     ApplyResult result = remediator.apply(remediation, plan);
     assertEquals(ApplyResult.Status.APPLIED, result.status());
 
-    // call order: one stop, one start, the stop before every detach, start after every attach
+    // call order: one stop, one start, the stop before every snapshot and every detach
     List<String> ops = aws.recorder().operations();
     assertEquals(1, aws.recorder().count("StopInstances"));
     assertEquals(1, aws.recorder().count("StartInstances"));
     int stop = ops.indexOf("StopInstances");
     int start = ops.indexOf("StartInstances");
     for (int i = 0; i < ops.size(); i++) {
-      if (ops.get(i).equals("DetachVolume") || ops.get(i).equals("AttachVolume")) {
+      if (ops.get(i).equals("DetachVolume") || ops.get(i).equals("AttachVolume")
+          || ops.get(i).equals("CreateSnapshot") || ops.get(i).equals("CreateVolume")) {
         assertTrue(stop < i && i < start, "swap call " + i + " outside stop..start: " + ops);
       }
       if (ops.get(i).equals("DeleteSnapshot")) {
         assertTrue(i > start, "snapshot deleted before the instance was back: " + ops);
       }
     }
-    assertTrue(ops.lastIndexOf("CreateVolume") < stop, "volumes are created before the stop");
     // call budget of the apply: the re-plan, the steps with their waits, the verification plan
     Map<String, Integer> budget = new TreeMap<>(Map.ofEntries(
-        Map.entry("Ec2.DescribeInstances", 1 + 1 + 1 + 1),
+        Map.entry("Ec2.DescribeInstances", 1 + 1 + 1 + 1 + 1),
         Map.entry("Ec2.DescribeVolumes", 2 + 2 + 2 + 2 + 2 + 2),
         Map.entry("Ec2.DescribeSnapshots", 1 + 2 + 1),
         Map.entry("Ec2.DescribeInstanceTypes", 1),
+        Map.entry("Ec2.DescribeInstanceAttribute", 1),
         Map.entry("Kms.DescribeKey", 2),
         Map.entry("Ec2.CreateSnapshot", 2), Map.entry("Ec2.CreateVolume", 2),
         Map.entry("Ec2.CreateTags", 3), Map.entry("Ec2.StopInstances", 1),
@@ -158,6 +164,7 @@ class EncryptVolumeTest {
     Map<String, String> dataTags = EbsFixture.tags(data);
     assertEquals("web-1-data", dataTags.get("Name"));
     assertEquals("db", dataTags.get("team"));
+    assertEquals("a b/ü+%", dataTags.get("cost=center&x"), "tags with = & + % survive the plan");
     assertTrue(dataTags.keySet().stream().noneMatch(k -> k.startsWith("aws:")),
         "aws: tags are never copied: " + dataTags);
     assertEquals(f.dataVolume, dataTags.get(EncryptVolume.TAG_ORIGIN_VOLUME));
@@ -323,17 +330,69 @@ class EncryptVolumeTest {
   @Test
   void plan_unsupportedInstanceType_isRefused(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
+    RemediationException e = assertThrows(RemediationException.class, () -> planWithType(aws, f,
+        InstanceTypeInfo.builder().instanceType("t3.micro")
+            .ebsInfo(i -> i.encryptionSupport(EbsEncryptionSupport.UNSUPPORTED)).build()));
+    assertTrue(e.getMessage().contains("does not support EBS encryption"), e.getMessage());
+  }
+
+  @Test
+  void plan_instanceWithInstanceStore_warnsThatTheStopErasesIt(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Plan plan = planWithType(aws, f, InstanceTypeInfo.builder().instanceType("t3.micro")
+        .instanceStorageSupported(true)
+        .ebsInfo(i -> i.encryptionSupport(EbsEncryptionSupport.SUPPORTED)).build());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("erases their data")),
+        plan.warnings().toString());
+    assertTrue(plan.toText().contains("erases their data"));
+  }
+
+  /** Plans the fixture's instance with DescribeInstanceTypes answering {@code type}. */
+  private static Plan planWithType(AwsEmulator aws, EbsFixture f, InstanceTypeInfo type) {
     Ec2Client stub = EbsFixture.stubbable(f.ec2);
-    doReturn(DescribeInstanceTypesResponse.builder().instanceTypes(InstanceTypeInfo.builder()
-        .instanceType("t3.micro").ebsInfo(e -> e.encryptionSupport(
-            EbsEncryptionSupport.UNSUPPORTED)).build()).build())
+    doReturn(DescribeInstanceTypesResponse.builder().instanceTypes(type).build())
         .when(stub).describeInstanceTypes(any(DescribeInstanceTypesRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      return Remediator.builder().scope(scope).build()
+          .plan(EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build());
+    }
+  }
+
+  @Test
+  void plan_stopProtectedInstance_isRefusedBeforeAnyChange(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    f.ec2.modifyInstanceAttribute(r -> r.instanceId(f.instanceId)
+        .disableApiStop(b -> b.value(true)));
+    RemediationException e = assertThrows(RemediationException.class, () ->
+        remediator(aws, DOWNTIME_OK).plan(EncryptVolume.forInstance(f.instanceId)
+            .kmsKey(f.keyArn).build()));
+    assertTrue(e.getMessage().contains("DisableApiStop"), e.getMessage());
+  }
+
+  @Test
+  void plan_oneTimeSpotInstance_isRefusedBeforeAnyChange(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    doAnswer(inv -> {
+      DescribeInstancesResponse real = f.ec2.describeInstances(
+          (DescribeInstancesRequest) inv.getArgument(0));
+      Instance spot = real.reservations().get(0).instances().get(0).toBuilder()
+          .instanceLifecycle("spot").spotInstanceRequestId("sir-0123abcd").build();
+      return real.toBuilder().reservations(real.reservations().get(0).toBuilder()
+          .instances(spot).build()).build();
+    }).when(stub).describeInstances(any(DescribeInstancesRequest.class));
+    doReturn(software.amazon.awssdk.services.ec2.model.DescribeSpotInstanceRequestsResponse
+        .builder().spotInstanceRequests(r -> r.spotInstanceRequestId("sir-0123abcd")
+            .type("one-time")).build())
+        .when(stub).describeSpotInstanceRequests(any(
+            software.amazon.awssdk.services.ec2.model.DescribeSpotInstanceRequestsRequest.class));
     try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
         .build()) {
       RemediationException e = assertThrows(RemediationException.class, () ->
           Remediator.builder().scope(scope).build().plan(
               EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build()));
-      assertTrue(e.getMessage().contains("does not support EBS encryption"), e.getMessage());
+      assertTrue(e.getMessage().contains("one-time request (sir-0123abcd)"), e.getMessage());
     }
   }
 
@@ -408,7 +467,7 @@ class EncryptVolumeTest {
   }
 
   @Test
-  void apply_snapshotInErrorState_failsBeforeTheStopAndNextPlanTakesANewOne(AwsEmulator aws) {
+  void apply_snapshotInErrorState_restartsAndNextPlanTakesAFreshSnapshot(AwsEmulator aws) {
     EbsFixture f = EbsFixture.create(aws);
     Ec2Client stub = EbsFixture.stubbable(f.ec2);
     AtomicInteger waits = new AtomicInteger();
@@ -429,14 +488,18 @@ class EncryptVolumeTest {
       ApplyFailedException e = assertThrows(ApplyFailedException.class,
           () -> remediator.apply(remediation, plan));
       assertTrue(e.getMessage().contains("injected"), e.getMessage());
+      // the stop came first; compensation started the instance again
       assertEquals("running", f.instance().state().nameAsString());
-      assertEquals(0, aws.recorder().count("StopInstances"));
-      assertEquals(List.of(), e.result().compensation(), "the first step failed: nothing to undo");
-      // the real snapshot is fine: the next plan adopts it rather than taking another
+      assertTrue(e.result().compensation().stream().anyMatch(l -> l.startsWith("started")),
+          e.result().compensation().toString());
+      assertEquals(f.dataVolume, f.devices().get(DATA_DEVICE));
+      // the instance ran since that snapshot: it is stale, so a fresh one is taken after the stop
       Plan next = remediator.plan(remediation);
-      assertEquals("CreateVolume", next.steps().get(0).kind());
+      assertEquals(List.of("StopInstances", "CreateSnapshot", "CreateVolume"),
+          kinds(next).subList(0, 3));
       assertEquals(ApplyResult.Status.APPLIED, remediator.apply(remediation, next).status());
-      assertEquals(1, aws.recorder().count("CreateSnapshot"));
+      assertEquals(2, aws.recorder().count("CreateSnapshot"));
+      assertEquals(List.of(), f.snapshots(), "the stale snapshot is cleaned up too");
     }
   }
 
@@ -456,7 +519,9 @@ class EncryptVolumeTest {
       return real.toBuilder().snapshots(s.toBuilder().state(SnapshotState.PENDING)
           .progress(Math.min(99, poll * 10) + "%").build()).build();
     }).when(stub).describeSnapshots(any(DescribeSnapshotsRequest.class));
-    EncryptVolume remediation = EncryptVolume.forVolume(f.dataVolume).kmsKey(f.keyArn)
+    String loose = f.ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(50)
+        .volumeType(VolumeType.GP3)).volumeId();
+    EncryptVolume remediation = EncryptVolume.forVolume(loose).kmsKey(f.keyArn)
         .waiterLimits(new EncryptVolume.WaiterLimits(Duration.ofMillis(250), Duration.ofHours(1),
             Duration.ofHours(1)))
         .build();
@@ -477,8 +542,8 @@ class EncryptVolumeTest {
       assertTrue(e.getMessage().contains("still pending"), e.getMessage());
       assertTrue(percents.size() >= 3, percents.toString());
       assertEquals(List.of(10, 20, 30), percents.subList(0, 3));
-      assertEquals("running", f.instance().state().nameAsString());
-      // later: the snapshot completed; the new plan adopts it instead of taking another
+      // later: the snapshot completed; the unattached volume cannot have changed meanwhile, so
+      // the new plan adopts the snapshot instead of taking another
       polls.set(Integer.MIN_VALUE);
       Plan next = remediator.plan(remediation);
       assertEquals("CreateVolume", next.steps().get(0).kind());
@@ -486,6 +551,204 @@ class EncryptVolumeTest {
       assertEquals(1, aws.recorder().count("CreateSnapshot"));
       assertEquals(List.of(), f.snapshots());
     }
+  }
+
+  @Test
+  void plan_afterCrashBetweenDetachAndAttach_attachesAdoptedVolumeAndRestarts(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    // the process dies (an Error, so no compensation runs) just before the first attach
+    ApplyListener crash = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals("AttachVolume")) {
+          throw new OutOfMemoryError("simulated crash");
+        }
+      }
+    };
+    Remediator crashing = Remediator.builder().scope(aws.scope()).guardrails(DOWNTIME_OK)
+        .listener(crash).build();
+    Plan plan = crashing.plan(remediation);
+    String firstDetached = plan.steps().get(kinds(plan).indexOf("DetachVolume")).resource();
+    assertThrows(OutOfMemoryError.class, () -> crashing.apply(remediation, plan));
+    assertEquals("stopped", f.instance().state().nameAsString());
+    assertEquals("available", f.volume(firstDetached).stateAsString());
+    assertEquals(1, f.devices().size(), "one device is empty after the crash");
+
+    Remediator remediator = remediator(aws, DOWNTIME_OK);
+    aws.recorder().reset();
+    Plan next = remediator.plan(remediation);
+    List<String> kinds = kinds(next);
+    assertEquals(0, kinds.stream().filter(k -> k.equals("CreateSnapshot")
+        || k.equals("CreateVolume") || k.equals("StopInstances")).count(), kinds.toString());
+    assertEquals(1, kinds.stream().filter(k -> k.equals("DetachVolume")).count(), kinds.toString());
+    assertEquals(2, kinds.stream().filter(k -> k.equals("AttachVolume")).count(), kinds.toString());
+    assertTrue(kinds.contains("StartInstances"), "it was running before the crash: " + kinds);
+    assertTrue(next.flags().isEmpty(), "already stopped: no new downtime");
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(remediation, next).status());
+    assertEquals("running", f.instance().state().nameAsString());
+    assertEquals(Map.of(ROOT_DEVICE, true, DATA_DEVICE, false), f.deleteOnTermination());
+    for (String id : f.devices().values()) {
+      assertTrue(f.volume(id).encrypted());
+    }
+    assertEquals(2, f.replacements().size());
+    assertEquals(List.of(), f.snapshots());
+    assertFalse(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
+  void plan_afterCrashBeforeRestoringDeleteOnTermination_restoresItAndRestarts(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    ApplyListener crash = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals("ModifyInstanceAttribute")) {
+          throw new OutOfMemoryError("simulated crash");
+        }
+      }
+    };
+    Remediator crashing = Remediator.builder().scope(aws.scope()).guardrails(DOWNTIME_OK)
+        .listener(crash).build();
+    Plan plan = crashing.plan(remediation);
+    assertThrows(OutOfMemoryError.class, () -> crashing.apply(remediation, plan));
+    assertEquals(Map.of(ROOT_DEVICE, false, DATA_DEVICE, false), f.deleteOnTermination(),
+        "attaching reset the root's DeleteOnTermination");
+
+    Remediator remediator = remediator(aws, DOWNTIME_OK);
+    Plan next = remediator.plan(remediation);
+    assertEquals(List.of("ModifyInstanceAttribute", "StartInstances", "DeleteSnapshot",
+        "DeleteSnapshot"), kinds(next));
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(remediation, next).status());
+    assertEquals(Map.of(ROOT_DEVICE, true, DATA_DEVICE, false), f.deleteOnTermination());
+    assertEquals("running", f.instance().state().nameAsString());
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
+  void plan_pendingInstance_waitsUntilItSettles(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    AtomicInteger describes = new AtomicInteger();
+    doAnswer(inv -> {
+      DescribeInstancesResponse real = f.ec2.describeInstances(
+          (DescribeInstancesRequest) inv.getArgument(0));
+      if (describes.incrementAndGet() > 1) {
+        return real;
+      }
+      Instance pending = real.reservations().get(0).instances().get(0).toBuilder()
+          .state(s -> s.name(InstanceStateName.PENDING).code(0)).build();
+      return real.toBuilder().reservations(real.reservations().get(0).toBuilder()
+          .instances(pending).build()).build();
+    }).when(stub).describeInstances(any(DescribeInstancesRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Plan plan = Remediator.builder().scope(scope).build()
+          .plan(EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build());
+      // pending, the waiter's poll (running), the fresh observation
+      assertEquals(3, describes.get());
+      assertTrue(kinds(plan).contains("StopInstances"), "seen running once settled");
+    }
+  }
+
+  @Test
+  void apply_startFailsAfterTheSwap_reattachesOriginalsAndStarts(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    AtomicInteger starts = new AtomicInteger();
+    // the first start is accepted but the instance falls back to stopped (e.g. no capacity)
+    doAnswer(inv -> starts.incrementAndGet() == 1
+        ? software.amazon.awssdk.services.ec2.model.StartInstancesResponse.builder().build()
+        : f.ec2.startInstances((software.amazon.awssdk.services.ec2.model.StartInstancesRequest)
+            inv.getArgument(0)))
+        .when(stub).startInstances(
+            any(software.amazon.awssdk.services.ec2.model.StartInstancesRequest.class));
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Remediator remediator = Remediator.builder().scope(scope).guardrails(DOWNTIME_OK).build();
+      Plan plan = remediator.plan(remediation);
+      ApplyFailedException e = assertThrows(ApplyFailedException.class,
+          () -> remediator.apply(remediation, plan));
+      assertTrue(e.getMessage().contains("did not start"), e.getMessage());
+    }
+    assertEquals(2, starts.get());
+    assertEquals("running", f.instance().state().nameAsString());
+    assertEquals(Map.of(ROOT_DEVICE, f.rootVolume, DATA_DEVICE, f.dataVolume), f.devices(),
+        "back on the originals");
+    assertEquals(Map.of(ROOT_DEVICE, true, DATA_DEVICE, false), f.deleteOnTermination());
+    assertFalse(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
+  }
+
+  @Test
+  void apply_stoppedInstanceStartedDuringApply_refusesToDetach(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    f.ec2.stopInstances(r -> r.instanceIds(f.instanceId));
+    EncryptVolume remediation = EncryptVolume.forVolume(f.dataVolume).kmsKey(f.keyArn).build();
+    ApplyListener userStartsIt = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals("DetachVolume")) {
+          f.ec2.startInstances(r -> r.instanceIds(f.instanceId));
+        }
+      }
+    };
+    Remediator remediator = Remediator.builder().scope(aws.scope()).listener(userStartsIt)
+        .build();
+    Plan plan = remediator.plan(remediation);
+    assertTrue(plan.flags().isEmpty(), "a stopped instance needs no stop");
+    ApplyFailedException e = assertThrows(ApplyFailedException.class,
+        () -> remediator.apply(remediation, plan));
+    assertTrue(e.getMessage().contains("not stopped"), e.getMessage());
+    assertEquals(f.dataVolume, f.devices().get(DATA_DEVICE), "nothing pulled from a running OS");
+    assertEquals(0, aws.recorder().count("DetachVolume"));
+  }
+
+  @Test
+  void plan_afterApply_neverDeletesBackupSnapshotsOfTheNewVolume(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    Remediator remediator = remediator(aws, DOWNTIME_OK);
+    remediator.apply(remediation, remediator.plan(remediation));
+    // a backup tool snapshots the new data volume and copies its tags, ours included
+    Volume data = f.volume(f.devices().get(DATA_DEVICE));
+    String backup = f.ec2.createSnapshot(r -> r.volumeId(data.volumeId())
+        .description("AWS Backup").tagSpecifications(t -> t.resourceType("snapshot")
+            .tags(data.tags()))).snapshotId();
+    assertTrue(remediator.plan(remediation).isEmpty());
+    assertTrue(remediator.plan(EncryptVolume.forVolume(f.dataVolume).kmsKey(f.keyArn).build())
+        .isEmpty());
+    assertEquals(backup, f.ec2.describeSnapshots(r -> r.snapshotIds(backup)).snapshots().get(0)
+        .snapshotId());
+  }
+
+  @Test
+  void plan_leftoverStoppedByTag_neverStartsAnInstanceItsOwnerStopped(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    Remediator remediator = remediator(aws, DOWNTIME_OK);
+    remediator.apply(remediation, remediator.plan(remediation));
+    f.ec2.createTags(r -> r.resources(f.instanceId)
+        .tags(EbsFixture.tag(EncryptVolume.TAG_STOPPED_BY, "0123456789abcdef")));
+    // running: the leftover tag is removed, nothing else
+    Plan running = remediator.plan(remediation);
+    assertEquals(List.of("DeleteTags"), kinds(running));
+    // stopped by its owner: not started
+    f.ec2.stopInstances(r -> r.instanceIds(f.instanceId));
+    assertTrue(remediator.plan(remediation).isEmpty());
+  }
+
+  @Test
+  void plan_unattachedVolumeWhoseTwinTheUserAttached_isEmpty(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    String loose = f.ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(5)).volumeId();
+    EncryptVolume remediation = EncryptVolume.forVolume(loose).kmsKey(f.keyArn).build();
+    Remediator remediator = remediator(aws, Guardrails.ofDefaults());
+    remediator.apply(remediation, remediator.plan(remediation));
+    String twin = EbsFixture.tags(f.volume(loose)).get(EncryptVolume.TAG_REPLACED_BY);
+    f.ec2.attachVolume(r -> r.volumeId(twin).instanceId(f.instanceId).device("/dev/sdg"));
+    assertTrue(remediator.plan(remediation).isEmpty());
   }
 
   @Test
