@@ -40,8 +40,9 @@ public interface Remediation {
 
   /**
    * Puts the target back into a safe state after a step failed, e.g. re-attaches original volumes
-   * and restarts an instance that was running. Called once, with the steps that completed, before
-   * the failure is reported. Must never delete user data. The default does nothing.
+   * and restarts an instance that was running. Called once, before the failure is reported, with
+   * the steps that completed (possibly none: the failed step itself may have changed something, e.g.
+   * a stop whose wait failed). Must never delete user data. The default does nothing.
    *
    * @param completed the steps that completed, in order
    * @param failure the failure of the next step

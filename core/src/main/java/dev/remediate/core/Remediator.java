@@ -217,9 +217,6 @@ public final class Remediator {
 
   private List<String> compensate(Remediation remediation, List<Step> completed,
       RuntimeException failure, RemediationContext context) {
-    if (completed.isEmpty()) {
-      return List.of();
-    }
     try {
       return remediation.compensate(List.copyOf(completed), failure, context);
     } catch (RuntimeException e) {

@@ -155,6 +155,17 @@ class RemediatorTest {
   }
 
   @Test
+  void apply_firstStepFails_stillLetsTheRemediationCompensate() {
+    FakeRemediation fake = FakeRemediation.of(world("a", "bad", "b", "bad"));
+    fake.failOn = "a";
+    Remediator remediator = remediator(fake, Guardrails.ofDefaults());
+    ApplyFailedException e = assertThrows(ApplyFailedException.class,
+        () -> remediator.apply(remediator.plan(fake)));
+    assertEquals(List.of(List.of()), fake.compensations);
+    assertEquals(List.of("undid 0 step(s)"), e.result().compensation());
+  }
+
+  @Test
   void apply_stepsRunButTargetStillWrong_failsVerification() {
     FakeRemediation fake = FakeRemediation.of(world("a", "bad"));
     fake.ignoreWrites = true;
