@@ -6,6 +6,14 @@ import org.jspecify.annotations.Nullable;
  * Applying a plan failed part way, or the verification after the last step found the target still
  * non-compliant. {@link #result()} is the journal: every step with its outcome, what compensation
  * ran, and the failure.
+ *
+ * <pre>{@code
+ * try {
+ *   remediator.apply(plan);
+ * } catch (ApplyFailedException e) {
+ *   System.err.print(e.result().toText()); // each step's outcome and the compensation
+ * }
+ * }</pre>
  */
 public class ApplyFailedException extends RemediationException {
   private static final long serialVersionUID = 1L;

@@ -8,6 +8,14 @@ import java.util.Objects;
  * The journal of one apply: the plan, every step's outcome in order, what compensation did after a
  * failure, and the overall status.
  *
+ * <pre>{@code
+ * ApplyResult result = remediator.apply(plan);
+ * if (result.status() == ApplyResult.Status.APPLIED) {
+ *   System.out.println(result.succeeded() + " step(s) applied");
+ * }
+ * System.out.print(result.toText());
+ * }</pre>
+ *
  * @param plan the plan that was applied
  * @param status overall outcome
  * @param outcomes each step's outcome, in plan order

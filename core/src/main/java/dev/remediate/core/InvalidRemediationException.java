@@ -7,6 +7,14 @@ import org.jspecify.annotations.Nullable;
  * remediation id, or a plan document of an unsupported format. The message names the value.
  *
  * <p>Thrown at {@code build()} time by remediation builders, so a bad remediation never reaches AWS.
+ *
+ * <pre>{@code
+ * try {
+ *   RestrictDefaultSecurityGroup.forVpc("vpc-oops");
+ * } catch (InvalidRemediationException e) {
+ *   System.err.println(e.getMessage()); // names the malformed VPC id
+ * }
+ * }</pre>
  */
 public class InvalidRemediationException extends RemediationException {
   private static final long serialVersionUID = 1L;

@@ -13,6 +13,13 @@ import java.util.List;
  * <b>decide</b> (compare with the desired state, build the {@link Plan}), <b>steps</b> (carry out one
  * planned step). Users don't call {@link #plan} and {@link #execute} directly: a {@link Remediator}
  * does, adding staleness checks, guardrails and verification.
+ *
+ * <pre>{@code
+ * Remediation remediation = RestrictDefaultSecurityGroup.forVpc("vpc-0abc1234");
+ * RemediationSpec spec = remediation.spec(); // ec2.default-security-group{vpcId=vpc-0abc1234}
+ * Plan plan = remediator.plan(remediation);  // the remediator calls plan(context)
+ * remediator.apply(remediation, plan);       // ... and execute(step, context) for each step
+ * }</pre>
  */
 public interface Remediation {
   /** @return the stable catalog id, e.g. {@code ec2.default-security-group} */

@@ -18,6 +18,16 @@ import org.jspecify.annotations.Nullable;
  * being applied and the outputs earlier steps left for later ones (e.g. a snapshot id).
  *
  * <p>Created by {@link Remediator}; remediations never create one.
+ *
+ * <pre>{@code
+ * public Plan plan(RemediationContext context) {
+ *   Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
+ *   String state = describe(ec2, vpcId); // observe
+ *   return context.newPlan(this, "AWS::EC2::VPC", vpcId)
+ *       .fingerprint(context.fingerprint(state))
+ *       .build();
+ * }
+ * }</pre>
  */
 public final class RemediationContext {
   private final AwsScope scope;

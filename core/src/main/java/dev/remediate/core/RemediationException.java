@@ -12,6 +12,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link GuardrailException}: a guardrail (consent, change limit) refused to apply;</li>
  *   <li>{@link ApplyFailedException}: a step failed; carries the journal of what was done.</li>
  * </ul>
+ *
+ * <pre>{@code
+ * try {
+ *   remediator.apply(remediator.plan(remediation));
+ * } catch (RemediationException e) {
+ *   System.err.println("Remediation failed: " + e.getMessage());
+ * }
+ * }</pre>
  */
 public class RemediationException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -8,6 +8,13 @@ import java.util.Set;
  * Service-provider interface: describes one kind of remediation for the catalog and rebuilds it from
  * a {@link RemediationSpec}. Modules register implementations in
  * {@code META-INF/services/dev.remediate.core.RemediationType}.
+ *
+ * <pre>{@code
+ * RemediationType type = RemediationCatalog.load().require("ec2.vpc-flow-logs");
+ * System.out.println(type.description() + " " + type.controls() + " " + type.iamActions());
+ * Optional<Remediation> everyVpc =
+ *     type.forRegion(Map.of("flowLogs.s3Bucket", "example-flow-logs"));
+ * }</pre>
  */
 public interface RemediationType {
   /** @return the stable catalog id, e.g. {@code ec2.vpc-flow-logs} */

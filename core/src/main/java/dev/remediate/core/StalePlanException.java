@@ -5,6 +5,15 @@ import dev.remediate.core.plan.Plan;
 /**
  * Apply refused a plan because what it observes now differs from what was observed when the plan
  * was made. Plan again, review, and apply the new plan.
+ *
+ * <pre>{@code
+ * try {
+ *   remediator.apply(plan);
+ * } catch (StalePlanException e) {
+ *   Plan fresh = remediator.plan(remediation); // review the new plan, then apply it
+ *   System.out.print(fresh.toText());
+ * }
+ * }</pre>
  */
 public class StalePlanException extends RemediationException {
   private static final long serialVersionUID = 1L;

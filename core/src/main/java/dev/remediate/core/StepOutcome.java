@@ -7,6 +7,14 @@ import java.util.Objects;
 /**
  * What happened to one step of a plan during apply.
  *
+ * <pre>{@code
+ * for (StepOutcome outcome : remediator.apply(plan).outcomes()) {
+ *   if (outcome.status() == StepOutcome.Status.FAILED) {
+ *     System.err.println(outcome.step().resource() + ": " + outcome.message());
+ *   }
+ * }
+ * }</pre>
+ *
  * @param step the step
  * @param status what happened
  * @param message detail: the error for a failed step, empty otherwise

@@ -19,6 +19,15 @@ import org.immutables.value.Value;
  * field out. Their {@code ...Json()} companions give the same data as JSON text. A record from
  * {@link CloudTrailReader} builds the trees of the three largest parts on first access. Fields
  * this model does not know are kept in {@link #unknownFields()}. Treat the JSON trees as read-only.
+ *
+ * <pre>{@code
+ * try (CloudTrailReader reader = CloudTrailReader.open(Path.of("trail.json.gz"))) {
+ *   reader.stream()
+ *       .filter(event -> !event.isError())
+ *       .forEach(event -> System.out.println(event.eventTime() + " " + event.key() + " by "
+ *           + event.userIdentity().arn().orElse("?")));
+ * }
+ * }</pre>
  */
 @Value.Immutable
 public abstract class CloudTrailEvent {

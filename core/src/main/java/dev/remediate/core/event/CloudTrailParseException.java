@@ -10,6 +10,14 @@ import org.jspecify.annotations.Nullable;
  * give it as numbers (-1 when unknown). Positions count in the decompressed data.
  *
  * <p>Records read before the failure have already been handed out.
+ *
+ * <pre>{@code
+ * try (CloudTrailReader reader = CloudTrailReader.open(file)) {
+ *   reader.forEachRemaining(event -> handle(event));
+ * } catch (CloudTrailParseException e) {
+ *   System.err.println(e.source() + " line " + e.line() + ": " + e.getMessage());
+ * }
+ * }</pre>
  */
 public class CloudTrailParseException extends RemediationException {
   private static final long serialVersionUID = 1L;

@@ -6,6 +6,13 @@ import java.util.Objects;
  * The ({@code eventSource}, {@code eventName}) pair that selects event rules, e.g.
  * {@code EventKey.of("ec2.amazonaws.com", "CreateVpc")}.
  *
+ * <pre>{@code
+ * EventKey createVpc = EventKey.of("ec2.amazonaws.com", "CreateVpc");
+ * if (event.key().equals(createVpc)) {
+ *   System.out.println("new VPC in " + event.awsRegion());
+ * }
+ * }</pre>
+ *
  * @param eventSource the service, e.g. {@code ec2.amazonaws.com}
  * @param eventName the API action, e.g. {@code CreateVpc}
  */

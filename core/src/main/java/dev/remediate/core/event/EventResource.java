@@ -3,7 +3,19 @@ package dev.remediate.core.event;
 import java.util.Optional;
 import org.immutables.value.Value;
 
-/** One entry of a record's {@code resources} list: a resource the call touched, as CloudTrail names it. */
+/**
+ * One entry of a record's {@code resources} list: a resource the call touched, as CloudTrail names
+ * it.
+ *
+ * <pre>{@code
+ * for (EventResource resource : event.resources()) {
+ *   resource.arn().ifPresent(arn -> System.out.println(resource.type().orElse("?") + " " + arn));
+ * }
+ * EventResource key = EventResource.builder()
+ *     .arn("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+ *     .type("AWS::KMS::Key").build();
+ * }</pre>
+ */
 @Value.Immutable
 public abstract class EventResource {
   /** @return the resource's ARN ({@code ARN}) */

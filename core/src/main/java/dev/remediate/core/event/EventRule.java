@@ -13,6 +13,17 @@ import java.util.Set;
  * configured otherwise).
  *
  * <p>Implementations are stateless and thread-safe.
+ *
+ * <pre>{@code
+ * EventKey disabled = EventKey.of("ec2.amazonaws.com", "DisableEbsEncryptionByDefault");
+ * EventRule rule = new EventRule() {
+ *   public String id() { return "example.ebs-encryption-by-default.on-disable"; }
+ *   public Set<EventKey> triggers() { return Set.of(disabled); }
+ *   public List<Remediation> remediationsFor(CloudTrailEvent event) {
+ *     return List.of(EnableEbsEncryptionByDefault.create());
+ *   }
+ * };
+ * }</pre>
  */
 public interface EventRule {
   /** @return a stable id, unique among all rules, e.g. {@code ec2.create-vpc.default-security-group} */

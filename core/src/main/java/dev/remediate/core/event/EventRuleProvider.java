@@ -8,6 +8,17 @@ import java.util.Map;
  * lists its implementation in {@code META-INF/services/dev.remediate.core.event.EventRuleProvider}
  * (and in {@code provides} of its module-info, where it has one). Implementations need a public
  * no-argument constructor.
+ *
+ * <pre>{@code
+ * public final class ExampleRules implements EventRuleProvider {
+ *   public ExampleRules() {}
+ *
+ *   public List<EventRule> rules() {
+ *     return List.of(new OnCreateVpc());
+ *   }
+ * }
+ * // listed in META-INF/services/dev.remediate.core.event.EventRuleProvider
+ * }</pre>
  */
 public interface EventRuleProvider {
   /** @return the rules of this module, with no settings */

@@ -6,6 +6,14 @@ import java.util.Comparator;
  * The {@code eventVersion} of a CloudTrail record as a number pair, compared numerically:
  * {@code 1.10} is newer than {@code 1.9}.
  *
+ * <pre>{@code
+ * EventVersion version = event.eventVersionNumber();
+ * if (version.isAtLeast(EventVersion.parse("1.09"))) {
+ *   System.out.println("record format " + version);
+ * }
+ * // numeric order: EventVersion.parse("1.10").compareTo(EventVersion.parse("1.9")) > 0
+ * }</pre>
+ *
  * @param major the part before the dot
  * @param minor the part after the dot (0 when there is none)
  */

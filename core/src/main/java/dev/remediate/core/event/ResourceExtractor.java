@@ -18,6 +18,13 @@ import org.jspecify.annotations.Nullable;
  * Records of events the table does not list yield the ARNs of their {@code resources} field.
  *
  * <p>To support another event, add one line to the table in this class.
+ *
+ * <pre>{@code
+ * for (ResourceRef ref : ResourceExtractor.extract(event)) {
+ *   System.out.println(ref); // e.g. ec2:vpc/vpc-0abc1234 (us-east-1, 111122223333)
+ * }
+ * boolean listed = ResourceExtractor.supports(EventKey.of("ec2.amazonaws.com", "CreateVpc"));
+ * }</pre>
  */
 public final class ResourceExtractor {
   private static final String EC2 = "ec2.amazonaws.com";

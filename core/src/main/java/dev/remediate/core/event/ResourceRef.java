@@ -6,6 +6,13 @@ import java.util.Optional;
 /**
  * A resource a CloudTrail record touched, e.g. {@code ec2 vpc vpc-0abc in us-east-1 of 111122223333}.
  *
+ * <pre>{@code
+ * ResourceExtractor.extract(event).stream()
+ *     .filter(ref -> ref.service().equals("ec2") && ref.type().equals("vpc"))
+ *     .forEach(ref -> System.out.println(ref.id() + " in " + ref.region() + " of "
+ *         + ref.account().orElse("unknown account")));
+ * }</pre>
+ *
  * @param service the service's short name, as in ARNs: {@code ec2}, {@code s3}, {@code iam}, ...
  * @param type the resource type, e.g. {@code vpc}, {@code security-group}, {@code bucket}, {@code trail}
  * @param id the id as the record gives it: an EC2 id, a name, or an ARN

@@ -8,6 +8,15 @@ import java.util.Optional;
  * A remediation a record called for, with the record that triggered it (for audit) and the rule that
  * chose it.
  *
+ * <pre>{@code
+ * for (RoutedRemediation routed : EventRouter.load().route(event)) {
+ *   Plan plan = remediator.plan(routed.remediation()); // remediator scoped to routed.region()
+ *   if (!routed.needsApproval()) {
+ *     remediator.apply(plan);
+ *   }
+ * }
+ * }</pre>
+ *
  * @param remediation the remediation to plan
  * @param trigger the record that called for it
  * @param ruleId the id of the {@link EventRule} that produced it

@@ -10,6 +10,14 @@ import org.immutables.value.Value;
 /**
  * The session of temporary credentials ({@code userIdentity.sessionContext}): its attributes, the
  * issuer, web identity federation data and the source identity.
+ *
+ * <pre>{@code
+ * event.userIdentity().sessionContext().ifPresent(session -> {
+ *   boolean mfa = session.mfaAuthenticated().orElse(false);
+ *   Optional<Instant> since = session.creationInstant();
+ *   String issuer = session.sessionIssuer().flatMap(SessionIssuer::arn).orElse("?");
+ * });
+ * }</pre>
  */
 @Value.Immutable
 public abstract class SessionContext {

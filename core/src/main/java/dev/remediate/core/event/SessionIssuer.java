@@ -7,6 +7,13 @@ import org.immutables.value.Value;
  * The principal that issued temporary credentials ({@code userIdentity.sessionContext.sessionIssuer}),
  * e.g. the role of an assumed-role session. CloudTrail often sends it empty ({@code {}}): then every
  * field is empty.
+ *
+ * <pre>{@code
+ * Optional<String> roleArn = event.userIdentity().sessionContext()
+ *     .flatMap(SessionContext::sessionIssuer)
+ *     .filter(issuer -> issuer.type().equals(Optional.of("Role")))
+ *     .flatMap(SessionIssuer::arn);
+ * }</pre>
  */
 @Value.Immutable
 public abstract class SessionIssuer {

@@ -3,7 +3,16 @@ package dev.remediate.core.event;
 import java.util.Optional;
 import org.immutables.value.Value;
 
-/** The TLS connection of the call ({@code tlsDetails}). */
+/**
+ * The TLS connection of the call ({@code tlsDetails}).
+ *
+ * <pre>{@code
+ * event.tlsDetails()
+ *     .flatMap(TlsDetails::tlsVersion)
+ *     .filter(version -> !version.equals("TLSv1.3"))
+ *     .ifPresent(version -> System.out.println(event.eventName() + " used " + version));
+ * }</pre>
+ */
 @Value.Immutable
 public abstract class TlsDetails {
   /** @return the TLS version, e.g. {@code TLSv1.3} */

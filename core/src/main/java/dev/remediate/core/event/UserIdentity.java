@@ -8,6 +8,15 @@ import org.immutables.value.Value;
 /**
  * Who made the call ({@code userIdentity}). Every field is optional: AWS service events may carry
  * an identity without {@code type}, and Insights events carry none (then every field is empty).
+ *
+ * <pre>{@code
+ * UserIdentity who = event.userIdentity();
+ * String caller = who.arn().or(who::invokedBy).orElse("unknown");
+ * UserIdentity alice = UserIdentity.builder() // for tests
+ *     .type("IAMUser").accountId("111122223333")
+ *     .arn("arn:aws:iam::111122223333:user/alice").userName("alice")
+ *     .build();
+ * }</pre>
  */
 @Value.Immutable
 public abstract class UserIdentity {

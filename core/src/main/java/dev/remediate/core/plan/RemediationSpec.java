@@ -7,6 +7,13 @@ import org.immutables.value.Value;
  * The serialisable description of a remediation: its catalog id and the parameters that rebuild it.
  * A plan carries its spec so that it can be applied in another process
  * ({@link dev.remediate.core.RemediationCatalog#fromSpec(RemediationSpec)}).
+ *
+ * <pre>{@code
+ * RemediationSpec spec = RemediationSpec.of("ec2.default-security-group",
+ *     Map.of("vpcId", "vpc-0abc1234"));
+ * String vpcId = spec.require("vpcId");
+ * Remediation remediation = RemediationCatalog.load().fromSpec(spec);
+ * }</pre>
  */
 @Value.Immutable
 public abstract class RemediationSpec {

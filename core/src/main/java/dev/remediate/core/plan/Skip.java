@@ -2,7 +2,16 @@ package dev.remediate.core.plan;
 
 import org.immutables.value.Value;
 
-/** A resource the plan deliberately leaves alone, and why (e.g. it carries the opt-out tag). */
+/**
+ * A resource the plan deliberately leaves alone, and why (e.g. it carries the opt-out tag).
+ *
+ * <pre>{@code
+ * for (Skip skip : plan.skipped()) {
+ *   System.out.println(skip.resource() + ": " + skip.reason());
+ * }
+ * // while planning: planBuilder.addSkipped(Skip.of(groupId, context.optOutReason()));
+ * }</pre>
+ */
 @Value.Immutable
 public abstract class Skip {
   /** @return the resource left alone */

@@ -7,6 +7,15 @@ import org.immutables.value.Value;
  * One change in a plan: an operation ({@link #kind()}, e.g. {@code RevokeSecurityGroupRule}) on one
  * resource, with a one-line summary, the state before and after, flags that need consent, and the
  * parameters the remediation needs to carry it out.
+ *
+ * <pre>{@code
+ * Step step = Step.builder()
+ *     .kind("RevokeSecurityGroupIngress").action(Action.REMOVE).resource("sg-0123456789abcdef0")
+ *     .summary("revoke 1 ingress rule(s) of the default security group")
+ *     .putParameters("groupId", "sg-0123456789abcdef0")
+ *     .build();
+ * String groupId = step.parameter("groupId"); // in Remediation.execute(step, context)
+ * }</pre>
  */
 @Value.Immutable
 public abstract class Step {

@@ -5,6 +5,12 @@ import org.immutables.value.Value;
 /**
  * What a plan is about: a resource type (CloudFormation style, e.g. {@code AWS::EC2::VPC}), its id
  * (or {@code *} for every resource of a region), the region and the account.
+ *
+ * <pre>{@code
+ * Target target = Target.of("AWS::EC2::VPC", "vpc-0abc1234", "us-east-1", "111122223333");
+ * System.out.println(target); // AWS::EC2::VPC vpc-0abc1234 (111122223333, us-east-1)
+ * String region = plan.target().region();
+ * }</pre>
  */
 @Value.Immutable
 public abstract class Target {
