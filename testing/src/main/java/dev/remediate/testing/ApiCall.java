@@ -3,6 +3,12 @@ package dev.remediate.testing;
 /**
  * One AWS API call seen by an {@link ApiCallRecorder}.
  *
+ * <pre>{@code
+ * List<ApiCall> calls = aws.recorder().calls();
+ * assertTrue(calls.stream().allMatch(ApiCall::succeeded));
+ * assertEquals("DescribeSecurityGroupRules", calls.get(0).operation());
+ * }</pre>
+ *
  * @param sequence position among the recorded calls, from 0
  * @param service service name as the SDK names it, e.g. {@code Ec2}, {@code S3}
  * @param operation operation name, e.g. {@code DescribeSecurityGroupRules}

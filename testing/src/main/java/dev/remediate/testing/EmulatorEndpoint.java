@@ -15,6 +15,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Configuration: system property {@value #ENDPOINT_PROPERTY} or environment variable
  * {@value #ENDPOINT_ENV} names an external endpoint (a LocalStack or moto container you started).
+ *
+ * <pre>{@code
+ * EmulatorEndpoint endpoint = EmulatorEndpoint.shared();
+ * Assumptions.assumeTrue(endpoint.isAvailable(), endpoint.description());
+ * endpoint.reset();
+ * AwsScope scope = AwsScope.builder().region(Region.US_EAST_1)
+ *     .endpointOverride(endpoint.uri()).account("123456789012").build();
+ * }</pre>
  */
 public final class EmulatorEndpoint {
   /** System property naming an external emulator endpoint. */

@@ -5,6 +5,12 @@ import java.util.Objects;
 /**
  * An AWS error to inject: an error code, an HTTP status and a message.
  *
+ * <pre>{@code
+ * aws.faults().failNth("CreateFlowLogs", 1, Fault.of("UnauthorizedOperation"));
+ * aws.faults().failAll("DescribeVpcs", Fault.throttling());
+ * aws.faults().failCall(3, new Fault("ServiceUnavailable", 503, "Please retry (injected)"));
+ * }</pre>
+ *
  * @param errorCode AWS error code, e.g. {@code Throttling}, {@code InternalError}
  * @param statusCode HTTP status, e.g. 400, 500, 503
  * @param message the error message
