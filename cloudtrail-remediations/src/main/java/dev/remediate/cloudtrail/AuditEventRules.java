@@ -37,6 +37,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #ALARMS_RULE}: {@code DeleteMetricFilter} on the alarms' log group and
  *       {@code DeleteAlarms} of a CIS alarm: {@link CisAlarms}.</li>
  * </ul>
+ *
+ * <pre>{@code
+ * List<EventRule> rules = new AuditEventRules().rules(Map.of(
+ *     "trail.s3Bucket", "example-cloudtrail-logs",
+ *     "config.s3Bucket", "example-config-logs"));
+ * EventRouter router = EventRouter.builder().rules(rules).build();
+ * List<RoutedRemediation> todo = router.route(stopLoggingEvent); // EnsureTrail
+ * }</pre>
  */
 public final class AuditEventRules implements EventRuleProvider {
   /** Rule id: trail changes. */

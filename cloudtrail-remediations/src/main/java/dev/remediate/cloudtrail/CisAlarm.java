@@ -4,6 +4,14 @@ package dev.remediate.cloudtrail;
  * The fourteen CIS metric filters and alarms on a trail's CloudWatch Logs log group, with the
  * filter patterns exactly as AWS Security Hub's CloudWatch.1-14 controls prescribe them (Security
  * Hub fails a control when the pattern differs, even by an added term).
+ *
+ * <pre>{@code
+ * for (CisAlarm alarm : CisAlarm.values()) {
+ *   System.out.println(alarm.securityHubControl() + " " + alarm.resourceName());
+ * }
+ * String pattern = CisAlarm.ROOT_ACCOUNT_USAGE.filterPattern();
+ * // CisAlarm.ROOT_ACCOUNT_USAGE.resourceName() is "CIS-4.3-RootAccountUsage"
+ * }</pre>
  */
 public enum CisAlarm {
   /** CloudWatch.1, CIS v1.4 4.3: usage of the root user. */

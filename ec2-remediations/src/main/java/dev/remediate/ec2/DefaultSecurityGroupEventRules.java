@@ -13,6 +13,13 @@ import java.util.Set;
  * Event rules of {@link RestrictDefaultSecurityGroup}: a {@code CreateVpc} record calls for locking
  * down the new VPC's default security group (AWS gives it a self-referencing allow-all ingress
  * rule and an allow-all egress rule). The VPC id comes from {@code responseElements.vpc.vpcId}.
+ *
+ * <pre>{@code
+ * EventRouter router = EventRouter.builder()
+ *     .rules(new DefaultSecurityGroupEventRules().rules())
+ *     .build();
+ * List<RoutedRemediation> todo = router.route(createVpcEvent); // the new VPC's default group
+ * }</pre>
  */
 public final class DefaultSecurityGroupEventRules implements EventRuleProvider {
   /** The id of the {@code CreateVpc} rule. */

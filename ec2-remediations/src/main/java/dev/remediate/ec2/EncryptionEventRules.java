@@ -33,6 +33,15 @@ import org.jspecify.annotations.Nullable;
  * instances ({@link dev.remediate.core.plan.Flag#DOWNTIME}), so automated callers must not apply
  * them without a person's consent. Setting {@code encryption.kmsKey} chooses the key of every
  * remediation these rules make.
+ *
+ * <pre>{@code
+ * EventRouter router = EventRouter.builder()
+ *     .rules(new EncryptionEventRules().rules(Map.of("encryption.kmsKey", "alias/ebs")))
+ *     .build();
+ * for (RoutedRemediation routed : router.route(createVolumeEvent)) {
+ *   boolean approve = routed.needsApproval(); // true for the volume rules
+ * }
+ * }</pre>
  */
 public final class EncryptionEventRules implements EventRuleProvider {
   /** The id of the {@code CreateVolume} rule. */

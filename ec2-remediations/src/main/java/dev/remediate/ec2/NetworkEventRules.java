@@ -31,6 +31,15 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * Settings {@code securityGroups.ports} and {@code securityGroups.allowedSources} shape the
  * security group rules as they shape {@link RestrictSecurityGroup.Type#forRegion(Map)}.
+ *
+ * <pre>{@code
+ * EventRouter router = EventRouter.builder()
+ *     .rules(new NetworkEventRules().rules(Map.of(
+ *         "flowLogs.s3Bucket", "example-flow-logs",
+ *         "securityGroups.ports", "22,3389")))
+ *     .build();
+ * List<RoutedRemediation> todo = router.route(authorizeIngressEvent);
+ * }</pre>
  */
 public final class NetworkEventRules implements EventRuleProvider {
   /** Id of the {@code AuthorizeSecurityGroupIngress} rule. */
