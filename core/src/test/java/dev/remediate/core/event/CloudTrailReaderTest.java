@@ -127,6 +127,28 @@ class CloudTrailReaderTest {
   }
 
   @Test
+  void open_gzipOfEventBridgeEnvelope_parsesWithEnvelopeRegionAndAccount() {
+    String detail = record("a").replace("\"awsRegion\":\"eu-west-1\",", "")
+        .replace(",\"recipientAccountId\":\"111122223333\"", "");
+    String envelope = "{\"version\":\"0\",\"id\":\"e1\",\"detail-type\":\"AWS API Call via CloudTrail\","
+        + "\"source\":\"aws.ec2\",\"account\":\"444455556666\",\"region\":\"ap-south-1\",\"detail\":" + detail + "}";
+    List<CloudTrailEvent> events = read(gzip((envelope + "\n" + envelope.replace("\"eventID\":\"a\"",
+        "\"eventID\":\"b\"")).getBytes(UTF_8)));
+    assertEquals(List.of("a", "b"), ids(events));
+    assertEquals("ap-south-1", events.get(0).awsRegion());
+    assertEquals(Optional.of("444455556666"), events.get(0).recipientAccountId());
+    assertEquals(Optional.of("{\"cidrBlock\":\"10.0.0.0/16\"}"), events.get(1).requestParametersJson());
+  }
+
+  @Test
+  void open_gzipOfLookupEventsOutput_parsesEmbeddedRecords() {
+    String output = "{\"Events\":[" + lookupEntry("a") + "," + lookupEntry("b") + "],\"NextToken\":\"t\"}";
+    List<CloudTrailEvent> events = read(gzip(output.getBytes(UTF_8)));
+    assertEquals(List.of("a", "b"), ids(events));
+    assertEquals(Optional.of("{\"vpc\":{\"vpcId\":\"vpc-b\"}}"), events.get(1).responseElementsJson());
+  }
+
+  @Test
   void open_gzipFileWithoutGzSuffix_detected() throws IOException {
     Path file = tmp.resolve("plain-name.json");
     Files.write(file, gzip(("{\"Records\":[" + record("a") + "]}").getBytes(UTF_8)));
