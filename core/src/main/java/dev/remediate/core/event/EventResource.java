@@ -1,5 +1,7 @@
 package dev.remediate.core.event;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import java.util.Optional;
 import org.immutables.value.Value;
 
@@ -26,6 +28,9 @@ public abstract class EventResource {
 
   /** @return the resource type, e.g. {@code AWS::KMS::Key} ({@code type}) */
   public abstract Optional<String> type();
+
+  /** @return fields of the {@code resources} entry this model does not know, kept as JSON */
+  public abstract Map<String, JsonNode> unknownFields();
 
   /** @return a new builder */
   public static ImmutableEventResource.Builder builder() {

@@ -309,7 +309,7 @@ final class RecordParser {
         case "arn": b.arn(Optional.ofNullable(text(p, name))); break;
         case "accountId": b.accountId(Optional.ofNullable(text(p, name))); break;
         case "userName": b.userName(Optional.ofNullable(text(p, name))); break;
-        default: p.skipChildren(); break;
+        default: b.putUnknownFields(name, Json.tree(p)); break;
       }
     });
     return b.build();
@@ -327,7 +327,7 @@ final class RecordParser {
         case "clientProvidedHostHeader":
           b.clientProvidedHostHeader(Optional.ofNullable(text(p, name)));
           break;
-        default: p.skipChildren(); break;
+        default: b.putUnknownFields(name, Json.tree(p)); break;
       }
     });
     return b.build();
@@ -355,7 +355,7 @@ final class RecordParser {
             break;
           case "accountId": b.accountId(Optional.ofNullable(text(p, "resources[].accountId"))); break;
           case "type": b.type(Optional.ofNullable(text(p, "resources[].type"))); break;
-          default: p.skipChildren(); break;
+          default: b.putUnknownFields(name, Json.tree(p)); break;
         }
       });
       event.addResources(b.build());

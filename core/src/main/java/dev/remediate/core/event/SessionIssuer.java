@@ -1,5 +1,7 @@
 package dev.remediate.core.event;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import java.util.Optional;
 import org.immutables.value.Value;
 
@@ -31,6 +33,9 @@ public abstract class SessionIssuer {
 
   /** @return the issuer's friendly name, e.g. the role name */
   public abstract Optional<String> userName();
+
+  /** @return fields of {@code sessionIssuer} this model does not know, kept as JSON */
+  public abstract Map<String, JsonNode> unknownFields();
 
   /** @return a new builder */
   public static ImmutableSessionIssuer.Builder builder() {

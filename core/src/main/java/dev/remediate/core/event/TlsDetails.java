@@ -1,5 +1,7 @@
 package dev.remediate.core.event;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 import java.util.Optional;
 import org.immutables.value.Value;
 
@@ -23,6 +25,9 @@ public abstract class TlsDetails {
 
   /** @return the host name the client asked for */
   public abstract Optional<String> clientProvidedHostHeader();
+
+  /** @return fields of {@code tlsDetails} this model does not know, kept as JSON */
+  public abstract Map<String, JsonNode> unknownFields();
 
   /** @return a new builder */
   public static ImmutableTlsDetails.Builder builder() {

@@ -1,6 +1,7 @@
 package dev.remediate.core.event;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -29,59 +30,149 @@ class CloudTrailReaderFuzzTest {
   private static final int INPUTS = 10_000;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** Kinds of input: six mutations (0 to 5), then the unmutated record. */
+  private static final int KINDS = 7;
+  private static final int UNMUTATED = 6;
+  private static final int SHAPES = 5;
+  private static final int PARSED = 0;
+  private static final int REFUSED = 1;
+  private static final int OTHER = 2;
 
   @Test
   void read_tenThousandMutations_parseOrThrowParseExceptionOnly() throws IOException {
-    List<JsonNode> records = new ArrayList<>();
-    for (Path file : Corpus.plainFiles()) {
-      JsonNode root = MAPPER.readTree(file.toFile());
-      (root.isArray() ? root : root.get("Records")).forEach(records::add);
-    }
+    List<JsonNode> records = corpusRecords();
     Random random = new Random(SEED);
-    int[] outcomes = new int[2];
+    // Outcomes by kind of mutation: [kind][PARSED | REFUSED | OTHER].
+    int[][] outcomes = new int[KINDS][3];
+    List<String> unmutatedRefused = new ArrayList<>();
+    List<String> others = new ArrayList<>();
     long[] slowest = new long[1];
     assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
       for (int i = 0; i < INPUTS; i++) {
-        String mutation = "";
-        byte[] input;
+        JsonNode record = records.get(random.nextInt(records.size())).deepCopy();
+        int kind = random.nextInt(KINDS);
+        Mutation mutation;
         try {
-          JsonNode record = records.get(random.nextInt(records.size())).deepCopy();
-          int kind = random.nextInt(7);
-          mutation = "kind " + kind;
-          input = mutate(kind, record, random);
+          mutation = mutate(kind, record, random);
         } catch (IOException e) {
           throw new AssertionError("mutation " + i + " failed to build", e);
         }
+        String what = "input " + i + " (kind " + kind + ", seed " + SEED + ")";
         long start = System.nanoTime();
-        try (CloudTrailReader reader = CloudTrailReader.open(new ByteArrayInputStream(input), "fuzz")) {
+        int read = 0;
+        try (CloudTrailReader reader = CloudTrailReader.open(new ByteArrayInputStream(mutation.bytes), "fuzz")) {
           while (reader.hasNext()) {
             CloudTrailEvent event = reader.next();
             // Opaque parts become trees on first access: that must not fail either.
             event.requestParameters();
             event.responseElements();
             event.additionalEventData();
+            read++;
           }
-          outcomes[0]++;
+          outcomes[kind][PARSED]++;
+          if (kind == UNMUTATED && read != mutation.records) {
+            unmutatedRefused.add(what + " read " + read + " records of " + mutation.records);
+          }
         } catch (CloudTrailParseException expected) {
-          assertTrue(expected.getMessage().startsWith("fuzz"), expected.getMessage());
-          outcomes[1]++;
+          Throwable cause = expected.getCause();
+          if (cause instanceof RuntimeException && !(cause instanceof RecordParser.Malformed)) {
+            // The reader's safety net turned an unforeseen exception (a bug) into a parse exception.
+            outcomes[kind][OTHER]++;
+            others.add(what + " refused through the safety net: " + cause);
+          } else {
+            outcomes[kind][REFUSED]++;
+          }
+          if (!expected.getMessage().startsWith("fuzz")) {
+            others.add(what + ": message does not name the source: " + expected.getMessage());
+          }
+          if (kind == UNMUTATED) {
+            unmutatedRefused.add(what + " refused: " + expected.getMessage());
+          }
         } catch (Throwable unexpected) {
-          fail("input " + i + " (" + mutation + ", seed " + SEED + ") threw " + unexpected, unexpected);
+          outcomes[kind][OTHER]++;
+          others.add(what + " threw " + unexpected);
         }
         long elapsed = System.nanoTime() - start;
         slowest[0] = Math.max(slowest[0], elapsed);
         if (elapsed > 1_000_000_000L) {
-          fail("input " + i + " (" + mutation + ") took " + elapsed / 1_000_000 + " ms");
+          fail(what + " took " + elapsed / 1_000_000 + " ms");
         }
       }
     });
-    assertTrue(outcomes[0] + outcomes[1] == INPUTS);
-    // Both outcomes must be exercised, or the mutations are not doing their job.
-    assertTrue(outcomes[0] > 500 && outcomes[1] > 500,
-        "parsed " + outcomes[0] + ", refused " + outcomes[1]);
+    String table = java.util.Arrays.deepToString(outcomes) + " ([kind][parsed, refused, other])";
+    assertEquals(List.of(), others, "inputs that threw something other than a parse exception: " + table);
+    assertEquals(List.of(), unmutatedRefused, "unmutated records must parse whole: " + table);
+    int total = 0;
+    for (int kind = 0; kind < KINDS; kind++) {
+      total += outcomes[kind][PARSED] + outcomes[kind][REFUSED] + outcomes[kind][OTHER];
+      // Every kind must be drawn often enough to mean something.
+      assertTrue(outcomes[kind][PARSED] + outcomes[kind][REFUSED] > INPUTS / KINDS / 2,
+          "kind " + kind + " drawn too rarely: " + table);
+    }
+    assertEquals(INPUTS, total, table);
+    // The unmutated inputs all parse (checked above); the mutations must refuse often, or they are
+    // not doing their job, and must leave some inputs parseable, or they only test refusal.
+    int mutatedParsed = 0;
+    int mutatedRefused = 0;
+    for (int kind = 0; kind < UNMUTATED; kind++) {
+      mutatedParsed += outcomes[kind][PARSED];
+      mutatedRefused += outcomes[kind][REFUSED];
+    }
+    assertTrue(mutatedRefused > 500 && mutatedParsed > 500, table);
   }
 
-  private static byte[] mutate(int kind, JsonNode record, Random random) throws IOException {
+  /** Every corpus record, unchanged, in each shape the reader accepts (plain and gzip), parses whole. */
+  @Test
+  void read_everyCorpusRecordInEveryShape_parses() throws IOException {
+    List<JsonNode> records = corpusRecords();
+    List<String> failures = new ArrayList<>();
+    for (int n = 0; n < records.size(); n++) {
+      JsonNode record = records.get(n);
+      String eventId = record.get("eventID").asText();
+      for (int shape = 0; shape < SHAPES; shape++) {
+        byte[] plain = wrap(record, shape);
+        byte[] input = (n + shape) % 4 == 0 ? CloudTrailReaderTest.gzip(plain) : plain;
+        try (CloudTrailReader reader = CloudTrailReader.open(new ByteArrayInputStream(input), "corpus")) {
+          List<String> ids = new ArrayList<>();
+          reader.forEachRemaining(e -> ids.add(e.eventId()));
+          List<String> expected = shape == 1 || shape == 2 ? List.of(eventId, eventId) : List.of(eventId);
+          if (!ids.equals(expected)) {
+            failures.add(eventId + " shape " + shape + ": read " + ids);
+          }
+        } catch (CloudTrailParseException e) {
+          failures.add(eventId + " shape " + shape + ": " + e.getMessage());
+        }
+      }
+    }
+    assertEquals(Corpus.RECORDS, records.size());
+    assertEquals(List.of(), failures);
+  }
+
+  private static List<JsonNode> corpusRecords() throws IOException {
+    List<JsonNode> records = new ArrayList<>();
+    for (Path file : Corpus.plainFiles()) {
+      JsonNode root = MAPPER.readTree(file.toFile());
+      (root.isArray() ? root : root.get("Records")).forEach(records::add);
+    }
+    return records;
+  }
+
+  /** A fuzz input and, when it is unmutated, the number of records it holds. */
+  private record Mutation(byte[] bytes, int records) {
+    Mutation(byte[] bytes) {
+      this(bytes, -1);
+    }
+  }
+
+  private static Mutation mutate(int kind, JsonNode record, Random random) throws IOException {
+    if (kind == UNMUTATED) { // in a random shape, possibly gzip: must parse whole
+      int shape = random.nextInt(SHAPES);
+      return new Mutation(maybeGzip(wrap(record, shape), random), shape == 1 || shape == 2 ? 2 : 1);
+    }
+    return new Mutation(mutated(kind, record, random));
+  }
+
+  private static byte[] mutated(int kind, JsonNode record, Random random) throws IOException {
     switch (kind) {
       case 0: { // truncation, possibly of gzip
         byte[] bytes = maybeGzip(wrap(record, random), random);
@@ -126,8 +217,8 @@ class CloudTrailReaderFuzzTest {
         }
         return maybeGzip(bytes, random);
       }
-      default: // unmutated, in a random shape: must parse
-        return maybeGzip(wrap(record, random), random);
+      default:
+        throw new IllegalArgumentException("kind " + kind);
     }
   }
 
@@ -171,8 +262,13 @@ class CloudTrailReaderFuzzTest {
   }
 
   private static byte[] wrap(JsonNode record, Random random) throws IOException {
+    return wrap(record, random.nextInt(SHAPES));
+  }
+
+  /** Shapes: 0 S3 log file, 1 JSON array of two, 2 NDJSON of two, 3 EventBridge, 4 lookup-events. */
+  private static byte[] wrap(JsonNode record, int shape) throws IOException {
     String json = MAPPER.writeValueAsString(record);
-    switch (random.nextInt(5)) {
+    switch (shape) {
       case 0: return ("{\"Records\":[" + json + "]}").getBytes(UTF_8);
       case 1: return ("[" + json + "," + json + "]").getBytes(UTF_8);
       case 2: return (json + "\n" + json + "\n").getBytes(UTF_8);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -124,6 +127,28 @@ class CloudTrailReaderTest {
   }
 
   @Test
+  void open_gzipOfEventBridgeEnvelope_parsesWithEnvelopeRegionAndAccount() {
+    String detail = record("a").replace("\"awsRegion\":\"eu-west-1\",", "")
+        .replace(",\"recipientAccountId\":\"111122223333\"", "");
+    String envelope = "{\"version\":\"0\",\"id\":\"e1\",\"detail-type\":\"AWS API Call via CloudTrail\","
+        + "\"source\":\"aws.ec2\",\"account\":\"444455556666\",\"region\":\"ap-south-1\",\"detail\":" + detail + "}";
+    List<CloudTrailEvent> events = read(gzip((envelope + "\n" + envelope.replace("\"eventID\":\"a\"",
+        "\"eventID\":\"b\"")).getBytes(UTF_8)));
+    assertEquals(List.of("a", "b"), ids(events));
+    assertEquals("ap-south-1", events.get(0).awsRegion());
+    assertEquals(Optional.of("444455556666"), events.get(0).recipientAccountId());
+    assertEquals(Optional.of("{\"cidrBlock\":\"10.0.0.0/16\"}"), events.get(1).requestParametersJson());
+  }
+
+  @Test
+  void open_gzipOfLookupEventsOutput_parsesEmbeddedRecords() {
+    String output = "{\"Events\":[" + lookupEntry("a") + "," + lookupEntry("b") + "],\"NextToken\":\"t\"}";
+    List<CloudTrailEvent> events = read(gzip(output.getBytes(UTF_8)));
+    assertEquals(List.of("a", "b"), ids(events));
+    assertEquals(Optional.of("{\"vpc\":{\"vpcId\":\"vpc-b\"}}"), events.get(1).responseElementsJson());
+  }
+
+  @Test
   void open_gzipFileWithoutGzSuffix_detected() throws IOException {
     Path file = tmp.resolve("plain-name.json");
     Files.write(file, gzip(("{\"Records\":[" + record("a") + "]}").getBytes(UTF_8)));
@@ -224,6 +249,33 @@ class CloudTrailReaderTest {
     assertEquals("{\"x\":[1,2]}", e.unknownFields().get("futureField").toString());
     assertEquals("v", e.userIdentity().unknownFields().get("newIdentityField").asText());
     assertEquals(Optional.of("{\"tags\":1}"), e.eventContext().map(Object::toString));
+  }
+
+  @Test
+  void open_unknownFieldsOfSessionIssuerTlsDetailsAndResources_keptAsJson() {
+    String text = record("a")
+        .replace("\"arn\":\"arn:aws:iam::111122223333:user/alice\"}",
+            "\"arn\":\"arn:aws:iam::111122223333:user/alice\",\"sessionContext\":{\"sessionIssuer\":"
+                + "{\"type\":\"Role\",\"issuerTag\":{\"k\":[1,2]},\"userName\":\"ops\"}}}")
+        .replace("\"eventID\"", "\"tlsDetails\":{\"tlsVersion\":\"TLSv1.3\",\"keyExchange\":\"x25519\","
+            + "\"cipherSuite\":\"TLS_AES_128_GCM_SHA256\"},\"resources\":[{\"ARN\":\"arn:aws:ec2:eu-west-1:"
+            + "111122223333:vpc/vpc-a\",\"resourceTag\":7,\"type\":\"AWS::EC2::VPC\"}],\"eventID\"");
+    CloudTrailEvent e = read(text).get(0);
+    SessionIssuer issuer = e.userIdentity().sessionContext().orElseThrow().sessionIssuer().orElseThrow();
+    assertEquals(Map.of("issuerTag", "{\"k\":[1,2]}"), asText(issuer.unknownFields()));
+    assertEquals(Optional.of("ops"), issuer.userName());
+    TlsDetails tls = e.tlsDetails().orElseThrow();
+    assertEquals(Map.of("keyExchange", "\"x25519\""), asText(tls.unknownFields()));
+    assertEquals(Optional.of("TLS_AES_128_GCM_SHA256"), tls.cipherSuite());
+    EventResource resource = e.resources().get(0);
+    assertEquals(Map.of("resourceTag", "7"), asText(resource.unknownFields()));
+    assertEquals(Optional.of("AWS::EC2::VPC"), resource.type());
+  }
+
+  private static Map<String, String> asText(Map<String, JsonNode> fields) {
+    Map<String, String> text = new LinkedHashMap<>();
+    fields.forEach((name, value) -> text.put(name, value.toString()));
+    return text;
   }
 
   @Test
