@@ -254,9 +254,59 @@ class EnsureTrailTest {
         .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail();
     assertTrue(created.kmsKeyId() != null, "trail encrypted");
 
+    aws.recorder().reset();
     Plan again = remediator.plan(trail);
     assertTrue(again.isEmpty(), again.toText());
+    // With a key wanted and the bucket there, its Region is read too (one GetBucketLocation).
+    assertEquals(Map.of("CloudTrail.DescribeTrails", 1, "CloudTrail.GetEventSelectors", 1,
+        "CloudTrail.GetTrailStatus", 1, "S3.GetBucketEncryption", 1, "S3.GetBucketPolicy", 1,
+        "S3.GetPublicAccessBlock", 1, "S3.GetBucketLocation", 1), aws.recorder().counts());
     assertEquals(1, kms.listKeys().keys().size(), "one key, no duplicate");
+  }
+
+  @Test
+  void plan_keyWantedAndBucketInOtherRegion_failsNamingBothRegions(AwsEmulator aws) {
+    S3Client euS3 = aws.scope().inRegion(Region.EU_WEST_1).client(S3Client.class, S3Client::builder);
+    euS3.createBucket(r -> r.bucket(BUCKET).createBucketConfiguration(c -> c.locationConstraint("eu-west-1")));
+    Remediator remediator = remediator(aws.scope());
+    aws.recorder().reset();
+
+    RemediationException e = assertThrows(RemediationException.class,
+        () -> remediator.plan(EnsureTrail.toBucket(BUCKET).createKmsKey().build()));
+
+    assertTrue(e.getMessage().contains("eu-west-1") && e.getMessage().contains("us-east-1"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("'" + BUCKET + "'"), e.getMessage());
+    assertEquals(1, aws.recorder().count("GetBucketLocation"));
+    assertEquals(0, aws.recorder().count("CreateKey"), "refused before anything is planned");
+
+    // A given key is refused the same way.
+    String keyArn = aws.client(KmsClient.class, KmsClient::builder).createKey(r -> { })
+        .keyMetadata().arn();
+    RemediationException given = assertThrows(RemediationException.class,
+        () -> remediator.plan(EnsureTrail.toBucket(BUCKET).kmsKey(keyArn).build()));
+    assertTrue(given.getMessage().contains("eu-west-1") && given.getMessage().contains("us-east-1"),
+        given.getMessage());
+
+    // Without a key the bucket's Region does not matter (CloudTrail writes across Regions).
+    aws.recorder().reset();
+    Plan plain = remediator.plan(EnsureTrail.toBucket(BUCKET).build());
+    assertTrue(kinds(plain).contains("CreateTrail"), plain.toText());
+    assertEquals(0, aws.recorder().count("GetBucketLocation"));
+    assertFalse(plain.iamActions().contains("s3:GetBucketLocation"), plain.iamActions().toString());
+  }
+
+  @Test
+  void plan_keyWantedAndBucketInSameRegion_locationReadAndListedInIamActions(AwsEmulator aws) {
+    AwsScope eu = aws.scope().inRegion(Region.EU_WEST_1);
+    eu.client(S3Client.class, S3Client::builder).createBucket(r -> r.bucket(BUCKET)
+        .createBucketConfiguration(c -> c.locationConstraint("eu-west-1")));
+
+    Plan plan = remediator(eu).plan(EnsureTrail.toBucket(BUCKET).createKmsKey().build());
+
+    assertTrue(kinds(plan).contains("CreateTrail"), plan.toText());
+    assertTrue(plan.iamActions().contains("s3:GetBucketLocation"), plan.iamActions().toString());
+    assertEquals(1, aws.recorder().count("GetBucketLocation"));
   }
 
   @Test
@@ -279,7 +329,13 @@ class EnsureTrailTest {
     policy.statement("Admins").principal("AWS", "arn:aws:iam::" + ACCOUNT + ":root");
     assertEquals(keyArn, aws.client(CloudTrailClient.class, CloudTrailClient::builder)
         .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail().kmsKeyId());
-    assertTrue(remediator.plan(trail).isEmpty());
+    aws.recorder().reset();
+    Plan again = remediator.plan(trail);
+    assertTrue(again.isEmpty(), again.toText());
+    assertEquals(Map.of("CloudTrail.DescribeTrails", 1, "CloudTrail.GetEventSelectors", 1,
+        "CloudTrail.GetTrailStatus", 1, "Kms.DescribeKey", 1, "Kms.GetKeyPolicy", 1,
+        "S3.GetBucketEncryption", 1, "S3.GetBucketPolicy", 1, "S3.GetPublicAccessBlock", 1,
+        "S3.GetBucketLocation", 1), aws.recorder().counts());
   }
 
   @Test
