@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
 
 import dev.remediate.core.ApplyFailedException;
 import dev.remediate.core.ApplyResult;
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ConfigurationRecorder;
+import software.amazon.awssdk.services.config.model.ConfigurationRecorderStatus;
+import software.amazon.awssdk.services.config.model.DescribeConfigurationRecorderStatusRequest;
+import software.amazon.awssdk.services.config.model.DescribeConfigurationRecorderStatusResponse;
 import software.amazon.awssdk.services.config.model.DeliveryChannel;
 import software.amazon.awssdk.services.config.model.ResourceType;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -400,5 +405,28 @@ class EnableConfigRecorderTest {
         .guardrails(Guardrails.custom().consentTo(Flag.DESTRUCTIVE).build()).build();
     assertEquals(ApplyResult.Status.APPLIED, consenting.apply(change).status());
     assertEquals(other, cfg.describeDeliveryChannels().deliveryChannels().get(0).snsTopicARN());
+  }
+
+  @Test
+  void apply_recorderStillNotRecordingAfterStart_failsClearly(AwsEmulator aws) {
+    ConfigClient real = aws.client(ConfigClient.class, ConfigClient::builder);
+    ConfigClient stub = Stubs.passingTo(ConfigClient.class, real);
+    // StartConfigurationRecorder is accepted, but the status read to verify it says not recording.
+    doReturn(DescribeConfigurationRecorderStatusResponse.builder().configurationRecordersStatus(
+            ConfigurationRecorderStatus.builder().name("default").recording(false).build()).build())
+        .when(stub).describeConfigurationRecorderStatus(any(DescribeConfigurationRecorderStatusRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(ConfigClient.class, stub).build()) {
+      Remediator remediator = remediator(scope);
+      Plan plan = remediator.plan(EnableConfigRecorder.toBucket(BUCKET).build());
+
+      ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+      assertTrue(e.getMessage().contains("DescribeConfigurationRecorderStatus shows recorder default "
+          + "not recording after StartConfigurationRecorder"), e.getMessage());
+      StepOutcome last = e.result().outcomes().get(e.result().outcomes().size() - 1);
+      assertEquals("StartConfigurationRecorder", last.step().kind());
+      assertEquals(StepOutcome.Status.FAILED, last.status());
+      assertEquals(1, aws.recorder().count("StartConfigurationRecorder"));
+    }
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
 
 import dev.remediate.core.ApplyFailedException;
 import dev.remediate.core.ApplyResult;
@@ -12,6 +14,7 @@ import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
+import dev.remediate.core.StepOutcome;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
@@ -26,6 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudtrail.model.GetTrailRequest;
+import software.amazon.awssdk.services.cloudtrail.model.GetTrailResponse;
+import software.amazon.awssdk.services.cloudtrail.model.GetTrailStatusRequest;
+import software.amazon.awssdk.services.cloudtrail.model.GetTrailStatusResponse;
 import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
 import software.amazon.awssdk.services.cloudtrail.model.Trail;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -519,5 +526,53 @@ class EnsureTrailTest {
             .cloudWatchLogs("ct").build(),
         type.forRegion(Map.of("trail.s3Bucket", BUCKET, "trail.name", "t-1",
             "trail.kmsKey", "create", "trail.cloudWatchLogs", "ct")).orElseThrow());
+  }
+
+  @Test
+  void apply_getTrailShowsSettingsMissingAfterCreate_failsClearlyBeforeLogging(AwsEmulator aws) {
+    CloudTrailClient real = aws.client(CloudTrailClient.class, CloudTrailClient::builder);
+    CloudTrailClient stub = Stubs.passingTo(CloudTrailClient.class, real);
+    // CreateTrail is accepted, but the GetTrail check sees a single-Region trail.
+    doReturn(GetTrailResponse.builder().trail(Trail.builder().name(EnsureTrail.DEFAULT_TRAIL_NAME)
+            .trailARN(TRAIL_ARN).homeRegion("us-east-1").s3BucketName(BUCKET)
+            .isMultiRegionTrail(false).includeGlobalServiceEvents(true)
+            .logFileValidationEnabled(true).build()).build())
+        .when(stub).getTrail(any(GetTrailRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(CloudTrailClient.class, stub)
+        .build()) {
+      Remediator remediator = remediator(scope);
+      Plan plan = remediator.plan(EnsureTrail.toBucket(BUCKET).build());
+
+      ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+      assertTrue(e.getMessage().contains("GetTrail shows trail remediate-trail without the planned "
+          + "settings after CreateTrail"), e.getMessage());
+      assertTrue(e.getMessage().contains("multi=false"), e.getMessage());
+      assertEquals(1, aws.recorder().count("CreateTrail"));
+      assertEquals(0, aws.recorder().count("StartLogging"), "nothing after the failed check ran");
+    }
+  }
+
+  @Test
+  void apply_getTrailStatusNotLoggingAfterStart_failsClearly(AwsEmulator aws) {
+    CloudTrailClient real = aws.client(CloudTrailClient.class, CloudTrailClient::builder);
+    CloudTrailClient stub = Stubs.passingTo(CloudTrailClient.class, real);
+    // StartLogging is accepted, but GetTrailStatus still says not logging.
+    doReturn(GetTrailStatusResponse.builder().isLogging(false).build())
+        .when(stub).getTrailStatus(any(GetTrailStatusRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(CloudTrailClient.class, stub)
+        .build()) {
+      Remediator remediator = remediator(scope);
+      Plan plan = remediator.plan(EnsureTrail.toBucket(BUCKET).build());
+
+      ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+      assertTrue(e.getMessage().contains("GetTrailStatus shows trail remediate-trail not logging "
+          + "after StartLogging"), e.getMessage());
+      var outcomes = e.result().outcomes();
+      assertEquals("StartLogging", outcomes.get(outcomes.size() - 1).step().kind());
+      assertEquals(StepOutcome.Status.FAILED, outcomes.get(outcomes.size() - 1).status());
+      assertEquals(1, aws.recorder().count("StartLogging"));
+    }
   }
 }
