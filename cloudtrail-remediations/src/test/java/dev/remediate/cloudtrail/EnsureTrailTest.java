@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.cloudtrail.model.GetTrailStatusRequest;
 import software.amazon.awssdk.services.cloudtrail.model.GetTrailStatusResponse;
 import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
 import software.amazon.awssdk.services.cloudtrail.model.Trail;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -574,5 +575,69 @@ class EnsureTrailTest {
       assertEquals(StepOutcome.Status.FAILED, outcomes.get(outcomes.size() - 1).status());
       assertEquals(1, aws.recorder().count("StartLogging"));
     }
+  }
+
+  @Test
+  void apply_cloudWatchLogsRoleGiven_noRoleCreatedAndTrailUsesIt(AwsEmulator aws) {
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/their-cloudtrail-logs";
+    Remediator remediator = remediator(aws.scope());
+    EnsureTrail trail = EnsureTrail.toBucket(BUCKET).cloudWatchLogs("CloudTrail/given")
+        .cloudWatchLogsRole(role).build();
+
+    Plan plan = remediator.plan(trail);
+
+    assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
+        "PutBucketPolicy", "CreateLogGroup", "CreateTrail", "StartLogging"), kinds(plan));
+    assertEquals(0, aws.recorder().count("GetRole"), "a given role is not looked up");
+    assertEquals(0, aws.recorder().count("GetRolePolicy"));
+    assertEquals(role, plan.steps().get(5).parameter("logsRoleArn"));
+    assertTrue(plan.iamActions().contains("iam:PassRole"));
+    assertFalse(plan.iamActions().contains("iam:CreateRole"), plan.iamActions().toString());
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());
+
+    assertEquals(0, aws.recorder().count("CreateRole"));
+    assertEquals(0, aws.recorder().count("PutRolePolicy"));
+    Trail created = aws.client(CloudTrailClient.class, CloudTrailClient::builder)
+        .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail();
+    assertEquals(role, created.cloudWatchLogsRoleArn());
+    assertEquals("arn:aws:logs:us-east-1:" + ACCOUNT + ":log-group:CloudTrail/given:*",
+        created.cloudWatchLogsLogGroupArn());
+    assertTrue(remediator.plan(trail).isEmpty());
+
+    // Another role asked for: the trail is updated to it, still without creating one.
+    String other = "arn:aws:iam::" + ACCOUNT + ":role/other-logs";
+    Plan change = remediator.plan(EnsureTrail.toBucket(BUCKET).cloudWatchLogs("CloudTrail/given")
+        .cloudWatchLogsRole(other).build());
+    assertEquals(List.of("UpdateTrail"), kinds(change), change.toText());
+    remediator.apply(change);
+    assertEquals(other, aws.client(CloudTrailClient.class, CloudTrailClient::builder)
+        .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail().cloudWatchLogsRoleArn());
+    assertEquals(0, aws.recorder().count("CreateRole"));
+  }
+
+  @Test
+  void apply_logGroupExists_notCreatedAgain(AwsEmulator aws) {
+    CloudWatchLogsClient logs = aws.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
+    logs.createLogGroup(r -> r.logGroupName("CloudTrail/existing"));
+    // A group whose name only starts the same does not count as the one wanted.
+    logs.createLogGroup(r -> r.logGroupName("CloudTrail/existing-not"));
+    aws.recorder().reset();
+    Remediator remediator = remediator(aws.scope());
+    EnsureTrail trail = EnsureTrail.toBucket(BUCKET).cloudWatchLogs("CloudTrail/existing").build();
+
+    Plan plan = remediator.plan(trail);
+
+    assertFalse(kinds(plan).contains("CreateLogGroup"), plan.toText());
+    assertTrue(kinds(plan).containsAll(List.of("CreateRole", "PutRolePolicy", "CreateTrail")),
+        plan.toText());
+    assertEquals(1, aws.recorder().count("DescribeLogGroups"));
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());
+
+    assertEquals(0, aws.recorder().count("CreateLogGroup"));
+    assertEquals(2, logs.describeLogGroups(r -> r.logGroupNamePrefix("CloudTrail/")).logGroups().size());
+    assertEquals("arn:aws:logs:us-east-1:" + ACCOUNT + ":log-group:CloudTrail/existing:*",
+        aws.client(CloudTrailClient.class, CloudTrailClient::builder)
+            .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail().cloudWatchLogsLogGroupArn());
+    assertTrue(remediator.plan(trail).isEmpty());
   }
 }
