@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.MetricFilter;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -198,6 +201,51 @@ class CisAlarmsTest {
     assertEquals(Action.CHANGE, plan.steps().get(0).action());
     remediator.apply(plan);
     assertEquals(List.of(TOPIC), alarms(aws).get(0).alarmActions());
+  }
+
+  @Test
+  void plan_alarmNotifiesOurTopicButWouldNotFireOnOneEvent_alarmPutAgain(AwsEmulator aws) {
+    trailDeliveringTo(aws, GROUP);
+    Remediator remediator = remediator(aws);
+    CisAlarms cis = CisAlarms.forLogGroup(GROUP).snsTopic(TOPIC)
+        .alarms(Set.of(CisAlarm.CLOUDTRAIL_CHANGES)).build();
+    remediator.apply(remediator.plan(cis));
+    CloudWatchClient cw = aws.client(CloudWatchClient.class, CloudWatchClient::builder);
+    // Each differs from Sum >= 1 over one period in one setting only, and each can miss an event.
+    List<java.util.function.Consumer<PutMetricAlarmRequest.Builder>> weaker = List.of(
+        r -> r.statistic(Statistic.AVERAGE),
+        r -> r.threshold(5.0),
+        r -> r.comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD),
+        r -> r.evaluationPeriods(3));
+    for (var change : weaker) {
+      PutMetricAlarmRequest.Builder request = PutMetricAlarmRequest.builder()
+          .alarmName("CIS-4.5-CloudTrailChanges").metricName("CloudTrailChanges")
+          .namespace("LogMetrics").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
+          .threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+          .actionsEnabled(true).alarmActions(TOPIC);
+      change.accept(request);
+      cw.putMetricAlarm(request.build());
+      MetricAlarm weak = alarms(aws).get(0);
+      assertEquals(List.of(TOPIC), weak.alarmActions(), "metric and topic are right");
+
+      Plan plan = remediator.plan(cis);
+
+      assertEquals(List.of("PutMetricAlarm"), plan.steps().stream().map(Step::kind).toList(),
+          request.build().toString());
+      Step put = plan.steps().get(0);
+      assertEquals(Action.CHANGE, put.action());
+      String before = put.before().orElseThrow();
+      assertEquals(weak.statisticAsString() + " " + weak.comparisonOperatorAsString() + " "
+          + weak.threshold() + " evaluationPeriods=" + weak.evaluationPeriods() + " -> [" + TOPIC + "]",
+          before);
+      assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());
+      MetricAlarm fixed = alarms(aws).get(0);
+      assertEquals("Sum", fixed.statisticAsString());
+      assertEquals(1.0, fixed.threshold());
+      assertEquals("GreaterThanOrEqualToThreshold", fixed.comparisonOperatorAsString());
+      assertEquals(1, fixed.evaluationPeriods());
+      assertTrue(remediator.plan(cis).isEmpty());
+    }
   }
 
   @Test
