@@ -54,7 +54,9 @@ import software.amazon.awssdk.services.sns.SnsClient;
  *
  * <p><b>Decide.</b> A CIS alarm is done when the group has a metric filter with exactly the
  * prescribed pattern (whatever its name: an existing filter is adopted, never duplicated) and an
- * enabled alarm on that filter's metric notifies the topic. Otherwise, in this order: the topic is
+ * enabled alarm on that filter's metric notifies the topic and fires on one event (statistic Sum,
+ * {@code GreaterThanOrEqualToThreshold} 1, one evaluation period; an alarm set otherwise can stay
+ * silent and does not count). Otherwise, in this order: the topic is
  * created when missing; a statement letting {@code cloudwatch.amazonaws.com} publish (conditions
  * {@code aws:SourceAccount} and {@code aws:SourceArn} of this account's alarms in the Region) is
  * merged into the topic policy; the missing filters ({@code PutMetricFilter}, named
@@ -218,21 +220,26 @@ public final class CisAlarms implements Remediation {
           .toList();
       onMetric.forEach(a -> canonical.append("alarm ").append(a.alarmName()).append(' ')
           .append(a.actionsEnabled()).append(' ').append(a.alarmActions()).append(' ')
-          .append(a.comparisonOperatorAsString()).append(' ').append(a.threshold()).append('\n'));
+          .append(settings(a)).append('\n'));
       boolean alarmed = onMetric.stream().anyMatch(a -> !Boolean.FALSE.equals(a.actionsEnabled())
-          && a.alarmActions().contains(topicArn));
+          && a.alarmActions().contains(topicArn) && alarmsOnEveryEvent(a));
       if (!alarmed) {
-        boolean ours = metricAlarms.stream().anyMatch(a -> alarm.resourceName().equals(a.alarmName()));
-        alarmSteps.add(Step.builder().kind(PUT_METRIC_ALARM).action(ours ? Action.CHANGE : Action.ADD)
+        MetricAlarm ours = metricAlarms.stream()
+            .filter(a -> alarm.resourceName().equals(a.alarmName())).findFirst().orElse(null);
+        var step = Step.builder().kind(PUT_METRIC_ALARM).action(ours != null ? Action.CHANGE : Action.ADD)
             .resource("arn:aws:cloudwatch:" + region + ":" + account + ":alarm:" + alarm.resourceName())
             .summary("put alarm " + alarm.resourceName() + " on " + metricNamespace + "/" + metricName
                 + " (Sum >= 1 over 5 minutes) notifying " + topicArn)
-            .after("alarm -> " + topicArn)
+            .after(WANTED_SETTINGS + " -> " + topicArn)
             .putParameters("alarmName", alarm.resourceName()).putParameters("metricName", metricName)
             .putParameters("namespace", metricNamespace).putParameters("topic", topicArn)
             .putParameters("description", "CIS " + alarm.cisV14() + " / Security Hub "
-                + alarm.securityHubControl() + " (created by remediate)")
-            .build());
+                + alarm.securityHubControl() + " (created by remediate)");
+        if (ours != null) {
+          step.before(settings(ours) + " -> " + ours.alarmActions()
+              + (Boolean.FALSE.equals(ours.actionsEnabled()) ? " (actions disabled)" : ""));
+        }
+        alarmSteps.add(step.build());
       }
     }
 
@@ -260,6 +267,25 @@ public final class CisAlarms implements Remediation {
     Plan built = plan.fingerprint(context.fingerprint(canonical.toString())).build();
     return built.isEmpty() ? built
         : Plan.builder().from(built).addAllIamActions(actionsFor(built.steps())).build();
+  }
+
+  /** How the alarms this remediation puts are set: they fire on the first matching event. */
+  static final String WANTED_SETTINGS =
+      "Sum GreaterThanOrEqualToThreshold 1.0 evaluationPeriods=1";
+
+  /** An alarm's statistic, comparison, threshold and evaluation periods, as in {@link #WANTED_SETTINGS}. */
+  private static String settings(MetricAlarm a) {
+    return a.statisticAsString() + " " + a.comparisonOperatorAsString() + " " + a.threshold()
+        + " evaluationPeriods=" + a.evaluationPeriods();
+  }
+
+  /**
+   * True when an existing alarm fires as the CIS alarm must: the Sum of the metric at least 1 in
+   * one evaluation period. An alarm with another statistic, a higher threshold, another comparison
+   * or more evaluation periods can stay silent on a single event, so it does not count.
+   */
+  static boolean alarmsOnEveryEvent(MetricAlarm a) {
+    return WANTED_SETTINGS.equals(settings(a));
   }
 
   /** The statement letting this account's alarms in the Region publish to the topic. */

@@ -94,7 +94,7 @@ public final class EnsureTrail implements Remediation {
       "cloudtrail:PutEventSelectors", "cloudtrail:StartLogging",
       "s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration",
       "s3:CreateBucket", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
-      "s3:PutBucketPolicy",
+      "s3:PutBucketPolicy", "s3:GetBucketLocation",
       "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:CreateKey",
       "kms:CreateAlias", "kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:TagResource",
       "logs:DescribeLogGroups", "logs:CreateLogGroup",
@@ -224,6 +224,9 @@ public final class EnsureTrail implements Remediation {
     // The managed trail: bucket, key, CloudWatch Logs, trail, selectors, logging.
     LogBucket.State bucketState = LogBucket.observe(LogBucket.s3(context), bucket);
     canonical.append(bucketState.canonical());
+    if (kmsKey != null && bucketState.exists()) {
+      requireBucketInRegion(context, region, canonical);
+    }
     LogBucket.plan(bucketState, region, bucketStatements(trailArn, account), plan);
 
     String kmsForTrail = planKey(context, managed, keyForTrail, trailArn, account, plan, canonical);
@@ -268,8 +271,14 @@ public final class EnsureTrail implements Remediation {
       }
     }
     Plan built = plan.fingerprint(context.fingerprint(canonical.toString())).build();
-    return built.isEmpty() ? built
-        : Plan.builder().from(built).addAllIamActions(actionsFor(built.steps())).build();
+    if (built.isEmpty()) {
+      return built;
+    }
+    Set<String> actions = actionsFor(built.steps());
+    if (kmsKey != null && bucketState.exists()) {
+      actions.add("s3:GetBucketLocation");
+    }
+    return Plan.builder().from(built).addAllIamActions(actions).build();
   }
 
   /** The given key, resolved to its ARN (checked enabled), or null when none was given. */
@@ -292,6 +301,24 @@ public final class EnsureTrail implements Remediation {
           + ", not Enabled: CloudTrail cannot encrypt with it");
     }
     return key.arn();
+  }
+
+  /**
+   * With SSE-KMS, the trail's key must be in the bucket's Region, and the key is in the trail's
+   * home Region (given keys are looked up there, created keys are made there): an existing bucket
+   * in another Region would only make {@code CreateTrail}/{@code UpdateTrail} fail after its
+   * propagation retries, so it is refused while planning, naming both Regions.
+   */
+  private void requireBucketInRegion(RemediationContext context, String region,
+      StringBuilder canonical) {
+    String bucketRegion = LogBucket.region(LogBucket.s3(context), bucket);
+    canonical.append("bucketregion ").append(bucketRegion).append('\n');
+    if (!region.equals(bucketRegion)) {
+      throw new RemediationException("S3 bucket '" + bucket + "' is in " + bucketRegion
+          + " but the trail's home Region, where its KMS key must be, is " + region
+          + ": CloudTrail needs the KMS key in the bucket's Region. Plan in " + bucketRegion
+          + ", or choose a bucket in " + region);
+    }
   }
 
   /** True when the trail, as described, has every wanted property that needs no further call. */

@@ -101,6 +101,22 @@ final class LogBucket {
   }
 
   /**
+   * Reads an existing bucket's Region with {@code GetBucketLocation}: an empty constraint means
+   * us-east-1, the legacy {@code EU} means eu-west-1.
+   *
+   * @param s3 the client
+   * @param bucket an existing bucket
+   * @return the Region name
+   */
+  static String region(S3Client s3, String bucket) {
+    String constraint = s3.getBucketLocation(r -> r.bucket(bucket)).locationConstraintAsString();
+    if (constraint == null || constraint.isEmpty()) {
+      return "us-east-1";
+    }
+    return "EU".equals(constraint) ? "eu-west-1" : constraint;
+  }
+
+  /**
    * Adds the steps the bucket needs, in order: create, block public access, default encryption,
    * then the merged policy.
    *

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.MetricFilter;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -201,6 +204,51 @@ class CisAlarmsTest {
   }
 
   @Test
+  void plan_alarmNotifiesOurTopicButWouldNotFireOnOneEvent_alarmPutAgain(AwsEmulator aws) {
+    trailDeliveringTo(aws, GROUP);
+    Remediator remediator = remediator(aws);
+    CisAlarms cis = CisAlarms.forLogGroup(GROUP).snsTopic(TOPIC)
+        .alarms(Set.of(CisAlarm.CLOUDTRAIL_CHANGES)).build();
+    remediator.apply(remediator.plan(cis));
+    CloudWatchClient cw = aws.client(CloudWatchClient.class, CloudWatchClient::builder);
+    // Each differs from Sum >= 1 over one period in one setting only, and each can miss an event.
+    List<java.util.function.Consumer<PutMetricAlarmRequest.Builder>> weaker = List.of(
+        r -> r.statistic(Statistic.AVERAGE),
+        r -> r.threshold(5.0),
+        r -> r.comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD),
+        r -> r.evaluationPeriods(3));
+    for (var change : weaker) {
+      PutMetricAlarmRequest.Builder request = PutMetricAlarmRequest.builder()
+          .alarmName("CIS-4.5-CloudTrailChanges").metricName("CloudTrailChanges")
+          .namespace("LogMetrics").statistic(Statistic.SUM).period(300).evaluationPeriods(1)
+          .threshold(1.0).comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+          .actionsEnabled(true).alarmActions(TOPIC);
+      change.accept(request);
+      cw.putMetricAlarm(request.build());
+      MetricAlarm weak = alarms(aws).get(0);
+      assertEquals(List.of(TOPIC), weak.alarmActions(), "metric and topic are right");
+
+      Plan plan = remediator.plan(cis);
+
+      assertEquals(List.of("PutMetricAlarm"), plan.steps().stream().map(Step::kind).toList(),
+          request.build().toString());
+      Step put = plan.steps().get(0);
+      assertEquals(Action.CHANGE, put.action());
+      String before = put.before().orElseThrow();
+      assertEquals(weak.statisticAsString() + " " + weak.comparisonOperatorAsString() + " "
+          + weak.threshold() + " evaluationPeriods=" + weak.evaluationPeriods() + " -> [" + TOPIC + "]",
+          before);
+      assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());
+      MetricAlarm fixed = alarms(aws).get(0);
+      assertEquals("Sum", fixed.statisticAsString());
+      assertEquals(1.0, fixed.threshold());
+      assertEquals("GreaterThanOrEqualToThreshold", fixed.comparisonOperatorAsString());
+      assertEquals(1, fixed.evaluationPeriods());
+      assertTrue(remediator.plan(cis).isEmpty());
+    }
+  }
+
+  @Test
   void apply_alarmCallFails_failureReportedAndRestPlannedAgain(AwsEmulator aws) {
     trailDeliveringTo(aws, GROUP);
     aws.faults().failNth("PutMetricAlarm", 2, Fault.of("LimitExceeded"));
@@ -311,5 +359,83 @@ class CisAlarmsTest {
         CisAlarm.CONSOLE_AUTHENTICATION_FAILURES.filterPattern());
     assertEquals("CloudWatch.1", CisAlarm.ROOT_ACCOUNT_USAGE.securityHubControl());
     assertEquals("CIS-4.14-VPCChanges", CisAlarm.VPC_CHANGES.resourceName());
+  }
+
+  /**
+   * Every pattern pinned to the literal text of Security Hub's CloudWatch.1-14 controls (CIS v1.4
+   * 4.1-4.14), written out here rather than read from the enum: an edit of any pattern, even a
+   * space, fails this test.
+   */
+  @Test
+  void patterns_allFourteenPinnedToSecurityHubText() {
+    Map<CisAlarm, String> expected = new java.util.EnumMap<>(CisAlarm.class);
+    expected.put(CisAlarm.ROOT_ACCOUNT_USAGE, "{$.userIdentity.type=\"Root\" && "
+        + "$.userIdentity.invokedBy NOT EXISTS && $.eventType !=\"AwsServiceEvent\"}");
+    expected.put(CisAlarm.UNAUTHORIZED_API_CALLS,
+        "{($.errorCode=\"*UnauthorizedOperation\") || ($.errorCode=\"AccessDenied*\")}");
+    expected.put(CisAlarm.CONSOLE_SIGNIN_WITHOUT_MFA, "{ ($.eventName = \"ConsoleLogin\") && "
+        + "($.additionalEventData.MFAUsed != \"Yes\") && ($.userIdentity.type = \"IAMUser\") && "
+        + "($.responseElements.ConsoleLogin = \"Success\") }");
+    expected.put(CisAlarm.IAM_POLICY_CHANGES, "{($.eventName=DeleteGroupPolicy) || "
+        + "($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || "
+        + "($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || "
+        + "($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || "
+        + "($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || "
+        + "($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || "
+        + "($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || "
+        + "($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || "
+        + "($.eventName=DetachGroupPolicy)}");
+    expected.put(CisAlarm.CLOUDTRAIL_CHANGES, "{($.eventName=CreateTrail) || "
+        + "($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || "
+        + "($.eventName=StopLogging)}");
+    expected.put(CisAlarm.CONSOLE_AUTHENTICATION_FAILURES,
+        "{($.eventName=ConsoleLogin) && ($.errorMessage=\"Failed authentication\")}");
+    expected.put(CisAlarm.DISABLE_OR_DELETE_CMK, "{($.eventSource=kms.amazonaws.com) && "
+        + "(($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}");
+    expected.put(CisAlarm.S3_BUCKET_POLICY_CHANGES, "{($.eventSource=s3.amazonaws.com) && "
+        + "(($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || "
+        + "($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || "
+        + "($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || "
+        + "($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || "
+        + "($.eventName=DeleteBucketReplication))}");
+    expected.put(CisAlarm.AWS_CONFIG_CHANGES, "{($.eventSource=config.amazonaws.com) && "
+        + "(($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || "
+        + "($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}");
+    expected.put(CisAlarm.SECURITY_GROUP_CHANGES, "{($.eventName=AuthorizeSecurityGroupIngress) "
+        + "|| ($.eventName=AuthorizeSecurityGroupEgress) || "
+        + "($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || "
+        + "($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}");
+    expected.put(CisAlarm.NACL_CHANGES, "{($.eventName=CreateNetworkAcl) || "
+        + "($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || "
+        + "($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || "
+        + "($.eventName=ReplaceNetworkAclAssociation)}");
+    expected.put(CisAlarm.NETWORK_GATEWAY_CHANGES, "{($.eventName=CreateCustomerGateway) || "
+        + "($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || "
+        + "($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || "
+        + "($.eventName=DetachInternetGateway)}");
+    expected.put(CisAlarm.ROUTE_TABLE_CHANGES, "{($.eventName=CreateRoute) || "
+        + "($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || "
+        + "($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || "
+        + "($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}");
+    expected.put(CisAlarm.VPC_CHANGES, "{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || "
+        + "($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || "
+        + "($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || "
+        + "($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || "
+        + "($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || "
+        + "($.eventName=EnableVpcClassicLink)}");
+
+    assertEquals(EnumSet.allOf(CisAlarm.class), expected.keySet(), "every alarm is pinned");
+    for (CisAlarm a : CisAlarm.values()) {
+      assertEquals(expected.get(a), a.filterPattern(), a.name());
+    }
+    List<String> controls = Arrays.stream(CisAlarm.values())
+        .map(a -> a.securityHubControl() + "=" + a.cisV14() + "=" + a.metricName()).toList();
+    assertEquals(List.of("CloudWatch.1=4.3=RootAccountUsage", "CloudWatch.2=4.1=UnauthorizedAPICalls",
+        "CloudWatch.3=4.2=ConsoleSigninWithoutMFA", "CloudWatch.4=4.4=IAMPolicyChanges",
+        "CloudWatch.5=4.5=CloudTrailChanges", "CloudWatch.6=4.6=ConsoleAuthenticationFailure",
+        "CloudWatch.7=4.7=DisableOrDeleteCMK", "CloudWatch.8=4.8=S3BucketPolicyChanges",
+        "CloudWatch.9=4.9=AWSConfigChanges", "CloudWatch.10=4.10=SecurityGroupChanges",
+        "CloudWatch.11=4.11=NACLChanges", "CloudWatch.12=4.12=NetworkGatewayChanges",
+        "CloudWatch.13=4.13=RouteTableChanges", "CloudWatch.14=4.14=VPCChanges"), controls);
   }
 }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
 
+import dev.remediate.core.ApplyFailedException;
 import dev.remediate.core.ApplyResult;
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.GuardrailException;
@@ -12,6 +15,7 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
+import dev.remediate.core.StepOutcome;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
@@ -19,6 +23,7 @@ import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
+import dev.remediate.testing.Fault;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.config.ConfigClient;
 import software.amazon.awssdk.services.config.model.ConfigurationRecorder;
+import software.amazon.awssdk.services.config.model.ConfigurationRecorderStatus;
+import software.amazon.awssdk.services.config.model.DescribeConfigurationRecorderStatusRequest;
+import software.amazon.awssdk.services.config.model.DescribeConfigurationRecorderStatusResponse;
 import software.amazon.awssdk.services.config.model.DeliveryChannel;
 import software.amazon.awssdk.services.config.model.ResourceType;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -267,5 +275,158 @@ class EnableConfigRecorderTest {
         .toBucket(BUCKET).globalResourceTypesRegion("moon").build()).getMessage().contains("'moon'"));
     assertTrue(assertThrows(InvalidRemediationException.class, () -> EnableConfigRecorder
         .toBucket(BUCKET).snsTopic("topic").build()).getMessage().contains("'topic'"));
+  }
+
+  @Test
+  void apply_newRoleNotYetUsableByConfig_putRecorderRetriedUntilAccepted(AwsEmulator aws) {
+    // AWS Config answers InvalidRoleException while a just-created service-linked role propagates.
+    aws.faults().failNth("PutConfigurationRecorder", 1, Fault.of("InvalidRoleException"));
+    aws.faults().failNth("PutConfigurationRecorder", 2, Fault.of("InvalidRoleException"));
+    Remediator remediator = remediator(aws.scope());
+    EnableConfigRecorder config = EnableConfigRecorder.toBucket(BUCKET).build();
+
+    ApplyResult result = remediator.apply(remediator.plan(config));
+
+    assertEquals(ApplyResult.Status.APPLIED, result.status(), result.toText());
+    assertEquals(3, aws.recorder().count("PutConfigurationRecorder"), "two refusals, then accepted");
+    assertEquals(2, aws.recorder().calls().stream()
+        .filter(c -> c.operation().equals("PutConfigurationRecorder") && !c.succeeded()).count());
+    assertEquals(1, aws.client(ConfigClient.class, ConfigClient::builder)
+        .describeConfigurationRecorders().configurationRecorders().size());
+  }
+
+  @Test
+  void apply_newBucketPolicyNotYetVisible_putChannelRetriedUntilAccepted(AwsEmulator aws) {
+    // AWS Config answers InsufficientDeliveryPolicyException while a new bucket policy propagates.
+    aws.faults().failNth("PutDeliveryChannel", 1, Fault.of("InsufficientDeliveryPolicyException"));
+    Remediator remediator = remediator(aws.scope());
+
+    ApplyResult result = remediator.apply(remediator.plan(EnableConfigRecorder.toBucket(BUCKET).build()));
+
+    assertEquals(ApplyResult.Status.APPLIED, result.status(), result.toText());
+    assertEquals(2, aws.recorder().count("PutDeliveryChannel"));
+    assertEquals(BUCKET, aws.client(ConfigClient.class, ConfigClient::builder)
+        .describeDeliveryChannels().deliveryChannels().get(0).s3BucketName());
+  }
+
+  @Test
+  void apply_propagationNeverEnds_givesUpAfterTheAttemptsAndReports(AwsEmulator aws) {
+    aws.faults().failAll("PutDeliveryChannel", Fault.of("InsufficientDeliveryPolicyException"));
+    Remediator remediator = remediator(aws.scope());
+
+    ApplyFailedException e = assertThrows(ApplyFailedException.class,
+        () -> remediator.apply(remediator.plan(EnableConfigRecorder.toBucket(BUCKET).build())));
+
+    assertTrue(e.getMessage().contains("InsufficientDeliveryPolicyException"), e.getMessage());
+    assertEquals(AwsErrors.PROPAGATION_ATTEMPTS, aws.recorder().count("PutDeliveryChannel"));
+    assertEquals(0, aws.recorder().count("StartConfigurationRecorder"));
+  }
+
+  @Test
+  void apply_nonRetryableFailureMidApply_journalledAndReplanShowsOnlyWhatIsLeft(AwsEmulator aws) {
+    aws.faults().failNth("PutDeliveryChannel", 1, Fault.of("AccessDeniedException"));
+    Remediator remediator = remediator(aws.scope());
+    EnableConfigRecorder config = EnableConfigRecorder.toBucket(BUCKET).build();
+    Plan plan = remediator.plan(config);
+
+    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+    assertTrue(e.getMessage().contains("AccessDeniedException"), e.getMessage());
+    assertEquals(1, aws.recorder().count("PutDeliveryChannel"), "not a propagation error: no retry");
+    ApplyResult journal = e.result();
+    assertEquals(ApplyResult.Status.FAILED, journal.status());
+    Map<String, StepOutcome.Status> outcomes = new java.util.LinkedHashMap<>();
+    journal.outcomes().forEach(o -> outcomes.put(o.step().kind(), o.status()));
+    assertEquals(List.of("CreateServiceLinkedRole", "CreateBucket", "PutPublicAccessBlock",
+        "PutBucketEncryption", "PutBucketPolicy", "PutConfigurationRecorder", "PutDeliveryChannel",
+        "StartConfigurationRecorder"), List.copyOf(outcomes.keySet()));
+    assertEquals(StepOutcome.Status.SUCCEEDED, outcomes.get("PutConfigurationRecorder"));
+    assertEquals(StepOutcome.Status.FAILED, outcomes.get("PutDeliveryChannel"));
+    assertEquals(StepOutcome.Status.NOT_RUN, outcomes.get("StartConfigurationRecorder"));
+    assertEquals(6, journal.succeeded());
+
+    Plan rest = remediator.plan(config);
+
+    assertEquals(List.of("PutDeliveryChannel", "StartConfigurationRecorder"), kinds(rest), rest.toText());
+    assertTrue(rest.flags().isEmpty(), "the recorder made by the first apply is not overwritten");
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(rest).status());
+    assertEquals(1, aws.client(ConfigClient.class, ConfigClient::builder)
+        .describeConfigurationRecorders().configurationRecorders().size());
+  }
+
+  @Test
+  void plan_serviceLinkedRecorderOfAnotherService_ignoredAndOwnRecorderPlanned(AwsEmulator aws) {
+    ConfigClient cfg = aws.client(ConfigClient.class, ConfigClient::builder);
+    cfg.putConfigurationRecorder(r -> r.configurationRecorder(c -> c
+        .name("AWSConfigurationRecorderForSecurityHub")
+        .roleARN("arn:aws:iam::" + ACCOUNT + ":role/aws-service-role/securityhub.amazonaws.com/x")
+        .recordingGroup(g -> g.allSupported(false).includeGlobalResourceTypes(false)
+            .resourceTypes(ResourceType.AWS_EC2_INSTANCE))));
+    aws.recorder().reset();
+
+    Plan plan = remediator(aws.scope()).plan(EnableConfigRecorder.toBucket(BUCKET).build());
+
+    assertEquals("default", plan.target().id(), "the service-linked recorder is not ours to adopt");
+    Step put = plan.steps().stream().filter(s -> s.kind().equals("PutConfigurationRecorder"))
+        .findFirst().orElseThrow();
+    assertEquals(Action.ADD, put.action(), "a new recorder, not an overwrite");
+    assertEquals("default", put.parameter("name"));
+    assertFalse(put.has(Flag.DESTRUCTIVE));
+    assertTrue(plan.flags().isEmpty(), plan.toText());
+    assertTrue(kinds(plan).contains("StartConfigurationRecorder"));
+    assertTrue(kinds(plan).contains("CreateServiceLinkedRole"), "its role is not Config's own");
+    assertEquals(0, aws.recorder().count("DescribeConfigurationRecorderStatus"),
+        "no status read for a recorder that is not ours");
+  }
+
+  @Test
+  void apply_snsTopicGiven_landsOnTheDeliveryChannel(AwsEmulator aws) {
+    String topic = "arn:aws:sns:us-east-1:" + ACCOUNT + ":config-notes";
+    Remediator remediator = remediator(aws.scope());
+    EnableConfigRecorder config = EnableConfigRecorder.toBucket(BUCKET).snsTopic(topic).build();
+
+    Plan plan = remediator.plan(config);
+    Step channelStep = plan.steps().stream().filter(s -> s.kind().equals("PutDeliveryChannel"))
+        .findFirst().orElseThrow();
+    assertEquals(topic, channelStep.parameter("snsTopic"));
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());
+
+    ConfigClient cfg = aws.client(ConfigClient.class, ConfigClient::builder);
+    assertEquals(topic, cfg.describeDeliveryChannels().deliveryChannels().get(0).snsTopicARN());
+    assertTrue(remediator.plan(config).isEmpty());
+
+    // Another topic asked for later: the channel is overwritten (with consent) to notify it.
+    String other = "arn:aws:sns:us-east-1:" + ACCOUNT + ":config-other";
+    EnableConfigRecorder changed = EnableConfigRecorder.toBucket(BUCKET).snsTopic(other).build();
+    Plan change = remediator.plan(changed);
+    assertEquals(List.of("PutDeliveryChannel"), kinds(change));
+    assertTrue(change.steps().get(0).before().orElseThrow().contains(topic));
+    Remediator consenting = Remediator.builder().scope(aws.scope())
+        .guardrails(Guardrails.custom().consentTo(Flag.DESTRUCTIVE).build()).build();
+    assertEquals(ApplyResult.Status.APPLIED, consenting.apply(change).status());
+    assertEquals(other, cfg.describeDeliveryChannels().deliveryChannels().get(0).snsTopicARN());
+  }
+
+  @Test
+  void apply_recorderStillNotRecordingAfterStart_failsClearly(AwsEmulator aws) {
+    ConfigClient real = aws.client(ConfigClient.class, ConfigClient::builder);
+    ConfigClient stub = Stubs.passingTo(ConfigClient.class, real);
+    // StartConfigurationRecorder is accepted, but the status read to verify it says not recording.
+    doReturn(DescribeConfigurationRecorderStatusResponse.builder().configurationRecordersStatus(
+            ConfigurationRecorderStatus.builder().name("default").recording(false).build()).build())
+        .when(stub).describeConfigurationRecorderStatus(any(DescribeConfigurationRecorderStatusRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(ConfigClient.class, stub).build()) {
+      Remediator remediator = remediator(scope);
+      Plan plan = remediator.plan(EnableConfigRecorder.toBucket(BUCKET).build());
+
+      ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+      assertTrue(e.getMessage().contains("DescribeConfigurationRecorderStatus shows recorder default "
+          + "not recording after StartConfigurationRecorder"), e.getMessage());
+      StepOutcome last = e.result().outcomes().get(e.result().outcomes().size() - 1);
+      assertEquals("StartConfigurationRecorder", last.step().kind());
+      assertEquals(StepOutcome.Status.FAILED, last.status());
+      assertEquals(1, aws.recorder().count("StartConfigurationRecorder"));
+    }
   }
 }

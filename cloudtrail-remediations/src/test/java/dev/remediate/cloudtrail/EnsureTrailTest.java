@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
 
 import dev.remediate.core.ApplyFailedException;
 import dev.remediate.core.ApplyResult;
@@ -12,6 +14,7 @@ import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
+import dev.remediate.core.StepOutcome;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
@@ -26,8 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudtrail.model.GetTrailRequest;
+import software.amazon.awssdk.services.cloudtrail.model.GetTrailResponse;
+import software.amazon.awssdk.services.cloudtrail.model.GetTrailStatusRequest;
+import software.amazon.awssdk.services.cloudtrail.model.GetTrailStatusResponse;
 import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
 import software.amazon.awssdk.services.cloudtrail.model.Trail;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -254,9 +262,59 @@ class EnsureTrailTest {
         .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail();
     assertTrue(created.kmsKeyId() != null, "trail encrypted");
 
+    aws.recorder().reset();
     Plan again = remediator.plan(trail);
     assertTrue(again.isEmpty(), again.toText());
+    // With a key wanted and the bucket there, its Region is read too (one GetBucketLocation).
+    assertEquals(Map.of("CloudTrail.DescribeTrails", 1, "CloudTrail.GetEventSelectors", 1,
+        "CloudTrail.GetTrailStatus", 1, "S3.GetBucketEncryption", 1, "S3.GetBucketPolicy", 1,
+        "S3.GetPublicAccessBlock", 1, "S3.GetBucketLocation", 1), aws.recorder().counts());
     assertEquals(1, kms.listKeys().keys().size(), "one key, no duplicate");
+  }
+
+  @Test
+  void plan_keyWantedAndBucketInOtherRegion_failsNamingBothRegions(AwsEmulator aws) {
+    S3Client euS3 = aws.scope().inRegion(Region.EU_WEST_1).client(S3Client.class, S3Client::builder);
+    euS3.createBucket(r -> r.bucket(BUCKET).createBucketConfiguration(c -> c.locationConstraint("eu-west-1")));
+    Remediator remediator = remediator(aws.scope());
+    aws.recorder().reset();
+
+    RemediationException e = assertThrows(RemediationException.class,
+        () -> remediator.plan(EnsureTrail.toBucket(BUCKET).createKmsKey().build()));
+
+    assertTrue(e.getMessage().contains("eu-west-1") && e.getMessage().contains("us-east-1"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("'" + BUCKET + "'"), e.getMessage());
+    assertEquals(1, aws.recorder().count("GetBucketLocation"));
+    assertEquals(0, aws.recorder().count("CreateKey"), "refused before anything is planned");
+
+    // A given key is refused the same way.
+    String keyArn = aws.client(KmsClient.class, KmsClient::builder).createKey(r -> { })
+        .keyMetadata().arn();
+    RemediationException given = assertThrows(RemediationException.class,
+        () -> remediator.plan(EnsureTrail.toBucket(BUCKET).kmsKey(keyArn).build()));
+    assertTrue(given.getMessage().contains("eu-west-1") && given.getMessage().contains("us-east-1"),
+        given.getMessage());
+
+    // Without a key the bucket's Region does not matter (CloudTrail writes across Regions).
+    aws.recorder().reset();
+    Plan plain = remediator.plan(EnsureTrail.toBucket(BUCKET).build());
+    assertTrue(kinds(plain).contains("CreateTrail"), plain.toText());
+    assertEquals(0, aws.recorder().count("GetBucketLocation"));
+    assertFalse(plain.iamActions().contains("s3:GetBucketLocation"), plain.iamActions().toString());
+  }
+
+  @Test
+  void plan_keyWantedAndBucketInSameRegion_locationReadAndListedInIamActions(AwsEmulator aws) {
+    AwsScope eu = aws.scope().inRegion(Region.EU_WEST_1);
+    eu.client(S3Client.class, S3Client::builder).createBucket(r -> r.bucket(BUCKET)
+        .createBucketConfiguration(c -> c.locationConstraint("eu-west-1")));
+
+    Plan plan = remediator(eu).plan(EnsureTrail.toBucket(BUCKET).createKmsKey().build());
+
+    assertTrue(kinds(plan).contains("CreateTrail"), plan.toText());
+    assertTrue(plan.iamActions().contains("s3:GetBucketLocation"), plan.iamActions().toString());
+    assertEquals(1, aws.recorder().count("GetBucketLocation"));
   }
 
   @Test
@@ -279,7 +337,13 @@ class EnsureTrailTest {
     policy.statement("Admins").principal("AWS", "arn:aws:iam::" + ACCOUNT + ":root");
     assertEquals(keyArn, aws.client(CloudTrailClient.class, CloudTrailClient::builder)
         .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail().kmsKeyId());
-    assertTrue(remediator.plan(trail).isEmpty());
+    aws.recorder().reset();
+    Plan again = remediator.plan(trail);
+    assertTrue(again.isEmpty(), again.toText());
+    assertEquals(Map.of("CloudTrail.DescribeTrails", 1, "CloudTrail.GetEventSelectors", 1,
+        "CloudTrail.GetTrailStatus", 1, "Kms.DescribeKey", 1, "Kms.GetKeyPolicy", 1,
+        "S3.GetBucketEncryption", 1, "S3.GetBucketPolicy", 1, "S3.GetPublicAccessBlock", 1,
+        "S3.GetBucketLocation", 1), aws.recorder().counts());
   }
 
   @Test
@@ -463,5 +527,117 @@ class EnsureTrailTest {
             .cloudWatchLogs("ct").build(),
         type.forRegion(Map.of("trail.s3Bucket", BUCKET, "trail.name", "t-1",
             "trail.kmsKey", "create", "trail.cloudWatchLogs", "ct")).orElseThrow());
+  }
+
+  @Test
+  void apply_getTrailShowsSettingsMissingAfterCreate_failsClearlyBeforeLogging(AwsEmulator aws) {
+    CloudTrailClient real = aws.client(CloudTrailClient.class, CloudTrailClient::builder);
+    CloudTrailClient stub = Stubs.passingTo(CloudTrailClient.class, real);
+    // CreateTrail is accepted, but the GetTrail check sees a single-Region trail.
+    doReturn(GetTrailResponse.builder().trail(Trail.builder().name(EnsureTrail.DEFAULT_TRAIL_NAME)
+            .trailARN(TRAIL_ARN).homeRegion("us-east-1").s3BucketName(BUCKET)
+            .isMultiRegionTrail(false).includeGlobalServiceEvents(true)
+            .logFileValidationEnabled(true).build()).build())
+        .when(stub).getTrail(any(GetTrailRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(CloudTrailClient.class, stub)
+        .build()) {
+      Remediator remediator = remediator(scope);
+      Plan plan = remediator.plan(EnsureTrail.toBucket(BUCKET).build());
+
+      ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+      assertTrue(e.getMessage().contains("GetTrail shows trail remediate-trail without the planned "
+          + "settings after CreateTrail"), e.getMessage());
+      assertTrue(e.getMessage().contains("multi=false"), e.getMessage());
+      assertEquals(1, aws.recorder().count("CreateTrail"));
+      assertEquals(0, aws.recorder().count("StartLogging"), "nothing after the failed check ran");
+    }
+  }
+
+  @Test
+  void apply_getTrailStatusNotLoggingAfterStart_failsClearly(AwsEmulator aws) {
+    CloudTrailClient real = aws.client(CloudTrailClient.class, CloudTrailClient::builder);
+    CloudTrailClient stub = Stubs.passingTo(CloudTrailClient.class, real);
+    // StartLogging is accepted, but GetTrailStatus still says not logging.
+    doReturn(GetTrailStatusResponse.builder().isLogging(false).build())
+        .when(stub).getTrailStatus(any(GetTrailStatusRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(CloudTrailClient.class, stub)
+        .build()) {
+      Remediator remediator = remediator(scope);
+      Plan plan = remediator.plan(EnsureTrail.toBucket(BUCKET).build());
+
+      ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+      assertTrue(e.getMessage().contains("GetTrailStatus shows trail remediate-trail not logging "
+          + "after StartLogging"), e.getMessage());
+      var outcomes = e.result().outcomes();
+      assertEquals("StartLogging", outcomes.get(outcomes.size() - 1).step().kind());
+      assertEquals(StepOutcome.Status.FAILED, outcomes.get(outcomes.size() - 1).status());
+      assertEquals(1, aws.recorder().count("StartLogging"));
+    }
+  }
+
+  @Test
+  void apply_cloudWatchLogsRoleGiven_noRoleCreatedAndTrailUsesIt(AwsEmulator aws) {
+    String role = "arn:aws:iam::" + ACCOUNT + ":role/their-cloudtrail-logs";
+    Remediator remediator = remediator(aws.scope());
+    EnsureTrail trail = EnsureTrail.toBucket(BUCKET).cloudWatchLogs("CloudTrail/given")
+        .cloudWatchLogsRole(role).build();
+
+    Plan plan = remediator.plan(trail);
+
+    assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
+        "PutBucketPolicy", "CreateLogGroup", "CreateTrail", "StartLogging"), kinds(plan));
+    assertEquals(0, aws.recorder().count("GetRole"), "a given role is not looked up");
+    assertEquals(0, aws.recorder().count("GetRolePolicy"));
+    assertEquals(role, plan.steps().get(5).parameter("logsRoleArn"));
+    assertTrue(plan.iamActions().contains("iam:PassRole"));
+    assertFalse(plan.iamActions().contains("iam:CreateRole"), plan.iamActions().toString());
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());
+
+    assertEquals(0, aws.recorder().count("CreateRole"));
+    assertEquals(0, aws.recorder().count("PutRolePolicy"));
+    Trail created = aws.client(CloudTrailClient.class, CloudTrailClient::builder)
+        .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail();
+    assertEquals(role, created.cloudWatchLogsRoleArn());
+    assertEquals("arn:aws:logs:us-east-1:" + ACCOUNT + ":log-group:CloudTrail/given:*",
+        created.cloudWatchLogsLogGroupArn());
+    assertTrue(remediator.plan(trail).isEmpty());
+
+    // Another role asked for: the trail is updated to it, still without creating one.
+    String other = "arn:aws:iam::" + ACCOUNT + ":role/other-logs";
+    Plan change = remediator.plan(EnsureTrail.toBucket(BUCKET).cloudWatchLogs("CloudTrail/given")
+        .cloudWatchLogsRole(other).build());
+    assertEquals(List.of("UpdateTrail"), kinds(change), change.toText());
+    remediator.apply(change);
+    assertEquals(other, aws.client(CloudTrailClient.class, CloudTrailClient::builder)
+        .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail().cloudWatchLogsRoleArn());
+    assertEquals(0, aws.recorder().count("CreateRole"));
+  }
+
+  @Test
+  void apply_logGroupExists_notCreatedAgain(AwsEmulator aws) {
+    CloudWatchLogsClient logs = aws.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
+    logs.createLogGroup(r -> r.logGroupName("CloudTrail/existing"));
+    // A group whose name only starts the same does not count as the one wanted.
+    logs.createLogGroup(r -> r.logGroupName("CloudTrail/existing-not"));
+    aws.recorder().reset();
+    Remediator remediator = remediator(aws.scope());
+    EnsureTrail trail = EnsureTrail.toBucket(BUCKET).cloudWatchLogs("CloudTrail/existing").build();
+
+    Plan plan = remediator.plan(trail);
+
+    assertFalse(kinds(plan).contains("CreateLogGroup"), plan.toText());
+    assertTrue(kinds(plan).containsAll(List.of("CreateRole", "PutRolePolicy", "CreateTrail")),
+        plan.toText());
+    assertEquals(1, aws.recorder().count("DescribeLogGroups"));
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());
+
+    assertEquals(0, aws.recorder().count("CreateLogGroup"));
+    assertEquals(2, logs.describeLogGroups(r -> r.logGroupNamePrefix("CloudTrail/")).logGroups().size());
+    assertEquals("arn:aws:logs:us-east-1:" + ACCOUNT + ":log-group:CloudTrail/existing:*",
+        aws.client(CloudTrailClient.class, CloudTrailClient::builder)
+            .getTrail(r -> r.name(EnsureTrail.DEFAULT_TRAIL_NAME)).trail().cloudWatchLogsLogGroupArn());
+    assertTrue(remediator.plan(trail).isEmpty());
   }
 }
