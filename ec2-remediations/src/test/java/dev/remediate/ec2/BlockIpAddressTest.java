@@ -119,24 +119,60 @@ class BlockIpAddressTest {
         e.getMessage());
   }
 
-  @Test
-  void plan_quotaReached_refusesUnlessRaised(AwsEmulator aws) {
-    Net net = net(aws);
-    String aclId = acl(aws, net.vpc()).networkAclId();
-    int existing = (int) acl(aws, net.vpc()).entries().stream()
-        .filter(e -> !e.egress() && e.ruleNumber() < 32767).count();
-    for (int i = 0; i < 20 - existing; i++) {
+  /**
+   * Fills the ingress direction of the VPC's ACL up to {@code total} entries, counting every entry
+   * (the default allow 100 and the default deny 32767 included), with one IPv6 entry among them.
+   */
+  static String fillIngress(AwsEmulator aws, Net net, int total) {
+    NetworkAcl acl = acl(aws, net.vpc());
+    String aclId = acl.networkAclId();
+    int existing = (int) acl.entries().stream().filter(e -> !e.egress()).count();
+    assertTrue(acl.entries().stream().anyMatch(e -> !e.egress() && e.ruleNumber() == 32767),
+        "the default deny entry is there and must count");
+    ec2(aws).createNetworkAclEntry(r -> r.networkAclId(aclId).egress(false).ruleNumber(9)
+        .protocol("-1").ruleAction(RuleAction.DENY).ipv6CidrBlock("2001:db8::/64"));
+    for (int i = 0; i < total - existing - 1; i++) {
       int n = 10 + i;
       ec2(aws).createNetworkAclEntry(r -> r.networkAclId(aclId).egress(false).ruleNumber(n)
           .protocol("6").portRange(p -> p.from(n).to(n)).ruleAction(RuleAction.DENY)
           .cidrBlock("192.0.2." + n + "/32"));
     }
+    assertEquals(total, acl(aws, net.vpc()).entries().stream().filter(e -> !e.egress()).count());
+    return aclId;
+  }
+
+  @Test
+  void plan_quotaReachedCountingDefaultDenyAndIpv6_refusesUnlessRaised(AwsEmulator aws) {
+    Net net = net(aws);
+    String aclId = fillIngress(aws, net, 20);
     Remediator remediator = Remediator.create(aws.scope());
     RemediationException e = assertThrows(RemediationException.class, () -> remediator.plan(
         BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build()));
-    assertTrue(e.getMessage().contains("quota of 20"), e.getMessage());
+    assertTrue(e.getMessage().contains(aclId) && e.getMessage().contains("already has 20 ingress")
+        && e.getMessage().contains("quota of 20"), e.getMessage());
     assertEquals(3, remediator.plan(BlockIpAddress.of("203.0.113.7").inVpc(net.vpc())
         .maxEntriesPerDirection(40).build()).steps().size());
+  }
+
+  @Test
+  void plan_quotaBoundary_nineteenEntriesTakeOneMoreTwentyDoNot(AwsEmulator aws) {
+    Net net = net(aws);
+    String aclId = fillIngress(aws, net, 19);
+    Remediator remediator = Remediator.create(aws.scope());
+    BlockIpAddress block = BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build();
+    Plan plan = remediator.plan(block);
+    assertEquals(3, plan.steps().size(), plan.toText());
+    remediator.apply(plan);
+    assertEquals(20, acl(aws, net.vpc()).entries().stream().filter(e -> !e.egress()).count(),
+        "exactly at the quota after the block");
+    assertTrue(remediator.plan(block).isEmpty(), "blocked: no change, no refusal");
+    // Exactly at the quota now: one more address is refused, 19 counted entries are not the limit.
+    RemediationException e = assertThrows(RemediationException.class, () -> remediator.plan(
+        BlockIpAddress.of("203.0.113.8").inVpc(net.vpc()).build()));
+    assertTrue(e.getMessage().contains(aclId) && e.getMessage().contains("quota of 20"),
+        e.getMessage());
+    assertEquals(3, remediator.plan(BlockIpAddress.of("203.0.113.8").inVpc(net.vpc())
+        .maxEntriesPerDirection(21).build()).steps().size());
   }
 
   @Test
