@@ -11,6 +11,7 @@ import dev.remediate.core.GuardrailException;
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
 import dev.remediate.core.plan.Flag;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.iam.IamClient;
 
 @ExtendWith(AwsEmulatorExtension.class)
@@ -110,9 +112,11 @@ class QuarantineInstanceTest {
     remediator.apply(plan);
 
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
-    String isolation = ec2.describeSecurityGroups(r -> r.filters(NetworkSupport.filter(
-        "group-name", List.of(QuarantineInstance.DEFAULT_GROUP_NAME)))).securityGroups().get(0)
-        .groupId();
+    SecurityGroup created = ec2.describeSecurityGroups(r -> r.filters(NetworkSupport.filter(
+        "group-name", List.of(QuarantineInstance.DEFAULT_GROUP_NAME)))).securityGroups().get(0);
+    assertEquals("isolation", NetworkSupport.tags(created.tags())
+        .get(QuarantineInstance.GROUP_TAG), "the created group carries the quarantine tag");
+    String isolation = created.groupId();
     assertEquals(Map.of(f.eth0(), List.of(isolation), f.eth1(), List.of(isolation)),
         groupsByInterface(aws, f.instance()));
     assertEquals(0, RestrictSecurityGroupTest.ingress(aws, isolation).size());
@@ -173,6 +177,8 @@ class QuarantineInstanceTest {
     Fixture f = fixture(aws);
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
     String isolation = RestrictSecurityGroupTest.group(ec2, f.vpc(), "remediate-quarantine");
+    ec2.createTags(r -> r.resources(isolation).tags(t -> t.key(QuarantineInstance.GROUP_TAG)
+        .value("isolation")));
     ec2.authorizeSecurityGroupIngress(r -> r.groupId(isolation).ipPermissions(
         RestrictSecurityGroupTest.tcp(22, 22, "10.0.0.0/8")));
     Plan plan = consenting(aws).plan(QuarantineInstance.of(f.instance()).build());
@@ -183,6 +189,56 @@ class QuarantineInstanceTest {
     consenting(aws).apply(plan);
     assertEquals(1, ec2.describeSecurityGroups(r -> r.filters(NetworkSupport.filter("group-name",
         List.of("remediate-quarantine")))).securityGroups().size(), "reused, not duplicated");
+  }
+
+  @Test
+  void plan_sameNamedGroupWithoutQuarantineTag_refusesNamingItAndKeepsItsRules(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    String theirs = RestrictSecurityGroupTest.group(ec2, f.vpc(), "remediate-quarantine");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(theirs).ipPermissions(
+        RestrictSecurityGroupTest.tcp(22, 22, "10.0.0.0/8")));
+    int rules = ec2.describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter("group-id",
+        List.of(theirs)))).securityGroupRules().size();
+    Map<String, List<String>> original = groupsByInterface(aws, f.instance());
+
+    RemediationException e = assertThrows(RemediationException.class, () -> consenting(aws)
+        .plan(QuarantineInstance.of(f.instance()).build()));
+
+    assertTrue(e.getMessage().contains(theirs) && e.getMessage().contains("remediate-quarantine")
+        && e.getMessage().contains(QuarantineInstance.GROUP_TAG), e.getMessage());
+    assertEquals(rules, ec2.describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter(
+        "group-id", List.of(theirs)))).securityGroupRules().size(), "their rules untouched");
+    assertEquals(original, groupsByInterface(aws, f.instance()));
+    // another name works
+    Plan plan = consenting(aws).plan(QuarantineInstance.of(f.instance())
+        .isolationGroupName("iso").build());
+    assertEquals("CreateSecurityGroup", plan.steps().get(0).kind());
+  }
+
+  @Test
+  void plan_interfaceWithGroupsBeyondTagValueLimit_refusesBeforeAnyChange(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    List<String> groups = new java.util.ArrayList<>(List.of(f.c()));
+    while (String.join(",", groups).length() <= QuarantineInstance.MAX_TAG_VALUE) {
+      groups.add(RestrictSecurityGroupTest.group(ec2, f.vpc(), "extra" + groups.size()));
+    }
+    ec2.modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(f.eth1()).groups(groups));
+    assertEquals(groups.size(), groupsByInterface(aws, f.instance()).get(f.eth1()).size());
+    Map<String, List<String>> original = groupsByInterface(aws, f.instance());
+    aws.recorder().reset();
+
+    RemediationException e = assertThrows(RemediationException.class, () -> consenting(aws)
+        .plan(QuarantineInstance.of(f.instance()).build()));
+
+    assertTrue(e.getMessage().contains(f.eth1()) && e.getMessage().contains("256"),
+        e.getMessage());
+    assertTrue(aws.recorder().counts().keySet().stream().allMatch(k -> k.startsWith("Ec2.Describe")),
+        aws.recorder().counts().toString());
+    assertEquals(original, groupsByInterface(aws, f.instance()));
+    assertTrue(ec2.describeSecurityGroups(r -> r.filters(NetworkSupport.filter("group-name",
+        List.of(QuarantineInstance.DEFAULT_GROUP_NAME)))).securityGroups().isEmpty());
   }
 
   @Test
