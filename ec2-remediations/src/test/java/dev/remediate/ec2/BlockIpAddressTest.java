@@ -217,6 +217,78 @@ class BlockIpAddressTest {
         .get("remediate:block:203.0.113.7/32"));
   }
 
+  /** Blocks 203.0.113.7 in the VPC; @return the remediation that undoes it */
+  static UnblockIpAddress blocked(AwsEmulator aws, Net net) {
+    Remediator remediator = Remediator.create(aws.scope());
+    remediator.apply(remediator.plan(BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build()));
+    return UnblockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build();
+  }
+
+  @Test
+  void unblock_callBudget_oneReadToPlanAndOneCallPerEntry(AwsEmulator aws) {
+    Net net = net(aws);
+    Set<String> original = entries(acl(aws, net.vpc()));
+    UnblockIpAddress unblock = blocked(aws, net);
+    Remediator remediator = Remediator.create(aws.scope());
+    aws.recorder().reset();
+
+    Plan plan = remediator.plan(unblock);
+
+    assertEquals(Map.of("Ec2.DescribeNetworkAcls", 1), aws.recorder().counts(), "plan budget");
+    aws.recorder().reset();
+    remediator.apply(plan);
+    // the re-plan (stale check), two entries, one tag, the verification plan
+    assertEquals(Map.of("Ec2.DescribeNetworkAcls", 2, "Ec2.DeleteNetworkAclEntry", 2,
+        "Ec2.DeleteTags", 1), aws.recorder().counts(), "apply budget");
+    assertEquals(original, entries(acl(aws, net.vpc())));
+  }
+
+  @Test
+  void unblock_aclChangedSincePlan_refusesStalePlanAndDeletesNothing(AwsEmulator aws) {
+    Net net = net(aws);
+    UnblockIpAddress unblock = blocked(aws, net);
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(unblock);
+    assertEquals(3, plan.steps().size(), plan.toText());
+    ec2(aws).createNetworkAclEntry(r -> r.networkAclId(acl(aws, net.vpc()).networkAclId())
+        .egress(false).ruleNumber(50).protocol("-1").ruleAction(RuleAction.DENY)
+        .cidrBlock("192.0.2.1/32"));
+    Set<String> before = entries(acl(aws, net.vpc()));
+
+    assertThrows(StalePlanException.class, () -> remediator.apply(plan));
+
+    NetworkAcl after = acl(aws, net.vpc());
+    assertEquals(before, entries(after));
+    assertEquals("egress=99,ingress=99", NetworkSupport.tags(after.tags())
+        .get("remediate:block:203.0.113.7/32"));
+  }
+
+  @Test
+  void unblock_secondDeleteFails_recordKeptAndRetryFinishes(AwsEmulator aws) {
+    Net net = net(aws);
+    Set<String> original = entries(acl(aws, net.vpc()));
+    UnblockIpAddress unblock = blocked(aws, net);
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(unblock);
+    aws.faults().failNth("DeleteNetworkAclEntry", 2, Fault.of("UnauthorizedOperation"));
+
+    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+    assertEquals(ApplyResult.Status.FAILED, e.result().status());
+    NetworkAcl half = acl(aws, net.vpc());
+    assertEquals(1, half.entries().stream().filter(x -> "203.0.113.7/32".equals(x.cidrBlock()))
+        .count(), "one entry removed, one left: " + entries(half));
+    assertEquals("egress=99,ingress=99", NetworkSupport.tags(half.tags())
+        .get("remediate:block:203.0.113.7/32"), "the record stays until every entry is gone");
+    Plan retry = remediator.plan(unblock);
+    assertEquals(List.of("DeleteNetworkAclEntry", "DeleteTags"),
+        retry.steps().stream().map(Step::kind).toList(), retry.toText());
+    remediator.apply(retry);
+    NetworkAcl after = acl(aws, net.vpc());
+    assertEquals(original, entries(after));
+    assertTrue(NetworkSupport.tags(after.tags()).isEmpty());
+  }
+
   @Test
   void apply_planReadBackFromJson_appliesThroughCatalog(AwsEmulator aws) {
     Net net = net(aws);

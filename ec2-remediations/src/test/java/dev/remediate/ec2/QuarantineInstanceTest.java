@@ -273,6 +273,75 @@ class QuarantineInstanceTest {
     assertThrows(StalePlanException.class, () -> remediator.apply(plan));
   }
 
+  /** Quarantines the fixture's instance; @return a remediator without consent, for release */
+  static Remediator quarantined(AwsEmulator aws, Fixture f) {
+    consenting(aws).apply(consenting(aws).plan(QuarantineInstance.of(f.instance()).build()));
+    return Remediator.create(aws.scope());
+  }
+
+  @Test
+  void release_callBudget_twoReadsToPlanOneCallPerInterface(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Map<String, List<String>> original = groupsByInterface(aws, f.instance());
+    Remediator plain = quarantined(aws, f);
+    aws.recorder().reset();
+
+    Plan release = plain.plan(ReleaseQuarantine.of(f.instance()));
+
+    assertEquals(Map.of("Ec2.DescribeInstances", 1, "Ec2.DescribeNetworkInterfaces", 1),
+        aws.recorder().counts(), "plan budget");
+    aws.recorder().reset();
+    plain.apply(release);
+    // the re-plan (stale check), one move per interface, one DeleteTags, the verification plan
+    assertEquals(Map.of("Ec2.DescribeInstances", 2, "Ec2.DescribeNetworkInterfaces", 2,
+        "Ec2.ModifyNetworkInterfaceAttribute", 2, "Ec2.DeleteTags", 1),
+        aws.recorder().counts(), "apply budget");
+    assertEquals(original, groupsByInterface(aws, f.instance()));
+  }
+
+  @Test
+  void release_interfaceChangedSincePlan_refusesStalePlanAndKeepsRecord(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Remediator plain = quarantined(aws, f);
+    Plan release = plain.plan(ReleaseQuarantine.of(f.instance()));
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    ec2.modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(f.eth1()).groups(f.a()));
+    Map<String, List<String>> before = groupsByInterface(aws, f.instance());
+
+    assertThrows(StalePlanException.class, () -> plain.apply(release));
+
+    assertEquals(before, groupsByInterface(aws, f.instance()));
+    Map<String, String> tags = NetworkSupport.tags(instance(ec2, f.instance()).tags());
+    assertEquals(f.c(), tags.get(QuarantineInstance.ENI_TAG_PREFIX + f.eth1()));
+  }
+
+  @Test
+  void release_secondMoveFails_recordKeptAndRetryRestores(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Map<String, List<String>> original = groupsByInterface(aws, f.instance());
+    Remediator plain = quarantined(aws, f);
+    Plan release = plain.plan(ReleaseQuarantine.of(f.instance()));
+    aws.faults().reset(); // count calls from here: the quarantine made two moves already
+    aws.faults().failNth("ModifyNetworkInterfaceAttribute", 2, Fault.of("UnauthorizedOperation"));
+
+    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> plain.apply(release));
+
+    assertEquals(ApplyResult.Status.FAILED, e.result().status());
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    Map<String, String> tags = NetworkSupport.tags(instance(ec2, f.instance()).tags());
+    assertEquals(f.c(), tags.get(QuarantineInstance.ENI_TAG_PREFIX + f.eth1()),
+        "the record stays until every interface is back");
+    assertEquals(java.util.stream.Stream.of(f.a(), f.b()).sorted().collect(Collectors.joining(",")),
+        tags.get(QuarantineInstance.ENI_TAG_PREFIX + f.eth0()));
+    Plan retry = plain.plan(ReleaseQuarantine.of(f.instance()));
+    assertEquals(List.of("ModifyNetworkInterfaceAttribute", "DeleteTags"),
+        retry.steps().stream().map(Step::kind).toList(), retry.toText());
+    plain.apply(retry);
+    assertEquals(original, groupsByInterface(aws, f.instance()));
+    assertTrue(NetworkSupport.tags(instance(ec2, f.instance()).tags()).keySet().stream()
+        .noneMatch(k -> k.startsWith("remediate:quarantine")));
+  }
+
   @Test
   void apply_planReadBackFromJson_appliesThroughCatalog(AwsEmulator aws) {
     Fixture f = fixture(aws);
