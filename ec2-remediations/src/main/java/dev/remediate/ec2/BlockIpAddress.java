@@ -49,7 +49,8 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
  * direction: already blocked when a deny-all entry for exactly this CIDR has a number below every
  * allow entry of the same address family; otherwise the highest free number below the first such
  * allow entry. Refuses (plan fails naming the ACL) when no number is free below the allows or when
- * the direction already has the quota's number of entries (20 by default). <b>Steps</b>: record the
+ * one more entry would exceed the quota (20 by default), which counts every entry of the
+ * direction: IPv4 and IPv6, and the default deny entries (32767, 32768) too. <b>Steps</b>: record the
  * numbers in a tag on the ACL ({@code remediate:block:<cidr>} = {@code ingress=N,egress=M}) first,
  * so {@link UnblockIpAddress} removes exactly these entries; then {@code CreateNetworkAclEntry} per
  * direction. The plan warns that every subnet on the ACL is affected.
@@ -266,11 +267,14 @@ public final class BlockIpAddress extends SpecValue {
       return null;
     }
     String direction = egress ? "egress" : "ingress";
-    long used = entries.stream().filter(e -> e.ruleNumber() < DEFAULT_RULE).count();
-    if (used >= maxEntries) {
+    // AWS's quota counts every entry of the direction: IPv4 and IPv6, and the default deny
+    // entries (32767 and 32768) too. Adding one must not go past it.
+    long used = entries.size();
+    if (used + 1 > maxEntries) {
       throw new RemediationException("Network ACL " + acl.networkAclId() + " already has " + used
-          + " " + direction + " entries, the quota of " + maxEntries + "; remove some, or raise the "
-          + "quota and maxEntriesPerDirection(...)");
+          + " " + direction + " entries (IPv4 and IPv6, default deny included); one more exceeds "
+          + "the quota of " + maxEntries + "; remove some, or raise the quota and "
+          + "maxEntriesPerDirection(...)");
     }
     Set<Integer> taken = new TreeSet<>();
     entries.forEach(e -> taken.add(e.ruleNumber()));

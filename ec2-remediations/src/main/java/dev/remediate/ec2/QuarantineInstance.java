@@ -46,8 +46,10 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
  * <p><b>Observe</b>: the instance ({@code DescribeInstances}), the isolation group of its VPC
  * ({@code DescribeSecurityGroups} by name) and that group's rules
  * ({@code DescribeSecurityGroupRules}), and, when detaching, the profile association.
- * <b>Decide</b>: create the group (tagged) or empty the existing one; record originals in tags
- * before changing anything; then move each interface. <b>Steps</b>: {@code CreateSecurityGroup},
+ * <b>Decide</b>: create the group (tagged {@value #GROUP_TAG}) or empty the existing one, which
+ * must carry that tag (a same-named group without it is someone else's: the plan is refused);
+ * record originals in tags before changing anything (refused when an interface has so many groups
+ * that the record exceeds AWS's 256-character tag value); then move each interface. <b>Steps</b>: {@code CreateSecurityGroup},
  * {@code RevokeSecurityGroupIngress} / {@code RevokeSecurityGroupEgress} (including the default
  * allow-all egress), {@code CreateTags},
  * one {@code ModifyNetworkInterfaceAttribute} per interface and
@@ -81,6 +83,8 @@ public final class QuarantineInstance extends SpecValue {
       + "BlockIpAddress (network ACLs are stateless) to cut them at once";
   private static final Pattern GROUP_NAME = Pattern.compile("[\\w .\\-:/()#,@\\[\\]+=&;{}!$*]{1,255}");
   private static final String NEW_GROUP = "(new)";
+  /** AWS's limit on the length of a tag value. */
+  static final int MAX_TAG_VALUE = 256;
 
   private final String instanceId;
   private final String groupName;
@@ -182,6 +186,9 @@ public final class QuarantineInstance extends SpecValue {
             NetworkSupport.filter("vpc-id", List.of(vpcId)),
             NetworkSupport.filter("group-name", List.of(groupName))))
         .securityGroups().stream().findFirst().orElse(null);
+    if (isolation != null) {
+      requireIsolationTag(isolation);
+    }
     List<SecurityGroupRule> isolationRules = isolation == null ? List.of()
         : ec2.describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter("group-id",
             List.of(isolation.groupId())))).securityGroupRules();
@@ -225,7 +232,15 @@ public final class QuarantineInstance extends SpecValue {
       }
       String tagKey = ENI_TAG_PREFIX + eni.networkInterfaceId();
       if (!tags.containsKey(tagKey)) {
-        record.put(tagKey, String.join(",", groups));
+        String value = String.join(",", groups);
+        if (value.length() > MAX_TAG_VALUE) {
+          throw new RemediationException("Interface " + eni.networkInterfaceId() + " of instance "
+              + instanceId + " has " + groups.size() + " security groups; recording them takes "
+              + value.length() + " characters, more than AWS's " + MAX_TAG_VALUE + "-character "
+              + "tag value limit, so the quarantine could not be undone. Nothing was changed; "
+              + "reduce the interface's groups first");
+        }
+        record.put(tagKey, value);
       }
       moves.add(Step.builder().kind("ModifyNetworkInterfaceAttribute").action(Action.CHANGE)
           .resource(eni.networkInterfaceId())
@@ -309,10 +324,26 @@ public final class QuarantineInstance extends SpecValue {
       if (!"InvalidGroup.Duplicate".equals(errorCode(e))) {
         throw e;
       }
-      return ec2.describeSecurityGroups(r -> r.filters(
+      SecurityGroup existing = ec2.describeSecurityGroups(r -> r.filters(
               NetworkSupport.filter("vpc-id", List.of(vpcId)),
               NetworkSupport.filter("group-name", List.of(groupName))))
-          .securityGroups().get(0).groupId();
+          .securityGroups().get(0);
+      requireIsolationTag(existing);
+      return existing.groupId();
+    }
+  }
+
+  /**
+   * Refuses to reuse a same-named group that quarantine did not create: emptying it would strip
+   * someone else's rules.
+   */
+  static void requireIsolationTag(SecurityGroup group) {
+    if (!NetworkSupport.tags(group.tags()).containsKey(GROUP_TAG)) {
+      throw new RemediationException("Security group " + group.groupId() + " ('"
+          + group.groupName() + "') in " + group.vpcId() + " has the isolation group's name but "
+          + "not the tag " + GROUP_TAG + ": it is not a quarantine group, and its rules would be "
+          + "removed. Choose another name (isolationGroupName(...)), or tag the group "
+          + GROUP_TAG + " if it is meant to isolate");
     }
   }
 

@@ -18,6 +18,7 @@ import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,10 +64,10 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 public final class RestrictSecurityGroup extends SpecValue {
   /** The catalog id. */
   public static final String ID = "ec2.security-group-open-ports";
-  /** Ports closed to the world by default. */
-  public static final SortedSet<Integer> DEFAULT_PORTS = new TreeSet<>(List.of(20, 21, 22, 23, 25,
-      110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088,
-      8888, 9200, 9300));
+  /** Ports closed to the world by default (unmodifiable). */
+  public static final SortedSet<Integer> DEFAULT_PORTS = Collections.unmodifiableSortedSet(
+      new TreeSet<>(List.of(20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389,
+          4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300)));
   /** Every IAM action planning and applying may need. */
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeSecurityGroups",
       "ec2:DescribeSecurityGroupRules", "ec2:RevokeSecurityGroupIngress",

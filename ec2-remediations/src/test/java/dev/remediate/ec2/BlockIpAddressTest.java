@@ -119,24 +119,60 @@ class BlockIpAddressTest {
         e.getMessage());
   }
 
-  @Test
-  void plan_quotaReached_refusesUnlessRaised(AwsEmulator aws) {
-    Net net = net(aws);
-    String aclId = acl(aws, net.vpc()).networkAclId();
-    int existing = (int) acl(aws, net.vpc()).entries().stream()
-        .filter(e -> !e.egress() && e.ruleNumber() < 32767).count();
-    for (int i = 0; i < 20 - existing; i++) {
+  /**
+   * Fills the ingress direction of the VPC's ACL up to {@code total} entries, counting every entry
+   * (the default allow 100 and the default deny 32767 included), with one IPv6 entry among them.
+   */
+  static String fillIngress(AwsEmulator aws, Net net, int total) {
+    NetworkAcl acl = acl(aws, net.vpc());
+    String aclId = acl.networkAclId();
+    int existing = (int) acl.entries().stream().filter(e -> !e.egress()).count();
+    assertTrue(acl.entries().stream().anyMatch(e -> !e.egress() && e.ruleNumber() == 32767),
+        "the default deny entry is there and must count");
+    ec2(aws).createNetworkAclEntry(r -> r.networkAclId(aclId).egress(false).ruleNumber(9)
+        .protocol("-1").ruleAction(RuleAction.DENY).ipv6CidrBlock("2001:db8::/64"));
+    for (int i = 0; i < total - existing - 1; i++) {
       int n = 10 + i;
       ec2(aws).createNetworkAclEntry(r -> r.networkAclId(aclId).egress(false).ruleNumber(n)
           .protocol("6").portRange(p -> p.from(n).to(n)).ruleAction(RuleAction.DENY)
           .cidrBlock("192.0.2." + n + "/32"));
     }
+    assertEquals(total, acl(aws, net.vpc()).entries().stream().filter(e -> !e.egress()).count());
+    return aclId;
+  }
+
+  @Test
+  void plan_quotaReachedCountingDefaultDenyAndIpv6_refusesUnlessRaised(AwsEmulator aws) {
+    Net net = net(aws);
+    String aclId = fillIngress(aws, net, 20);
     Remediator remediator = Remediator.create(aws.scope());
     RemediationException e = assertThrows(RemediationException.class, () -> remediator.plan(
         BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build()));
-    assertTrue(e.getMessage().contains("quota of 20"), e.getMessage());
+    assertTrue(e.getMessage().contains(aclId) && e.getMessage().contains("already has 20 ingress")
+        && e.getMessage().contains("quota of 20"), e.getMessage());
     assertEquals(3, remediator.plan(BlockIpAddress.of("203.0.113.7").inVpc(net.vpc())
         .maxEntriesPerDirection(40).build()).steps().size());
+  }
+
+  @Test
+  void plan_quotaBoundary_nineteenEntriesTakeOneMoreTwentyDoNot(AwsEmulator aws) {
+    Net net = net(aws);
+    String aclId = fillIngress(aws, net, 19);
+    Remediator remediator = Remediator.create(aws.scope());
+    BlockIpAddress block = BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build();
+    Plan plan = remediator.plan(block);
+    assertEquals(3, plan.steps().size(), plan.toText());
+    remediator.apply(plan);
+    assertEquals(20, acl(aws, net.vpc()).entries().stream().filter(e -> !e.egress()).count(),
+        "exactly at the quota after the block");
+    assertTrue(remediator.plan(block).isEmpty(), "blocked: no change, no refusal");
+    // Exactly at the quota now: one more address is refused, 19 counted entries are not the limit.
+    RemediationException e = assertThrows(RemediationException.class, () -> remediator.plan(
+        BlockIpAddress.of("203.0.113.8").inVpc(net.vpc()).build()));
+    assertTrue(e.getMessage().contains(aclId) && e.getMessage().contains("quota of 20"),
+        e.getMessage());
+    assertEquals(3, remediator.plan(BlockIpAddress.of("203.0.113.8").inVpc(net.vpc())
+        .maxEntriesPerDirection(21).build()).steps().size());
   }
 
   @Test
@@ -179,6 +215,78 @@ class BlockIpAddressTest {
     remediator.apply(retry);
     assertEquals("egress=99,ingress=99", NetworkSupport.tags(acl(aws, net.vpc()).tags())
         .get("remediate:block:203.0.113.7/32"));
+  }
+
+  /** Blocks 203.0.113.7 in the VPC; @return the remediation that undoes it */
+  static UnblockIpAddress blocked(AwsEmulator aws, Net net) {
+    Remediator remediator = Remediator.create(aws.scope());
+    remediator.apply(remediator.plan(BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build()));
+    return UnblockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build();
+  }
+
+  @Test
+  void unblock_callBudget_oneReadToPlanAndOneCallPerEntry(AwsEmulator aws) {
+    Net net = net(aws);
+    Set<String> original = entries(acl(aws, net.vpc()));
+    UnblockIpAddress unblock = blocked(aws, net);
+    Remediator remediator = Remediator.create(aws.scope());
+    aws.recorder().reset();
+
+    Plan plan = remediator.plan(unblock);
+
+    assertEquals(Map.of("Ec2.DescribeNetworkAcls", 1), aws.recorder().counts(), "plan budget");
+    aws.recorder().reset();
+    remediator.apply(plan);
+    // the re-plan (stale check), two entries, one tag, the verification plan
+    assertEquals(Map.of("Ec2.DescribeNetworkAcls", 2, "Ec2.DeleteNetworkAclEntry", 2,
+        "Ec2.DeleteTags", 1), aws.recorder().counts(), "apply budget");
+    assertEquals(original, entries(acl(aws, net.vpc())));
+  }
+
+  @Test
+  void unblock_aclChangedSincePlan_refusesStalePlanAndDeletesNothing(AwsEmulator aws) {
+    Net net = net(aws);
+    UnblockIpAddress unblock = blocked(aws, net);
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(unblock);
+    assertEquals(3, plan.steps().size(), plan.toText());
+    ec2(aws).createNetworkAclEntry(r -> r.networkAclId(acl(aws, net.vpc()).networkAclId())
+        .egress(false).ruleNumber(50).protocol("-1").ruleAction(RuleAction.DENY)
+        .cidrBlock("192.0.2.1/32"));
+    Set<String> before = entries(acl(aws, net.vpc()));
+
+    assertThrows(StalePlanException.class, () -> remediator.apply(plan));
+
+    NetworkAcl after = acl(aws, net.vpc());
+    assertEquals(before, entries(after));
+    assertEquals("egress=99,ingress=99", NetworkSupport.tags(after.tags())
+        .get("remediate:block:203.0.113.7/32"));
+  }
+
+  @Test
+  void unblock_secondDeleteFails_recordKeptAndRetryFinishes(AwsEmulator aws) {
+    Net net = net(aws);
+    Set<String> original = entries(acl(aws, net.vpc()));
+    UnblockIpAddress unblock = blocked(aws, net);
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(unblock);
+    aws.faults().failNth("DeleteNetworkAclEntry", 2, Fault.of("UnauthorizedOperation"));
+
+    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> remediator.apply(plan));
+
+    assertEquals(ApplyResult.Status.FAILED, e.result().status());
+    NetworkAcl half = acl(aws, net.vpc());
+    assertEquals(1, half.entries().stream().filter(x -> "203.0.113.7/32".equals(x.cidrBlock()))
+        .count(), "one entry removed, one left: " + entries(half));
+    assertEquals("egress=99,ingress=99", NetworkSupport.tags(half.tags())
+        .get("remediate:block:203.0.113.7/32"), "the record stays until every entry is gone");
+    Plan retry = remediator.plan(unblock);
+    assertEquals(List.of("DeleteNetworkAclEntry", "DeleteTags"),
+        retry.steps().stream().map(Step::kind).toList(), retry.toText());
+    remediator.apply(retry);
+    NetworkAcl after = acl(aws, net.vpc());
+    assertEquals(original, entries(after));
+    assertTrue(NetworkSupport.tags(after.tags()).isEmpty());
   }
 
   @Test

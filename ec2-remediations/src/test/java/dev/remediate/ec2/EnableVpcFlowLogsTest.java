@@ -108,7 +108,114 @@ class EnableVpcFlowLogsTest {
         write.resources().get(0).value());
     assertTrue(write.conditions().stream().anyMatch(c -> c.key().value().equals("aws:SourceArn")
         && c.value().equals("arn:aws:logs:us-east-1:" + AwsEmulator.ACCOUNT + ":*")));
+    assertEquals(List.of("s3:PutObject"), actions(write));
+    assertEquals(Map.of("s3:x-amz-acl", "bucket-owner-full-control",
+        "aws:SourceAccount", AwsEmulator.ACCOUNT,
+        "aws:SourceArn", "arn:aws:logs:us-east-1:" + AwsEmulator.ACCOUNT + ":*"), conditions(write));
+    IamStatement aclCheck = policy.statements().get(2);
+    assertEquals("Allow", aclCheck.effect().value());
+    assertEquals(List.of("Service delivery.logs.amazonaws.com"), aclCheck.principals().stream()
+        .map(pr -> pr.type().value() + " " + pr.id()).toList());
+    assertEquals(List.of("s3:GetBucketAcl", "s3:ListBucket"), actions(aclCheck));
+    assertEquals(List.of("arn:aws:s3:::" + BUCKET), aclCheck.resources().stream()
+        .map(r -> r.value()).toList(), "the bucket itself, not its objects");
+    assertEquals(Map.of("aws:SourceAccount", AwsEmulator.ACCOUNT,
+        "aws:SourceArn", "arn:aws:logs:us-east-1:" + AwsEmulator.ACCOUNT + ":*"),
+        conditions(aclCheck));
     assertTrue(remediator.plan(remediation).isEmpty(), "second plan is empty");
+  }
+
+  private static List<String> actions(IamStatement statement) {
+    return statement.actions().stream().map(a -> a.value()).sorted().toList();
+  }
+
+  /** @return condition key to value (one value each in these statements) */
+  private static Map<String, String> conditions(IamStatement statement) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    statement.conditions().forEach(c -> assertEquals(null, out.put(c.key().value(), c.value()),
+        "one value per key: " + c));
+    return out;
+  }
+
+  /** A scope whose clients add every request of the given type to {@code sent}. */
+  private static <T> AwsScope capturing(AwsEmulator aws, Class<T> type, List<T> sent) {
+    ExecutionInterceptor capture = new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes a) {
+        if (type.isInstance(context.request())) {
+          sent.add(type.cast(context.request()));
+        }
+      }
+    };
+    return aws.scopeBuilder(AwsEmulator.REGION).addInterceptor(capture).build();
+  }
+
+  @Test
+  void apply_logFormatAndAggregation_reachCreateFlowLogsAndTakePartInCompliance(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    String format = "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action}";
+    EnableVpcFlowLogs remediation = EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET)
+        .logFormat(format).maxAggregationInterval(60).build();
+    List<CreateFlowLogsRequest> sent = new ArrayList<>();
+    try (AwsScope scope = capturing(aws, CreateFlowLogsRequest.class, sent)) {
+      Remediator remediator = Remediator.builder().scope(scope).build();
+
+      remediator.apply(remediator.plan(remediation));
+
+      assertEquals(1, sent.size());
+      assertEquals(format, sent.get(0).logFormat());
+      assertEquals(60, sent.get(0).maxAggregationInterval());
+      FlowLog log = flowLogs(aws, vpcId).get(0);
+      assertEquals(format, log.logFormat(), "read back with DescribeFlowLogs");
+      assertEquals(60, log.maxAggregationInterval());
+      assertTrue(remediator.plan(remediation).isEmpty(), "same format and interval: compliant");
+
+      // Another format, or another interval, is not compliant: a new flow log is planned.
+      for (EnableVpcFlowLogs other : List.of(
+          EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).logFormat("${version} ${srcaddr}")
+              .maxAggregationInterval(60).build(),
+          EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).logFormat(format)
+              .maxAggregationInterval(600).build())) {
+        Plan plan = remediator.plan(other);
+        assertEquals(List.of("CreateFlowLogs"), plan.steps().stream().map(Step::kind).toList(),
+            plan.toText());
+        assertTrue(plan.warnings().stream().anyMatch(w -> w.contains(log.flowLogId())),
+            plan.toText());
+      }
+    }
+  }
+
+  @Test
+  void apply_givenDeliveryRoleAndKmsKey_roleReachesFlowLogAndKeyTheCreatedGroup(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    String roleArn = "arn:aws:iam::" + AwsEmulator.ACCOUNT + ":role/their-flow-role";
+    String keyArn = aws.client(software.amazon.awssdk.services.kms.KmsClient.class,
+        software.amazon.awssdk.services.kms.KmsClient::builder).createKey(r -> r
+            .description("flow logs")).keyMetadata().arn();
+    EnableVpcFlowLogs remediation = EnableVpcFlowLogs.forVpc(vpcId).toLogGroup("/vpc/given")
+        .deliveryRole(roleArn).logGroupKmsKey(keyArn).build();
+    List<CreateFlowLogsRequest> sent = new ArrayList<>();
+    try (AwsScope scope = capturing(aws, CreateFlowLogsRequest.class, sent)) {
+      Remediator remediator = Remediator.builder().scope(scope).build();
+      Plan plan = remediator.plan(remediation);
+      assertEquals(List.of("CreateLogGroup", "CreateFlowLogs"),
+          plan.steps().stream().map(Step::kind).toList(), "a given role is used, not created");
+      assertTrue(plan.steps().get(0).summary().contains(keyArn), plan.toText());
+
+      remediator.apply(plan);
+
+      assertEquals(roleArn, sent.get(0).deliverLogsPermissionArn());
+      assertEquals("/vpc/given", sent.get(0).logGroupName());
+      assertEquals(null, sent.get(0).logDestination(), "exactly one of group name or destination");
+      assertEquals(roleArn, flowLogs(aws, vpcId).get(0).deliverLogsPermissionArn());
+      LogGroup group = aws.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder)
+          .describeLogGroups(r -> r.logGroupNamePrefix("/vpc/given")).logGroups().get(0);
+      assertEquals(keyArn, group.kmsKeyId());
+      assertEquals(0, aws.client(IamClient.class, IamClient::builder).listRoles().roles().stream()
+          .filter(r -> r.roleName().equals(EnableVpcFlowLogs.DEFAULT_ROLE_NAME)).count());
+      assertTrue(remediator.plan(remediation).isEmpty());
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.remediate.core.GuardrailException;
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
 import dev.remediate.core.plan.Flag;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.iam.IamClient;
 
 @ExtendWith(AwsEmulatorExtension.class)
@@ -110,9 +112,11 @@ class QuarantineInstanceTest {
     remediator.apply(plan);
 
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
-    String isolation = ec2.describeSecurityGroups(r -> r.filters(NetworkSupport.filter(
-        "group-name", List.of(QuarantineInstance.DEFAULT_GROUP_NAME)))).securityGroups().get(0)
-        .groupId();
+    SecurityGroup created = ec2.describeSecurityGroups(r -> r.filters(NetworkSupport.filter(
+        "group-name", List.of(QuarantineInstance.DEFAULT_GROUP_NAME)))).securityGroups().get(0);
+    assertEquals("isolation", NetworkSupport.tags(created.tags())
+        .get(QuarantineInstance.GROUP_TAG), "the created group carries the quarantine tag");
+    String isolation = created.groupId();
     assertEquals(Map.of(f.eth0(), List.of(isolation), f.eth1(), List.of(isolation)),
         groupsByInterface(aws, f.instance()));
     assertEquals(0, RestrictSecurityGroupTest.ingress(aws, isolation).size());
@@ -173,6 +177,8 @@ class QuarantineInstanceTest {
     Fixture f = fixture(aws);
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
     String isolation = RestrictSecurityGroupTest.group(ec2, f.vpc(), "remediate-quarantine");
+    ec2.createTags(r -> r.resources(isolation).tags(t -> t.key(QuarantineInstance.GROUP_TAG)
+        .value("isolation")));
     ec2.authorizeSecurityGroupIngress(r -> r.groupId(isolation).ipPermissions(
         RestrictSecurityGroupTest.tcp(22, 22, "10.0.0.0/8")));
     Plan plan = consenting(aws).plan(QuarantineInstance.of(f.instance()).build());
@@ -183,6 +189,56 @@ class QuarantineInstanceTest {
     consenting(aws).apply(plan);
     assertEquals(1, ec2.describeSecurityGroups(r -> r.filters(NetworkSupport.filter("group-name",
         List.of("remediate-quarantine")))).securityGroups().size(), "reused, not duplicated");
+  }
+
+  @Test
+  void plan_sameNamedGroupWithoutQuarantineTag_refusesNamingItAndKeepsItsRules(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    String theirs = RestrictSecurityGroupTest.group(ec2, f.vpc(), "remediate-quarantine");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(theirs).ipPermissions(
+        RestrictSecurityGroupTest.tcp(22, 22, "10.0.0.0/8")));
+    int rules = ec2.describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter("group-id",
+        List.of(theirs)))).securityGroupRules().size();
+    Map<String, List<String>> original = groupsByInterface(aws, f.instance());
+
+    RemediationException e = assertThrows(RemediationException.class, () -> consenting(aws)
+        .plan(QuarantineInstance.of(f.instance()).build()));
+
+    assertTrue(e.getMessage().contains(theirs) && e.getMessage().contains("remediate-quarantine")
+        && e.getMessage().contains(QuarantineInstance.GROUP_TAG), e.getMessage());
+    assertEquals(rules, ec2.describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter(
+        "group-id", List.of(theirs)))).securityGroupRules().size(), "their rules untouched");
+    assertEquals(original, groupsByInterface(aws, f.instance()));
+    // another name works
+    Plan plan = consenting(aws).plan(QuarantineInstance.of(f.instance())
+        .isolationGroupName("iso").build());
+    assertEquals("CreateSecurityGroup", plan.steps().get(0).kind());
+  }
+
+  @Test
+  void plan_interfaceWithGroupsBeyondTagValueLimit_refusesBeforeAnyChange(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    List<String> groups = new java.util.ArrayList<>(List.of(f.c()));
+    while (String.join(",", groups).length() <= QuarantineInstance.MAX_TAG_VALUE) {
+      groups.add(RestrictSecurityGroupTest.group(ec2, f.vpc(), "extra" + groups.size()));
+    }
+    ec2.modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(f.eth1()).groups(groups));
+    assertEquals(groups.size(), groupsByInterface(aws, f.instance()).get(f.eth1()).size());
+    Map<String, List<String>> original = groupsByInterface(aws, f.instance());
+    aws.recorder().reset();
+
+    RemediationException e = assertThrows(RemediationException.class, () -> consenting(aws)
+        .plan(QuarantineInstance.of(f.instance()).build()));
+
+    assertTrue(e.getMessage().contains(f.eth1()) && e.getMessage().contains("256"),
+        e.getMessage());
+    assertTrue(aws.recorder().counts().keySet().stream().allMatch(k -> k.startsWith("Ec2.Describe")),
+        aws.recorder().counts().toString());
+    assertEquals(original, groupsByInterface(aws, f.instance()));
+    assertTrue(ec2.describeSecurityGroups(r -> r.filters(NetworkSupport.filter("group-name",
+        List.of(QuarantineInstance.DEFAULT_GROUP_NAME)))).securityGroups().isEmpty());
   }
 
   @Test
@@ -215,6 +271,75 @@ class QuarantineInstanceTest {
     aws.client(Ec2Client.class, Ec2Client::builder).modifyNetworkInterfaceAttribute(r -> r
         .networkInterfaceId(f.eth1()).groups(f.a()));
     assertThrows(StalePlanException.class, () -> remediator.apply(plan));
+  }
+
+  /** Quarantines the fixture's instance; @return a remediator without consent, for release */
+  static Remediator quarantined(AwsEmulator aws, Fixture f) {
+    consenting(aws).apply(consenting(aws).plan(QuarantineInstance.of(f.instance()).build()));
+    return Remediator.create(aws.scope());
+  }
+
+  @Test
+  void release_callBudget_twoReadsToPlanOneCallPerInterface(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Map<String, List<String>> original = groupsByInterface(aws, f.instance());
+    Remediator plain = quarantined(aws, f);
+    aws.recorder().reset();
+
+    Plan release = plain.plan(ReleaseQuarantine.of(f.instance()));
+
+    assertEquals(Map.of("Ec2.DescribeInstances", 1, "Ec2.DescribeNetworkInterfaces", 1),
+        aws.recorder().counts(), "plan budget");
+    aws.recorder().reset();
+    plain.apply(release);
+    // the re-plan (stale check), one move per interface, one DeleteTags, the verification plan
+    assertEquals(Map.of("Ec2.DescribeInstances", 2, "Ec2.DescribeNetworkInterfaces", 2,
+        "Ec2.ModifyNetworkInterfaceAttribute", 2, "Ec2.DeleteTags", 1),
+        aws.recorder().counts(), "apply budget");
+    assertEquals(original, groupsByInterface(aws, f.instance()));
+  }
+
+  @Test
+  void release_interfaceChangedSincePlan_refusesStalePlanAndKeepsRecord(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Remediator plain = quarantined(aws, f);
+    Plan release = plain.plan(ReleaseQuarantine.of(f.instance()));
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    ec2.modifyNetworkInterfaceAttribute(r -> r.networkInterfaceId(f.eth1()).groups(f.a()));
+    Map<String, List<String>> before = groupsByInterface(aws, f.instance());
+
+    assertThrows(StalePlanException.class, () -> plain.apply(release));
+
+    assertEquals(before, groupsByInterface(aws, f.instance()));
+    Map<String, String> tags = NetworkSupport.tags(instance(ec2, f.instance()).tags());
+    assertEquals(f.c(), tags.get(QuarantineInstance.ENI_TAG_PREFIX + f.eth1()));
+  }
+
+  @Test
+  void release_secondMoveFails_recordKeptAndRetryRestores(AwsEmulator aws) {
+    Fixture f = fixture(aws);
+    Map<String, List<String>> original = groupsByInterface(aws, f.instance());
+    Remediator plain = quarantined(aws, f);
+    Plan release = plain.plan(ReleaseQuarantine.of(f.instance()));
+    aws.faults().reset(); // count calls from here: the quarantine made two moves already
+    aws.faults().failNth("ModifyNetworkInterfaceAttribute", 2, Fault.of("UnauthorizedOperation"));
+
+    ApplyFailedException e = assertThrows(ApplyFailedException.class, () -> plain.apply(release));
+
+    assertEquals(ApplyResult.Status.FAILED, e.result().status());
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    Map<String, String> tags = NetworkSupport.tags(instance(ec2, f.instance()).tags());
+    assertEquals(f.c(), tags.get(QuarantineInstance.ENI_TAG_PREFIX + f.eth1()),
+        "the record stays until every interface is back");
+    assertEquals(java.util.stream.Stream.of(f.a(), f.b()).sorted().collect(Collectors.joining(",")),
+        tags.get(QuarantineInstance.ENI_TAG_PREFIX + f.eth0()));
+    Plan retry = plain.plan(ReleaseQuarantine.of(f.instance()));
+    assertEquals(List.of("ModifyNetworkInterfaceAttribute", "DeleteTags"),
+        retry.steps().stream().map(Step::kind).toList(), retry.toText());
+    plain.apply(retry);
+    assertEquals(original, groupsByInterface(aws, f.instance()));
+    assertTrue(NetworkSupport.tags(instance(ec2, f.instance()).tags()).keySet().stream()
+        .noneMatch(k -> k.startsWith("remediate:quarantine")));
   }
 
   @Test

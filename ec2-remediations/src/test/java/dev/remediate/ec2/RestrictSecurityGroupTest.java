@@ -92,6 +92,41 @@ class RestrictSecurityGroupTest {
     assertTrue(remediator.plan(remediation).isEmpty());
   }
 
+  /** The 24 ports of the issue, written out: the default set must be exactly these. */
+  static final List<Integer> ISSUE_PORTS = List.of(20, 21, 22, 23, 25, 110, 135, 143, 445, 1433,
+      1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300);
+
+  @Test
+  void defaultPorts_areExactlyTheIssuesTwentyFourAndCannotBeChanged() {
+    assertEquals(24, ISSUE_PORTS.size());
+    assertEquals(ISSUE_PORTS, List.copyOf(RestrictSecurityGroup.DEFAULT_PORTS));
+    assertEquals(ISSUE_PORTS.stream().map(String::valueOf).collect(Collectors.joining(",")),
+        RestrictSecurityGroup.forGroup("sg-0123456789abcdef0").build().spec().parameters()
+            .get("ports"));
+    assertThrows(UnsupportedOperationException.class,
+        () -> RestrictSecurityGroup.DEFAULT_PORTS.add(80));
+    assertThrows(UnsupportedOperationException.class,
+        () -> RestrictSecurityGroup.DEFAULT_PORTS.remove(22));
+  }
+
+  @Test
+  void plan_defaultPorts_revokesEachIssuePortOpenToTheWorldAndNoOther(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "wide");
+    List<IpPermission> open = new java.util.ArrayList<>();
+    ISSUE_PORTS.forEach(p -> open.add(tcp(p, p, "0.0.0.0/0")));
+    // neighbours of the sensitive ports and common web ports stay open
+    List.of(19, 24, 80, 443, 3001, 8081, 9201).forEach(p -> open.add(tcp(p, p, "0.0.0.0/0")));
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(open));
+    Remediator remediator = Remediator.create(aws.scope());
+
+    remediator.apply(remediator.plan(RestrictSecurityGroup.forGroup(sg).build()));
+
+    assertEquals(Set.of("tcp 19 from 0.0.0.0/0", "tcp 24 from 0.0.0.0/0", "tcp 80 from 0.0.0.0/0",
+        "tcp 443 from 0.0.0.0/0", "tcp 3001 from 0.0.0.0/0", "tcp 8081 from 0.0.0.0/0",
+        "tcp 9201 from 0.0.0.0/0"), ingress(aws, sg));
+  }
+
   @Test
   void apply_ipv6AndAllTrafficRules_revokesBothInOneCall(AwsEmulator aws) {
     Ec2Client ec2 = ec2(aws);
