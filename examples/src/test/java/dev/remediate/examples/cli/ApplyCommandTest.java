@@ -191,6 +191,31 @@ class ApplyCommandTest {
   }
 
   @Test
+  void apply_wrapperOfAnotherMajorFormatVersion_isRefusedInOneLine(AwsEmulator aws)
+      throws Exception {
+    Path plans = scan(aws);
+    String array = Files.readString(plans).strip();
+    CliEnvironment env = emulator(aws).build();
+    for (String version : List.of("99", "\"2.0\"", "\"10\"", "{\"major\":1}")) {
+      Path wrapped = dir.resolve("wrapped.json");
+      Files.writeString(wrapped, "{\"formatVersion\":" + version + ",\"plans\":" + array + "}");
+      aws.recorder().reset();
+      assertBadInput(Remediate.run(env, "apply", "--yes", wrapped.toString()),
+          "wrapped.json: plan file format version '");
+      assertEquals(0, aws.recorder().total(), "nothing is called for version " + version);
+    }
+    assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("wrapped.json").toString()),
+        "is not supported: this tool reads 1.x (writes 1.0)");
+    assertEquals(0, tagged(aws));
+    // the same wrapper of format 1.x (or without a version) is read
+    Path current = dir.resolve("current.json");
+    Files.writeString(current, "{\"formatVersion\":\"1.0\",\"plans\":" + array + "}");
+    Remediate.Result r = Remediate.run(env, "apply", "--yes", current.toString());
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertEquals(vpcs(aws), tagged(aws));
+  }
+
+  @Test
   void apply_stdin_readsPlans(AwsEmulator aws) throws Exception {
     Path plans = scan(aws);
     CliEnvironment env = emulator(aws)
