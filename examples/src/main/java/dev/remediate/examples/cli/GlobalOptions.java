@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileFileLocation;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -134,6 +136,34 @@ public final class GlobalOptions {
   }
 
   /**
+   * Checks that a profile is defined in the AWS config or credentials file (as the SDK finds them:
+   * {@code AWS_CONFIG_FILE} / {@code aws.configFile}, {@code AWS_SHARED_CREDENTIALS_FILE} /
+   * {@code aws.sharedCredentialsFile}, else {@code ~/.aws}), so that a misspelt {@code --profile}
+   * is one line of bad input before any call rather than a failure per remediation.
+   *
+   * @param name the profile name
+   * @return the name
+   * @throws CliException when the files cannot be read or do not define the profile
+   */
+  static String checkProfile(String name) {
+    ProfileFile files;
+    try {
+      files = ProfileFile.defaultProfileFile();
+    } catch (RuntimeException e) {
+      throw CliException.badInput("cannot read the AWS config files for profile '" + name
+          + "': " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+    if (files.profile(name).isEmpty()) {
+      throw CliException.badInput("profile '" + name + "' is not defined in "
+          + ProfileFileLocation.configurationFilePath() + " or "
+          + ProfileFileLocation.credentialsFilePath() + " (known: "
+          + (files.profiles().isEmpty() ? "none"
+              : String.join(", ", new java.util.TreeSet<>(files.profiles().keySet()))) + ")");
+    }
+    return name;
+  }
+
+  /**
    * The default {@link ScopeFactory}: credentials from the profile or the SDK's default chain,
    * the endpoint override (with path-style S3 addressing, which emulators need).
    *
@@ -144,7 +174,7 @@ public final class GlobalOptions {
     return (region, options) -> {
       AwsScope.Builder builder = AwsScope.builder().region(region);
       options.profile().ifPresent(p -> builder.credentialsProvider(
-          ProfileCredentialsProvider.builder().profileName(p).build()));
+          ProfileCredentialsProvider.builder().profileName(checkProfile(p)).build()));
       options.endpoint(env).ifPresent(uri -> builder.endpointOverride(uri)
           .clientCustomizer(b -> {
             if (b instanceof S3ClientBuilder s3) {

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * Reads and writes files of saved plans: a JSON array of plans in the plan format
- * ({@link Plan#toJson()}). Reading also accepts one plan, or an object with a {@code plans} array.
+ * ({@link Plan#toJson()}). Reading also accepts one plan, or an object with a {@code plans} array
+ * (and, optionally, a {@code formatVersion}, which must then be 1.x).
  *
  * <pre>{@code
  * PlanFiles.write(Path.of("plans.json"), plans);
@@ -98,6 +99,7 @@ public final class PlanFiles {
     if (root != null && root.isArray()) {
       root.forEach(nodes::add);
     } else if (root != null && root.isObject() && root.path("plans").isArray()) {
+      checkWrapperVersion(root, source);
       root.path("plans").forEach(nodes::add);
     } else if (root != null && root.isObject()) {
       nodes.add(root);
@@ -114,6 +116,23 @@ public final class PlanFiles {
       }
     }
     return plans;
+  }
+
+  /**
+   * Refuses a wrapper object ({@code {"formatVersion": ..., "plans": [...]}}) of another major
+   * format version than the plans': its plans may not mean what this version reads. A wrapper
+   * without {@code formatVersion} is read as before.
+   */
+  private static void checkWrapperVersion(JsonNode wrapper, String source) {
+    JsonNode version = wrapper.get("formatVersion");
+    if (version == null || version.isNull()) {
+      return;
+    }
+    String text = version.isValueNode() ? version.asText().strip() : version.toString();
+    if (!version.isValueNode() || !(text.equals("1") || text.startsWith("1."))) {
+      throw CliException.badInput(source + ": plan file format version '" + text
+          + "' is not supported: this tool reads 1.x (writes " + Plan.FORMAT_VERSION + ")");
+    }
   }
 
   static String describe(IOException e) {

@@ -2,6 +2,7 @@ package dev.remediate.examples.programs;
 
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.Plan;
 import dev.remediate.ec2.RestrictDefaultSecurityGroup;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -25,19 +26,29 @@ public final class RestrictDefaultSecurityGroupExample {
    */
   public static void main(String[] args) {
     try (ExampleSupport example = ExampleSupport.open(args)) {
-      String vpcId = example.arguments().isEmpty() ? null : example.arguments().get(0);
-      if (example.emulator()) {
-        vpcId = EmulatorFixtures.vpcWithAwsDefaultGroup(
-            example.scope().client(Ec2Client.class, Ec2Client::builder));
-      }
-      RestrictDefaultSecurityGroup remediation = vpcId == null
-          ? RestrictDefaultSecurityGroup.forAllVpcs()
-          : RestrictDefaultSecurityGroup.forVpc(vpcId);
-      // Groups used by network interfaces get a DISRUPTIVE step: consent only on the emulator.
-      Guardrails guardrails = example.emulator()
-          ? Guardrails.custom().consentTo(Flag.DISRUPTIVE).build()
-          : Guardrails.ofDefaults();
-      example.planAndApply(remediation, guardrails);
+      run(example);
     }
+  }
+
+  /**
+   * Plans (and applies) the restriction.
+   *
+   * @param example where to run
+   * @return the first plan
+   */
+  public static Plan run(ExampleSupport example) {
+    String vpcId = example.arguments().isEmpty() ? null : example.arguments().get(0);
+    if (example.emulator()) {
+      vpcId = EmulatorFixtures.vpcWithAwsDefaultGroup(
+          example.scope().client(Ec2Client.class, Ec2Client::builder));
+    }
+    RestrictDefaultSecurityGroup remediation = vpcId == null
+        ? RestrictDefaultSecurityGroup.forAllVpcs()
+        : RestrictDefaultSecurityGroup.forVpc(vpcId);
+    // Groups used by network interfaces get a DISRUPTIVE step: consent only on the emulator.
+    Guardrails guardrails = example.emulator()
+        ? Guardrails.custom().consentTo(Flag.DISRUPTIVE).build()
+        : Guardrails.ofDefaults();
+    return example.planAndApply(remediation, guardrails);
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,12 +73,38 @@ class ApplyCommandTest {
   }
 
   @Test
-  void apply_terminalAnswersYes_applies(AwsEmulator aws) {
+  void apply_terminalAnswersYes_showsThePlanBeforeAskingThenApplies(AwsEmulator aws) {
     Path plans = scan(aws);
-    Remediate.Result r = Remediate.run(emulator(aws).terminal(Terminal.answering("yes")).build(),
-        "apply", plans.toString());
-    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
-    assertTrue(r.out().contains("+ CreateTags") || r.out().contains("CreateTags"), r.out());
+    // One transcript: standard output and the question, in the order a person sees them.
+    StringWriter transcript = new StringWriter();
+    PrintWriter out = new PrintWriter(transcript, true);
+    Terminal terminal = new Terminal() {
+      @Override
+      public boolean isInteractive() {
+        return true;
+      }
+
+      @Override
+      public String ask(String prompt) {
+        transcript.append("<ASKED>").append(prompt).append('\n');
+        return "yes";
+      }
+    };
+    StringWriter err = new StringWriter();
+    int code = Remediate.execute(emulator(aws).terminal(terminal).build(), out,
+        new PrintWriter(err, true), "apply", plans.toString());
+    String text = transcript.toString();
+    assertEquals(Remediate.EXIT_OK, code, text + err);
+    int planLine = text.indexOf("  + CreateTags ");
+    int planSummary = text.indexOf("Plan: 1 to add, 0 to change, 0 to remove.");
+    int prompt = text.indexOf(
+        "<ASKED>Apply 1 plan(s) with 1 change(s)? Only 'yes' is accepted: ");
+    int applied = text.indexOf("APPLIED: test.vpc-tag");
+    assertTrue(planLine >= 0 && planSummary >= 0 && prompt >= 0 && applied >= 0, text);
+    assertTrue(planLine < prompt, "the plan line comes before the question:\n" + text);
+    assertTrue(planSummary < prompt, "the plan summary comes before the question:\n" + text);
+    assertTrue(prompt < applied, "nothing is applied before the answer:\n" + text);
+    assertEquals(1, text.split("<ASKED>", -1).length - 1, "asked once:\n" + text);
     assertEquals(vpcs(aws), tagged(aws));
   }
 
@@ -160,6 +188,31 @@ class ApplyCommandTest {
         "maxChanges must be at least 1, was 0");
     assertBadInput(Remediate.run(env, "apply"), "Missing required parameter");
     assertEquals(0, tagged(aws));
+  }
+
+  @Test
+  void apply_wrapperOfAnotherMajorFormatVersion_isRefusedInOneLine(AwsEmulator aws)
+      throws Exception {
+    Path plans = scan(aws);
+    String array = Files.readString(plans).strip();
+    CliEnvironment env = emulator(aws).build();
+    for (String version : List.of("99", "\"2.0\"", "\"10\"", "{\"major\":1}")) {
+      Path wrapped = dir.resolve("wrapped.json");
+      Files.writeString(wrapped, "{\"formatVersion\":" + version + ",\"plans\":" + array + "}");
+      aws.recorder().reset();
+      assertBadInput(Remediate.run(env, "apply", "--yes", wrapped.toString()),
+          "wrapped.json: plan file format version '");
+      assertEquals(0, aws.recorder().total(), "nothing is called for version " + version);
+    }
+    assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("wrapped.json").toString()),
+        "is not supported: this tool reads 1.x (writes 1.0)");
+    assertEquals(0, tagged(aws));
+    // the same wrapper of format 1.x (or without a version) is read
+    Path current = dir.resolve("current.json");
+    Files.writeString(current, "{\"formatVersion\":\"1.0\",\"plans\":" + array + "}");
+    Remediate.Result r = Remediate.run(env, "apply", "--yes", current.toString());
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertEquals(vpcs(aws), tagged(aws));
   }
 
   @Test

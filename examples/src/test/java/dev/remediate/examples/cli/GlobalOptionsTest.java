@@ -9,9 +9,12 @@ import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(AwsEmulatorExtension.class)
 class GlobalOptionsTest {
@@ -31,6 +34,64 @@ class GlobalOptionsTest {
       System.clearProperty("aws.accessKeyId");
       System.clearProperty("aws.secretAccessKey");
     }
+  }
+
+  /** Runs with the SDK's config and credentials files pointed at {@code dir}. */
+  private static Remediate.Result withAwsFiles(Path dir, CliEnvironment env, String... args) {
+    System.setProperty("aws.configFile", dir.resolve("config").toString());
+    System.setProperty("aws.sharedCredentialsFile", dir.resolve("credentials").toString());
+    try {
+      return Remediate.run(env, args);
+    } finally {
+      System.clearProperty("aws.configFile");
+      System.clearProperty("aws.sharedCredentialsFile");
+    }
+  }
+
+  private static CliEnvironment testCatalog() {
+    return CliEnvironment.builder().catalog(CliTesting.testCatalog()).terminal(Terminal.none())
+        .env(Map.of()).build();
+  }
+
+  @Test
+  void profile_givesTheCredentialsAndRegionOfThatProfile(AwsEmulator aws, @TempDir Path dir)
+      throws Exception {
+    // The profile's credentials come from a process that leaves a mark: proof they were used.
+    Path marker = dir.resolve("credentials-used");
+    Path script = dir.resolve("creds.sh");
+    Files.writeString(script, "echo audit >> '" + marker + "'\n"
+        + "echo '{\"Version\": 1, \"AccessKeyId\": \"AKIDAUDIT\", "
+        + "\"SecretAccessKey\": \"audit-secret\"}'\n");
+    Files.writeString(dir.resolve("config"), "[default]\nregion = ap-south-1\n"
+        + "[profile audit]\nregion = eu-west-2\ncredential_process = /bin/sh " + script + "\n");
+    Files.writeString(dir.resolve("credentials"), "[other]\naws_access_key_id = AKIDOTHER\n"
+        + "aws_secret_access_key = other-secret\n");
+    Remediate.Result r = withAwsFiles(dir, testCatalog(), "scan", "--profile", "audit",
+        "--endpoint", aws.endpoint().toString(), "--set", "test.tagValue=x");
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("(123456789012, eu-west-2)"), "the profile's region: " + r.out());
+    assertTrue(Files.exists(marker), "the profile's credential_process was not run");
+    // a profile of the credentials file works too
+    Remediate.Result other = withAwsFiles(dir, testCatalog(), "scan", "--profile", "other",
+        "--region", "us-east-1", "--endpoint", aws.endpoint().toString(), "--set",
+        "test.tagValue=x");
+    assertEquals(Remediate.EXIT_CHANGES, other.exitCode(), other.toString());
+    assertTrue(other.out().contains("(123456789012, us-east-1)"), other.out());
+  }
+
+  @Test
+  void unknownProfile_isOneLineOfBadInputBeforeAnyCall(AwsEmulator aws, @TempDir Path dir)
+      throws Exception {
+    Files.writeString(dir.resolve("config"), "[profile audit]\nregion = eu-west-2\n");
+    Files.writeString(dir.resolve("credentials"), "[other]\naws_access_key_id = AKIDOTHER\n"
+        + "aws_secret_access_key = other-secret\n");
+    // the real catalog, one remediation that needs no settings: nothing else on stderr
+    CliEnvironment env = CliEnvironment.builder().terminal(Terminal.none()).env(Map.of()).build();
+    Remediate.Result r = withAwsFiles(dir, env, "scan", "--only", "ec2.default-security-group",
+        "--profile", "adit", "--region", "us-east-1", "--endpoint", aws.endpoint().toString());
+    assertBadInput(r, "profile 'adit' is not defined in " + dir.resolve("config") + " or "
+        + dir.resolve("credentials") + " (known: audit, other)");
+    assertEquals("", r.out());
   }
 
   @Test

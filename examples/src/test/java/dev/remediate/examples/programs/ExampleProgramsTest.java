@@ -22,6 +22,7 @@ class ExampleProgramsTest {
   private static final Map<String, Function<ExampleSupport, Plan>> EXAMPLES = Map.of(
       "EnableVpcFlowLogsExample", EnableVpcFlowLogsExample::run,
       "RestrictSecurityGroupExample", RestrictSecurityGroupExample::run,
+      "RestrictDefaultSecurityGroupExample", RestrictDefaultSecurityGroupExample::run,
       "BlockIpAddressExample", BlockIpAddressExample::run,
       "QuarantineInstanceExample", QuarantineInstanceExample::run,
       "EncryptVolumeExample", EncryptVolumeExample::run,
