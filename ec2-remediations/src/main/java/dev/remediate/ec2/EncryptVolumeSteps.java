@@ -134,8 +134,8 @@ final class EncryptVolumeSteps {
   private void putStop(Step step, Map<String, String> tags) {
     String stop = step.parameters().get("stop");
     if (stop != null) {
-      tags.put(EncryptVolume.TAG_STOP,
-          EncryptVolume.STOP_OF_THIS_APPLY.equals(stop) ? context.operationId() : stop);
+      tags.put(EncryptVolume.TAG_STOP, EncryptVolume.STOP_OF_THIS_APPLY.equals(stop)
+          ? context.outputs().getOrDefault("stop", context.operationId()) : stop);
     }
   }
 
@@ -150,8 +150,13 @@ final class EncryptVolumeSteps {
 
   private void stop(Step step) {
     String instance = step.parameter("instance");
+    // the launch time seen by the plan (a restart since then makes the plan stale): the tag is
+    // trusted later only while the instance still has this launch time
+    String stopValue = EncryptVolume.stopValue(context.operationId(),
+        step.parameters().get("launchTime"));
+    context.outputs().put("stop", stopValue);
     ec2.createTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY)
-        .value(context.operationId()).build()));
+        .value(stopValue).build()));
     try {
       ec2.stopInstances(r -> r.instanceIds(instance));
       context.progress("stopping " + instance, -1);

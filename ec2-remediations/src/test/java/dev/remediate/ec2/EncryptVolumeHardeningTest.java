@@ -1,0 +1,141 @@
+package dev.remediate.ec2;
+
+import static dev.remediate.ec2.EbsFixture.DATA_DEVICE;
+import static dev.remediate.ec2.EbsFixture.ROOT_DEVICE;
+import static dev.remediate.ec2.EncryptVolumeTest.kinds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+
+import dev.remediate.core.ApplyFailedException;
+import dev.remediate.core.ApplyListener;
+import dev.remediate.core.ApplyResult;
+import dev.remediate.core.Guardrails;
+import dev.remediate.core.Remediator;
+import dev.remediate.core.StepOutcome;
+import dev.remediate.core.aws.AwsScope;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.Step;
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.CreateVolumeRequest;
+import software.amazon.awssdk.services.ec2.model.DeleteTagsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.DetachVolumeRequest;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.ec2.model.StartInstancesRequest;
+import software.amazon.awssdk.services.ec2.model.Volume;
+
+/**
+ * The second review of EncryptVolume: a stop tag that no longer describes the current stop, a
+ * launch between two detaches, stale {@code stopped} reads after StartInstances, a resumed plan
+ * failing before its swap, a volume moved to another instance. Situations the emulator cannot
+ * produce (moto never changes {@code LaunchTime}, its reads are never stale) use a Mockito-stubbed
+ * {@link Ec2Client} forwarding everything else to it.
+ */
+@ExtendWith(AwsEmulatorExtension.class)
+class EncryptVolumeHardeningTest {
+  private static final Guardrails DOWNTIME_OK = Guardrails.custom().consentTo(Flag.DOWNTIME).build();
+
+  /**
+   * Applies until the n-th step of a kind starts, then the process dies: an {@link Error}, so no
+   * compensation runs. The instance is left stopped by this remediation.
+   */
+  private static void applyAndCrashAt(AwsEmulator aws, EbsFixture f, EncryptVolume remediation,
+      String kind, int n) {
+    AtomicInteger seen = new AtomicInteger();
+    ApplyListener crash = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals(kind) && seen.incrementAndGet() == n) {
+          throw new OutOfMemoryError("simulated crash");
+        }
+      }
+    };
+    Remediator crashing = Remediator.builder().scope(aws.scope()).guardrails(DOWNTIME_OK)
+        .listener(crash).build();
+    Plan plan = crashing.plan(remediation);
+    assertThrows(OutOfMemoryError.class, () -> crashing.apply(remediation, plan));
+    assertEquals("stopped", f.instance().state().nameAsString());
+  }
+
+  /** DescribeInstances answers {@code launchTime} once it is set, as AWS does after a start. */
+  private static void launchTimeFrom(Ec2Client stub, EbsFixture f,
+      AtomicReference<Instant> launchTime) {
+    doAnswer(inv -> {
+      DescribeInstancesResponse real = f.ec2.describeInstances(
+          (DescribeInstancesRequest) inv.getArgument(0));
+      Instant t = launchTime.get();
+      if (t == null) {
+        return real;
+      }
+      Instance i = real.reservations().get(0).instances().get(0).toBuilder().launchTime(t)
+          .build();
+      return real.toBuilder().reservations(real.reservations().get(0).toBuilder().instances(i)
+          .build()).build();
+    }).when(stub).describeInstances(any(DescribeInstancesRequest.class));
+  }
+
+  private static Ec2Exception awsError(String code) {
+    return (Ec2Exception) Ec2Exception.builder().statusCode(400).message(code + " (stubbed)")
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("stubbed")
+            .serviceName("Ec2").build()).build();
+  }
+
+  @Test
+  void plan_afterCrashThenOwnerStartedWroteAndStopped_adoptsNothingAndNeverStarts(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    // the process dies after the stop, the snapshots and the new volumes, before any detach
+    applyAndCrashAt(aws, f, remediation, "DetachVolume", 1);
+    assertTrue(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
+    List<String> stale = f.replacements().stream().map(Volume::volumeId).toList();
+    assertEquals(2, stale.size());
+
+    // its owner starts it, writes, and stops it again: AWS gives it a new launch time (moto keeps
+    // the old one, so DescribeInstances is stubbed to answer the new one)
+    f.ec2.startInstances(r -> r.instanceIds(f.instanceId));
+    f.ec2.stopInstances(r -> r.instanceIds(f.instanceId));
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    AtomicReference<Instant> launchTime = new AtomicReference<>(
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1));
+    launchTimeFrom(stub, f, launchTime);
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Plan next = Remediator.builder().scope(scope).guardrails(DOWNTIME_OK).build()
+          .plan(remediation);
+      List<String> kinds = kinds(next);
+      assertEquals(2, kinds.stream().filter(k -> k.equals("CreateSnapshot")).count(),
+          "the old snapshots miss the owner's writes: fresh ones are taken " + kinds);
+      assertEquals(2, kinds.stream().filter(k -> k.equals("CreateVolume")).count(), kinds.toString());
+      assertFalse(kinds.contains("StartInstances"), "its owner stopped it: " + kinds);
+      assertFalse(kinds.contains("StopInstances"), kinds.toString());
+      for (String id : stale) {
+        assertTrue(next.warnings().stream().anyMatch(w -> w.contains(id)), next.warnings()
+            .toString());
+        assertTrue(next.steps().stream().noneMatch(s -> id.equals(s.parameters()
+            .get("replacement"))), "stale volume " + id + " adopted");
+      }
+    }
+  }
+
+}
