@@ -597,8 +597,22 @@ public final class EncryptVolume implements Remediation {
         continue;
       }
       if (u.attachedNow) {
-        plan.addSteps(step("DetachVolume", Action.REMOVE, u.original,
-            "detach " + u.original + " from " + u.device + " (kept)", u, obs).build());
+        ImmutableStep.Builder detach = step("DetachVolume", Action.REMOVE, u.original,
+            "detach " + u.original + " from " + u.device + " (kept)", u, obs);
+        // re-checked before the detach: the instance must not have been launched since planning,
+        // nor after the snapshot the replacement is made from
+        if (instance.launchTime() != null) {
+          detach.putParameters("launchTime", instance.launchTime().toString());
+        }
+        Snapshot from = u.snapshot;
+        if (from == null && u.replacement != null) {
+          from = obs.snapshots.stream().filter(x -> x.snapshotId()
+              .equals(u.replacement.snapshotId())).findFirst().orElse(null);
+        }
+        if (from != null && from.startTime() != null) {
+          detach.putParameters("snapshotStarted", from.startTime().toString());
+        }
+        plan.addSteps(detach.build());
       }
       plan.addSteps(step("AttachVolume", Action.ADD, u.original,
           "attach the encrypted replacement of " + u.original + " at " + u.device, u, obs)

@@ -85,7 +85,14 @@ final class EncryptVolumeSteps {
         .tagSpecifications(EncryptVolume.tagSpec(ResourceType.SNAPSHOT, tags))).snapshotId();
     context.outputs().put("snapshot:" + volume, id);
     LOG.debug("Created snapshot {} of {}", id, volume);
-    awaitSnapshot(id);
+    recordSnapshotStart(awaitSnapshot(id));
+  }
+
+  /** Remembers when a snapshot of this apply started: no detach happens on a later launch. */
+  private void recordSnapshotStart(Snapshot s) {
+    if (s.startTime() != null) {
+      context.outputs().put("snapshot-started:" + s.snapshotId(), s.startTime().toString());
+    }
   }
 
   private void createVolume(Step step) {
@@ -93,7 +100,7 @@ final class EncryptVolumeSteps {
     String snapshot = context.outputs().get("snapshot:" + volume);
     if (snapshot == null) {
       snapshot = step.parameter("snapshot"); // adopted from an interrupted apply: may be pending
-      awaitSnapshot(snapshot);
+      recordSnapshotStart(awaitSnapshot(snapshot));
     }
     Map<String, String> tags = new LinkedHashMap<>(Tags.decode(step.parameters()
         .getOrDefault("tags", "")));
@@ -188,15 +195,7 @@ final class EncryptVolumeSteps {
   private void detach(Step step) {
     String volume = step.parameter("volume");
     String instance = step.parameter("instance");
-    if (context.outputs().putIfAbsent("checked-stopped:" + instance, "true") == null) {
-      // the instance may have been started since planning: never pull a volume from a running OS
-      Instance observed = describeInstance(instance);
-      if (observed.state().name() != InstanceStateName.STOPPED) {
-        context.outputs().remove("checked-stopped:" + instance);
-        throw new RemediationException("Instance " + instance + " is "
-            + observed.state().nameAsString() + ", not stopped: no volume is detached from it");
-      }
-    }
+    checkNotRunSinceSnapshots(instance, step);
     try {
       ec2.detachVolume(r -> r.volumeId(volume).instanceId(instance)
           .device(step.parameter("device")));
@@ -211,6 +210,43 @@ final class EncryptVolumeSteps {
     }
     awaitVolume(volume, remediation.waiterLimits().instance(), "detached",
         v -> v.state() == VolumeState.AVAILABLE);
+  }
+
+  /**
+   * Before every detach: the instance is stopped, was not launched since planning, and not after
+   * the earliest snapshot of this apply (else it may have run and written since the snapshots, and
+   * the replacements would lose those writes). Never pull a volume from a running OS.
+   */
+  private void checkNotRunSinceSnapshots(String instance, Step step) {
+    Instance observed = describeInstance(instance);
+    if (observed.state().name() != InstanceStateName.STOPPED) {
+      throw new RemediationException("Instance " + instance + " is "
+          + observed.state().nameAsString() + ", not stopped: no volume is detached from it");
+    }
+    Instant launched = observed.launchTime();
+    String planned = step.parameters().get("launchTime");
+    Instant earliest = null;
+    String adopted = step.parameters().get("snapshotStarted");
+    if (adopted != null) {
+      earliest = Instant.parse(adopted);
+    }
+    for (Map.Entry<String, String> e : context.outputs().entrySet()) {
+      if (e.getKey().startsWith("snapshot-started:")) {
+        Instant t = Instant.parse(e.getValue());
+        earliest = earliest == null || t.isBefore(earliest) ? t : earliest;
+      }
+    }
+    // LaunchTime has whole-second precision: a launch in the second a snapshot started counts as
+    // before it; the equality with the planned launch time catches a launch in that second
+    boolean relaunched = planned != null && (launched == null
+        || !planned.equals(launched.toString()));
+    if (relaunched || earliest != null && (launched == null || launched.isAfter(earliest))) {
+      throw new RemediationException("Instance " + instance + " was launched at " + launched
+          + (relaunched ? ", since planning (launch time then " + planned + ")"
+              : ", after the earliest snapshot of this apply (" + earliest + ")")
+          + ": it may have run and written since its volumes were snapshotted; no volume is "
+          + "detached from it");
+    }
   }
 
   private void attach(Step step) {
@@ -485,7 +521,7 @@ final class EncryptVolumeSteps {
   }
 
   /** Polls a snapshot until completed, reporting its progress; fails on {@code error}. */
-  private void awaitSnapshot(String id) {
+  private Snapshot awaitSnapshot(String id) {
     Instant deadline = Instant.now().plus(remediation.waiterLimits().snapshot());
     while (true) {
       Snapshot s = ec2.describeSnapshots(r -> r.snapshotIds(id)).snapshots().stream().findFirst()
@@ -493,7 +529,7 @@ final class EncryptVolumeSteps {
       switch (s.state()) {
         case COMPLETED -> {
           context.progress("snapshot " + id + " completed", 100);
-          return;
+          return s;
         }
         case ERROR -> throw new RemediationException("Snapshot " + id + " failed: "
             + s.stateMessage() + ". It is kept; the next plan takes a new snapshot.");

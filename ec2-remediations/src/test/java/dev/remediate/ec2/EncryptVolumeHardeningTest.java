@@ -138,4 +138,35 @@ class EncryptVolumeHardeningTest {
     }
   }
 
+  @Test
+  void apply_instanceLaunchedAgainBetweenTwoDetaches_failsBeforeTheSecondDetach(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    AtomicReference<Instant> launchTime = new AtomicReference<>();
+    launchTimeFrom(stub, f, launchTime);
+    AtomicInteger detaches = new AtomicInteger();
+    ApplyListener ownerRestarts = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals("DetachVolume") && detaches.incrementAndGet() == 2) {
+          // between the two detaches its owner started it, wrote, and stopped it again
+          launchTime.set(Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1));
+        }
+      }
+    };
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Remediator remediator = Remediator.builder().scope(scope).guardrails(DOWNTIME_OK)
+          .listener(ownerRestarts).build();
+      Plan plan = remediator.plan(remediation);
+      ApplyFailedException e = assertThrows(ApplyFailedException.class,
+          () -> remediator.apply(remediation, plan));
+      assertTrue(e.getMessage().contains("may have run and written since"), e.getMessage());
+      assertEquals(2, detaches.get());
+    }
+    // compensation put the first original back; the second was never pulled
+    assertEquals(Map.of(ROOT_DEVICE, f.rootVolume, DATA_DEVICE, f.dataVolume), f.devices());
+  }
+
 }

@@ -122,7 +122,7 @@ class EncryptVolumeTest {
     }
     // call budget of the apply: the re-plan, the steps with their waits, the verification plan
     Map<String, Integer> budget = new TreeMap<>(Map.ofEntries(
-        Map.entry("Ec2.DescribeInstances", 1 + 1 + 1 + 1 + 1),
+        Map.entry("Ec2.DescribeInstances", 1 + 1 + 2 + 1 + 1),
         Map.entry("Ec2.DescribeVolumes", 2 + 2 + 2 + 2 + 2 + 2),
         Map.entry("Ec2.DescribeSnapshots", 1 + 2 + 1),
         Map.entry("Ec2.DescribeInstanceTypes", 1),
