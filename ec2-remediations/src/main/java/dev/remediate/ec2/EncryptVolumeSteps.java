@@ -42,6 +42,14 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
  */
 final class EncryptVolumeSteps {
   private static final Logger LOG = LoggerFactory.getLogger(EncryptVolumeSteps.class);
+  /** How long a {@code stopped} read after StartInstances may be a stale read, by default. */
+  static final Duration DEFAULT_START_GRACE = Duration.ofSeconds(30);
+  /**
+   * How long, after StartInstances, a {@code stopped} read is taken for a stale read rather than a
+   * failed start (unless {@code pending} was seen or the state reason is a {@code Server.} error).
+   * Package-private and mutable so that tests can shorten it.
+   */
+  static volatile Duration startGrace = DEFAULT_START_GRACE;
 
   private final EncryptVolume remediation;
   private final RemediationContext context;
@@ -275,27 +283,47 @@ final class EncryptVolumeSteps {
   }
 
   private void start(String instance) {
-    ec2.startInstances(r -> r.instanceIds(instance));
+    InstanceStateName first = ec2.startInstances(r -> r.instanceIds(instance))
+        .startingInstances().stream().filter(c -> instance.equals(c.instanceId()))
+        .map(c -> c.currentState() == null ? null : c.currentState().name())
+        .filter(Objects::nonNull).findFirst().orElse(null);
     context.progress("starting " + instance, -1);
-    awaitRunning(instance);
+    awaitRunning(instance, first);
     ec2.deleteTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY).build()));
   }
 
   /**
-   * Polls until the instance runs. Unlike the SDK's InstanceRunning waiter, which keeps polling an
-   * instance that fell back to {@code stopped} (e.g. insufficient capacity) until its timeout, this
-   * fails at once on {@code stopped}, {@code stopping}, {@code shutting-down} or
-   * {@code terminated}.
+   * Polls until the instance runs. The first state is the one StartInstances answered
+   * ({@code first}, null if it named none): a DescribeInstances right after the call can still say
+   * {@code stopped}. Unlike the SDK's InstanceRunning waiter, which keeps polling an instance that
+   * fell back to {@code stopped} (e.g. insufficient capacity) until its timeout, this fails on
+   * {@code stopped} once a read has shown {@code pending}, when the state reason is a
+   * {@code Server.} error, or after {@link #startGrace}; and at once on {@code stopping},
+   * {@code shutting-down} or {@code terminated}.
    */
-  private void awaitRunning(String instance) {
-    Instant deadline = Instant.now().plus(remediation.waiterLimits().instance());
+  private void awaitRunning(String instance, @Nullable InstanceStateName first) {
+    Instant begun = Instant.now();
+    Instant deadline = begun.plus(remediation.waiterLimits().instance());
+    boolean pendingSeen = false;
+    if (first == InstanceStateName.RUNNING) {
+      return;
+    }
+    if (first == InstanceStateName.PENDING) {
+      sleep(); // the answer of StartInstances is the first state: poll after it
+    }
     while (true) {
       Instance observed = describeInstance(instance);
       InstanceStateName state = observed.state().name();
       if (state == InstanceStateName.RUNNING) {
         return;
       }
-      if (state != InstanceStateName.PENDING) {
+      String reason = observed.stateReason() == null ? null : observed.stateReason().code();
+      boolean failed = state == InstanceStateName.STOPPED ? pendingSeen
+          || reason != null && reason.startsWith("Server.")
+          || Instant.now().isAfter(begun.plus(startGrace))
+          : state != InstanceStateName.PENDING;
+      pendingSeen |= state == InstanceStateName.PENDING;
+      if (failed) {
         throw new RemediationException("Instance " + instance + " did not start: it is "
             + observed.state().nameAsString()
             + (observed.stateReason() == null ? "" : " (" + observed.stateReason().message() + ")"));
@@ -397,7 +425,12 @@ final class EncryptVolumeSteps {
     }
     String id = instance;
     Instance observed = settle(id);
-    boolean running = observed.state().name() == InstanceStateName.RUNNING;
+    if (observed.state().name() == InstanceStateName.STOPPED) {
+      // a read right after StartInstances can still say stopped: confirm before detaching anything
+      sleep();
+      observed = settle(id);
+    }
+    boolean running = observed.state().name() != InstanceStateName.STOPPED;
     List<String> ids = new ArrayList<>();
     swaps.forEach(s -> {
       ids.add(s.original);
@@ -421,7 +454,7 @@ final class EncryptVolumeSteps {
         continue;
       }
       if (running) {
-        lines.add(id + " runs, with " + (swap.replacement == null ? "no replacement"
+        lines.add(id + " is " + observed.state().nameAsString() + ", with " + (swap.replacement == null ? "no replacement"
             : "encrypted replacement " + swap.replacement) + " in place of " + swap.original
             + " at " + swap.device + ": left as is");
         continue;

@@ -169,4 +169,80 @@ class EncryptVolumeHardeningTest {
     assertEquals(Map.of(ROOT_DEVICE, f.rootVolume, DATA_DEVICE, f.dataVolume), f.devices());
   }
 
+  @Test
+  void apply_staleStoppedReadRightAfterStart_keepsWaitingAndCompletes(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    AtomicBoolean staleNext = new AtomicBoolean();
+    doAnswer(inv -> {
+      Object answer = f.ec2.startInstances((StartInstancesRequest) inv.getArgument(0));
+      staleNext.set(true);
+      return answer;
+    }).when(stub).startInstances(any(StartInstancesRequest.class));
+    staleStoppedRead(stub, f, staleNext);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Remediator remediator = Remediator.builder().scope(scope).guardrails(DOWNTIME_OK).build();
+      assertEquals(ApplyResult.Status.APPLIED,
+          remediator.apply(remediation, remediator.plan(remediation)).status());
+    }
+    assertFalse(staleNext.get(), "the stale read was served");
+    assertEquals("running", f.instance().state().nameAsString());
+    for (String id : f.devices().values()) {
+      assertTrue(f.volume(id).encrypted());
+    }
+  }
+
+  @Test
+  void compensate_staleStoppedReadOfARunningInstance_detachesNothing(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    AtomicBoolean staleNext = new AtomicBoolean();
+    AtomicBoolean failed = new AtomicBoolean();
+    // the start succeeds; removing the stop tag afterwards fails once
+    doAnswer(inv -> {
+      if (!failed.getAndSet(true)) {
+        staleNext.set(true);
+        throw awsError("InternalError");
+      }
+      return f.ec2.deleteTags((DeleteTagsRequest) inv.getArgument(0));
+    }).when(stub).deleteTags(any(DeleteTagsRequest.class));
+    staleStoppedRead(stub, f, staleNext);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Remediator remediator = Remediator.builder().scope(scope).guardrails(DOWNTIME_OK).build();
+      Plan plan = remediator.plan(remediation);
+      ApplyFailedException e = assertThrows(ApplyFailedException.class,
+          () -> remediator.apply(remediation, plan));
+      assertFalse(staleNext.get(), "the stale read was served to compensation");
+      assertTrue(e.result().compensation().stream().anyMatch(l -> l.contains("is running")),
+          e.result().compensation().toString());
+    }
+    // it runs on its encrypted volumes: nothing was pulled from the running OS
+    assertEquals("running", f.instance().state().nameAsString());
+    for (String id : f.devices().values()) {
+      assertTrue(f.volume(id).encrypted(), id);
+    }
+  }
+
+  /** The next DescribeInstances after {@code staleNext} is set answers {@code stopped}. */
+  private static void staleStoppedRead(Ec2Client stub, EbsFixture f, AtomicBoolean staleNext) {
+    doAnswer(inv -> {
+      DescribeInstancesResponse real = f.ec2.describeInstances(
+          (DescribeInstancesRequest) inv.getArgument(0));
+      if (!staleNext.getAndSet(false)) {
+        return real;
+      }
+      Instance stopped = real.reservations().get(0).instances().get(0).toBuilder()
+          .state(s -> s.name(InstanceStateName.STOPPED).code(80))
+          .stateReason(r -> r.code("Client.UserInitiatedShutdown")
+              .message("Client.UserInitiatedShutdown: User initiated shutdown"))
+          .build();
+      return real.toBuilder().reservations(real.reservations().get(0).toBuilder()
+          .instances(stopped).build()).build();
+    }).when(stub).describeInstances(any(DescribeInstancesRequest.class));
+  }
+
 }
