@@ -930,6 +930,13 @@ public final class EncryptVolume implements Remediation {
         .allMatch(completed::contains);
     String kept = "intermediates are kept, tagged " + TAG_OPERATION + "=" + context.operationId()
         + "; the next plan adopts them only if the instance has not run since they were made";
+    boolean resumed = steps.stream().anyMatch(s -> s.kind().equals("StartInstances"))
+        && steps.stream().noneMatch(s -> s.kind().equals("StopInstances"));
+    if (!started && resumed) {
+      // a resumed plan failed before its swap: the instance an earlier apply stopped must still
+      // be started again (only if it is still stopped by that apply; see EncryptVolumeSteps)
+      return new EncryptVolumeSteps(this, context).compensate(steps);
+    }
     if (!started) {
       return List.of("nothing to undo: no volume was detached and the instance was not stopped "
           + "by this apply; " + kept);

@@ -407,6 +407,7 @@ final class EncryptVolumeSteps {
     String instance = null;
     List<Swap> swaps = new ArrayList<>();
     boolean restart = false;
+    boolean stoppedHere = false;
     for (Step s : steps) {
       if (s.kind().equals("AttachVolume")) {
         instance = s.parameter("instance");
@@ -418,6 +419,7 @@ final class EncryptVolumeSteps {
       if (s.kind().equals("StartInstances") || s.kind().equals("StopInstances")) {
         instance = s.parameter("instance");
         restart |= s.kind().equals("StartInstances");
+        stoppedHere |= s.kind().equals("StopInstances");
       }
     }
     if (instance == null) {
@@ -482,7 +484,9 @@ final class EncryptVolumeSteps {
       ec2.modifyInstanceAttribute(r -> r.instanceId(id).blockDeviceMappings(restored));
       lines.add("restored DeleteOnTermination of " + restored.size() + " device(s)");
     }
-    if (restart && !running) {
+    // a resumed plan (its StopInstances ran in an earlier apply) restarts the instance only while
+    // the stopped-by tag still describes the current stop: never one its owner stopped since
+    if (restart && !running && (stoppedHere || EncryptVolume.trustedStop(observed) != null)) {
       start(id);
       lines.add("started " + id + " again");
     } else if (restart) {

@@ -245,4 +245,33 @@ class EncryptVolumeHardeningTest {
     }).when(stub).describeInstances(any(DescribeInstancesRequest.class));
   }
 
+  @Test
+  void apply_resumedPlanFailingBeforeItsSwap_startsTheInstanceAgain(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
+    // the process dies after the stop and both snapshots, before the second new volume
+    applyAndCrashAt(aws, f, remediation, "CreateVolume", 2);
+
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    doAnswer(inv -> {
+      throw awsError("InsufficientVolumeCapacity");
+    }).when(stub).createVolume(any(CreateVolumeRequest.class));
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Remediator remediator = Remediator.builder().scope(scope).guardrails(DOWNTIME_OK).build();
+      Plan resumed = remediator.plan(remediation);
+      List<String> kinds = kinds(resumed);
+      assertFalse(kinds.contains("StopInstances"), kinds.toString());
+      assertTrue(kinds.contains("StartInstances"), kinds.toString());
+      assertEquals("CreateVolume", kinds.get(0), kinds.toString());
+      ApplyFailedException e = assertThrows(ApplyFailedException.class,
+          () -> remediator.apply(remediation, resumed));
+      assertTrue(e.result().compensation().stream().anyMatch(l -> l.startsWith("started")),
+          e.result().compensation().toString());
+    }
+    assertEquals("running", f.instance().state().nameAsString(), "it was running before");
+    assertEquals(Map.of(ROOT_DEVICE, f.rootVolume, DATA_DEVICE, f.dataVolume), f.devices());
+    assertFalse(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
+  }
+
 }
