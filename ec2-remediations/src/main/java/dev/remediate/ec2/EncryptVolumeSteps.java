@@ -209,10 +209,19 @@ final class EncryptVolumeSteps {
           .device(step.parameter("device")));
     } catch (AwsServiceException e) {
       String code = NetworkSupport.errorCode(e);
-      if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)
-          || describeVolumes(List.of(volume)).stream()
-              .anyMatch(v -> isAttached(v, instance, null))) {
+      if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)) {
+        throw e;
+      }
+      List<Volume> found = describeVolumes(List.of(volume));
+      if (found.stream().anyMatch(v -> isAttached(v, instance, null))) {
         throw e; // refused while still attached: not "already detached"
+      }
+      List<String> others = found.stream().flatMap(v -> v.attachments().stream())
+          .map(VolumeAttachment::instanceId).filter(i -> !instance.equals(i)).distinct().toList();
+      if (!others.isEmpty()) {
+        throw new RemediationException("Volume " + volume + " is attached to " + others
+            + ", not to " + instance + " (" + code + "): someone moved it; it is not detached "
+            + "and nothing is attached in its place", e);
       }
       LOG.debug("{} already detached from {} ({})", volume, instance, code);
     }

@@ -274,4 +274,43 @@ class EncryptVolumeHardeningTest {
     assertFalse(NetworkSupport.tags(f.instance().tags()).containsKey(EncryptVolume.TAG_STOPPED_BY));
   }
 
+  @Test
+  void apply_volumeMovedToAnotherInstance_failsAtOnceInsteadOfCountingAsDetached(AwsEmulator aws) {
+    EbsFixture f = EbsFixture.create(aws);
+    f.ec2.stopInstances(r -> r.instanceIds(f.instanceId));
+    String other = f.ec2.runInstances(r -> r.imageId(EbsFixture.AMI).minCount(1).maxCount(1)
+        .instanceType("t3.micro").placement(p -> p.availabilityZone(
+            f.volume(f.dataVolume).availabilityZone()))).instances().get(0).instanceId();
+    Ec2Client stub = EbsFixture.stubbable(f.ec2);
+    // AWS refuses to detach a volume from an instance it is not attached to
+    doAnswer(inv -> {
+      throw awsError("IncorrectState");
+    }).when(stub).detachVolume(any(DetachVolumeRequest.class));
+    ApplyListener someoneMovesIt = new ApplyListener() {
+      @Override
+      public void onStepStarted(Step step, int index, int total) {
+        if (step.kind().equals("DetachVolume")) {
+          f.ec2.detachVolume(r -> r.volumeId(f.dataVolume).instanceId(f.instanceId));
+          f.ec2.attachVolume(r -> r.volumeId(f.dataVolume).instanceId(other).device("/dev/sdg"));
+        }
+      }
+    };
+    // a long wait for "detached" would show as a timeout well under a minute
+    EncryptVolume remediation = EncryptVolume.forVolume(f.dataVolume).kmsKey(f.keyArn)
+        .waiterLimits(new EncryptVolume.WaiterLimits(Duration.ofHours(1), Duration.ofHours(1),
+            Duration.ofSeconds(3)))
+        .build();
+    try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
+        .build()) {
+      Remediator remediator = Remediator.builder().scope(scope).listener(someoneMovesIt).build();
+      Plan plan = remediator.plan(remediation);
+      ApplyFailedException e = assertThrows(ApplyFailedException.class,
+          () -> remediator.apply(remediation, plan));
+      assertTrue(e.getMessage().contains("is attached to [" + other + "]"), e.getMessage());
+      assertTrue(e.result().outcomes().stream().noneMatch(o -> o.step().kind()
+          .equals("AttachVolume") && o.status() == StepOutcome.Status.SUCCEEDED),
+          "nothing attached in its place");
+    }
+    assertEquals(other, f.volume(f.dataVolume).attachments().get(0).instanceId());
+  }
 }
