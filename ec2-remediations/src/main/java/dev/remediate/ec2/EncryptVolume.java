@@ -147,7 +147,11 @@ public final class EncryptVolume implements Remediation {
    * {@value #TAG_STOPPED_BY} value of that stop. Only such intermediates are adopted later.
    */
   public static final String TAG_STOP = "remediate:stop";
-  /** On instances this remediation stopped: the operation id; removed when it starts them. */
+  /**
+   * On instances this remediation stopped: {@code <operation id>|<launch time at the stop>};
+   * removed when it starts them. Trusted only while the instance is stopped and its
+   * {@code LaunchTime} still equals the recorded one (its owner has not started it since).
+   */
   public static final String TAG_STOPPED_BY = "remediate:stopped-by";
 
   static final String ASG_TAG = "aws:autoscaling:groupName";
@@ -401,6 +405,8 @@ public final class EncryptVolume implements Remediation {
     canonical.append("target=").append(targetId).append('\n');
 
     Map<String, String> instanceTags = instance == null ? Map.of() : NetworkSupport.tags(instance.tags());
+    // the stopped-by tag counts only while it describes the current stop (see trustedStop)
+    String trustedStop = trustedStop(instance);
     if (instance != null) {
       canonical.append(describe(instance, instanceTags));
       if (context.isOptedOut(instanceTags)) {
@@ -468,12 +474,12 @@ public final class EncryptVolume implements Remediation {
       Snapshot freshSnapshot = null;
       for (Snapshot snap : obs.snapshots) {
         if (isOurTransient(snap, v.volumeId()) && snap.state() != SnapshotState.ERROR
-            && isFresh(snap, instance, device, instanceTags, v)) {
+            && isFresh(snap, instance, device, trustedStop, v)) {
           freshSnapshot = snap;
         }
       }
       Volume replacement = adoptableVolume(obs.ours, v.volumeId(), keyArn, obs.snapshots,
-          device == null ? null : s -> isFresh(s, instance, device, instanceTags, v));
+          device == null ? null : s -> isFresh(s, instance, device, trustedStop, v));
       for (Volume r : obs.ours) {
         if (r != replacement && r.attachments().isEmpty()
             && v.volumeId().equals(NetworkSupport.tags(r.tags()).get(TAG_ORIGIN_VOLUME))) {
@@ -513,9 +519,7 @@ public final class EncryptVolume implements Remediation {
           keyResolved = true;
         }
         if (keyArn.equals(tags.get(TAG_KMS_KEY))) {
-          String stoppedBy = instanceTags.get(TAG_STOPPED_BY);
-          if (instance.state().name() != InstanceStateName.STOPPED || stoppedBy == null
-              || !stoppedBy.equals(tags.get(TAG_STOP))) {
+          if (trustedStop == null || !trustedStop.equals(tags.get(TAG_STOP))) {
             throw new RemediationException("Device " + device + " of " + instance.instanceId()
                 + " is empty and its original " + origin + " is detached, but the encrypted copy "
                 + r.volumeId() + " predates the instance's last start: attach " + origin + " at "
@@ -529,7 +533,7 @@ public final class EncryptVolume implements Remediation {
     canonical.append("key=").append(keyArn).append('\n');
     obs.keyArn = keyArn;
 
-    boolean wasStoppedByUs = instanceTags.containsKey(TAG_STOPPED_BY);
+    boolean wasStoppedByUs = trustedStop != null;
     boolean running = instance != null && instance.state().name() == InstanceStateName.RUNNING;
     boolean swaps = work.stream().anyMatch(Unit::swapsOnInstance);
     if (!work.isEmpty()) {
@@ -537,7 +541,7 @@ public final class EncryptVolume implements Remediation {
     }
 
     String stoppedBy = instanceTags.get(TAG_STOPPED_BY);
-    obs.stopTag = swaps && running ? STOP_OF_THIS_APPLY : !running ? stoppedBy : null;
+    obs.stopTag = swaps && running ? STOP_OF_THIS_APPLY : !running ? trustedStop : null;
     // ---- steps, in execution order
     // a running instance is stopped before its volumes are snapshotted: a snapshot taken while it
     // runs would miss every write made before the swap
@@ -549,6 +553,7 @@ public final class EncryptVolume implements Remediation {
           .before("running").after("stopped")
           .addFlags(Flag.DOWNTIME)
           .putParameters("instance", instance.instanceId())
+          .putParameters("launchTime", String.valueOf(instance.launchTime()))
           .build());
     }
     for (Unit u : work) {
@@ -592,8 +597,22 @@ public final class EncryptVolume implements Remediation {
         continue;
       }
       if (u.attachedNow) {
-        plan.addSteps(step("DetachVolume", Action.REMOVE, u.original,
-            "detach " + u.original + " from " + u.device + " (kept)", u, obs).build());
+        ImmutableStep.Builder detach = step("DetachVolume", Action.REMOVE, u.original,
+            "detach " + u.original + " from " + u.device + " (kept)", u, obs);
+        // re-checked before the detach: the instance must not have been launched since planning,
+        // nor after the snapshot the replacement is made from
+        if (instance.launchTime() != null) {
+          detach.putParameters("launchTime", instance.launchTime().toString());
+        }
+        Snapshot from = u.snapshot;
+        if (from == null && u.replacement != null) {
+          from = obs.snapshots.stream().filter(x -> x.snapshotId()
+              .equals(u.replacement.snapshotId())).findFirst().orElse(null);
+        }
+        if (from != null && from.startTime() != null) {
+          detach.putParameters("snapshotStarted", from.startTime().toString());
+        }
+        plan.addSteps(detach.build());
       }
       plan.addSteps(step("AttachVolume", Action.ADD, u.original,
           "attach the encrypted replacement of " + u.original + " at " + u.device, u, obs)
@@ -622,9 +641,9 @@ public final class EncryptVolume implements Remediation {
           .putParameters("devices", devices.toString())
           .build());
     }
-    boolean startPending = !running && stoppedBy != null && done.stream()
+    boolean startPending = trustedStop != null && done.stream()
         .anyMatch(u -> u.replacement != null
-            && stoppedBy.equals(NetworkSupport.tags(u.replacement.tags()).get(TAG_STOP)));
+            && trustedStop.equals(NetworkSupport.tags(u.replacement.tags()).get(TAG_STOP)));
     if (instance != null && (swaps && (running || wasStoppedByUs) || !swaps && startPending)) {
       plan.addSteps(Step.builder().kind("StartInstances").action(Action.CHANGE)
           .resource(instance.instanceId())
@@ -833,19 +852,21 @@ public final class EncryptVolume implements Remediation {
    * attachment. A snapshot of an unattached volume is taken as current.
    */
   private static boolean isFresh(Snapshot s, @Nullable Instance instance, @Nullable String device,
-      Map<String, String> instanceTags, Volume original) {
+      @Nullable String trustedStop, Volume original) {
     if (instance == null || device == null) {
       return true;
     }
     if (instance.state().name() != InstanceStateName.STOPPED) {
       return false;
     }
-    String stoppedBy = instanceTags.get(TAG_STOPPED_BY);
-    String stop = NetworkSupport.tags(s.tags()).get(TAG_STOP);
-    if (stoppedBy != null || stop != null) {
-      return stoppedBy != null && stoppedBy.equals(stop);
-    }
     java.time.Instant taken = s.startTime();
+    String stop = NetworkSupport.tags(s.tags()).get(TAG_STOP);
+    if (trustedStop != null || stop != null) {
+      // the same stop, and taken after the instance's last launch (LaunchTime has whole-second
+      // precision: a snapshot started in that second counts as after it)
+      return trustedStop != null && trustedStop.equals(stop) && taken != null
+          && instance.launchTime() != null && !taken.isBefore(instance.launchTime());
+    }
     java.time.Instant attached = original.attachments().isEmpty() ? null
         : original.attachments().get(0).attachTime();
     return taken != null && instance.launchTime() != null && taken.isAfter(instance.launchTime())
@@ -874,7 +895,8 @@ public final class EncryptVolume implements Remediation {
   private static String describe(Instance i, Map<String, String> tags) {
     StringBuilder s = new StringBuilder("instance ").append(i.instanceId()).append(' ')
         .append(i.state().nameAsString()).append(' ').append(i.instanceTypeAsString()).append(' ')
-        .append(i.rootDeviceName()).append(' ').append(tags).append('\n');
+        .append(i.rootDeviceName()).append(' ').append(i.launchTime()).append(' ').append(tags)
+        .append('\n');
     i.blockDeviceMappings().forEach(m -> s.append("  bdm ").append(m.deviceName()).append(' ')
         .append(m.ebs() == null ? "-" : m.ebs().volumeId() + " " + m.ebs().deleteOnTermination())
         .append('\n'));
@@ -908,6 +930,13 @@ public final class EncryptVolume implements Remediation {
         .allMatch(completed::contains);
     String kept = "intermediates are kept, tagged " + TAG_OPERATION + "=" + context.operationId()
         + "; the next plan adopts them only if the instance has not run since they were made";
+    boolean resumed = steps.stream().anyMatch(s -> s.kind().equals("StartInstances"))
+        && steps.stream().noneMatch(s -> s.kind().equals("StopInstances"));
+    if (!started && resumed) {
+      // a resumed plan failed before its swap: the instance an earlier apply stopped must still
+      // be started again (only if it is still stopped by that apply; see EncryptVolumeSteps)
+      return new EncryptVolumeSteps(this, context).compensate(steps);
+    }
     if (!started) {
       return List.of("nothing to undo: no volume was detached and the instance was not stopped "
           + "by this apply; " + kept);
@@ -1178,6 +1207,30 @@ public final class EncryptVolume implements Remediation {
     public Optional<Remediation> forRegion(Map<String, String> settings) {
       return Optional.empty();
     }
+  }
+
+  /** The {@value #TAG_STOPPED_BY} value of a stop: the operation id and the launch time. */
+  static String stopValue(String operationId, @Nullable String launchTime) {
+    return operationId + "|" + (launchTime == null ? "-" : launchTime);
+  }
+
+  /**
+   * The {@value #TAG_STOPPED_BY} value of {@code instance} if it still describes the current stop:
+   * the instance is stopped and its launch time is the one recorded when this remediation stopped
+   * it. An owner who started it since (and maybe stopped it again) changed the launch time: the tag
+   * then says nothing about the current stop, and null is returned.
+   */
+  static @Nullable String trustedStop(@Nullable Instance instance) {
+    if (instance == null || instance.state() == null
+        || instance.state().name() != InstanceStateName.STOPPED || instance.launchTime() == null) {
+      return null;
+    }
+    String value = NetworkSupport.tags(instance.tags()).get(TAG_STOPPED_BY);
+    if (value == null || value.lastIndexOf('|') < 0) {
+      return null;
+    }
+    return instance.launchTime().toString().equals(value.substring(value.lastIndexOf('|') + 1))
+        ? value : null;
   }
 
   static Map<String, String> ourTags(String operationId, String origin,

@@ -42,6 +42,14 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
  */
 final class EncryptVolumeSteps {
   private static final Logger LOG = LoggerFactory.getLogger(EncryptVolumeSteps.class);
+  /** How long a {@code stopped} read after StartInstances may be a stale read, by default. */
+  static final Duration DEFAULT_START_GRACE = Duration.ofSeconds(30);
+  /**
+   * How long, after StartInstances, a {@code stopped} read is taken for a stale read rather than a
+   * failed start (unless {@code pending} was seen or the state reason is a {@code Server.} error).
+   * Package-private and mutable so that tests can shorten it.
+   */
+  static volatile Duration startGrace = DEFAULT_START_GRACE;
 
   private final EncryptVolume remediation;
   private final RemediationContext context;
@@ -85,7 +93,14 @@ final class EncryptVolumeSteps {
         .tagSpecifications(EncryptVolume.tagSpec(ResourceType.SNAPSHOT, tags))).snapshotId();
     context.outputs().put("snapshot:" + volume, id);
     LOG.debug("Created snapshot {} of {}", id, volume);
-    awaitSnapshot(id);
+    recordSnapshotStart(awaitSnapshot(id));
+  }
+
+  /** Remembers when a snapshot of this apply started: no detach happens on a later launch. */
+  private void recordSnapshotStart(Snapshot s) {
+    if (s.startTime() != null) {
+      context.outputs().put("snapshot-started:" + s.snapshotId(), s.startTime().toString());
+    }
   }
 
   private void createVolume(Step step) {
@@ -93,7 +108,7 @@ final class EncryptVolumeSteps {
     String snapshot = context.outputs().get("snapshot:" + volume);
     if (snapshot == null) {
       snapshot = step.parameter("snapshot"); // adopted from an interrupted apply: may be pending
-      awaitSnapshot(snapshot);
+      recordSnapshotStart(awaitSnapshot(snapshot));
     }
     Map<String, String> tags = new LinkedHashMap<>(Tags.decode(step.parameters()
         .getOrDefault("tags", "")));
@@ -134,8 +149,8 @@ final class EncryptVolumeSteps {
   private void putStop(Step step, Map<String, String> tags) {
     String stop = step.parameters().get("stop");
     if (stop != null) {
-      tags.put(EncryptVolume.TAG_STOP,
-          EncryptVolume.STOP_OF_THIS_APPLY.equals(stop) ? context.operationId() : stop);
+      tags.put(EncryptVolume.TAG_STOP, EncryptVolume.STOP_OF_THIS_APPLY.equals(stop)
+          ? context.outputs().getOrDefault("stop", context.operationId()) : stop);
     }
   }
 
@@ -150,8 +165,13 @@ final class EncryptVolumeSteps {
 
   private void stop(Step step) {
     String instance = step.parameter("instance");
+    // the launch time seen by the plan (a restart since then makes the plan stale): the tag is
+    // trusted later only while the instance still has this launch time
+    String stopValue = EncryptVolume.stopValue(context.operationId(),
+        step.parameters().get("launchTime"));
+    context.outputs().put("stop", stopValue);
     ec2.createTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY)
-        .value(context.operationId()).build()));
+        .value(stopValue).build()));
     try {
       ec2.stopInstances(r -> r.instanceIds(instance));
       context.progress("stopping " + instance, -1);
@@ -183,29 +203,67 @@ final class EncryptVolumeSteps {
   private void detach(Step step) {
     String volume = step.parameter("volume");
     String instance = step.parameter("instance");
-    if (context.outputs().putIfAbsent("checked-stopped:" + instance, "true") == null) {
-      // the instance may have been started since planning: never pull a volume from a running OS
-      Instance observed = describeInstance(instance);
-      if (observed.state().name() != InstanceStateName.STOPPED) {
-        context.outputs().remove("checked-stopped:" + instance);
-        throw new RemediationException("Instance " + instance + " is "
-            + observed.state().nameAsString() + ", not stopped: no volume is detached from it");
-      }
-    }
+    checkNotRunSinceSnapshots(instance, step);
     try {
       ec2.detachVolume(r -> r.volumeId(volume).instanceId(instance)
           .device(step.parameter("device")));
     } catch (AwsServiceException e) {
       String code = NetworkSupport.errorCode(e);
-      if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)
-          || describeVolumes(List.of(volume)).stream()
-              .anyMatch(v -> isAttached(v, instance, null))) {
+      if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)) {
+        throw e;
+      }
+      List<Volume> found = describeVolumes(List.of(volume));
+      if (found.stream().anyMatch(v -> isAttached(v, instance, null))) {
         throw e; // refused while still attached: not "already detached"
+      }
+      List<String> others = found.stream().flatMap(v -> v.attachments().stream())
+          .map(VolumeAttachment::instanceId).filter(i -> !instance.equals(i)).distinct().toList();
+      if (!others.isEmpty()) {
+        throw new RemediationException("Volume " + volume + " is attached to " + others
+            + ", not to " + instance + " (" + code + "): someone moved it; it is not detached "
+            + "and nothing is attached in its place", e);
       }
       LOG.debug("{} already detached from {} ({})", volume, instance, code);
     }
     awaitVolume(volume, remediation.waiterLimits().instance(), "detached",
         v -> v.state() == VolumeState.AVAILABLE);
+  }
+
+  /**
+   * Before every detach: the instance is stopped, was not launched since planning, and not after
+   * the earliest snapshot of this apply (else it may have run and written since the snapshots, and
+   * the replacements would lose those writes). Never pull a volume from a running OS.
+   */
+  private void checkNotRunSinceSnapshots(String instance, Step step) {
+    Instance observed = describeInstance(instance);
+    if (observed.state().name() != InstanceStateName.STOPPED) {
+      throw new RemediationException("Instance " + instance + " is "
+          + observed.state().nameAsString() + ", not stopped: no volume is detached from it");
+    }
+    Instant launched = observed.launchTime();
+    String planned = step.parameters().get("launchTime");
+    Instant earliest = null;
+    String adopted = step.parameters().get("snapshotStarted");
+    if (adopted != null) {
+      earliest = Instant.parse(adopted);
+    }
+    for (Map.Entry<String, String> e : context.outputs().entrySet()) {
+      if (e.getKey().startsWith("snapshot-started:")) {
+        Instant t = Instant.parse(e.getValue());
+        earliest = earliest == null || t.isBefore(earliest) ? t : earliest;
+      }
+    }
+    // LaunchTime has whole-second precision: a launch in the second a snapshot started counts as
+    // before it; the equality with the planned launch time catches a launch in that second
+    boolean relaunched = planned != null && (launched == null
+        || !planned.equals(launched.toString()));
+    if (relaunched || earliest != null && (launched == null || launched.isAfter(earliest))) {
+      throw new RemediationException("Instance " + instance + " was launched at " + launched
+          + (relaunched ? ", since planning (launch time then " + planned + ")"
+              : ", after the earliest snapshot of this apply (" + earliest + ")")
+          + ": it may have run and written since its volumes were snapshotted; no volume is "
+          + "detached from it");
+    }
   }
 
   private void attach(Step step) {
@@ -234,27 +292,47 @@ final class EncryptVolumeSteps {
   }
 
   private void start(String instance) {
-    ec2.startInstances(r -> r.instanceIds(instance));
+    InstanceStateName first = ec2.startInstances(r -> r.instanceIds(instance))
+        .startingInstances().stream().filter(c -> instance.equals(c.instanceId()))
+        .map(c -> c.currentState() == null ? null : c.currentState().name())
+        .filter(Objects::nonNull).findFirst().orElse(null);
     context.progress("starting " + instance, -1);
-    awaitRunning(instance);
+    awaitRunning(instance, first);
     ec2.deleteTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY).build()));
   }
 
   /**
-   * Polls until the instance runs. Unlike the SDK's InstanceRunning waiter, which keeps polling an
-   * instance that fell back to {@code stopped} (e.g. insufficient capacity) until its timeout, this
-   * fails at once on {@code stopped}, {@code stopping}, {@code shutting-down} or
-   * {@code terminated}.
+   * Polls until the instance runs. The first state is the one StartInstances answered
+   * ({@code first}, null if it named none): a DescribeInstances right after the call can still say
+   * {@code stopped}. Unlike the SDK's InstanceRunning waiter, which keeps polling an instance that
+   * fell back to {@code stopped} (e.g. insufficient capacity) until its timeout, this fails on
+   * {@code stopped} once a read has shown {@code pending}, when the state reason is a
+   * {@code Server.} error, or after {@link #startGrace}; and at once on {@code stopping},
+   * {@code shutting-down} or {@code terminated}.
    */
-  private void awaitRunning(String instance) {
-    Instant deadline = Instant.now().plus(remediation.waiterLimits().instance());
+  private void awaitRunning(String instance, @Nullable InstanceStateName first) {
+    Instant begun = Instant.now();
+    Instant deadline = begun.plus(remediation.waiterLimits().instance());
+    boolean pendingSeen = false;
+    if (first == InstanceStateName.RUNNING) {
+      return;
+    }
+    if (first == InstanceStateName.PENDING) {
+      sleep(); // the answer of StartInstances is the first state: poll after it
+    }
     while (true) {
       Instance observed = describeInstance(instance);
       InstanceStateName state = observed.state().name();
       if (state == InstanceStateName.RUNNING) {
         return;
       }
-      if (state != InstanceStateName.PENDING) {
+      String reason = observed.stateReason() == null ? null : observed.stateReason().code();
+      boolean failed = state == InstanceStateName.STOPPED ? pendingSeen
+          || reason != null && reason.startsWith("Server.")
+          || Instant.now().isAfter(begun.plus(startGrace))
+          : state != InstanceStateName.PENDING;
+      pendingSeen |= state == InstanceStateName.PENDING;
+      if (failed) {
         throw new RemediationException("Instance " + instance + " did not start: it is "
             + observed.state().nameAsString()
             + (observed.stateReason() == null ? "" : " (" + observed.stateReason().message() + ")"));
@@ -338,6 +416,7 @@ final class EncryptVolumeSteps {
     String instance = null;
     List<Swap> swaps = new ArrayList<>();
     boolean restart = false;
+    boolean stoppedHere = false;
     for (Step s : steps) {
       if (s.kind().equals("AttachVolume")) {
         instance = s.parameter("instance");
@@ -349,6 +428,7 @@ final class EncryptVolumeSteps {
       if (s.kind().equals("StartInstances") || s.kind().equals("StopInstances")) {
         instance = s.parameter("instance");
         restart |= s.kind().equals("StartInstances");
+        stoppedHere |= s.kind().equals("StopInstances");
       }
     }
     if (instance == null) {
@@ -356,7 +436,12 @@ final class EncryptVolumeSteps {
     }
     String id = instance;
     Instance observed = settle(id);
-    boolean running = observed.state().name() == InstanceStateName.RUNNING;
+    if (observed.state().name() == InstanceStateName.STOPPED) {
+      // a read right after StartInstances can still say stopped: confirm before detaching anything
+      sleep();
+      observed = settle(id);
+    }
+    boolean running = observed.state().name() != InstanceStateName.STOPPED;
     List<String> ids = new ArrayList<>();
     swaps.forEach(s -> {
       ids.add(s.original);
@@ -380,7 +465,7 @@ final class EncryptVolumeSteps {
         continue;
       }
       if (running) {
-        lines.add(id + " runs, with " + (swap.replacement == null ? "no replacement"
+        lines.add(id + " is " + observed.state().nameAsString() + ", with " + (swap.replacement == null ? "no replacement"
             : "encrypted replacement " + swap.replacement) + " in place of " + swap.original
             + " at " + swap.device + ": left as is");
         continue;
@@ -408,7 +493,9 @@ final class EncryptVolumeSteps {
       ec2.modifyInstanceAttribute(r -> r.instanceId(id).blockDeviceMappings(restored));
       lines.add("restored DeleteOnTermination of " + restored.size() + " device(s)");
     }
-    if (restart && !running) {
+    // a resumed plan (its StopInstances ran in an earlier apply) restarts the instance only while
+    // the stopped-by tag still describes the current stop: never one its owner stopped since
+    if (restart && !running && (stoppedHere || EncryptVolume.trustedStop(observed) != null)) {
       start(id);
       lines.add("started " + id + " again");
     } else if (restart) {
@@ -480,7 +567,7 @@ final class EncryptVolumeSteps {
   }
 
   /** Polls a snapshot until completed, reporting its progress; fails on {@code error}. */
-  private void awaitSnapshot(String id) {
+  private Snapshot awaitSnapshot(String id) {
     Instant deadline = Instant.now().plus(remediation.waiterLimits().snapshot());
     while (true) {
       Snapshot s = ec2.describeSnapshots(r -> r.snapshotIds(id)).snapshots().stream().findFirst()
@@ -488,7 +575,7 @@ final class EncryptVolumeSteps {
       switch (s.state()) {
         case COMPLETED -> {
           context.progress("snapshot " + id + " completed", 100);
-          return;
+          return s;
         }
         case ERROR -> throw new RemediationException("Snapshot " + id + " failed: "
             + s.stateMessage() + ". It is kept; the next plan takes a new snapshot.");
