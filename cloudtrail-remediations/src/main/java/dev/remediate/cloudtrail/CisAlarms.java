@@ -1,10 +1,10 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -73,6 +73,8 @@ public final class CisAlarms implements Remediation {
       "logs:DescribeLogGroups", "logs:DescribeMetricFilters", "logs:PutMetricFilter",
       "cloudtrail:DescribeTrails", "cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm",
       "sns:GetTopicAttributes", "sns:CreateTopic", "sns:SetTopicAttributes")));
+  /** Controls satisfied: the Security Hub control, then the CIS v1.4 one, of every alarm. */
+  public static final List<String> CONTROLS = controls();
   static final String CREATE_TOPIC = "CreateTopic";
   static final String SET_TOPIC_ATTRIBUTES = "SetTopicAttributes";
   static final String PUT_METRIC_FILTER = "PutMetricFilter";
@@ -433,38 +435,12 @@ public final class CisAlarms implements Remediation {
   }
 
   /** The catalog entry of {@link CisAlarms}. */
-  public static final class Type implements RemediationType {
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "The CIS metric filters and alarms (Security Hub CloudWatch.1-14) on a trail's log "
-          + "group, notifying an SNS topic";
-    }
-
-    @Override
-    public List<String> controls() {
-      List<String> controls = new ArrayList<>();
-      for (CisAlarm a : CisAlarm.values()) {
-        controls.add("FSBP " + a.securityHubControl());
-      }
-      for (CisAlarm a : CisAlarm.values()) {
-        controls.add("CIS v1.4 " + a.cisV14());
-      }
-      return controls;
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return Set.of();
+  public static final class Type extends AbstractRemediationType {
+    /** Creates the type (service loader). */
+    public Type() {
+      super(ID, "The CIS metric filters and alarms (Security Hub CloudWatch.1-14) on a trail's log "
+          + "group, notifying an SNS topic",
+          CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
     @Override
@@ -488,6 +464,17 @@ public final class CisAlarms implements Remediation {
       }
       return Optional.of(forLogGroup(group).snsTopic(topic).build());
     }
+  }
+
+  private static List<String> controls() {
+    List<String> controls = new ArrayList<>();
+    for (CisAlarm a : CisAlarm.values()) {
+      controls.add("FSBP " + a.securityHubControl());
+    }
+    for (CisAlarm a : CisAlarm.values()) {
+      controls.add("CIS v1.4 " + a.cisV14());
+    }
+    return List.copyOf(controls);
   }
 
   static Set<CisAlarm> parseAlarms(String list) {

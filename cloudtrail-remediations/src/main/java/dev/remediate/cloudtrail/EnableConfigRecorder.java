@@ -1,10 +1,10 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -12,6 +12,7 @@ import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -486,31 +487,12 @@ public final class EnableConfigRecorder implements Remediation {
   }
 
   /** The catalog entry of {@link EnableConfigRecorder}. */
-  public static final class Type implements RemediationType {
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "The AWS Config recorder of a Region (all supported types, global types in one "
-          + "Region), its delivery channel and bucket, started";
-    }
-
-    @Override
-    public List<String> controls() {
-      return CONTROLS;
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return Set.of(Flag.DESTRUCTIVE);
+  public static final class Type extends AbstractRemediationType {
+    /** Creates the type (service loader). */
+    public Type() {
+      super(ID, "The AWS Config recorder of a Region (all supported types, global types in one "
+          + "Region), its delivery channel and bucket, started",
+          CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DESTRUCTIVE));
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -15,6 +15,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -986,31 +987,12 @@ public final class EnsureTrail implements Remediation {
   }
 
   /** The catalog entry of {@link EnsureTrail}. */
-  public static final class Type implements RemediationType {
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "A multi-Region CloudTrail trail logging all management events, with log-file "
-          + "validation, optional SSE-KMS and CloudWatch Logs delivery, and its S3 bucket";
-    }
-
-    @Override
-    public List<String> controls() {
-      return CONTROLS;
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return Set.of();
+  public static final class Type extends AbstractRemediationType {
+    /** Creates the type (service loader). */
+    public Type() {
+      super(ID, "A multi-Region CloudTrail trail logging all management events, with log-file "
+          + "validation, optional SSE-KMS and CloudWatch Logs delivery, and its S3 bucket",
+          CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
     @Override

@@ -6,6 +6,7 @@ import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -406,7 +407,7 @@ public final class BlockIpAddress extends SpecValue {
   }
 
   /** The catalog entry of {@link BlockIpAddress}. */
-  public static final class Type extends NetworkType {
+  public static final class Type extends AbstractRemediationType {
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Deny one address in and out in the network ACLs of a VPC or of subnets",

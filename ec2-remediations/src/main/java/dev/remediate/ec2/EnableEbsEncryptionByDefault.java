@@ -1,16 +1,17 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -244,33 +245,12 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
   }
 
   /** The catalog entry for {@link EnableEbsEncryptionByDefault}. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends AbstractRemediationType {
     /** Creates the type (service loader). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "Turn on EBS encryption by default in a region, optionally with a chosen default KMS key";
-    }
-
-    @Override
-    public List<String> controls() {
-      return CONTROLS;
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return Set.of();
+    public Type() {
+      super(ID, "Turn on EBS encryption by default in a region, optionally with a chosen default "
+          + "KMS key",
+          CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
     @Override

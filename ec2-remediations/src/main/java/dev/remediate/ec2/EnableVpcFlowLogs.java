@@ -5,6 +5,7 @@ import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -972,7 +973,7 @@ public final class EnableVpcFlowLogs extends SpecValue {
   }
 
   /** The catalog entry of {@link EnableVpcFlowLogs}. */
-  public static final class Type extends NetworkType {
+  public static final class Type extends AbstractRemediationType {
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "VPC flow logs to S3 or CloudWatch Logs for one, several or every VPC of a region",

@@ -1,10 +1,10 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -1115,34 +1116,12 @@ public final class EncryptVolume implements Remediation {
   }
 
   /** The catalog entry for {@link EncryptVolume}, both forms. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends AbstractRemediationType {
     /** Creates the type (service loader). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "Replace unencrypted EBS volumes of an instance, or one volume, with encrypted copies "
-          + "(snapshot, encrypted volume, swap at the same device)";
-    }
-
-    @Override
-    public List<String> controls() {
-      return CONTROLS;
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return Set.of(Flag.DOWNTIME, Flag.DESTRUCTIVE);
+    public Type() {
+      super(ID, "Replace unencrypted EBS volumes of an instance, or one volume, with encrypted copies "
+          + "(snapshot, encrypted volume, swap at the same device)",
+          CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DOWNTIME, Flag.DESTRUCTIVE));
     }
 
     @Override

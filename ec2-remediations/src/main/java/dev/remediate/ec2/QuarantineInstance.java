@@ -3,6 +3,7 @@ package dev.remediate.ec2;
 import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -443,7 +444,7 @@ public final class QuarantineInstance extends SpecValue {
   }
 
   /** The catalog entry of {@link QuarantineInstance}. */
-  public static final class Type extends NetworkType {
+  public static final class Type extends AbstractRemediationType {
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Isolate an instance: every interface to a no-traffic group, originals recorded",

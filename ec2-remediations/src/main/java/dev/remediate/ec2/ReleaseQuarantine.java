@@ -6,6 +6,7 @@ import static dev.remediate.ec2.NetworkSupport.splitCsv;
 import static dev.remediate.ec2.QuarantineInstance.ENI_TAG_PREFIX;
 import static dev.remediate.ec2.QuarantineInstance.PROFILE_TAG;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
@@ -168,7 +169,7 @@ public final class ReleaseQuarantine extends SpecValue {
 
 
   /** The catalog entry of {@link ReleaseQuarantine}. */
-  public static final class Type extends NetworkType {
+  public static final class Type extends AbstractRemediationType {
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Undo a quarantine: restore each interface's recorded groups and instance profile",

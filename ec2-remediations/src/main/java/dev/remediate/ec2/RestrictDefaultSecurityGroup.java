@@ -1,10 +1,10 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
@@ -336,33 +336,11 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
   }
 
   /** Catalog entry for {@link RestrictDefaultSecurityGroup}. */
-  public static final class Type implements RemediationType {
+  public static final class Type extends AbstractRemediationType {
     /** Creates the catalog entry (used by {@link java.util.ServiceLoader}). */
-    public Type() {}
-
-    @Override
-    public String id() {
-      return ID;
-    }
-
-    @Override
-    public String description() {
-      return "Remove every ingress and egress rule from a VPC's default security group";
-    }
-
-    @Override
-    public List<String> controls() {
-      return CONTROLS;
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return EnumSet.of(Flag.DISRUPTIVE);
+    public Type() {
+      super(ID, "Remove every ingress and egress rule from a VPC's default security group",
+          CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
     }
 
     @Override

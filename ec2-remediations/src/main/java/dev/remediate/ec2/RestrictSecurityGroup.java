@@ -5,6 +5,7 @@ import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -511,7 +512,7 @@ public final class RestrictSecurityGroup extends SpecValue {
   }
 
   /** The catalog entry of {@link RestrictSecurityGroup}. */
-  public static final class Type extends NetworkType {
+  public static final class Type extends AbstractRemediationType {
     private static final Pattern ALL_EXCEPT_SETTING =
         Pattern.compile("all[\\s_-]*(?:ports)?[\\s_-]*except[\\s:]*(.*)", Pattern.CASE_INSENSITIVE);
 

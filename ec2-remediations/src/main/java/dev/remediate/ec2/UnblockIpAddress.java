@@ -2,6 +2,7 @@ package dev.remediate.ec2;
 
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 
+import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -185,7 +186,7 @@ public final class UnblockIpAddress extends SpecValue {
   }
 
   /** The catalog entry of {@link UnblockIpAddress}. */
-  public static final class Type extends NetworkType {
+  public static final class Type extends AbstractRemediationType {
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Remove exactly the network ACL entries BlockIpAddress made for one address",

@@ -1,0 +1,115 @@
+package dev.remediate.core;
+
+import dev.remediate.core.plan.Flag;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@link RemediationType} whose catalog facts (id, description, controls, IAM actions, flags) are
+ * fixed when it is constructed: a subclass passes them to the constructor and implements only
+ * {@link #fromSpec} (and, when it has a region-wide form, {@link #forRegion}).
+ *
+ * <pre>{@code
+ * public static final class Type extends AbstractRemediationType {
+ *   public Type() {
+ *     super(ID, "Remove every ingress and egress rule from a VPC's default security group",
+ *         CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
+ *   }
+ *
+ *   @Override
+ *   public Remediation fromSpec(RemediationSpec spec) {
+ *     return forVpc(spec.require("vpcId"));
+ *   }
+ * }
+ * }</pre>
+ */
+public abstract class AbstractRemediationType implements RemediationType {
+  private final String id;
+  private final String description;
+  private final List<String> controls;
+  private final Set<String> iamActions;
+  private final Set<Flag> flags;
+
+  /**
+   * Creates the type; the collections are copied.
+   *
+   * @param id the stable catalog id, e.g. {@code ec2.vpc-flow-logs}
+   * @param description a one-line description
+   * @param controls controls satisfied (may be empty), e.g. {@code FSBP EC2.6}
+   * @param iamActions every IAM action the remediation may need to plan and apply
+   * @param flags flags its plans may carry (may be empty)
+   * @throws InvalidRemediationException when a value is null or blank, naming it
+   */
+  protected AbstractRemediationType(String id, String description, List<String> controls,
+      Set<String> iamActions, Set<Flag> flags) {
+    this.id = text("id", id);
+    this.description = text("description", description);
+    this.controls = List.copyOf(texts("controls", controls, new ArrayList<>()));
+    this.iamActions =
+        Collections.unmodifiableSet(texts("iamActions", iamActions, new LinkedHashSet<>()));
+    if (flags == null) {
+      throw new InvalidRemediationException("Remediation type " + id + ": flags is null");
+    }
+    EnumSet<Flag> copy = EnumSet.noneOf(Flag.class);
+    for (Flag flag : flags) {
+      if (flag == null) {
+        throw new InvalidRemediationException("Remediation type " + id
+            + ": flags " + flags + " contains null");
+      }
+      copy.add(flag);
+    }
+    this.flags = Collections.unmodifiableSet(copy);
+  }
+
+  private String text(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidRemediationException("Remediation type " + (name.equals("id") ? "" : id
+          + ": ") + name + " '" + value + "' is null or blank");
+    }
+    return value;
+  }
+
+  private <C extends Collection<String>> C texts(String name, Collection<String> values, C copy) {
+    if (values == null) {
+      throw new InvalidRemediationException("Remediation type " + id + ": " + name + " is null");
+    }
+    for (String value : values) {
+      if (value == null || value.isBlank()) {
+        throw new InvalidRemediationException("Remediation type " + id + ": " + name + " "
+            + values + " contains the null or blank value '" + value + "'");
+      }
+      copy.add(value);
+    }
+    return copy;
+  }
+
+  @Override
+  public final String id() {
+    return id;
+  }
+
+  @Override
+  public final String description() {
+    return description;
+  }
+
+  @Override
+  public final List<String> controls() {
+    return controls;
+  }
+
+  @Override
+  public final Set<String> iamActions() {
+    return iamActions;
+  }
+
+  @Override
+  public final Set<Flag> flags() {
+    return flags;
+  }
+}
