@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.policy.PolicyDocuments;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -253,7 +254,7 @@ public final class CisAlarms implements Remediation {
           + "Security Hub looks for one");
     }
     List<IamStatement> publish = publishStatements(region, account);
-    String merged = Policies.merge(topicPolicy, publish);
+    String merged = PolicyDocuments.merge(topicPolicy, publish).orElse(null);
     if (merged != null) {
       var step = Step.builder().kind(SET_TOPIC_ATTRIBUTES)
           .action(topicPolicy == null ? Action.ADD : Action.CHANGE).resource(topicArn)
@@ -355,7 +356,7 @@ public final class CisAlarms implements Remediation {
   private void mergeTopicPolicy(RemediationContext context) {
     SnsClient sns = sns(context);
     String current = sns.getTopicAttributes(r -> r.topicArn(topicArn)).attributes().get("Policy");
-    String merged = Policies.merge(current, publishStatements(context.region(), context.account()));
+    String merged = PolicyDocuments.merge(current, publishStatements(context.region(), context.account())).orElse(null);
     if (merged != null) {
       sns.setTopicAttributes(r -> r.topicArn(topicArn).attributeName("Policy").attributeValue(merged));
     }

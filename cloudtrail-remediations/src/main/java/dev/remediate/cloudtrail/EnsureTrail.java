@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.policy.PolicyDocuments;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -495,7 +496,7 @@ public final class EnsureTrail implements Remediation {
           .addPrincipal(IamPrincipalType.AWS, "arn:aws:iam::" + account + ":root")
           .addAction("kms:*").addResource("*").build());
       all.addAll(statements);
-      String policy = IamPolicy.builder().version(Policies.VERSION).statements(all).build().toJson();
+      String policy = IamPolicy.builder().version(PolicyDocuments.VERSION).statements(all).build().toJson();
       plan.addSteps(Step.builder().kind(CREATE_KEY_STEP).action(Action.ADD)
           .resource(aliasArn(context))
           .summary("create KMS key " + alias + " for trail " + trailName()
@@ -524,7 +525,7 @@ public final class EnsureTrail implements Remediation {
     String policy = kms.getKeyPolicy(r -> r.keyId(keyArn).policyName("default")).policy();
     canonical.append("keypolicy ").append(keyArn).append(' ')
         .append(policy == null ? "-" : policy.replaceAll("\\s+", "")).append('\n');
-    String merged = Policies.merge(policy, statements);
+    String merged = PolicyDocuments.merge(policy, statements).orElse(null);
     if (merged != null) {
       dev.remediate.core.plan.ImmutableStep.Builder step = Step.builder().kind(PUT_KEY_POLICY).action(Action.CHANGE).resource(keyArn)
           .summary("merge statements " + Policies.describe(statements) + " into the policy of KMS key "
@@ -583,7 +584,7 @@ public final class EnsureTrail implements Remediation {
         .append(" policy=").append(document == null ? "-" : document.replaceAll("\\s+", ""))
         .append('\n');
     if (!roleExists) {
-      String trust = IamPolicy.builder().version(Policies.VERSION).addStatement(
+      String trust = IamPolicy.builder().version(PolicyDocuments.VERSION).addStatement(
           Policies.allowService("AllowCloudTrailToAssume", "cloudtrail.amazonaws.com",
               List.of("sts:AssumeRole"), List.of(), List.of(
                   Policies.condition("StringEquals", "aws:SourceAccount", account),
@@ -598,8 +599,8 @@ public final class EnsureTrail implements Remediation {
     IamStatement write = IamStatement.builder().sid("CloudTrailWriteLogs").effect(IamEffect.ALLOW)
         .addAction("logs:CreateLogStream").addAction("logs:PutLogEvents")
         .addResource(groupArn + ":log-stream:*").build();
-    if (!Policies.holds(document, List.of(write))) {
-      String policy = IamPolicy.builder().version(Policies.VERSION).addStatement(write).build()
+    if (!PolicyDocuments.holds(document, List.of(write))) {
+      String policy = IamPolicy.builder().version(PolicyDocuments.VERSION).addStatement(write).build()
           .toJson();
       plan.addSteps(Step.builder().kind(PUT_ROLE_POLICY).action(document == null ? Action.ADD
               : Action.CHANGE).resource(roleArn)

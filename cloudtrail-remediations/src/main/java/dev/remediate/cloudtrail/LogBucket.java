@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.policy.PolicyDocuments;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
@@ -152,7 +153,7 @@ final class LogBucket {
           .after("AES256").putParameters("bucket", bucket).build());
       added = true;
     }
-    String merged = Policies.merge(state.policy(), wanted);
+    String merged = PolicyDocuments.merge(state.policy(), wanted).orElse(null);
     if (merged != null) {
       dev.remediate.core.plan.ImmutableStep.Builder step = Step.builder().kind(PUT_BUCKET_POLICY)
           .action(state.policy() == null ? Action.ADD : Action.CHANGE).resource(arn)

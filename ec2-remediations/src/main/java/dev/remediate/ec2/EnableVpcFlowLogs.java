@@ -1,5 +1,6 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.policy.PolicyDocuments;
 import static dev.remediate.ec2.NetworkSupport.VPC_ID;
 import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
@@ -404,15 +405,15 @@ public final class EnableVpcFlowLogs extends SpecValue {
           "s3:PutEncryptionConfiguration");
     }
     List<IamStatement> wanted = bucketStatements(context.account(), context.region());
-    Optional<String> merged = PolicyMerge.merge(policy, wanted);
+    Optional<String> merged = PolicyDocuments.merge(policy, wanted);
     if (merged.isPresent()) {
       List<String> sids = wanted.stream().map(IamStatement::sid).toList();
       steps.add(Step.builder().kind("PutBucketPolicy").action(exists ? Action.CHANGE : Action.ADD)
           .resource(bucketArn)
           .summary("let delivery.logs.amazonaws.com write flow logs (statements " + sids
               + " merged by Sid; other statements kept)")
-          .before(PolicyMerge.describe(policy, sids))
-          .after(PolicyMerge.write(wanted))
+          .before(PolicyDocuments.describe(policy, sids))
+          .after(PolicyDocuments.write(wanted))
           .putParameters("policy", merged.get()).build());
     }
   }
@@ -520,36 +521,36 @@ public final class EnableVpcFlowLogs extends SpecValue {
       }
     }
     canonical.append("role ").append(deliveryRoleName).append(' ')
-        .append(trust == null ? "-" : context.fingerprint(PolicyMerge.decode(trust))).append(' ')
-        .append(permissions == null ? "-" : context.fingerprint(PolicyMerge.decode(permissions)))
+        .append(trust == null ? "-" : context.fingerprint(PolicyDocuments.decode(trust))).append(' ')
+        .append(permissions == null ? "-" : context.fingerprint(PolicyDocuments.decode(permissions)))
         .append('\n');
     plan.addIamActions("iam:GetRole", "iam:GetRolePolicy");
     IamStatement trustStatement = trustStatement(context.account(), context.region());
-    Optional<String> mergedTrust = PolicyMerge.merge(trust, List.of(trustStatement));
+    Optional<String> mergedTrust = PolicyDocuments.merge(trust, List.of(trustStatement));
     if (!exists) {
       steps.add(Step.builder().kind("CreateRole").action(Action.ADD).resource(roleArn)
           .summary("create the flow-log delivery role, trusted by vpc-flow-logs.amazonaws.com")
-          .after(PolicyMerge.write(List.of(trustStatement)))
-          .putParameters("policy", PolicyMerge.write(List.of(trustStatement))).build());
+          .after(PolicyDocuments.write(List.of(trustStatement)))
+          .putParameters("policy", PolicyDocuments.write(List.of(trustStatement))).build());
       plan.addIamActions("iam:CreateRole");
     } else if (mergedTrust.isPresent()) {
       steps.add(Step.builder().kind("UpdateAssumeRolePolicy").action(Action.CHANGE)
           .resource(roleArn)
           .summary("let vpc-flow-logs.amazonaws.com assume the role in " + context.region()
               + " (statement merged by Sid)")
-          .before(PolicyMerge.describe(trust, List.of(trustStatement.sid())))
-          .after(PolicyMerge.write(List.of(trustStatement)))
+          .before(PolicyDocuments.describe(trust, List.of(trustStatement.sid())))
+          .after(PolicyDocuments.write(List.of(trustStatement)))
           .putParameters("policy", mergedTrust.get()).build());
       plan.addIamActions("iam:UpdateAssumeRolePolicy");
     }
     IamStatement deliver = deliveryStatement();
-    Optional<String> mergedPermissions = PolicyMerge.merge(permissions, List.of(deliver));
+    Optional<String> mergedPermissions = PolicyDocuments.merge(permissions, List.of(deliver));
     if (mergedPermissions.isPresent()) {
       steps.add(Step.builder().kind("PutRolePolicy").action(permissions == null ? Action.ADD
               : Action.CHANGE).resource(roleArn)
           .summary("allow the role to write flow logs to CloudWatch Logs (inline policy "
               + ROLE_POLICY_NAME + ")")
-          .after(PolicyMerge.write(List.of(deliver)))
+          .after(PolicyDocuments.write(List.of(deliver)))
           .putParameters("policy", mergedPermissions.get()).build());
       plan.addIamActions("iam:PutRolePolicy");
     }

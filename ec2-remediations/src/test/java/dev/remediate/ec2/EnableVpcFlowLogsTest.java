@@ -1,5 +1,6 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.policy.PolicyDocuments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -310,7 +311,7 @@ class EnableVpcFlowLogsTest {
         .describeLogGroups(r -> r.logGroupNamePrefix("/vpc/flow")).logGroups().get(0);
     assertEquals(365, group.retentionInDays());
     IamClient iam = aws.client(IamClient.class, IamClient::builder);
-    String trust = PolicyMerge.decode(iam.getRole(r -> r.roleName("flow-role")).role()
+    String trust = PolicyDocuments.decode(iam.getRole(r -> r.roleName("flow-role")).role()
         .assumeRolePolicyDocument());
     assertTrue(trust.contains("vpc-flow-logs.amazonaws.com"), trust);
     assertTrue(trust.contains("arn:aws:ec2:us-east-1:" + AwsEmulator.ACCOUNT + ":vpc-flow-log/*"),
