@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code dryRun}: re-check the plan, report each step as not run, change nothing;</li>
- *   <li>{@code maxChanges}: refuse plans with more steps than this;</li>
+ *   <li>{@code maxChanges}: refuse to apply more steps than this in one apply (of a plan, or of a
+ *       whole plan set);</li>
+ *   <li>{@code maxConcurrentDowntime}: how many targets whose plans stop something
+ *       ({@link Flag#DOWNTIME}) may be applied at once, default 1;</li>
  *   <li>{@code optOutTagKey}: resources carrying this tag (any value) are skipped by planning,
  *       default {@value #DEFAULT_OPT_OUT_TAG_KEY};</li>
  *   <li>{@code consentTo}: steps flagged {@link Flag#DOWNTIME}, {@link Flag#DESTRUCTIVE} or
@@ -36,12 +39,14 @@ public final class Guardrails {
 
   private final boolean dryRun;
   private final int maxChanges;
+  private final int maxConcurrentDowntime;
   private final String optOutTagKey;
   private final Set<Flag> consents;
 
   private Guardrails(Builder builder) {
     this.dryRun = builder.dryRun;
     this.maxChanges = builder.maxChanges;
+    this.maxConcurrentDowntime = builder.maxConcurrentDowntime;
     this.optOutTagKey = builder.optOutTagKey;
     this.consents = Collections.unmodifiableSet(EnumSet.copyOf(builder.consents));
   }
@@ -66,6 +71,7 @@ public final class Guardrails {
     Builder b = new Builder();
     b.dryRun = base.dryRun;
     b.maxChanges = base.maxChanges;
+    b.maxConcurrentDowntime = base.maxConcurrentDowntime;
     b.optOutTagKey = base.optOutTagKey;
     b.consents.addAll(base.consents);
     return b;
@@ -76,9 +82,14 @@ public final class Guardrails {
     return dryRun;
   }
 
-  /** @return the largest number of steps a plan may have to be applied */
+  /** @return the largest number of steps one apply may run */
   public int maxChanges() {
     return maxChanges;
+  }
+
+  /** @return how many targets with {@link Flag#DOWNTIME} steps may be applied at once */
+  public int maxConcurrentDowntime() {
+    return maxConcurrentDowntime;
   }
 
   /** @return the tag key that opts a resource out of remediation */
@@ -104,18 +115,19 @@ public final class Guardrails {
   @Override
   public boolean equals(Object o) {
     return o instanceof Guardrails g && dryRun == g.dryRun && maxChanges == g.maxChanges
-        && optOutTagKey.equals(g.optOutTagKey) && consents.equals(g.consents);
+        && maxConcurrentDowntime == g.maxConcurrentDowntime && optOutTagKey.equals(g.optOutTagKey) && consents.equals(g.consents);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(dryRun, maxChanges, optOutTagKey, consents);
+    return Objects.hash(dryRun, maxChanges, maxConcurrentDowntime, optOutTagKey, consents);
   }
 
   @Override
   public String toString() {
     return "Guardrails{dryRun=" + dryRun + ", maxChanges="
-        + (maxChanges == Integer.MAX_VALUE ? "unlimited" : maxChanges) + ", optOutTagKey="
+        + (maxChanges == Integer.MAX_VALUE ? "unlimited" : maxChanges) + ", maxConcurrentDowntime="
+        + maxConcurrentDowntime + ", optOutTagKey="
         + optOutTagKey + ", consents=" + consents + "}";
   }
 
@@ -123,6 +135,7 @@ public final class Guardrails {
   public static final class Builder {
     private boolean dryRun;
     private int maxChanges = Integer.MAX_VALUE;
+    private int maxConcurrentDowntime = 1;
     private String optOutTagKey = DEFAULT_OPT_OUT_TAG_KEY;
     private final Set<Flag> consents = EnumSet.noneOf(Flag.class);
 
@@ -140,7 +153,7 @@ public final class Guardrails {
     }
 
     /**
-     * Limits the number of steps a plan may have.
+     * Limits the number of steps one apply may run.
      *
      * @param maxChanges at least 1
      * @return this builder
@@ -151,6 +164,22 @@ public final class Guardrails {
             "maxChanges must be at least 1, was " + maxChanges);
       }
       this.maxChanges = maxChanges;
+      return this;
+    }
+
+    /**
+     * Limits how many targets whose plans stop something ({@link Flag#DOWNTIME}, e.g. instances
+     * whose volumes are encrypted) are applied at once.
+     *
+     * @param max at least 1 (default 1: one instance down at a time)
+     * @return this builder
+     */
+    public Builder maxConcurrentDowntime(int max) {
+      if (max < 1) {
+        throw new InvalidRemediationException(
+            "maxConcurrentDowntime must be at least 1, was " + max);
+      }
+      this.maxConcurrentDowntime = max;
       return this;
     }
 

@@ -4,6 +4,9 @@ import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A desired state for one target, e.g. "the default security group of VPC vpc-1 has no rules".
@@ -35,6 +38,65 @@ public interface Remediation {
    * @return the plan
    */
   Plan plan(RemediationContext context);
+
+  /**
+   * Observes and plans every target this remediation covers, one plan per target (e.g. one per VPC
+   * for flow logs on every VPC of a region). Reads only. The default plans the one target of
+   * {@link #plan(RemediationContext)}. Each plan's {@link Plan#remediation()} rebuilds a
+   * remediation of that plan's target alone, so each target is reviewed, applied and refused on its
+   * own.
+   *
+   * @param context the AWS scope and guardrails
+   * @return the plans, in a stable order (compliant targets included, as empty plans)
+   */
+  default List<Plan> planEach(RemediationContext context) {
+    return List.of(plan(context));
+  }
+
+  /**
+   * The catalog ids of remediations whose plans this one may build on (e.g. the CIS alarms need the
+   * log group the trail's plan creates). {@link Remediator#planSet} plans those first, so that this
+   * one can plan against what they will create ({@link RemediationContext#promised(String)}).
+   *
+   * @return catalog ids; empty by default
+   */
+  default Set<String> after() {
+    return Set.of();
+  }
+
+  /**
+   * Says which steps of several targets one AWS call can carry out together (e.g. one
+   * {@code CreateFlowLogs} for many VPCs with the same destination). Steps with equal keys, from
+   * plans of this remediation's type in one account and region, are given to
+   * {@link #executeBatch} together.
+   *
+   * @param step a step this remediation planned
+   * @return the batch key, or empty when the step runs alone (the default)
+   */
+  default Optional<String> batchKey(Step step) {
+    return Optional.empty();
+  }
+
+  /**
+   * Carries out steps of several targets that share a {@link #batchKey(Step)}. The default runs
+   * {@link #execute} for each. The context has no single plan: use
+   * {@link RemediationContext#batchToken(List)} for idempotency tokens.
+   *
+   * @param steps the steps, from different targets
+   * @param context the AWS scope, guardrails and listener
+   * @return the steps that failed, with their failure; empty when all succeeded
+   */
+  default Map<Step, RuntimeException> executeBatch(List<Step> steps, RemediationContext context) {
+    Map<Step, RuntimeException> failures = new java.util.LinkedHashMap<>();
+    for (Step step : steps) {
+      try {
+        execute(step, context);
+      } catch (RuntimeException e) {
+        failures.put(step, e);
+      }
+    }
+    return failures;
+  }
 
   /**
    * Carries out one step of a plan this remediation made. Must tolerate the step having been done

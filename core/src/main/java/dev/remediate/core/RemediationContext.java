@@ -35,16 +35,18 @@ public final class RemediationContext {
   private final ApplyListener listener;
   private final Clock clock;
   private final @Nullable Plan plan;
+  private final Map<String, String> promises;
   private final Map<String, String> outputs = new ConcurrentHashMap<>();
   private volatile @Nullable Step currentStep;
 
   RemediationContext(AwsScope scope, Guardrails guardrails, ApplyListener listener, Clock clock,
-      @Nullable Plan plan) {
+      @Nullable Plan plan, Map<String, String> promises) {
     this.scope = scope;
     this.guardrails = guardrails;
     this.listener = listener;
     this.clock = clock;
     this.plan = plan;
+    this.promises = Map.copyOf(promises);
   }
 
   /** @return the AWS scope: clients, account, region */
@@ -105,6 +107,37 @@ public final class RemediationContext {
    */
   public String fingerprint(String canonicalState) {
     return Fingerprints.of(canonicalState);
+  }
+
+  /**
+   * Tells whether a plan made earlier in the same {@link Remediator#planSet} will create a
+   * resource, so that this remediation can plan against it instead of failing because it does not
+   * exist yet. A plan that uses a promise adds the returned key to {@link Plan#requires()}.
+   *
+   * <pre>{@code
+   * Optional<String> trailPlan = context.promised(logGroupArn);
+   * trailPlan.ifPresent(plan::addRequires); // "after cloudtrail.trail creates the log group"
+   * }</pre>
+   *
+   * @param resource the resource as the providing plan names it in {@link Plan#provides()}
+   * @return the key of the plan that provides it, or empty
+   */
+  public java.util.Optional<String> promised(String resource) {
+    return java.util.Optional.ofNullable(promises.get(resource));
+  }
+
+  /**
+   * An idempotency token for one AWS call that carries out several steps together
+   * ({@link Remediation#executeBatch}): the same steps give the same token, at most 64 characters.
+   *
+   * @param steps the steps of the call
+   * @return the token
+   */
+  public String batchToken(java.util.List<Step> steps) {
+    StringBuilder canonical = new StringBuilder();
+    steps.stream().map(Step::identity).sorted().forEach(id -> canonical.append(id).append('\n'));
+    return Fingerprints.of(canonical.toString()).substring("sha256:".length(),
+        "sha256:".length() + 64);
   }
 
   /** @return the plan being applied; fails when called while planning */
@@ -175,11 +208,17 @@ public final class RemediationContext {
   }
 
   static RemediationContext forPlanning(AwsScope scope, Guardrails guardrails, Clock clock) {
-    return new RemediationContext(scope, guardrails, ApplyListener.NONE, clock, null);
+    return forPlanning(scope, guardrails, clock, Map.of());
+  }
+
+  static RemediationContext forPlanning(AwsScope scope, Guardrails guardrails, Clock clock,
+      Map<String, String> promises) {
+    return new RemediationContext(scope, guardrails, ApplyListener.NONE, clock, null, promises);
   }
 
   static RemediationContext forApplying(AwsScope scope, Guardrails guardrails,
-      ApplyListener listener, Clock clock, Plan plan) {
-    return new RemediationContext(scope, guardrails, Objects.requireNonNull(listener), clock, plan);
+      ApplyListener listener, Clock clock, @Nullable Plan plan) {
+    return new RemediationContext(scope, guardrails, Objects.requireNonNull(listener), clock, plan,
+        Map.of());
   }
 }

@@ -59,4 +59,33 @@ public interface RemediationType {
   default java.util.Optional<Remediation> forRegion(java.util.Map<String, String> settings) {
     return java.util.Optional.empty();
   }
+
+  /**
+   * The remediation of one chosen resource, built from its id and scan settings: how
+   * remediations that only make sense for a chosen resource (block an address, quarantine an
+   * instance) are reached from a scan's {@code --target}.
+   *
+   * @param resourceId the resource, e.g. an instance id
+   * @param settings scan settings by dotted key
+   * @return the remediation, or empty when this type has no such form or the id is not its kind
+   * @throws InvalidRemediationException when the id is of its kind but a setting is invalid
+   */
+  default java.util.Optional<Remediation> forTarget(String resourceId,
+      java.util.Map<String, String> settings) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Rebuilds the remediations of several targets, combined where one observation can cover many
+   * (e.g. one {@code DescribeFlowLogs} for many VPCs). Apply uses it to observe the targets of a
+   * saved plan set again with as few calls as planning made. The returned remediations'
+   * {@link Remediation#planEach} must plan every given target (and may plan more, which apply
+   * ignores). The default rebuilds each spec alone.
+   *
+   * @param specs specs of this type, each from a plan of one target
+   * @return remediations covering them
+   */
+  default java.util.List<Remediation> forTargets(java.util.List<RemediationSpec> specs) {
+    return specs.stream().map(this::fromSpec).toList();
+  }
 }

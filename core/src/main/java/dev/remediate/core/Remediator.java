@@ -1,17 +1,21 @@
 package dev.remediate.core;
 
 import dev.remediate.core.aws.AwsScope;
-import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
 import java.time.Clock;
-import java.time.Duration;
+import dev.remediate.core.plan.PlanSet;
+import dev.remediate.core.plan.RemediationSpec;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +53,9 @@ public final class Remediator {
   private final ApplyListener listener;
   private final RemediationCatalog catalog;
   private final Clock clock;
+  private final int parallelism;
+  private final @Nullable ExecutorService executor;
+  private @Nullable ExecutorService ownPool;
 
   private Remediator(Builder builder) {
     this.scope = Objects.requireNonNull(builder.scope, "scope");
@@ -56,6 +63,8 @@ public final class Remediator {
     this.listener = builder.listener;
     this.catalog = builder.catalog != null ? builder.catalog : RemediationCatalog.load();
     this.clock = builder.clock;
+    this.parallelism = builder.parallelism;
+    this.executor = builder.executor;
   }
 
   /**
@@ -105,11 +114,96 @@ public final class Remediator {
   }
 
   /**
-   * Applies a plan, rebuilding its remediation from the catalog.
+   * Plans several remediations into one plan set: one plan per target, in the order given, except
+   * that a remediation is planned after those it declares in {@link Remediation#after()} (so the
+   * CIS alarms can plan against the log group the trail's plan will create). Reads only.
+   * Independent remediations are planned in parallel; the result does not depend on it.
+   *
+   * @param remediations what to plan
+   * @return the plan set
+   * @throws RemediationException when planning one of them fails (the first failure)
+   */
+  public PlanSet planSet(Collection<? extends Remediation> remediations) {
+    return planSet(remediations, (remediation, failure) -> {
+      throw failure;
+    });
+  }
+
+  /**
+   * Plans several remediations, reporting each one that cannot be planned to {@code onFailure} and
+   * going on with the others (a command line reports them and exits 1 at the end).
+   *
+   * @param remediations what to plan
+   * @param onFailure called once per remediation whose planning failed (from the calling thread)
+   * @return the plan set of the others
+   */
+  public PlanSet planSet(Collection<? extends Remediation> remediations,
+      BiConsumer<Remediation, RemediationException> onFailure) {
+    return new PlanSetPlanner(this, onFailure).plan(List.copyOf(remediations));
+  }
+
+  /**
+   * Applies a plan set, typically saved by one process and applied by another, target by target:
+   * <ul>
+   *   <li>the whole set is refused when it holds more changes than {@link Guardrails#maxChanges()}
+   *       ({@link GuardrailException}, nothing changed);</li>
+   *   <li>a target of another account or region, or with a flagged step the guardrails do not
+   *       consent to, is skipped;</li>
+   *   <li>prerequisites ({@link Plan#requires()}) run first; a target whose prerequisite failed is
+   *       skipped, saying why;</li>
+   *   <li>each target is observed again (combined per remediation type) and compared step by step
+   *       with the reviewed plan: a step still planned alike runs; a step no longer planned was
+   *       done meanwhile ("already done"); a step of the same kind on the same resource that is now
+   *       different makes that target stale (nothing of it runs; every other target goes on);
+   *       changes nobody reviewed are reported, never made. Changes elsewhere in the account never
+   *       make a target stale;</li>
+   *   <li>independent targets run in parallel (see {@link Builder#parallelism(int)}), the steps of
+   *       one target in order, at most {@link Guardrails#maxConcurrentDowntime()} targets with
+   *       downtime at once; steps that one call can carry out for several targets
+   *       ({@link Remediation#batchKey}) run as one call;</li>
+   *   <li>a failed step stops its target, which is compensated; the others go on;</li>
+   *   <li>every applied target is observed once more: a change still planned is a failure.</li>
+   * </ul>
+   * Never throws for one target's problem: see each target's {@link ApplyResult}. Applying the same
+   * plan set again finishes what is left.
+   *
+   * @param plans the plan set
+   * @return one result per plan, in the set's order
+   * @throws GuardrailException when the set exceeds the change limit
+   */
+  public PlanSetResult apply(PlanSet plans) {
+    return applier(null).apply(plans, true);
+  }
+
+  /**
+   * Plans and applies in one go, like {@code terraform apply}: plans the remediations
+   * ({@link #planSet(Collection)}), lets {@code approve} review the plan set, and, when it
+   * returns true, applies it without observing the targets again, since they were just observed.
+   * When approval waits for a person, prefer {@link #planSet} then {@link #apply(PlanSet)}, which
+   * observes again after the review.
+   *
+   * @param remediations what to plan
+   * @param approve shown the plan set; true to apply it
+   * @return the result; every target {@code NOTHING_TO_DO}/skipped when not approved
+   */
+  public PlanSetResult planAndApply(Collection<? extends Remediation> remediations,
+      java.util.function.Predicate<PlanSet> approve) {
+    PlanSet plans = planSet(remediations);
+    if (!approve.test(plans)) {
+      return new PlanSetResult(plans.plans().stream().map(p -> new ApplyResult(p,
+          p.isEmpty() ? ApplyResult.Status.NOTHING_TO_DO : ApplyResult.Status.SKIPPED, List.of(),
+          List.of(), p.isEmpty() ? "" : "not approved")).toList(), List.of());
+    }
+    return applier(null).apply(plans, false);
+  }
+
+  /**
+   * Applies one plan, rebuilding its remediation from the catalog, by the rules of
+   * {@link #apply(PlanSet)}, with one target's problems thrown.
    *
    * @param plan a plan made by {@link #plan(Remediation)}, possibly in another process
    * @return the journal
-   * @throws StalePlanException when the state changed since planning
+   * @throws StalePlanException when a reviewed step would now differ
    * @throws GuardrailException when a guardrail refuses
    * @throws ApplyFailedException when a step or the verification failed
    */
@@ -118,112 +212,109 @@ public final class Remediator {
   }
 
   /**
-   * Applies a plan made by the given remediation.
+   * Applies a plan made by the given remediation (which need not be in the catalog).
    *
    * @param remediation the remediation that made the plan
    * @param plan the plan
    * @return the journal
+   * @throws StalePlanException when a reviewed step would now differ
+   * @throws GuardrailException when a guardrail refuses
+   * @throws ApplyFailedException when a step or the verification failed
    */
   public ApplyResult apply(Remediation remediation, Plan plan) {
     if (!remediation.spec().equals(plan.remediation())) {
       throw new InvalidRemediationException("Plan was made by " + plan.remediation()
           + ", not by " + remediation.spec());
     }
-    if (plan.isEmpty()) {
-      ApplyResult result = new ApplyResult(plan, ApplyResult.Status.NOTHING_TO_DO, List.of(),
-          List.of());
-      listener.onApplyFinished(result);
-      return result;
+    if (!plan.isEmpty()) {
+      checkScope(plan);
     }
-    checkScope(plan);
-    checkGuardrails(plan);
-    Plan current = plan(remediation);
-    if (!current.fingerprint().equals(plan.fingerprint())) {
-      LOG.warn("Refusing stale plan for {}: fingerprint {} is now {}", plan.target(),
-          plan.fingerprint(), current.fingerprint());
-      throw new StalePlanException(plan, current.fingerprint());
-    }
-    listener.onApplyStarted(plan);
-    List<Step> steps = plan.steps();
-    if (guardrails.dryRun()) {
-      List<StepOutcome> outcomes = new ArrayList<>();
-      for (Step step : steps) {
-        StepOutcome outcome = new StepOutcome(step, StepOutcome.Status.DRY_RUN, "", Duration.ZERO);
-        outcomes.add(outcome);
-        listener.onStepFinished(outcome);
-      }
-      ApplyResult result = new ApplyResult(plan, ApplyResult.Status.DRY_RUN, outcomes, List.of());
-      listener.onApplyFinished(result);
-      return result;
-    }
-    RemediationContext context =
-        RemediationContext.forApplying(scope, guardrails, listener, clock, plan);
-    List<StepOutcome> outcomes = new ArrayList<>();
-    List<Step> completed = new ArrayList<>();
-    for (int i = 0; i < steps.size(); i++) {
-      Step step = steps.get(i);
-      listener.onStepStarted(step, i, steps.size());
-      context.currentStep(step);
-      long start = System.nanoTime();
-      try {
-        remediation.execute(step, context);
-      } catch (RuntimeException failure) {
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        StepOutcome failed = new StepOutcome(step, StepOutcome.Status.FAILED,
-            String.valueOf(failure.getMessage()), took);
-        outcomes.add(failed);
-        listener.onStepFinished(failed);
-        for (Step rest : steps.subList(i + 1, steps.size())) {
-          outcomes.add(new StepOutcome(rest, StepOutcome.Status.NOT_RUN, "", Duration.ZERO));
-        }
-        LOG.warn("Step {} on {} failed: {}", step.kind(), step.resource(), failure.toString());
-        List<String> compensation = compensate(remediation, completed, failure, context);
-        ApplyResult result =
-            new ApplyResult(plan, ApplyResult.Status.FAILED, outcomes, compensation);
-        listener.onApplyFinished(result);
-        throw new ApplyFailedException("Applying " + plan.remediation().id() + " to "
-            + plan.target() + " failed at step " + (i + 1) + " of " + steps.size() + " ("
-            + step.kind() + " " + step.resource() + "): " + failure.getMessage(), result, failure);
-      } finally {
-        context.currentStep(null);
-      }
-      StepOutcome ok = new StepOutcome(step, StepOutcome.Status.SUCCEEDED, "",
-          Duration.ofNanos(System.nanoTime() - start));
-      outcomes.add(ok);
-      completed.add(step);
-      listener.onStepFinished(ok);
-    }
-    Plan remaining;
-    try {
-      remaining = plan(remediation);
-    } catch (RemediationException e) {
-      ApplyResult result = new ApplyResult(plan, ApplyResult.Status.FAILED, outcomes, List.of());
-      listener.onApplyFinished(result);
-      throw new ApplyFailedException("Every step of " + plan.remediation().id() + " on "
-          + plan.target() + " ran, but verification could not observe the target: "
-          + e.getMessage(), result, e);
-    }
-    if (!remaining.isEmpty()) {
-      ApplyResult result = new ApplyResult(plan, ApplyResult.Status.FAILED, outcomes, List.of());
-      listener.onApplyFinished(result);
-      throw new ApplyFailedException("Every step of " + plan.remediation().id() + " on "
-          + plan.target() + " ran, but verification still plans " + remaining.steps().size()
-          + " change(s):\n" + remaining.toText(), result, null);
-    }
-    ApplyResult result = new ApplyResult(plan, ApplyResult.Status.APPLIED, outcomes, List.of());
-    listener.onApplyFinished(result);
-    return result;
+    PlanSetApplier applier = applier(remediation);
+    ApplyResult result = applier.apply(PlanSet.of(plan), true).results().get(0);
+    return switch (result.status()) {
+      case STALE -> throw new StalePlanException(plan, result.detail());
+      case SKIPPED -> throw new GuardrailException("Plan for " + plan.target() + " "
+          + result.detail() + ". Nothing was changed. Consent with Guardrails.custom().consentTo("
+          + plan.flags().stream().filter(f -> !guardrails.consentsTo(f)).map(f -> "Flag." + f)
+              .collect(Collectors.joining(", ")) + ") to apply it.");
+      case FAILED -> throw new ApplyFailedException("Applying " + plan.remediation().id() + " to "
+          + plan.target() + " failed: " + result.detail(), result, applier.failure(plan.key()));
+      default -> result;
+    };
   }
 
-  private List<String> compensate(Remediation remediation, List<Step> completed,
-      RuntimeException failure, RemediationContext context) {
-    try {
-      return remediation.compensate(List.copyOf(completed), failure, context);
-    } catch (RuntimeException e) {
-      LOG.warn("Compensation after failed {} did not complete: {}", remediation.id(), e.toString());
-      failure.addSuppressed(e);
-      return List.of("compensation failed: " + e.getMessage());
+  private PlanSetApplier applier(Remediation given) {
+    ExecutorService pool = executor();
+    Function<RemediationSpec, Remediation> rebuild = spec -> given != null
+        && given.spec().equals(spec) ? given : catalog.fromSpec(spec);
+    return new PlanSetApplier(this, pool, rebuild,
+        plans -> observe(plans, given, pool));
+  }
+
+  /** Observes targets again, combined per remediation type; plans by key. */
+  Map<String, Plan> observe(List<Plan> plans, Remediation given, ExecutorService pool) {
+    Map<String, List<RemediationSpec>> byType = new java.util.LinkedHashMap<>();
+    for (Plan plan : plans) {
+      byType.computeIfAbsent(plan.remediation().id(), id -> new ArrayList<>())
+          .add(plan.remediation());
     }
+    List<Remediation> observers = new ArrayList<>();
+    byType.forEach((id, specs) -> {
+      if (given != null && specs.size() == 1 && given.spec().equals(specs.get(0))) {
+        observers.add(given);
+      } else {
+        observers.addAll(catalog.require(id).forTargets(List.copyOf(
+            new java.util.LinkedHashSet<>(specs))));
+      }
+    });
+    Map<String, Plan> current = new java.util.concurrent.ConcurrentHashMap<>();
+    List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
+    for (Remediation observer : observers) {
+      tasks.add(() -> {
+        planEach(observer, Map.of()).forEach(p -> current.put(p.key(), p));
+        return null;
+      });
+    }
+    PlanSetPlanner.runAll(pool, tasks);
+    return current;
+  }
+
+  /** Plans every target of one remediation, wrapping unexpected failures. */
+  List<Plan> planEach(Remediation remediation, Map<String, String> promises) {
+    RemediationContext context =
+        RemediationContext.forPlanning(scope, guardrails, clock, promises);
+    try {
+      return remediation.planEach(context);
+    } catch (RemediationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new RemediationException("Planning " + remediation.spec() + " in " + scope.region()
+          + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  ExecutorService executor() {
+    return executor != null ? executor : sharedPool();
+  }
+
+  private synchronized ExecutorService sharedPool() {
+    if (ownPool == null) {
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      ownPool = java.util.concurrent.Executors.newFixedThreadPool(parallelism, r -> {
+        Thread thread = new Thread(r, "remediate-apply-" + n.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
+    return ownPool;
+  }
+
+  ApplyListener listener() {
+    return listener;
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   private void checkScope(Plan plan) {
@@ -239,39 +330,18 @@ public final class Remediator {
     }
   }
 
-  private void checkGuardrails(Plan plan) {
-    if (plan.steps().size() > guardrails.maxChanges()) {
-      throw new GuardrailException("Plan for " + plan.target() + " has " + plan.steps().size()
-          + " changes, more than the limit of " + guardrails.maxChanges()
-          + ". Raise maxChanges or narrow the remediation.");
-    }
-    Set<Flag> missing = EnumSet.noneOf(Flag.class);
-    for (Step step : plan.steps()) {
-      for (Flag flag : step.flags()) {
-        if (!guardrails.consentsTo(flag)) {
-          missing.add(flag);
-        }
-      }
-    }
-    if (!missing.isEmpty()) {
-      String steps = plan.steps().stream()
-          .filter(s -> s.flags().stream().anyMatch(missing::contains))
-          .map(s -> s.kind() + " " + s.resource() + " " + s.flags())
-          .collect(Collectors.joining("; "));
-      throw new GuardrailException("Plan for " + plan.target() + " needs consent to "
-          + missing + " (steps: " + steps + "). Nothing was changed. Consent with "
-          + "Guardrails.custom().consentTo(" + missing.stream().map(f -> "Flag." + f)
-              .collect(Collectors.joining(", ")) + ") to apply it.");
-    }
-  }
-
   /** Builds a {@link Remediator}. */
   public static final class Builder {
+    /** Targets applied at once unless {@link #parallelism(int)} says otherwise. */
+    public static final int DEFAULT_PARALLELISM = 8;
+
     private AwsScope scope;
     private Guardrails guardrails = Guardrails.ofDefaults();
     private ApplyListener listener = ApplyListener.NONE;
     private RemediationCatalog catalog;
     private Clock clock = Clock.systemUTC();
+    private int parallelism = DEFAULT_PARALLELISM;
+    private @Nullable ExecutorService executor;
 
     private Builder() {}
 
@@ -317,6 +387,36 @@ public final class Remediator {
      */
     public Builder catalog(RemediationCatalog catalog) {
       this.catalog = Objects.requireNonNull(catalog, "catalog");
+      return this;
+    }
+
+    /**
+     * Sets how many targets apply runs at once, and how many remediations a plan set observes at
+     * once (default {@value #DEFAULT_PARALLELISM}). The steps of one target always run in order;
+     * results come in the plan set's order whatever the value. The remediator keeps one pool of
+     * daemon threads of this size.
+     *
+     * @param parallelism at least 1
+     * @return this builder
+     */
+    public Builder parallelism(int parallelism) {
+      if (parallelism < 1) {
+        throw new InvalidRemediationException("parallelism must be at least 1, was "
+            + parallelism);
+      }
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    /**
+     * Runs targets on the caller's executor instead of the remediator's own pool (it is never
+     * shut down by the remediator). Its size bounds the parallelism.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(ExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

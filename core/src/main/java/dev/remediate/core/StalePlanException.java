@@ -19,20 +19,19 @@ public class StalePlanException extends RemediationException {
   private static final long serialVersionUID = 1L;
 
   private final transient Plan plan;
-  private final String currentFingerprint;
+  private final String reason;
 
   /**
    * Creates the exception.
    *
    * @param plan the stale plan
-   * @param currentFingerprint the fingerprint of the state observed now
+   * @param reason what differs now, e.g. the step that would now differ
    */
-  public StalePlanException(Plan plan, String currentFingerprint) {
-    super("Plan for " + plan.target() + " is stale: it was made from state " + plan.fingerprint()
-        + " observed at " + plan.observedAt() + ", but the state is now " + currentFingerprint
-        + ". Plan again and review the new plan before applying it.");
+  public StalePlanException(Plan plan, String reason) {
+    super("Plan of " + plan.remediation().id() + " for " + plan.target() + " is stale: " + reason
+        + ". Nothing of this target was changed; plan again and review the new plan.");
     this.plan = plan;
-    this.currentFingerprint = currentFingerprint;
+    this.reason = reason;
   }
 
   /** @return the plan that was refused */
@@ -40,8 +39,8 @@ public class StalePlanException extends RemediationException {
     return plan;
   }
 
-  /** @return the fingerprint of the state observed at apply time */
-  public String currentFingerprint() {
-    return currentFingerprint;
+  /** @return what differs now */
+  public String reason() {
+    return reason;
   }
 }

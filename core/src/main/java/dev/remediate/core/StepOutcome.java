@@ -30,7 +30,9 @@ public record StepOutcome(Step step, Status status, String message, Duration dur
     /** Dry run: the step would have run. */
     DRY_RUN,
     /** An earlier step failed, so this one did not run. */
-    NOT_RUN
+    NOT_RUN,
+    /** The step was no longer needed when applying began: someone had done it already. */
+    ALREADY_DONE
   }
 
   /**

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.plan.Target;
 import java.time.Instant;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PlanTest {
@@ -45,19 +47,68 @@ class PlanTest {
   @Test
   void fromJson_unknownFieldsOfNewerMinorVersion_areIgnored() {
     String json = samplePlan().toJson()
-        .replace("\"formatVersion\" : \"1.0\"", "\"formatVersion\" : \"1.7\", \"future\" : {\"x\":1}")
+        .replace("\"formatVersion\" : \"2.0\"", "\"formatVersion\" : \"2.7\", \"future\" : {\"x\":1}")
         .replace("\"kind\" : \"CreateFlowLogs\"", "\"kind\" : \"CreateFlowLogs\", \"eta\" : 5");
-    assertTrue(json.contains("1.7"));
+    assertTrue(json.contains("2.7"));
     assertEquals(samplePlan(), Plan.fromJson(json));
   }
 
   @Test
-  void fromJson_majorVersion2_isRefusedNamingVersion() {
-    String json = samplePlan().toJson().replace("\"formatVersion\" : \"1.0\"",
-        "\"formatVersion\" : \"2.0\"");
+  void fromJson_majorVersion3_isRefusedNamingVersion() {
+    String json = samplePlan().toJson().replace("\"formatVersion\" : \"2.0\"",
+        "\"formatVersion\" : \"3.0\"");
     InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
         () -> Plan.fromJson(json));
-    assertTrue(e.getMessage().contains("'2.0'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'3.0'"), e.getMessage());
+  }
+
+  @Test
+  void fromJson_version1PlanOfOneTarget_isStillRead() {
+    String json = samplePlan().toJson().replace("\"formatVersion\" : \"2.0\"",
+        "\"formatVersion\" : \"1.0\"");
+    assertEquals(samplePlan(), Plan.fromJson(json));
+  }
+
+  @Test
+  void fromJson_version1PlanOfAWholeRegion_isRefusedSayingPlanAgain() {
+    Plan regionWide = Plan.builder().from(samplePlan())
+        .target(Target.of("AWS::EC2::VPC", "*", "eu-west-1", "111122223333")).build();
+    String json = regionWide.toJson().replace("\"formatVersion\" : \"2.0\"",
+        "\"formatVersion\" : \"1.0\"");
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> Plan.fromJson(json));
+    assertTrue(e.getMessage().contains("Plan again"), e.getMessage());
+  }
+
+  @Test
+  void planSet_toJsonFromJson_roundTripsWithRequiresAndProvides() {
+    Plan first = Plan.builder().from(samplePlan()).addProvides("arn:aws:s3:::logs").build();
+    Plan second = Plan.builder().from(samplePlan())
+        .target(Target.of("AWS::EC2::VPC", "vpc-0def5678", "eu-west-1", "111122223333"))
+        .addRequires(first.key()).build();
+    PlanSet set = PlanSet.of(first, second);
+    String json = set.toJson();
+    assertTrue(json.contains("\"format\" : \"remediate-plan-set\""), json);
+    assertEquals(set, PlanSet.fromJson(json));
+    assertEquals(List.of(second.key()), set.forTargets(List.of("vpc-0def5678")).plans().stream()
+        .filter(p -> p.requires().isEmpty() == false).map(Plan::key).toList());
+    assertEquals(2, set.forTargets(List.of("vpc-0def5678")).plans().size(),
+        "a selected plan brings its prerequisite");
+  }
+
+  @Test
+  void planSet_twoPlansForOneTarget_isRefusedNamingTheKey() {
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> PlanSet.of(samplePlan(), samplePlan()));
+    assertTrue(e.getMessage().contains(samplePlan().key()), e.getMessage());
+  }
+
+  @Test
+  void planSet_fromJsonOfBadPlan_namesItsPosition() {
+    String json = "[" + samplePlan().toJson() + ", {\"format\": \"remediate-plan\"}]";
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> PlanSet.fromJson(json));
+    assertTrue(e.getMessage().startsWith("plan 2:"), e.getMessage());
   }
 
   @Test

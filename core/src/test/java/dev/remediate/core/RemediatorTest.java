@@ -73,15 +73,41 @@ class RemediatorTest {
   }
 
   @Test
-  void apply_worldChangedSincePlanning_refusesStalePlan() {
+  void apply_reviewedStepNowDifferent_refusesStalePlan() {
+    FakeRemediation fake = FakeRemediation.of(world("a", "bad", "b", "bad"));
+    Remediator remediator = remediator(fake, Guardrails.ofDefaults());
+    Plan plan = remediator.plan(fake);
+    fake.world.put("a", "worse");
+    StalePlanException e = assertThrows(StalePlanException.class, () -> remediator.apply(plan));
+    assertTrue(fake.executed.isEmpty(), "nothing of a stale target runs: " + fake.executed);
+    assertTrue(e.reason().contains("Fix a"), e.reason());
+    assertTrue(e.getMessage().contains("stale"), e.getMessage());
+  }
+
+  @Test
+  void apply_newFindingSincePlanning_leavesItAloneAndAppliesTheReviewedSteps() {
     FakeRemediation fake = FakeRemediation.of(world("a", "bad"));
     Remediator remediator = remediator(fake, Guardrails.ofDefaults());
     Plan plan = remediator.plan(fake);
     fake.world.put("b", "bad");
-    StalePlanException e = assertThrows(StalePlanException.class, () -> remediator.apply(plan));
-    assertTrue(fake.executed.isEmpty());
-    assertFalse(e.currentFingerprint().equals(plan.fingerprint()));
-    assertTrue(e.getMessage().contains("stale"), e.getMessage());
+    ApplyResult result = remediator.apply(plan);
+    assertEquals(ApplyResult.Status.APPLIED, result.status());
+    assertEquals(List.of("a"), fake.executed);
+    assertEquals("bad", fake.world.get("b"), "b was never reviewed, so it is not touched");
+  }
+
+  @Test
+  void apply_reviewedStepDoneMeanwhile_isAlreadyDone() {
+    FakeRemediation fake = FakeRemediation.of(world("a", "bad", "b", "bad"));
+    Remediator remediator = remediator(fake, Guardrails.ofDefaults());
+    Plan plan = remediator.plan(fake);
+    fake.world.put("a", "ok");
+    ApplyResult result = remediator.apply(plan);
+    assertEquals(ApplyResult.Status.APPLIED, result.status());
+    assertEquals(List.of("b"), fake.executed);
+    assertEquals(StepOutcome.Status.ALREADY_DONE, result.outcomes().get(0).status());
+    fake.world.put("b", "ok");
+    assertEquals(ApplyResult.Status.ALREADY_DONE, remediator.apply(plan).status());
   }
 
   @Test

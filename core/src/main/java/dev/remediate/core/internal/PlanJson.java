@@ -11,6 +11,7 @@ import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
@@ -25,8 +26,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The plan JSON format. Version {@code 1.x}: readers ignore unknown fields (added by later minor
- * versions) and refuse other major versions.
+ * The plan JSON format. Version {@code 2.x} (adds {@code requires} and {@code provides}; apply
+ * compares steps, not fingerprints); {@code 1.x} plans of one target are still read. Readers ignore
+ * unknown fields (added by later minor versions) and refuse other major versions.
  */
 public final class PlanJson {
   /** Identifies the document type. */
@@ -99,6 +101,10 @@ public final class PlanJson {
     plan.iamActions().forEach(iam::add);
     ArrayNode controls = root.putArray("controls");
     plan.controls().forEach(controls::add);
+    ArrayNode requires = root.putArray("requires");
+    plan.requires().forEach(requires::add);
+    ArrayNode provides = root.putArray("provides");
+    plan.provides().forEach(provides::add);
     return root;
   }
 
@@ -140,12 +146,19 @@ public final class PlanJson {
           "Not a plan document: format is '" + format + "', expected '" + FORMAT + "'");
     }
     String version = text(root, "formatVersion", "");
-    if (!version.equals("1") && !version.startsWith("1.")) {
+    boolean v1 = version.equals("1") || version.startsWith("1.");
+    if (!v1 && !version.equals("2") && !version.startsWith("2.")) {
       throw new InvalidRemediationException("Plan format version '" + version
-          + "' is not supported: this library reads 1.x (writes " + Plan.FORMAT_VERSION + ")");
+          + "' is not supported: this library reads 2.x and 1.x (writes " + Plan.FORMAT_VERSION
+          + ")");
     }
     JsonNode rem = object(root, "remediation");
     JsonNode target = object(root, "target");
+    if (v1 && "*".equals(target.path("id").asText())) {
+      throw new InvalidRemediationException("Plan of " + text(rem, "id", null)
+          + " for a whole region (format " + version + ") is not supported: since format 2.0 "
+          + "there is one plan per target, each refused as stale on its own. Plan again.");
+    }
     ImmutablePlan.Builder plan = Plan.builder()
         .remediation(RemediationSpec.of(text(rem, "id", null), map(rem.get("parameters"))))
         .target(Target.of(text(target, "type", null), text(target, "id", null),
@@ -176,6 +189,8 @@ public final class PlanJson {
     }
     array(root, "iamActions").forEach(a -> plan.addIamActions(a.asText()));
     array(root, "controls").forEach(c -> plan.addControls(c.asText()));
+    array(root, "requires").forEach(r -> plan.addRequires(r.asText()));
+    array(root, "provides").forEach(r -> plan.addProvides(r.asText()));
     return plan.build();
   }
 
@@ -247,39 +262,80 @@ public final class PlanJson {
   }
 
   /**
-   * Reads a list of plans written as a JSON array (or a single plan).
+   * Reads plans: a plan set ({@code {"format": "remediate-plan-set", "plans": [...]}}), a JSON array
+   * of plans, or one plan.
    *
    * @param json JSON text
-   * @return the plans
+   * @return the plans, in document order
+   * @throws InvalidRemediationException naming the problem and the plan's position
    */
-  public static List<Plan> readAll(String json) {
+  public static List<Plan> readSet(String json) {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new InvalidRemediationException("Not a plan document: invalid JSON: "
+      throw new InvalidRemediationException("Not a plan file: invalid JSON at line "
+          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
           + e.getOriginalMessage(), e);
     }
-    List<Plan> plans = new ArrayList<>();
+    List<JsonNode> nodes = new ArrayList<>();
     if (root != null && root.isArray()) {
-      root.forEach(node -> plans.add(fromTree(node)));
+      root.forEach(nodes::add);
+    } else if (root != null && root.isObject() && root.has("plans")) {
+      checkSetHeader(root);
+      root.get("plans").forEach(nodes::add);
+    } else if (root != null && root.isObject()) {
+      nodes.add(root);
     } else {
-      plans.add(fromTree(root));
+      throw new InvalidRemediationException(
+          "Not a plan file: expected a plan set, an array of plans or one plan");
+    }
+    List<Plan> plans = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      try {
+        plans.add(fromTree(nodes.get(i)));
+      } catch (InvalidRemediationException e) {
+        throw new InvalidRemediationException("plan " + (i + 1) + ": " + e.getMessage(), e);
+      }
     }
     return plans;
   }
 
+  private static void checkSetHeader(JsonNode root) {
+    if (!root.get("plans").isArray()) {
+      throw new InvalidRemediationException("Not a plan file: 'plans' must be an array");
+    }
+    JsonNode format = root.get("format");
+    if (format != null && !format.isNull() && !PlanSet.FORMAT.equals(format.asText())) {
+      throw new InvalidRemediationException("Not a plan file: format is '" + format.asText()
+          + "', expected '" + PlanSet.FORMAT + "'");
+    }
+    JsonNode version = root.get("formatVersion");
+    if (version == null || version.isNull()) {
+      return;
+    }
+    String text = version.isValueNode() ? version.asText().strip() : version.toString();
+    if (!version.isValueNode() || !(text.matches("[12](\\..*)?"))) {
+      throw new InvalidRemediationException("Plan file format version '" + text
+          + "' is not supported: this library reads 2.x and 1.x (writes " + Plan.FORMAT_VERSION
+          + ")");
+    }
+  }
+
   /**
-   * Writes plans as a JSON array.
+   * Writes plans as a plan set document.
    *
    * @param plans the plans
-   * @return JSON text
+   * @return JSON text ending with a newline
    */
-  public static String writeAll(List<Plan> plans) {
-    ArrayNode array = MAPPER.createArrayNode();
+  public static String writeSet(List<Plan> plans) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", PlanSet.FORMAT);
+    root.put("formatVersion", Plan.FORMAT_VERSION);
+    ArrayNode array = root.putArray("plans");
     plans.forEach(p -> array.add(toTree(p)));
     try {
-      return MAPPER.writeValueAsString(array);
+      return MAPPER.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Plans could not be written as JSON", e);
     }

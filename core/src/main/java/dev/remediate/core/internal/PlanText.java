@@ -36,6 +36,9 @@ public final class PlanText {
             .append(step.after().orElse("(none)")).append('\n');
       }
     }
+    for (String prerequisite : plan.requires()) {
+      out.append("  after ").append(prerequisite).append('\n');
+    }
     for (String warning : plan.warnings()) {
       out.append("  ! ").append(warning).append('\n');
     }

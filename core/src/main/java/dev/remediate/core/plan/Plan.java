@@ -28,8 +28,12 @@ import org.immutables.value.Value;
  */
 @Value.Immutable
 public abstract class Plan {
-  /** The JSON format version this library writes. Readers accept any {@code 1.x}. */
-  public static final String FORMAT_VERSION = "1.0";
+  /**
+   * The JSON format version this library writes. Readers accept {@code 2.x}, and {@code 1.x} plans
+   * of one target; a {@code 1.x} plan of a whole region ({@code "id": "*"}) is refused, since its
+   * staleness covered every resource of the region (plan again).
+   */
+  public static final String FORMAT_VERSION = "2.0";
 
   /** @return the remediation that made the plan, rebuildable from this spec */
   public abstract RemediationSpec remediation();
@@ -37,8 +41,20 @@ public abstract class Plan {
   /** @return what the plan is about */
   public abstract Target target();
 
-  /** @return a digest of the state observed when planning */
-  public abstract String fingerprint();
+  /**
+   * A digest of what the plan was made from. Remediations may set it to a digest of the facts the
+   * target's steps depend on (it seeds {@link dev.remediate.core.RemediationContext#operationId()}
+   * and client tokens); by default it digests the target and the steps. Apply does not compare
+   * fingerprints: it compares steps (see {@link dev.remediate.core.Remediator}).
+   *
+   * @return {@code sha256:} and 64 hex digits
+   */
+  @Value.Default
+  public String fingerprint() {
+    StringBuilder canonical = new StringBuilder(target().toString()).append('\n');
+    steps().forEach(step -> canonical.append(step.identity()).append('\n'));
+    return dev.remediate.core.internal.Fingerprints.of(canonical.toString());
+  }
 
   /** @return when the state was observed */
   public abstract Instant observedAt();
@@ -58,6 +74,33 @@ public abstract class Plan {
 
   /** @return controls satisfied once applied, e.g. {@code FSBP EC2.2}, {@code CIS v3.0 5.4} */
   public abstract List<String> controls();
+
+  /**
+   * The plans this one needs applied first, by {@link #key()}: e.g. the CIS alarms of a log group
+   * that the trail's plan creates. Apply runs prerequisites first and skips this plan when one of
+   * them fails.
+   *
+   * @return keys of prerequisite plans of the same plan set
+   */
+  public abstract List<String> requires();
+
+  /**
+   * Resources this plan creates that other plans may build on, e.g.
+   * {@code arn:aws:logs:us-east-1:111122223333:log-group:trail-logs}.
+   *
+   * @return resource names (ARNs where the resource has one)
+   */
+  public abstract List<String> provides();
+
+  /**
+   * Identifies the plan within a plan set: remediation id and target, e.g.
+   * {@code ec2.default-security-group AWS::EC2::SecurityGroup sg-1 (111122223333, us-east-1)}.
+   *
+   * @return the key
+   */
+  public String key() {
+    return remediation().id() + " " + target();
+  }
 
   /** @return true when there is nothing to change */
   public boolean isEmpty() {

@@ -60,6 +60,18 @@ public abstract class Step {
     return value;
   }
 
+  /**
+   * What a person reviewed of this step, as one canonical line: kind, action, resource, flags,
+   * before, after and parameters (not the summary, which is prose). Apply runs a saved step only
+   * while the step planned now has the same identity.
+   *
+   * @return the canonical line
+   */
+  public String identity() {
+    return kind() + "|" + action() + "|" + resource() + "|" + flags() + "|" + before().orElse("")
+        + "|" + after().orElse("") + "|" + parameters();
+  }
+
   /** @return a new builder */
   public static ImmutableStep.Builder builder() {
     return ImmutableStep.builder();

@@ -1,0 +1,203 @@
+package dev.remediate.core.plan;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.internal.PlanJson;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The plans of one scan: one {@link Plan} per target, in a fixed order, where a plan may need
+ * another applied first ({@link Plan#requires()}). Immutable.
+ *
+ * <p>A plan set renders as text a person reviews ({@link #toText()}) and as versioned JSON
+ * ({@link #toJson()}, format {@value #FORMAT} {@value Plan#FORMAT_VERSION}) that round-trips, so it
+ * can be saved by one process and applied by another:
+ *
+ * <pre>{@code
+ * PlanSet plans = remediator.planSet(List.of(
+ *     RestrictSecurityGroup.forAllGroups(), EnableVpcFlowLogs.forAllVpcs().toS3Bucket("logs")));
+ * Files.writeString(path, plans.toJson());
+ * // later, elsewhere
+ * PlanSetResult result = remediator.apply(PlanSet.fromJson(Files.readString(path)));
+ * }</pre>
+ */
+public final class PlanSet {
+  /** Identifies the document type of a saved plan set. */
+  public static final String FORMAT = "remediate-plan-set";
+
+  private static final PlanSet EMPTY = new PlanSet(List.of());
+
+  private final List<Plan> plans;
+  private final Map<String, Plan> byKey;
+
+  private PlanSet(List<Plan> plans) {
+    Map<String, Plan> keys = new LinkedHashMap<>();
+    for (Plan plan : plans) {
+      Objects.requireNonNull(plan, "plan");
+      if (keys.putIfAbsent(plan.key(), plan) != null) {
+        throw new InvalidRemediationException("Plan set holds two plans for " + plan.key());
+      }
+    }
+    this.plans = List.copyOf(plans);
+    this.byKey = keys;
+  }
+
+  /**
+   * Creates a plan set.
+   *
+   * @param plans the plans, in order; at most one per {@link Plan#key()}
+   * @return the plan set
+   * @throws InvalidRemediationException when two plans share a key
+   */
+  public static PlanSet of(Collection<Plan> plans) {
+    return plans.isEmpty() ? EMPTY : new PlanSet(List.copyOf(plans));
+  }
+
+  /**
+   * Creates a plan set.
+   *
+   * @param plans the plans, in order
+   * @return the plan set
+   */
+  public static PlanSet of(Plan... plans) {
+    return of(List.of(plans));
+  }
+
+  /** @return every plan, compliant ones included, in order */
+  public List<Plan> plans() {
+    return plans;
+  }
+
+  /** @return the plans with changes, in order */
+  public List<Plan> withChanges() {
+    return plans.stream().filter(p -> !p.isEmpty()).toList();
+  }
+
+  /** @return true when no plan has a change */
+  public boolean isEmpty() {
+    return plans.stream().allMatch(Plan::isEmpty);
+  }
+
+  /** @return the number of steps of every plan */
+  public int changes() {
+    return plans.stream().mapToInt(p -> p.steps().size()).sum();
+  }
+
+  /**
+   * Finds a plan by key.
+   *
+   * @param key a {@link Plan#key()}
+   * @return the plan, or null when the set has none with that key
+   */
+  public Plan get(String key) {
+    return byKey.get(key);
+  }
+
+  /**
+   * The plans that match, and every plan they need ({@link Plan#requires()}), in this set's order.
+   *
+   * @param filter which plans to keep
+   * @return a new plan set
+   */
+  public PlanSet select(Predicate<Plan> filter) {
+    Set<String> keep = new HashSet<>();
+    Deque<Plan> work = new ArrayDeque<>();
+    plans.stream().filter(filter).forEach(work::add);
+    while (!work.isEmpty()) {
+      Plan plan = work.pop();
+      if (keep.add(plan.key())) {
+        plan.requires().stream().map(byKey::get).filter(Objects::nonNull).forEach(work::add);
+      }
+    }
+    return of(plans.stream().filter(p -> keep.contains(p.key())).toList());
+  }
+
+  /**
+   * The plans whose target is one of the given resources (a group, VPC, instance, volume...), and
+   * what they need, like {@code terraform -target}.
+   *
+   * @param resourceIds target ids
+   * @return a new plan set
+   */
+  public PlanSet forTargets(Collection<String> resourceIds) {
+    Set<String> ids = Set.copyOf(resourceIds);
+    return select(plan -> ids.contains(plan.target().id()));
+  }
+
+  /**
+   * Joins plan sets; plans of the later sets come after.
+   *
+   * @param other another plan set
+   * @return the union
+   * @throws InvalidRemediationException when both hold a plan with the same key
+   */
+  public PlanSet and(PlanSet other) {
+    List<Plan> all = new ArrayList<>(plans);
+    all.addAll(other.plans);
+    return of(all);
+  }
+
+  /**
+   * Renders every plan with changes, one line per compliant target, and a summary line.
+   *
+   * @return multi-line text
+   */
+  public String toText() {
+    StringBuilder out = new StringBuilder();
+    for (Plan plan : plans) {
+      if (plan.isEmpty()) {
+        out.append(plan.remediation().id()).append(" on ").append(plan.target())
+            .append(": compliant\n");
+        plan.skipped().forEach(skip -> out.append("  = skipped ").append(skip.resource())
+            .append(": ").append(skip.reason()).append('\n'));
+      } else {
+        out.append(plan.toText());
+      }
+    }
+    long withChanges = plans.stream().filter(p -> !p.isEmpty()).count();
+    out.append("Plan set: ").append(plans.size()).append(" target(s), ").append(withChanges)
+        .append(" with changes (").append(changes()).append(" change(s)).\n");
+    return out.toString();
+  }
+
+  /** @return the plan set as JSON: {@code {"format": "remediate-plan-set", "plans": [...]}} */
+  public String toJson() {
+    return PlanJson.writeSet(plans);
+  }
+
+  /**
+   * Reads a plan set written by {@link #toJson()}; also a JSON array of plans or a single plan
+   * (format 2.x, or 1.x of one target). Fields unknown to this version are ignored.
+   *
+   * @param json the JSON document
+   * @return the plan set
+   * @throws InvalidRemediationException naming what is wrong, with the plan's position
+   */
+  public static PlanSet fromJson(String json) {
+    return of(PlanJson.readSet(json));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PlanSet other && plans.equals(other.plans);
+  }
+
+  @Override
+  public int hashCode() {
+    return plans.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "PlanSet" + plans.stream().map(Plan::key).toList();
+  }
+}
