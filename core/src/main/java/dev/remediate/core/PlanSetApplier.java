@@ -47,7 +47,9 @@ final class PlanSetApplier {
   private final Semaphore downtime;
   private final Map<String, ApplyResult> results = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> unreviewed = new ConcurrentHashMap<>();
-  private final List<String> notReviewed = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Set<String> notReviewed = java.util.Collections.synchronizedSet(
+      new java.util.LinkedHashSet<>());
+  private Set<String> reviewedKeys = Set.of();
 
   PlanSetApplier(Remediator remediator, ExecutorService executor,
       Function<RemediationSpec, Remediation> rebuild,
@@ -62,6 +64,7 @@ final class PlanSetApplier {
 
   PlanSetResult apply(PlanSet set, boolean observeAgain) {
     checkMaxChanges(set);
+    reviewedKeys = set.plans().stream().map(Plan::key).collect(Collectors.toSet());
     List<Plan> pending = new ArrayList<>();
     for (Plan plan : set.plans()) {
       Optional<String> refusal = plan.isEmpty() ? Optional.empty() : refusal(plan);
@@ -89,7 +92,7 @@ final class PlanSetApplier {
     }
     verify(applied);
     return new PlanSetResult(set.plans().stream().map(p -> results.get(p.key())).toList(),
-        notReviewed);
+        List.copyOf(notReviewed));
   }
 
   // ---------------------------------------------------------------- before anything runs
@@ -204,6 +207,11 @@ final class PlanSetApplier {
           "observing the target again failed: " + e.getMessage())));
       return Map.of();
     }
+    current.values().stream()
+        .filter(p -> !p.isEmpty() && !reviewedKeys.contains(p.key()))
+        .sorted(java.util.Comparator.comparing(Plan::key))
+        .forEach(p -> notReviewed.add(p.remediation().id() + " on " + p.target() + ": "
+            + p.steps().size() + " change(s) on a target no reviewed plan holds"));
     Map<Plan, List<Step>> toRun = new LinkedHashMap<>();
     for (Plan reviewed : plans) {
       Plan now = current.get(reviewed.key());

@@ -194,6 +194,21 @@ public final class Remediator {
           p.isEmpty() ? ApplyResult.Status.NOTHING_TO_DO : ApplyResult.Status.SKIPPED, List.of(),
           List.of(), p.isEmpty() ? "" : "not approved")).toList(), List.of());
     }
+    return applyFresh(plans);
+  }
+
+  /**
+   * Applies plans this process has just made, without observing the targets again: what
+   * {@link #planAndApply} does after approval. Everything else is as {@link #apply(PlanSet)}
+   * (prerequisites, consent, parallelism, partial failure, verification). Use it only when nothing
+   * stands between planning and applying; a saved plan set, or one reviewed by a person, goes
+   * through {@link #apply(PlanSet)}, which refuses targets that changed meanwhile.
+   *
+   * @param plans plans just made by {@link #planSet}
+   * @return one result per plan, in the set's order
+   * @throws GuardrailException when the set exceeds the change limit
+   */
+  public PlanSetResult applyFresh(PlanSet plans) {
     return applier(null).apply(plans, false);
   }
 

@@ -5,7 +5,13 @@ import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.event.EventRouter;
 import dev.remediate.core.event.RoutedRemediation;
+import dev.remediate.core.ApplyResult;
+import dev.remediate.core.PlanSetResult;
+import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
+import java.util.EnumSet;
+import java.util.Set;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +88,7 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     if (routed.isEmpty()) {
       err.println("Read " + records.get() + " record(s); none calls for a remediation.");
       if (out != null) {
-        PlanFiles.write(out, List.of());
+        PlanFiles.write(out, PlanSet.of());
       }
       return Remediate.EXIT_OK;
     }
@@ -90,11 +96,11 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     int pending = 0;
     int applied = 0;
     List<Plan> plans = new ArrayList<>();
-    try (Scopes scopes = new Scopes(env, global, guardrails, new ApplyCommand.StepLines(err))) {
+    try (Scopes scopes = new Scopes(env, global, guardrails, new ApplyCommand.TargetLines(err))) {
       for (RoutedRemediation r : routed.values()) {
         String name = r.remediation().id() + " (rule " + r.ruleId() + ", "
             + r.trigger().eventName() + " " + r.trigger().eventId() + ")";
-        Plan plan;
+        PlanSet planned;
         try {
           String account = scopes.scope(r.region()).account();
           if (r.account().isPresent() && !r.account().get().equals(account)) {
@@ -102,44 +108,61 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
                 + r.account().get() + ", these credentials are for " + account);
             continue;
           }
-          plan = scopes.remediator(r.region()).plan(r.remediation());
+          planned = scopes.remediator(r.region()).planSet(List.of(r.remediation()));
         } catch (RemediationException e) {
           failures++;
           err.println("remediate: planning " + name + " failed: " + e.getMessage());
           continue;
         }
-        plans.add(plan);
-        if (!json) {
-          stdout.print(plan.isEmpty() ? plan.remediation().id() + " on " + plan.target()
-              + ": compliant\n" : plan.toText());
+        Set<String> known = new java.util.HashSet<>();
+        plans.forEach(p -> known.add(p.key()));
+        List<Plan> twice = planned.plans().stream().filter(p -> known.contains(p.key())).toList();
+        if (!twice.isEmpty()) {
+          twice.forEach(p -> err.println("remediate: " + name + ": " + p.key() + " is already "
+              + "planned by an earlier rule; keeping that plan"));
+          planned = planned.select(p -> !known.contains(p.key()));
         }
-        if (plan.isEmpty()) {
+        plans.addAll(planned.plans());
+        if (!json) {
+          stdout.print(planned.toText());
+        }
+        if (planned.isEmpty()) {
           continue;
         }
+        Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        planned.plans().forEach(p -> flags.addAll(p.flags()));
         if (!apply) {
           pending++;
-        } else if (r.needsApproval() || !plan.flags().isEmpty()) {
+        } else if (r.needsApproval() || !flags.isEmpty()) {
           pending++;
           err.println("remediate: not applied, needs approval: " + name
-              + (plan.flags().isEmpty() ? "" : " (flags " + plan.flags() + ")")
-              + "; save it with --out and run 'remediate apply'");
-        } else if (scopes.applyOne(plan, name, stdout, err)) {
-          applied++;
+              + (flags.isEmpty() ? "" : " (flags " + flags + ")")
+              + (out != null ? "; review " + out + " and run 'remediate apply " + out + "'"
+                  : "; save it with --out and run 'remediate apply'"));
         } else {
-          failures++;
+          PlanSetResult result = scopes.apply(planned.select(p -> !p.isEmpty()), false);
+          stdout.print(result.toText());
+          if (result.hasProblems()) {
+            failures++;
+            result.results().stream().filter(ApplyResult::isProblem).forEach(x -> err.println(
+                "remediate: " + name + ": " + x.status() + " " + x.plan().key() + ": "
+                    + x.detail().lines().findFirst().orElse("")));
+          } else {
+            applied++;
+          }
         }
       }
     }
     if (json) {
-      stdout.print(PlanFiles.toJson(plans));
+      stdout.print(PlanSet.of(plans).toJson());
     }
     if (out != null) {
-      PlanFiles.write(out, plans);
+      PlanFiles.write(out, PlanSet.of(plans));
     }
     err.println("Read " + records.get() + " record(s); " + routed.size()
         + " remediation(s) called for; " + plans.stream().filter(p -> !p.isEmpty()).count()
-        + " with changes, " + applied + " applied, " + pending + " not applied, " + failures
-        + " failed" + (guardrails.dryRun() && applied > 0 ? " (dry run)" : ""));
+        + " with changes, " + applied + (guardrails.dryRun() ? " would be applied (dry run), "
+            : " applied, ") + pending + " not applied, " + failures + " failed");
     if (failures > 0) {
       return Remediate.EXIT_FAILURE;
     }

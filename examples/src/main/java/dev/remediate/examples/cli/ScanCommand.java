@@ -2,44 +2,32 @@ package dev.remediate.examples.cli;
 
 import dev.remediate.core.ApplyListener;
 import dev.remediate.core.Guardrails;
-import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
-import dev.remediate.core.RemediationException;
-import dev.remediate.core.RemediationType;
-import dev.remediate.core.Remediator;
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Region;
 
 /**
- * {@code remediate scan}: plans every selected catalog remediation over one or more regions and
- * prints the plans. Reads only. Exit 0 when nothing needs doing, 3 when changes are planned, 1 on
- * failure, 2 on bad input.
+ * {@code remediate scan}: plans every selected catalog remediation over one or more regions, one
+ * plan per target, and prints the plan set. Reads only. Exit 0 when nothing needs doing, 3 when
+ * changes are planned, 1 on failure, 2 on bad input.
  *
  * <pre>{@code
  * remediate scan --region eu-west-1 --region us-east-1 --flow-logs-bucket my-logs
  * remediate scan --all-regions --config remediate.yaml --json --out plans.json
+ * remediate scan --only ec2.security-group-open-ports --target sg-0123456789abcdef0
  * }</pre>
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-    description = "Plans every catalog remediation over one or more regions and prints the plans.")
+    description = "Plans every catalog remediation over one or more regions, one plan per "
+        + "target, and prints the plans. Reads only.")
 public final class ScanCommand extends BaseCommand implements Callable<Integer> {
   @Mixin
   Selection selection;
@@ -47,21 +35,15 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
   @Mixin
   ScanSettings settings;
 
-  @Option(names = "--all-regions",
-      description = "Scan every region enabled for the account (EC2 DescribeRegions).")
-  boolean allRegions;
+  @Mixin
+  PlanningOptions planning;
 
-  @Option(names = "--json", description = "Print the plans as a JSON array (the file format of "
+  @Option(names = "--json", description = "Print the plan set as JSON (the file format of "
       + "'apply').")
   boolean json;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Save the plans for 'apply'.")
+  @Option(names = "--out", paramLabel = "FILE", description = "Save the plan set for 'apply'.")
   @Nullable Path out;
-
-  @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
-      description = "Plan up to N remediations at once (default: ${DEFAULT-VALUE}); output order "
-          + "does not depend on it.")
-  int parallel = 4;
 
   @Option(names = "--opt-out-tag", paramLabel = "KEY",
       description = "Tag key that opts a resource out (default: remediate:skip); give 'apply' the "
@@ -75,132 +57,33 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
   public Integer call() {
     PrintWriter stdout = out();
     PrintWriter err = err();
-    CliEnvironment env = env();
     checkGlobalOptions();
-    if (parallel < 1) {
-      throw CliException.badInput("--parallel must be at least 1, was " + parallel);
-    }
-    List<String> given = global.regions();
-    if (allRegions && !given.isEmpty()) {
-      throw CliException.badInput("--all-regions and --region cannot be combined");
-    }
-    List<RemediationType> types = selection.select(env.catalog());
+    planning.check(!global.regions().isEmpty());
     Map<String, String> resolved = settings.resolve(err);
-    Map<RemediationType, Remediation> configured = new LinkedHashMap<>();
-    List<String> notConfigured = new ArrayList<>();
-    for (RemediationType type : types) {
-      Optional<Remediation> remediation;
-      try {
-        remediation = type.forRegion(resolved);
-      } catch (InvalidRemediationException e) {
-        throw CliException.badInput("settings for " + type.id() + ": " + e.getMessage());
-      }
-      if (remediation.isPresent()) {
-        configured.put(type, remediation.get());
-      } else {
-        notConfigured.add(type.id());
-      }
-    }
-    if (!notConfigured.isEmpty()) {
-      err.println("remediate: not configured (settings missing or no region-wide form): "
-          + String.join(", ", notConfigured));
-    }
-    List<Plan> plans = new ArrayList<>();
-    int failures = 0;
+    Scanner scanner = new Scanner(env(), global, planning, err);
+    Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()), resolved);
+    selected.report(err);
+    List<Remediation> remediations = selected.remediations();
     Guardrails guardrails = optOutTag == null ? Guardrails.ofDefaults()
         : Guardrails.custom().optOutTagKey(optOutTag).build();
-    try (Scopes scopes = new Scopes(env, global, guardrails, ApplyListener.NONE)) {
-      List<String> regions = regions(scopes);
-      Progress progress = new Progress(err, env.terminal().isInteractive(), "scan",
-          regions.size() * configured.size());
-      List<Callable<Outcome>> tasks = new ArrayList<>();
-      for (String region : regions) {
-        Remediator remediator = scopes.remediator(region);
-        for (Map.Entry<RemediationType, Remediation> entry : configured.entrySet()) {
-          String what = entry.getKey().id() + " in " + region;
-          tasks.add(() -> {
-            synchronized (progress) {
-              progress.advance(what);
-            }
-            try {
-              return new Outcome(what, remediator.plan(entry.getValue()), null);
-            } catch (RemediationException e) {
-              return new Outcome(what, null, e.getMessage());
-            }
-          });
-        }
-      }
-      for (Outcome outcome : run(tasks)) {
-        if (outcome.plan() != null) {
-          plans.add(outcome.plan());
-        } else {
-          failures++;
-          progress.println("remediate: " + outcome.what() + " failed: " + outcome.error());
-        }
-      }
-      progress.done();
-      if (json) {
-        stdout.print(PlanFiles.toJson(plans));
-      } else {
-        for (Plan plan : plans) {
-          stdout.print(plan.isEmpty() ? plan.remediation().id() + " on " + plan.target()
-              + ": compliant\n" : plan.toText());
-        }
-      }
+    try (Scopes scopes = new Scopes(env(), global, guardrails, ApplyListener.NONE,
+        planning.parallel)) {
+      Scanner.Outcome outcome = scanner.plan(scopes, remediations);
+      PlanSet plans = outcome.plans();
+      stdout.print(json ? plans.toJson() : plans.toText());
       if (out != null) {
         PlanFiles.write(out, plans);
       }
-      long withChanges = plans.stream().filter(p -> !p.isEmpty()).count();
-      int changes = plans.stream().mapToInt(p -> p.steps().size()).sum();
-      err.println("Scanned " + regions.size() + " region(s) with " + configured.size()
-          + " remediation(s): " + (plans.size() - withChanges) + " compliant, " + withChanges
-          + " with changes (" + changes + " change(s)), " + failures + " failed"
+      err.println("Scanned " + outcome.regions().size() + " region(s) with "
+          + outcome.remediations() + " remediation(s): " + (plans.plans().size()
+              - plans.withChanges().size()) + " target(s) compliant, "
+          + plans.withChanges().size() + " with changes (" + plans.changes() + " change(s)), "
+          + outcome.failures().size() + " failed"
           + (out != null ? "; plans saved to " + out : ""));
-      if (failures > 0) {
+      if (!outcome.failures().isEmpty()) {
         return Remediate.EXIT_FAILURE;
       }
-      return withChanges > 0 ? Remediate.EXIT_CHANGES : Remediate.EXIT_OK;
+      return plans.isEmpty() ? Remediate.EXIT_OK : Remediate.EXIT_CHANGES;
     }
-  }
-
-  /** The plan, or the failure, of one remediation in one region. */
-  private record Outcome(String what, @Nullable Plan plan, @Nullable String error) {}
-
-  /** Runs the planning tasks on {@code --parallel} threads; results in task order. */
-  private List<Outcome> run(List<Callable<Outcome>> tasks) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel,
-        Math.max(1, tasks.size()))));
-    try {
-      List<Outcome> outcomes = new ArrayList<>();
-      for (Future<Outcome> future : pool.invokeAll(tasks)) {
-        outcomes.add(future.get());
-      }
-      return outcomes;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(Remediate.EXIT_FAILURE, "scan interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private List<String> regions(Scopes scopes) {
-    CliEnvironment env = env();
-    if (!allRegions) {
-      List<String> regions = global.regions();
-      return regions.isEmpty() ? List.of(global.homeRegion(env.env())) : regions;
-    }
-    String home = global.homeRegion(env.env());
-    Ec2Client ec2 = scopes.scope(home).client(Ec2Client.class, Ec2Client::builder);
-    TreeSet<String> regions = new TreeSet<>();
-    for (Region region : ec2.describeRegions().regions()) {
-      if (!"not-opted-in".equals(region.optInStatus())) {
-        regions.add(region.regionName());
-      }
-    }
-    return List.copyOf(regions);
   }
 }

@@ -53,6 +53,11 @@ public final class Selection {
     return selected;
   }
 
+  /** @return true when {@code --only} or {@code --skip} named ids */
+  public boolean explicitOrSkips() {
+    return !only.isEmpty() || !skip.isEmpty();
+  }
+
   /** @return true when {@code --only} named ids */
   public boolean explicit() {
     return !only.isEmpty();

@@ -119,14 +119,35 @@ class ApplyCommandTest {
   }
 
   @Test
-  void apply_stalePlan_isRefused(AwsEmulator aws) {
+  void apply_reviewedTargetChanged_isRefusedAloneAndTheOthersApplied(AwsEmulator aws) {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    String second = ec2.createVpc(r -> r.cidrBlock("10.8.0.0/16")).vpc().vpcId();
     Path plans = scan(aws);
-    aws.client(Ec2Client.class, Ec2Client::builder).createVpc(r -> r.cidrBlock("10.9.0.0/16"));
+    ec2.createTags(r -> r.resources(second).tags(t -> t.key("owner").value("team-b")));
     Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--yes",
         plans.toString());
     assertEquals(Remediate.EXIT_FAILURE, r.exitCode(), r.toString());
-    assertTrue(r.err().contains("remediate: refused stale plan 1 of 1"), r.err());
-    assertEquals(0, tagged(aws));
+    assertTrue(r.err().contains("remediate: refused stale test.vpc-tag AWS::EC2::VPC " + second),
+        r.err());
+    assertEquals(1, r.err().lines().filter(l -> l.startsWith("remediate: refused stale")).count(),
+        r.err());
+    assertEquals(vpcs(aws) - 1, tagged(aws), "every other VPC is tagged");
+  }
+
+  @Test
+  void apply_unrelatedChangesBetweenScanAndApply_applyEverythingReviewed(AwsEmulator aws) {
+    Path plans = scan(aws);
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    String created = ec2.createVpc(r -> r.cidrBlock("10.9.0.0/16")).vpc().vpcId();
+    String reviewed = ec2.describeVpcs().vpcs().stream().map(v -> v.vpcId())
+        .filter(id -> !id.equals(created)).findFirst().orElseThrow();
+    ec2.createTags(r -> r.resources(reviewed).tags(t -> t.key("cost-center").value("42")));
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--yes",
+        plans.toString());
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertEquals(vpcs(aws) - 1, tagged(aws), "the VPC made after the scan is left alone");
+    assertTrue(r.out().contains("not reviewed: test.vpc-tag on AWS::EC2::VPC " + created),
+        r.out());
   }
 
   @Test
@@ -151,7 +172,7 @@ class ApplyCommandTest {
     Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--yes",
         "--max-changes", "1", plans.toString());
     assertEquals(Remediate.EXIT_FAILURE, r.exitCode(), r.toString());
-    assertTrue(r.err().contains("more than the limit of 1"), r.err());
+    assertTrue(r.err().contains("more than --max-changes 1"), r.err());
     assertEquals(0, tagged(aws));
   }
 
@@ -171,9 +192,9 @@ class ApplyCommandTest {
     Path plans = scan(aws);
     Path future = dir.resolve("future.json");
     Files.writeString(future, Files.readString(plans)
-        .replace("\"formatVersion\" : \"1.0\"", "\"formatVersion\" : \"2.0\""));
+        .replace("\"formatVersion\" : \"2.0\"", "\"formatVersion\" : \"3.0\""));
     assertBadInput(Remediate.run(env, "apply", "--yes", future.toString()),
-        "future.json, plan 1: ");
+        "future.json: Plan file format version '3.0' is not supported");
     assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("none.json").toString()),
         "none.json: no such file");
     Path binary = dir.resolve("plans.json.gz");
@@ -183,10 +204,10 @@ class ApplyCommandTest {
     Path garbage = dir.resolve("garbage.json");
     Files.writeString(garbage, "[{\"format\": ");
     assertBadInput(Remediate.run(env, "apply", "--yes", garbage.toString()),
-        "garbage.json is not valid JSON");
+        "garbage.json: Not a plan file: invalid JSON at line 1");
     assertBadInput(Remediate.run(env, "apply", "--yes", "--max-changes", "0", plans.toString()),
         "maxChanges must be at least 1, was 0");
-    assertBadInput(Remediate.run(env, "apply"), "Missing required parameter");
+    assertBadInput(Remediate.run(env, "apply"), "no remediation is configured");
     assertEquals(0, tagged(aws));
   }
 
@@ -194,22 +215,23 @@ class ApplyCommandTest {
   void apply_wrapperOfAnotherMajorFormatVersion_isRefusedInOneLine(AwsEmulator aws)
       throws Exception {
     Path plans = scan(aws);
-    String array = Files.readString(plans).strip();
+    String array = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(Files.readString(plans)).get("plans").toString();
     CliEnvironment env = emulator(aws).build();
-    for (String version : List.of("99", "\"2.0\"", "\"10\"", "{\"major\":1}")) {
+    for (String version : List.of("99", "\"3.0\"", "\"10\"", "{\"major\":1}")) {
       Path wrapped = dir.resolve("wrapped.json");
       Files.writeString(wrapped, "{\"formatVersion\":" + version + ",\"plans\":" + array + "}");
       aws.recorder().reset();
       assertBadInput(Remediate.run(env, "apply", "--yes", wrapped.toString()),
-          "wrapped.json: plan file format version '");
+          "wrapped.json: Plan file format version '");
       assertEquals(0, aws.recorder().total(), "nothing is called for version " + version);
     }
     assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("wrapped.json").toString()),
-        "is not supported: this tool reads 1.x (writes 1.0)");
+        "is not supported: this library reads 2.x and 1.x (writes 2.0)");
     assertEquals(0, tagged(aws));
     // the same wrapper of format 1.x (or without a version) is read
     Path current = dir.resolve("current.json");
-    Files.writeString(current, "{\"formatVersion\":\"1.0\",\"plans\":" + array + "}");
+    Files.writeString(current, "{\"formatVersion\":\"2.0\",\"plans\":" + array + "}");
     Remediate.Result r = Remediate.run(env, "apply", "--yes", current.toString());
     assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
     assertEquals(vpcs(aws), tagged(aws));

@@ -42,7 +42,7 @@ class IncidentResponseCliTest {
     Plan plan = Remediator.builder().scope(aws.scope()).build().plan(remediation);
     assertFalse(plan.isEmpty(), plan.toText());
     Path file = dir.resolve(name);
-    PlanFiles.write(file, List.of(plan));
+    PlanFiles.write(file, dev.remediate.core.plan.PlanSet.of(plan));
     return file;
   }
 
@@ -75,11 +75,13 @@ class IncidentResponseCliTest {
     assertTrue(denies.stream().allMatch(e -> "-1".equals(e.protocol())), denies.toString());
     assertTrue(planIsEmpty(aws, block), "planning the block again finds nothing to do");
 
-    // the same plan applied again is stale: the state it was made from has changed
+    // the same plan applied again finds every reviewed step done: nothing is called to change
+    aws.recorder().reset();
     Remediate.Result again = Remediate.run(CliTesting.real(aws), "apply", "--yes",
         plans.toString());
-    assertEquals(Remediate.EXIT_FAILURE, again.exitCode(), again.toString());
-    assertTrue(again.err().contains("remediate: refused stale plan 1 of 1"), again.err());
+    assertEquals(Remediate.EXIT_OK, again.exitCode(), again.toString());
+    assertTrue(again.out().startsWith("ALREADY_DONE: ec2.block-ip"), again.out());
+    assertEquals(0, aws.recorder().count("CreateNetworkAclEntry"));
 
     UnblockIpAddress unblock = UnblockIpAddress.of(ADDRESS).inVpc(vpc).build();
     Path undo = save(aws, unblock, "unblock.json");
@@ -111,7 +113,7 @@ class IncidentResponseCliTest {
         plans.toString());
     assertEquals(Remediate.EXIT_FAILURE, refused.exitCode(), refused.toString());
     assertTrue(refused.err().contains(
-        "remediate: refused plan 1 of 1 (ec2.quarantine-instance on "), refused.err());
+        "remediate: skipped ec2.quarantine-instance AWS::EC2::Instance " + instance), refused.err());
     assertTrue(refused.err().contains("DISRUPTIVE"), refused.err());
     assertTrue(refused.err().contains("--allow-disruptive"), refused.err());
     assertEquals(before, groups(ec2, instance), "nothing changed without consent");

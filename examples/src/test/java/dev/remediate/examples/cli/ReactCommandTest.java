@@ -67,6 +67,17 @@ class ReactCommandTest {
     return emulator(aws).router(EventRouter.of(TAG_ON_CREATE, APPROVAL, FLAGGED)).build();
   }
 
+  /** The three rules, each on its own VPC (a plan set holds one plan per remediation and target). */
+  private static CliEnvironment envOnThreeVpcs(AwsEmulator aws, List<String> vpcs) {
+    return emulator(aws).router(EventRouter.of(
+        rule("test.create-vpc", "CreateVpc", false,
+            new VpcTag("owner", "auto", Set.of(), vpcs.get(0))),
+        rule("test.delete-vpc", "DeleteVpc", true,
+            new VpcTag("reviewed", "yes", Set.of(), vpcs.get(1))),
+        rule("test.create-subnet", "CreateSubnet", false,
+            new VpcTag("flagged", "yes", Set.of(Flag.DOWNTIME), vpcs.get(2))))).build();
+  }
+
   private Path file(String... records) throws Exception {
     Path file = dir.resolve("records.json");
     Files.writeString(file, Records.logFile(records));
@@ -99,19 +110,23 @@ class ReactCommandTest {
         Records.record("DeleteVpc", "e-2", "{\"return\":true}"),
         Records.record("CreateSubnet", "e-3", "{}"));
     Path out = dir.resolve("plans.json");
-    Remediate.Result r = Remediate.run(env(aws), "react", "--apply", "--out", out.toString(),
-        records.toString());
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    List<String> vpcs = List.of(ec2.createVpc(v -> v.cidrBlock("10.1.0.0/16")).vpc().vpcId(),
+        ec2.createVpc(v -> v.cidrBlock("10.2.0.0/16")).vpc().vpcId(),
+        ec2.createVpc(v -> v.cidrBlock("10.3.0.0/16")).vpc().vpcId());
+    Remediate.Result r = Remediate.run(envOnThreeVpcs(aws, vpcs), "react", "--apply", "--out",
+        out.toString(), records.toString());
     assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
     assertTrue(r.out().contains("APPLIED: test.vpc-tag"), r.out());
     assertTrue(r.err().contains("not applied, needs approval: test.vpc-tag (rule test.delete-vpc"),
         r.err());
     assertTrue(r.err().contains("not applied, needs approval: test.vpc-tag (rule "
         + "test.create-subnet, CreateSubnet e-3) (flags [DOWNTIME])"), r.err());
-    assertTrue(tagged(aws, "owner") > 0);
+    assertEquals(1, tagged(aws, "owner"));
     assertEquals(0, tagged(aws, "reviewed"));
     assertEquals(0, tagged(aws, "flagged"));
-    List<Plan> saved = PlanFiles.read(out.toString(), System.in);
-    assertEquals(3, saved.size());
+    List<Plan> saved = PlanFiles.read(out.toString(), System.in).plans();
+    assertEquals(vpcs, saved.stream().map(p -> p.target().id()).toList());
   }
 
   @Test

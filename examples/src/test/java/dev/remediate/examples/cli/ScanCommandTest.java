@@ -37,10 +37,13 @@ class ScanCommandTest {
     assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
     assertTrue(r.out().contains("CreateTags"), r.out());
     assertTrue(r.out().contains(vpc), r.out());
-    assertTrue(r.err().contains("scan 1/1: test.vpc-tag in us-east-1"), r.err());
-    assertTrue(r.err().contains("0 compliant, 1 with changes"), r.err());
+    assertTrue(r.err().contains("scan 1/1: us-east-1"), r.err());
     assertEquals(1, aws.recorder().count("DescribeVpcs"));
     assertEquals(1, aws.recorder().total(), aws.recorder().toString());
+    long vpcs = aws.client(Ec2Client.class, Ec2Client::builder).describeVpcs().vpcs().size();
+    assertTrue(r.err().contains("0 target(s) compliant, " + vpcs + " with changes"), r.err());
+    assertEquals(vpcs, r.out().lines().filter(l -> l.startsWith("test.vpc-tag on AWS::EC2::VPC "))
+        .count(), "one plan per VPC:\n" + r.out());
   }
 
   @Test
@@ -52,8 +55,10 @@ class ScanCommandTest {
     Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
         "--set", "test.tagValue=team-a");
     assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
-    assertTrue(r.out().contains("test.vpc-tag on AWS::EC2::VPC * (123456789012, us-east-1): "
-        + "compliant"), r.out());
+    for (var vpc : ec2.describeVpcs().vpcs()) {
+      assertTrue(r.out().contains("test.vpc-tag on AWS::EC2::VPC " + vpc.vpcId()
+          + " (123456789012, us-east-1): compliant"), r.out());
+    }
   }
 
   @Test
@@ -61,8 +66,8 @@ class ScanCommandTest {
     aws.recorder().reset();
     Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1");
     assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
-    assertTrue(r.err().contains("not configured (settings missing or no region-wide form): "
-        + "test.vpc-tag"), r.err());
+    assertTrue(r.err().contains("not configured (settings missing, or no region-wide form: "
+        + "choose a resource with --target): test.vpc-tag"), r.err());
     assertEquals(0, aws.recorder().total());
   }
 
@@ -83,12 +88,13 @@ class ScanCommandTest {
     Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
         "--set", "test.tagValue=x", "--json", "--out", out.toString());
     assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
-    List<Plan> printed = PlanFiles.parse(r.out(), "stdout");
-    List<Plan> saved = PlanFiles.read(out.toString(), System.in);
-    assertEquals(1, printed.size());
+    List<Plan> printed = PlanFiles.parse(r.out(), "stdout").plans();
+    List<Plan> saved = PlanFiles.read(out.toString(), System.in).plans();
+    assertEquals(aws.client(Ec2Client.class, Ec2Client::builder).describeVpcs().vpcs().size(),
+        printed.size());
     assertEquals(printed, saved);
     assertEquals("test.vpc-tag", saved.get(0).remediation().id());
-    assertTrue(Files.readString(out).contains("\"format\" : \"remediate-plan\""));
+    assertTrue(Files.readString(out).contains("\"format\" : \"remediate-plan-set\""));
   }
 
   @Test

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.ec2.model.Vpc;
  * region carries tag {@code key=value}. One DescribeVpcs to plan, one CreateTags per VPC to apply.
  * Parameter {@code flag} puts a consent flag on every step (guardrail tests).
  */
-record VpcTag(String key, String value, Set<Flag> flags) implements Remediation {
+record VpcTag(String key, String value, Set<Flag> flags, String vpcIds) implements Remediation {
   static final String ID = "test.vpc-tag";
   static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeVpcs", "ec2:CreateTags");
 
@@ -36,6 +36,10 @@ record VpcTag(String key, String value, Set<Flag> flags) implements Remediation 
       throw new InvalidRemediationException("tag key must not be blank");
     }
     flags = Set.copyOf(flags);
+  }
+
+  VpcTag(String key, String value, Set<Flag> flags) {
+    this(key, value, flags, "*");
   }
 
   @Override
@@ -51,29 +55,39 @@ record VpcTag(String key, String value, Set<Flag> flags) implements Remediation 
     if (!flags.isEmpty()) {
       p.put("flag", flags.stream().map(Flag::name).sorted().collect(Collectors.joining(",")));
     }
+    p.put("vpcId", vpcIds);
     return RemediationSpec.of(ID, p);
   }
 
   @Override
   public Plan plan(RemediationContext context) {
+    return planEach(context).get(0);
+  }
+
+  /** One DescribeVpcs (filtered by id unless every VPC is wanted); one plan per VPC. */
+  @Override
+  public List<Plan> planEach(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    List<Vpc> vpcs = ec2.describeVpcs().vpcs();
-    ImmutablePlan.Builder plan = context.newPlan(this, "AWS::EC2::VPC", "*");
-    StringBuilder canonical = new StringBuilder();
+    List<Vpc> vpcs = vpcIds.equals("*") ? ec2.describeVpcs().vpcs()
+        : ec2.describeVpcs(r -> r.vpcIds(vpcIds.split(","))).vpcs();
+    List<Plan> plans = new java.util.ArrayList<>();
     vpcs.stream().sorted((a, b) -> a.vpcId().compareTo(b.vpcId())).forEach(vpc -> {
       Map<String, String> tags = vpc.tags().stream()
           .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a, TreeMap::new));
-      canonical.append(vpc.vpcId()).append(tags).append('\n');
+      ImmutablePlan.Builder plan = context.newPlan(new VpcTag(key, value, flags, vpc.vpcId()),
+          "AWS::EC2::VPC", vpc.vpcId());
       if (context.isOptedOut(tags)) {
         plan.addSkipped(Skip.of(vpc.vpcId(), context.optOutReason()));
       } else if (!value.equals(tags.get(key))) {
         plan.addSteps(Step.builder().kind("CreateTags").action(Action.ADD).resource(vpc.vpcId())
             .summary("tag " + vpc.vpcId() + " with " + key + "=" + value)
+            .before(tags.containsKey(key) ? key + "=" + tags.get(key) : "no tag " + key)
+            .after(key + "=" + value)
             .addAllFlags(flags).putParameters("vpcId", vpc.vpcId()).build());
       }
+      plans.add(plan.addAllIamActions(IAM_ACTIONS).addControls("TEST 1").build());
     });
-    return plan.fingerprint(context.fingerprint(canonical.toString()))
-        .addAllIamActions(IAM_ACTIONS).addControls("TEST 1").build();
+    return plans;
   }
 
   @Override
@@ -118,7 +132,43 @@ record VpcTag(String key, String value, Set<Flag> flags) implements Remediation 
           flags.add(Flag.valueOf(f));
         }
       }
-      return new VpcTag(spec.require("key"), spec.require("value"), flags);
+      return new VpcTag(spec.require("key"), spec.require("value"), flags,
+          spec.get("vpcId", "*"));
+    }
+
+    @Override
+    public List<Remediation> forTargets(List<RemediationSpec> specs) {
+      // One DescribeVpcs of every VPC: what a region-wide observation costs, and it lets apply
+      // report VPCs made after the scan.
+      if (!specs.isEmpty()) {
+        Map<String, String> p = new TreeMap<>(specs.get(0).parameters());
+        p.put("vpcId", "*");
+        if (specs.stream().allMatch(s -> sameSettings(s, specs.get(0)))) {
+          return List.of(fromSpec(RemediationSpec.of(ID, p)));
+        }
+      }
+      Map<RemediationSpec, List<String>> bySettings = new java.util.LinkedHashMap<>();
+      for (RemediationSpec spec : specs) {
+        Map<String, String> settings = new TreeMap<>(spec.parameters());
+        settings.remove("vpcId");
+        bySettings.computeIfAbsent(RemediationSpec.of(ID, settings), k -> new java.util.ArrayList<>())
+            .add(spec.get("vpcId", "*"));
+      }
+      List<Remediation> combined = new java.util.ArrayList<>();
+      bySettings.forEach((settings, ids) -> {
+        Map<String, String> p = new TreeMap<>(settings.parameters());
+        p.put("vpcId", ids.contains("*") ? "*" : String.join(",", ids));
+        combined.add(fromSpec(RemediationSpec.of(ID, p)));
+      });
+      return combined;
+    }
+
+    private static boolean sameSettings(RemediationSpec a, RemediationSpec b) {
+      Map<String, String> x = new TreeMap<>(a.parameters());
+      Map<String, String> y = new TreeMap<>(b.parameters());
+      x.remove("vpcId");
+      y.remove("vpcId");
+      return x.equals(y);
     }
 
     @Override

@@ -80,7 +80,7 @@ class WholeCatalogTest {
     Remediate.Result last = Remediate.run(CliTesting.real(aws), "scan", "--region", "us-east-1", "--config",
         config.toString(), "--json");
     assertEquals(Remediate.EXIT_OK, last.exitCode(), last.toString());
-    JsonNode array = new ObjectMapper().readTree(last.out());
+    JsonNode array = new ObjectMapper().readTree(last.out()).get("plans");
     List<String> scanned = new ArrayList<>();
     array.forEach(p -> scanned.add(p.get("remediation").get("id").asText()));
     assertTrue(scanned.containsAll(List.of("ec2.vpc-flow-logs", "ec2.default-security-group",

@@ -1,0 +1,137 @@
+package dev.remediate.examples.cli;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationType;
+import dev.remediate.core.plan.PlanSet;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Region;
+
+/**
+ * Plans the selected remediations in every region asked for, into one plan set: what
+ * {@code scan} prints and {@code apply} without a plan file applies. Each region's remediations
+ * are planned together ({@code Remediator.planSet}), so one may build on what another will create.
+ */
+final class Scanner {
+  private final CliEnvironment env;
+  private final GlobalOptions global;
+  private final PlanningOptions options;
+  private final PrintWriter err;
+
+  /** What a scan found: the plans, the failures (one line each), what it covered. */
+  record Outcome(PlanSet plans, List<String> failures, List<String> regions, int remediations) {}
+
+  Scanner(CliEnvironment env, GlobalOptions global, PlanningOptions options, PrintWriter err) {
+    this.env = env;
+    this.global = global;
+    this.options = options;
+    this.err = err;
+  }
+
+  /** The remediations to plan, and the selected types that have none (settings missing). */
+  record Selected(List<Remediation> remediations, List<String> notConfigured) {
+    /** Prints the types that are not configured, if any. */
+    void report(PrintWriter err) {
+      if (!notConfigured.isEmpty()) {
+        err.println("remediate: not configured (settings missing, or no region-wide form: "
+            + "choose a resource with --target): " + String.join(", ", notConfigured));
+      }
+    }
+  }
+
+  /**
+   * Builds the remediations to plan: each type's region-wide form, or, for {@code --target}
+   * resources, its form for that resource where it has one.
+   */
+  Selected remediations(List<RemediationType> types, Map<String, String> settings) {
+    List<Remediation> remediations = new ArrayList<>();
+    List<String> notConfigured = new ArrayList<>();
+    for (RemediationType type : types) {
+      List<Remediation> forType = new ArrayList<>();
+      try {
+        for (String target : options.targets) {
+          type.forTarget(target, settings).ifPresent(forType::add);
+        }
+        if (forType.isEmpty()) {
+          type.forRegion(settings).ifPresent(forType::add);
+        }
+      } catch (InvalidRemediationException e) {
+        throw CliException.badInput("settings for " + type.id() + ": " + e.getMessage());
+      }
+      if (forType.isEmpty()) {
+        notConfigured.add(type.id());
+      }
+      remediations.addAll(forType);
+    }
+    return new Selected(remediations, notConfigured);
+  }
+
+  /** Plans the remediations in every region, regions in parallel; output in region order. */
+  Outcome plan(Scopes scopes, List<Remediation> remediations) {
+    List<String> regions = regions(scopes);
+    Progress progress = new Progress(err, env.terminal().isInteractive(), "scan", regions.size());
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.parallel,
+        Math.max(1, regions.size())));
+    try {
+      List<Future<RegionPlans>> futures = new ArrayList<>();
+      for (String region : regions) {
+        futures.add(pool.submit(() -> {
+          synchronized (progress) {
+            progress.advance(region);
+          }
+          List<String> failures = new ArrayList<>();
+          PlanSet plans = scopes.remediator(region).planSet(remediations, (remediation, e) ->
+              failures.add(remediation.id() + " in " + region + " failed: " + e.getMessage()));
+          return new RegionPlans(plans, failures);
+        }));
+      }
+      PlanSet all = PlanSet.of();
+      List<String> failures = new ArrayList<>();
+      for (Future<RegionPlans> future : futures) {
+        RegionPlans result = future.get();
+        all = all.and(result.plans());
+        failures.addAll(result.failures());
+      }
+      failures.forEach(f -> progress.println("remediate: " + f));
+      progress.done();
+      List<String> targets = options.targetsOrNull();
+      return new Outcome(targets == null ? all : all.forTargets(targets), failures, regions,
+          remediations.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(Remediate.EXIT_FAILURE, "scan interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private record RegionPlans(PlanSet plans, List<String> failures) {}
+
+  private List<String> regions(Scopes scopes) {
+    if (!options.allRegions) {
+      List<String> regions = global.regions();
+      return regions.isEmpty() ? List.of(global.homeRegion(env.env())) : regions;
+    }
+    String home = global.homeRegion(env.env());
+    Ec2Client ec2 = scopes.scope(home).client(Ec2Client.class, Ec2Client::builder);
+    TreeSet<String> regions = new TreeSet<>();
+    for (Region region : ec2.describeRegions().regions()) {
+      if (!"not-opted-in".equals(region.optInStatus())) {
+        regions.add(region.regionName());
+      }
+    }
+    return List.copyOf(regions);
+  }
+}
