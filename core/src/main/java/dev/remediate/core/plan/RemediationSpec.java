@@ -62,6 +62,75 @@ public abstract class RemediationSpec {
     return parameters().getOrDefault(name, defaultValue);
   }
 
+  /**
+   * A boolean parameter, parsed strictly: only {@code true} or {@code false} (any case); a typo
+   * such as {@code ture} is refused, never read as false.
+   *
+   * @param name parameter name
+   * @param defaultValue value when absent
+   * @return the value
+   * @throws dev.remediate.core.InvalidRemediationException naming the parameter and the value
+   */
+  public boolean getBoolean(String name, boolean defaultValue) {
+    String value = parameters().get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(name, value, "true or false");
+    };
+  }
+
+  /**
+   * An integer parameter, parsed strictly.
+   *
+   * @param name parameter name
+   * @param defaultValue value when absent
+   * @return the value
+   * @throws dev.remediate.core.InvalidRemediationException naming the parameter and the value
+   */
+  public int getInt(String name, int defaultValue) {
+    String value = parameters().get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw invalid(name, value, "a whole number");
+    }
+  }
+
+  /**
+   * A list parameter: comma-separated, each item stripped, empty items refused.
+   *
+   * @param name parameter name
+   * @return the items; empty when the parameter is absent or empty
+   * @throws dev.remediate.core.InvalidRemediationException naming the parameter and the value
+   */
+  public java.util.List<String> getList(String name) {
+    String value = parameters().get(name);
+    if (value == null || value.isBlank()) {
+      return java.util.List.of();
+    }
+    java.util.List<String> items = new java.util.ArrayList<>();
+    for (String item : value.split(",", -1)) {
+      if (item.isBlank()) {
+        throw invalid(name, value, "comma-separated values without empty items");
+      }
+      items.add(item.strip());
+    }
+    return java.util.List.copyOf(items);
+  }
+
+  private dev.remediate.core.InvalidRemediationException invalid(String name, String value,
+      String expected) {
+    return new dev.remediate.core.InvalidRemediationException("Remediation spec " + id()
+        + ": parameter '" + name + "' is '" + value + "', expected " + expected);
+  }
+
   @Override
   public String toString() {
     return id() + parameters();
