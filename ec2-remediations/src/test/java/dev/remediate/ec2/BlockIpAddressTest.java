@@ -244,7 +244,7 @@ class BlockIpAddressTest {
   }
 
   @Test
-  void unblock_aclChangedSincePlan_refusesStalePlanAndDeletesNothing(AwsEmulator aws) {
+  void unblock_unrelatedEntryAddedSincePlan_stillRemovesExactlyItsOwnEntries(AwsEmulator aws) {
     Net net = net(aws);
     UnblockIpAddress unblock = blocked(aws, net);
     Remediator remediator = Remediator.create(aws.scope());
@@ -253,14 +253,32 @@ class BlockIpAddressTest {
     ec2(aws).createNetworkAclEntry(r -> r.networkAclId(acl(aws, net.vpc()).networkAclId())
         .egress(false).ruleNumber(50).protocol("-1").ruleAction(RuleAction.DENY)
         .cidrBlock("192.0.2.1/32"));
+
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status(),
+        "another address's deny is not what was reviewed, so it does not make the plan stale");
+
+    NetworkAcl after = acl(aws, net.vpc());
+    assertTrue(entries(after).stream().anyMatch(e -> e.contains("192.0.2.1/32")),
+        entries(after).toString());
+    assertTrue(entries(after).stream().noneMatch(e -> e.contains("203.0.113.7/32")),
+        entries(after).toString());
+    assertEquals(null, NetworkSupport.tags(after.tags()).get("remediate:block:203.0.113.7/32"));
+  }
+
+  @Test
+  void unblock_recordChangedSincePlan_isStaleAndDeletesNothing(AwsEmulator aws) {
+    Net net = net(aws);
+    UnblockIpAddress unblock = blocked(aws, net);
+    Remediator remediator = Remediator.create(aws.scope());
+    Plan plan = remediator.plan(unblock);
+    String acl = acl(aws, net.vpc()).networkAclId();
+    ec2(aws).createTags(r -> r.resources(acl).tags(t -> t.key("remediate:block:203.0.113.7/32")
+        .value("egress=99,ingress=98")));
     Set<String> before = entries(acl(aws, net.vpc()));
 
     assertThrows(StalePlanException.class, () -> remediator.apply(plan));
 
-    NetworkAcl after = acl(aws, net.vpc());
-    assertEquals(before, entries(after));
-    assertEquals("egress=99,ingress=99", NetworkSupport.tags(after.tags())
-        .get("remediate:block:203.0.113.7/32"));
+    assertEquals(before, entries(acl(aws, net.vpc())));
   }
 
   @Test

@@ -54,6 +54,16 @@ import software.amazon.awssdk.utils.IoUtils;
  * <p>Thread-safe.
  */
 public final class AwsScope implements AutoCloseable {
+  /**
+   * The library's version, e.g. {@code 0.1.0}; every client's user agent carries
+   * {@code remediate/<version>}, which lets the event router ignore the library's own calls.
+   *
+   * @return the version, or {@code dev} when run from classes without a build
+   */
+  public static String libraryVersion() {
+    return dev.remediate.core.internal.Version.get();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(AwsScope.class);
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.RemediationType;
-import dev.remediate.core.internal.PlanJson;
 import dev.remediate.core.plan.Flag;
 import java.io.PrintWriter;
 import java.util.List;
@@ -33,6 +32,10 @@ import software.amazon.awssdk.policybuilder.iam.IamStatement;
 @Command(name = "catalog", mixinStandardHelpOptions = true,
     description = "Lists every remediation: id, controls, IAM actions, flags.")
 public final class CatalogCommand extends BaseCommand implements Callable<Integer> {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
   /** The statement id of the generated IAM policy. */
   public static final String POLICY_SID = "RemediateCatalog";
 
@@ -100,7 +103,7 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
    * @return JSON text
    */
   public static String json(List<RemediationType> types) {
-    ArrayNode array = PlanJson.mapper().createArrayNode();
+    ArrayNode array = JSON.createArrayNode();
     for (RemediationType type : types) {
       ObjectNode node = array.addObject();
       node.put("id", type.id());
@@ -113,7 +116,7 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
       new TreeSet<>(type.flags()).forEach(f -> flags.add(f.name()));
     }
     try {
-      return PlanJson.mapper().writeValueAsString(array);
+      return JSON.writeValueAsString(array);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -1,7 +1,7 @@
 package dev.remediate.examples.cli;
 
 import dev.remediate.core.InvalidRemediationException;
-import dev.remediate.core.internal.Version;
+import dev.remediate.core.aws.AwsScope;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
@@ -214,7 +214,7 @@ public final class Remediate implements Runnable {
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"remediate " + Version.get()};
+      return new String[] {"remediate " + AwsScope.libraryVersion()};
     }
   }
 }

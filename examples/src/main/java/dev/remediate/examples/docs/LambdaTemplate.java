@@ -4,7 +4,7 @@ import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.event.EventKey;
 import dev.remediate.core.event.EventRouter;
 import dev.remediate.core.event.EventRule;
-import dev.remediate.core.internal.Version;
+import dev.remediate.core.aws.AwsScope;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -79,7 +79,7 @@ public final class LambdaTemplate {
     y.append("  RemediateFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n");
     y.append("      Runtime: java21\n");
     y.append("      Handler: ").append(HANDLER).append('\n');
-    y.append("      CodeUri: ../target/remediate-examples-").append(Version.get())
+    y.append("      CodeUri: ../target/remediate-examples-").append(AwsScope.libraryVersion())
         .append("-cli.jar\n");
     y.append("      MemorySize: 1024\n      Timeout: 300\n");
     y.append("      Environment:\n        Variables:\n");
