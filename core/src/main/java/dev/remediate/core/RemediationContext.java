@@ -2,7 +2,6 @@ package dev.remediate.core;
 
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.internal.Fingerprints;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.plan.Target;
@@ -92,7 +91,7 @@ public final class RemediationContext {
    * @param id resource id
    * @return a plan builder with remediation, target and observation time set
    */
-  public ImmutablePlan.Builder newPlan(Remediation remediation, String type, String id) {
+  public Plan.Builder newPlan(Remediation remediation, String type, String id) {
     return Plan.builder()
         .remediation(remediation.spec())
         .target(Target.of(type, id, region(), account()))

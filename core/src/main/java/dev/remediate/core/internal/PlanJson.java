@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.RemediationSpec;
@@ -159,7 +158,7 @@ public final class PlanJson {
           + " for a whole region (format " + version + ") is not supported: since format 2.0 "
           + "there is one plan per target, each refused as stale on its own. Plan again.");
     }
-    ImmutablePlan.Builder plan = Plan.builder()
+    Plan.Builder plan = Plan.builder()
         .remediation(RemediationSpec.of(text(rem, "id", null), map(rem.get("parameters"))))
         .target(Target.of(text(target, "type", null), text(target, "id", null),
             text(target, "region", null), text(target, "account", null)))

@@ -137,7 +137,16 @@ public abstract class Plan {
   }
 
   /** @return a new builder */
-  public static ImmutablePlan.Builder builder() {
-    return ImmutablePlan.builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a {@link Plan}: set the remediation, target, observation time and steps; everything else
+   * is optional. {@link #from(Plan)} starts from an existing plan.
+   */
+  public static final class Builder extends ImmutablePlan.Builder {
+    /** Creates an empty builder; prefer {@link Plan#builder()}. */
+    public Builder() {}
   }
 }

@@ -73,8 +73,14 @@ public abstract class Step {
   }
 
   /** @return a new builder */
-  public static ImmutableStep.Builder builder() {
-    return ImmutableStep.builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Step}: kind, action, resource and summary are required. */
+  public static final class Builder extends ImmutableStep.Builder {
+    /** Creates an empty builder; prefer {@link Step#builder()}. */
+    public Builder() {}
   }
 
   /**
