@@ -33,6 +33,17 @@ public interface RemediationType {
   Set<dev.remediate.core.plan.Flag> flags();
 
   /**
+   * The scan settings this type reads in {@link #forRegion} and {@link #forTarget}, declared once:
+   * the command-line tool's known keys, its help, the docs and the validation of configuration
+   * files come from here.
+   *
+   * @return the settings; empty by default
+   */
+  default java.util.List<Setting> settings() {
+    return java.util.List.of();
+  }
+
+  /**
    * Rebuilds a remediation.
    *
    * @param spec the spec, whose id is {@link #id()}
