@@ -146,7 +146,7 @@ public final class AuditEventRules implements EventRuleProvider {
     }
   }
 
-  /** The request's selectors, read like {@link EnsureTrail#allManagementEvents}. */
+  /** The request's selectors, read like {@link TrailObserver#allManagementEvents}. */
   static boolean logsAllManagementEvents(JsonNode request) {
     for (JsonNode s : request.path("eventSelectors")) {
       boolean management = !s.path("includeManagementEvents").isBoolean()
