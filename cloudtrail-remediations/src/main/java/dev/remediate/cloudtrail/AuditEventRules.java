@@ -104,7 +104,7 @@ public final class AuditEventRules implements EventRuleProvider {
               ? List.of() : List.of(c);
         })));
     alarms.ifPresent(a -> {
-      String group = settings.get("trail.cloudWatchLogs").trim();
+      String group = ((CisAlarms) a).logGroup();
       Set<String> names = Set.copyOf(java.util.Arrays.stream(CisAlarm.values())
           .map(CisAlarm::resourceName).toList());
       rules.add(new Rule(ALARMS_RULE, Set.of(EventKey.of("logs.amazonaws.com", "DeleteMetricFilter"),
@@ -146,7 +146,7 @@ public final class AuditEventRules implements EventRuleProvider {
     }
   }
 
-  /** The request's selectors, read like {@link EnsureTrail#allManagementEvents}. */
+  /** The request's selectors, read like {@link TrailObserver#allManagementEvents}. */
   static boolean logsAllManagementEvents(JsonNode request) {
     for (JsonNode s : request.path("eventSelectors")) {
       boolean management = !s.path("includeManagementEvents").isBoolean()

@@ -6,16 +6,13 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +22,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.policybuilder.iam.IamStatement;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.MetricFilter;
 import software.amazon.awssdk.services.cloudwatchlogs.model.MetricTransformation;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -48,12 +41,19 @@ import software.amazon.awssdk.services.sns.SnsClient;
  *     .build();
  * }</pre>
  *
- * <p><b>Observe.</b> {@code DescribeLogGroups} (the group must exist: {@link EnsureTrail} with
- * {@code cloudWatchLogs} creates it), {@code DescribeTrails} (a warning when no trail delivers to
- * the group), one paginated {@code DescribeMetricFilters} for the group, one paginated
- * {@code DescribeAlarms}, and {@code GetTopicAttributes}.
+ * <p><b>Observe</b> ({@link CisAlarmsObserver}). {@code DescribeLogGroups} (the group must exist,
+ * or be created by a plan of {@link EnsureTrail} with {@code cloudWatchLogs} in the same plan set:
+ * this remediation is planned {@link #after()} it), {@code DescribeTrails} (a warning when no
+ * trail delivers to the group), one paginated {@code DescribeMetricFilters} for the group, one
+ * paginated {@code DescribeAlarms}, and {@code GetTopicAttributes}.
  *
- * <p><b>Decide.</b> A CIS alarm is done when the group has a metric filter with exactly the
+ * <p><b>Order.</b> When the group does not exist yet but the trail's plan in the same
+ * {@code Remediator.planSet} creates it ({@code RemediationContext.promised}), every filter and
+ * alarm is planned against it, the plan requires the trail's plan and warns "after
+ * cloudtrail.trail creates log group X"; apply runs the trail first and skips the alarms, saying
+ * why, if it fails.
+ *
+ * <p><b>Decide</b> ({@link CisAlarmsDecision}, no AWS call). A CIS alarm is done when the group has a metric filter with exactly the
  * prescribed pattern (whatever its name: an existing filter is adopted, never duplicated) and an
  * enabled alarm on that filter's metric notifies the topic and fires on one event (statistic Sum,
  * {@code GreaterThanOrEqualToThreshold} 1, one evaluation period; an alarm set otherwise can stay
@@ -129,199 +129,50 @@ public final class CisAlarms implements Remediation {
     return RemediationSpec.of(ID, p);
   }
 
-  private List<CisAlarm> sortedAlarms() {
+  List<CisAlarm> sortedAlarms() {
     return alarms.stream().sorted().toList();
+  }
+
+  /** Planned after {@link EnsureTrail}, whose plan may create the log group. */
+  @Override
+  public Set<String> after() {
+    return Set.of(EnsureTrail.ID);
   }
 
   // ---------------------------------------------------------------- observe and decide
 
+  /**
+   * Observes ({@link CisAlarmsObserver}) and decides ({@link CisAlarmsDecision}). A log group that
+   * does not exist fails, naming it, unless a trail plan of the same plan set creates it: then the
+   * plan is made against it and requires that plan.
+   */
   @Override
   public Plan plan(RemediationContext context) {
-    String region = context.region();
-    String account = context.account();
     String topicRegion = topicArn.split(":")[3];
-    if (!topicRegion.equals(region)) {
+    if (!topicRegion.equals(context.region())) {
       throw new RemediationException("SNS topic " + topicArn + " is in " + topicRegion
-          + ": CloudWatch alarms in " + region + " can only notify a topic of their own Region");
+          + ": CloudWatch alarms in " + context.region()
+          + " can only notify a topic of their own Region");
     }
-    CloudWatchLogsClient logs = context.scope().client(CloudWatchLogsClient.class,
-        CloudWatchLogsClient::builder);
-    boolean groupExists = logs.describeLogGroups(r -> r.logGroupNamePrefix(logGroup)).logGroups()
-        .stream().anyMatch(g -> logGroup.equals(g.logGroupName()));
-    if (!groupExists) {
-      throw new RemediationException("Log group '" + logGroup + "' does not exist in " + region
-          + ": deliver the trail to it first (EnsureTrail...cloudWatchLogs(\"" + logGroup + "\"))");
-    }
-    ImmutablePlan.Builder plan = context.newPlan(this, "AWS::Logs::LogGroup", logGroup);
-    String groupArn = "arn:aws:logs:" + region + ":" + account + ":log-group:" + logGroup;
-    boolean delivered = context.scope().client(CloudTrailClient.class, CloudTrailClient::builder)
-        .describeTrails(r -> r.includeShadowTrails(true)).trailList().stream()
-        .anyMatch(t -> t.cloudWatchLogsLogGroupArn() != null
-            && (t.cloudWatchLogsLogGroupArn().equals(groupArn + ":*")
-                || t.cloudWatchLogsLogGroupArn().equals(groupArn)));
-    if (!delivered) {
-      plan.addWarnings("No trail delivers to log group " + logGroup + ": the alarms will never fire "
-          + "until one does (FSBP CloudTrail.5)");
-    }
-    List<MetricFilter> filters = new ArrayList<>();
-    logs.describeMetricFiltersPaginator(r -> r.logGroupName(logGroup)).metricFilters()
-        .forEach(filters::add);
-    filters.sort(Comparator.comparing(MetricFilter::filterName)
-        .thenComparing(f -> String.valueOf(f.filterPattern())));
-    List<MetricAlarm> metricAlarms = new ArrayList<>();
-    context.scope().client(CloudWatchClient.class, CloudWatchClient::builder)
-        .describeAlarmsPaginator(r -> r.maxRecords(100)).metricAlarms().forEach(metricAlarms::add);
-    metricAlarms.sort(Comparator.comparing(MetricAlarm::alarmName));
-
-    SnsClient sns = sns(context);
-    String topicPolicy = null;
-    boolean topicExists;
-    try {
-      topicPolicy = sns.getTopicAttributes(r -> r.topicArn(topicArn)).attributes().get("Policy");
-      topicExists = true;
-    } catch (RuntimeException e) {
-      if (!AwsErrors.is(e, "NotFound", "NotFoundException")) {
-        throw e;
-      }
-      topicExists = false;
-    }
-    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n')
-        .append("delivered=").append(delivered).append("\ntopic=").append(topicExists)
-        .append(' ').append(topicPolicy == null ? "-" : topicPolicy.replaceAll("\\s+", ""))
-        .append('\n');
-    filters.forEach(f -> canonical.append("filter ").append(f.filterName()).append(' ')
-        .append(f.filterPattern()).append(' ').append(transformations(f)).append('\n'));
-
-    List<Step> filterSteps = new ArrayList<>();
-    List<Step> alarmSteps = new ArrayList<>();
-    for (CisAlarm alarm : sortedAlarms()) {
-      plan.addControls("FSBP " + alarm.securityHubControl(), "CIS v1.4 " + alarm.cisV14());
-      MetricTransformation metric = filters.stream()
-          .filter(f -> alarm.filterPattern().equals(f.filterPattern()))
-          .flatMap(f -> f.metricTransformations().stream()).findFirst().orElse(null);
-      String metricName = metric != null ? metric.metricName() : alarm.metricName();
-      String metricNamespace = metric != null ? metric.metricNamespace() : namespace;
-      if (metric == null) {
-        MetricFilter sameName = filters.stream()
-            .filter(f -> alarm.resourceName().equals(f.filterName())).findFirst().orElse(null);
-        var step = Step.builder().kind(PUT_METRIC_FILTER)
-            .action(sameName == null ? Action.ADD : Action.CHANGE)
-            .resource(groupArn + ":metric-filter:" + alarm.resourceName())
-            .summary("put metric filter " + alarm.resourceName() + " (" + alarm.securityHubControl()
-                + ") counting " + metricNamespace + "/" + metricName)
-            .after(alarm.filterPattern())
-            .putParameters("filterName", alarm.resourceName())
-            .putParameters("pattern", alarm.filterPattern())
-            .putParameters("metricName", metricName).putParameters("namespace", metricNamespace);
-        if (sameName != null) {
-          step.before(String.valueOf(sameName.filterPattern()));
-        }
-        filterSteps.add(step.build());
-      }
-      List<MetricAlarm> onMetric = metricAlarms.stream()
-          .filter(a -> metricName.equals(a.metricName()) && metricNamespace.equals(a.namespace()))
-          .toList();
-      onMetric.forEach(a -> canonical.append("alarm ").append(a.alarmName()).append(' ')
-          .append(a.actionsEnabled()).append(' ').append(a.alarmActions()).append(' ')
-          .append(settings(a)).append('\n'));
-      boolean alarmed = onMetric.stream().anyMatch(a -> !Boolean.FALSE.equals(a.actionsEnabled())
-          && a.alarmActions().contains(topicArn) && alarmsOnEveryEvent(a));
-      if (!alarmed) {
-        MetricAlarm ours = metricAlarms.stream()
-            .filter(a -> alarm.resourceName().equals(a.alarmName())).findFirst().orElse(null);
-        var step = Step.builder().kind(PUT_METRIC_ALARM).action(ours != null ? Action.CHANGE : Action.ADD)
-            .resource("arn:aws:cloudwatch:" + region + ":" + account + ":alarm:" + alarm.resourceName())
-            .summary("put alarm " + alarm.resourceName() + " on " + metricNamespace + "/" + metricName
-                + " (Sum >= 1 over 5 minutes) notifying " + topicArn)
-            .after(WANTED_SETTINGS + " -> " + topicArn)
-            .putParameters("alarmName", alarm.resourceName()).putParameters("metricName", metricName)
-            .putParameters("namespace", metricNamespace).putParameters("topic", topicArn)
-            .putParameters("description", "CIS " + alarm.cisV14() + " / Security Hub "
-                + alarm.securityHubControl() + " (created by remediate)");
-        if (ours != null) {
-          step.before(settings(ours) + " -> " + ours.alarmActions()
-              + (Boolean.FALSE.equals(ours.actionsEnabled()) ? " (actions disabled)" : ""));
-        }
-        alarmSteps.add(step.build());
-      }
-    }
-
-    if (!topicExists) {
-      plan.addSteps(Step.builder().kind(CREATE_TOPIC).action(Action.ADD).resource(topicArn)
-          .summary("create SNS topic " + topicName() + " for the CIS alarms (subscribe to it)")
-          .after(topicArn).putParameters("name", topicName()).build());
-      plan.addWarnings("SNS topic " + topicArn + " will have no subscription: subscribe to it, "
-          + "Security Hub looks for one");
-    }
-    List<IamStatement> publish = publishStatements(region, account);
-    String merged = PolicyDocuments.merge(topicPolicy, publish).orElse(null);
-    if (merged != null) {
-      var step = Step.builder().kind(SET_TOPIC_ATTRIBUTES)
-          .action(topicPolicy == null ? Action.ADD : Action.CHANGE).resource(topicArn)
-          .summary("merge statement " + PUBLISH_SID + " (cloudwatch.amazonaws.com may publish) into "
-              + "the policy of topic " + topicName() + " (other statements kept)")
-          .after(merged);
-      if (topicPolicy != null) {
-        step.before(topicPolicy);
-      }
-      plan.addSteps(step.build());
-    }
-    plan.addAllSteps(filterSteps).addAllSteps(alarmSteps);
-    Plan built = plan.fingerprint(context.fingerprint(canonical.toString())).build();
-    return built.isEmpty() ? built
-        : Plan.builder().from(built).addAllIamActions(actionsFor(built.steps())).build();
+    CisAlarmsObserver.Observation observed = CisAlarmsObserver.observe(this, context);
+    return CisAlarmsDecision.decide(this, observed,
+        context.newPlan(this, "AWS::Logs::LogGroup", logGroup));
   }
 
-  /** How the alarms this remediation puts are set: they fire on the first matching event. */
-  static final String WANTED_SETTINGS =
-      "Sum GreaterThanOrEqualToThreshold 1.0 evaluationPeriods=1";
-
-  /** An alarm's statistic, comparison, threshold and evaluation periods, as in {@link #WANTED_SETTINGS}. */
-  private static String settings(MetricAlarm a) {
-    return a.statisticAsString() + " " + a.comparisonOperatorAsString() + " " + a.threshold()
-        + " evaluationPeriods=" + a.evaluationPeriods();
+  String logGroup() {
+    return logGroup;
   }
 
-  /**
-   * True when an existing alarm fires as the CIS alarm must: the Sum of the metric at least 1 in
-   * one evaluation period. An alarm with another statistic, a higher threshold, another comparison
-   * or more evaluation periods can stay silent on a single event, so it does not count.
-   */
-  static boolean alarmsOnEveryEvent(MetricAlarm a) {
-    return WANTED_SETTINGS.equals(settings(a));
+  String topicArn() {
+    return topicArn;
   }
 
-  /** The statement letting this account's alarms in the Region publish to the topic. */
-  private List<IamStatement> publishStatements(String region, String account) {
-    return List.of(Policies.allowService(PUBLISH_SID, "cloudwatch.amazonaws.com",
-        List.of("sns:Publish"), List.of(topicArn), Policies.conditions(
-            Policies.condition("StringEquals", "aws:SourceAccount", account),
-            Policies.condition("ArnLike", "aws:SourceArn",
-                "arn:aws:cloudwatch:" + region + ":" + account + ":alarm:*"))));
+  String namespace() {
+    return namespace;
   }
 
-  private static String transformations(MetricFilter f) {
-    return f.metricTransformations().stream()
-        .map(t -> t.metricNamespace() + "/" + t.metricName() + "=" + t.metricValue())
-        .collect(Collectors.joining(","));
-  }
-
-  private String topicName() {
+  String topicName() {
     return topicArn.substring(topicArn.lastIndexOf(':') + 1);
-  }
-
-  private static Set<String> actionsFor(List<Step> steps) {
-    Set<String> actions = new TreeSet<>(List.of("logs:DescribeLogGroups",
-        "logs:DescribeMetricFilters", "cloudtrail:DescribeTrails", "cloudwatch:DescribeAlarms",
-        "sns:GetTopicAttributes"));
-    for (Step s : steps) {
-      actions.add(switch (s.kind()) {
-        case PUT_METRIC_FILTER -> "logs:PutMetricFilter";
-        case PUT_METRIC_ALARM -> "cloudwatch:PutMetricAlarm";
-        default -> "sns:" + s.kind();
-      });
-    }
-    return actions;
   }
 
   // ---------------------------------------------------------------- steps
@@ -351,18 +202,19 @@ public final class CisAlarms implements Remediation {
   /**
    * Merges the publish statement into the topic's current policy. Merged again at apply time, not
    * taken from the plan, because a topic created by this very plan gets a default policy only then;
-   * for an existing topic the plan's fingerprint already guarantees the policy is the one planned.
+   * for an existing topic, apply has just compared the policy with the step's reviewed before.
    */
   private void mergeTopicPolicy(RemediationContext context) {
     SnsClient sns = sns(context);
     String current = sns.getTopicAttributes(r -> r.topicArn(topicArn)).attributes().get("Policy");
-    String merged = PolicyDocuments.merge(current, publishStatements(context.region(), context.account())).orElse(null);
+    String merged = PolicyDocuments.merge(current, CisAlarmsDecision.publishStatements(topicArn,
+        context.region(), context.account())).orElse(null);
     if (merged != null) {
       sns.setTopicAttributes(r -> r.topicArn(topicArn).attributeName("Policy").attributeValue(merged));
     }
   }
 
-  private SnsClient sns(RemediationContext context) {
+  SnsClient sns(RemediationContext context) {
     return context.scope().inRegion(Region.of(topicArn.split(":")[3]))
         .client(SnsClient.class, SnsClient::builder);
   }
@@ -455,15 +307,19 @@ public final class CisAlarms implements Remediation {
       return b.build();
     }
 
-    /** Settings {@code trail.cloudWatchLogs} (the log group) and {@code alarms.snsTopic}. */
+    /**
+     * Settings {@code trail.cloudWatchLogs} (the log group, or {@code true} for the trail's
+     * {@link EnsureTrail#defaultLogGroup(String) default group}, named after {@code trail.name})
+     * and {@code alarms.snsTopic}.
+     */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      String group = Names.blankToNull(settings.get("trail.cloudWatchLogs"));
+      Optional<String> group = EnsureTrail.logGroupSetting(settings);
       String topic = Names.blankToNull(settings.get("alarms.snsTopic"));
-      if (group == null || topic == null) {
+      if (group.isEmpty() || topic == null) {
         return Optional.empty();
       }
-      return Optional.of(forLogGroup(group).snsTopic(topic).build());
+      return Optional.of(forLogGroup(group.get()).snsTopic(topic).build());
     }
   }
 

@@ -146,108 +146,153 @@ public final class EnableConfigRecorder implements Remediation {
 
   // ---------------------------------------------------------------- observe and decide
 
+  /**
+   * What {@link #plan} reads, as values; {@link #decide} plans from it with no AWS call.
+   *
+   * @param region the Region
+   * @param account the account
+   * @param recorder the Region's recorder (service-linked recorders left out), or null
+   * @param channel the Region's delivery channel, or null
+   * @param recording whether the recorder records
+   * @param serviceLinkedRole Config's service-linked role when it was looked up and found, or null
+   * @param bucket the bucket
+   */
+  record Observation(String region, String account, @Nullable ConfigurationRecorder recorder,
+      @Nullable DeliveryChannel channel, boolean recording, @Nullable String serviceLinkedRole,
+      LogBucket.State bucket) {}
+
   @Override
   public Plan plan(RemediationContext context) {
-    String region = context.region();
-    String account = context.account();
+    Observation observed = observe(context);
+    return decide(observed, context.newPlan(this, "AWS::Config::ConfigurationRecorder",
+        recorderName(observed)));
+  }
+
+  /** The Region's recorder keeps its name; otherwise the one given, or {@value #DEFAULT_NAME}. */
+  String recorderName(Observation o) {
+    return o.recorder() != null ? o.recorder().name()
+        : recorderName != null ? recorderName : DEFAULT_NAME;
+  }
+
+  /** Every read: recorders, channels, the recorder's status, the service-linked role, the bucket. */
+  Observation observe(RemediationContext context) {
     ConfigClient config = context.scope().client(ConfigClient.class, ConfigClient::builder);
     ConfigurationRecorder recorder = config.describeConfigurationRecorders().configurationRecorders()
         .stream().filter(r -> !r.name().startsWith(RESERVED_PREFIX))
         .min(Comparator.comparing(ConfigurationRecorder::name)).orElse(null);
     DeliveryChannel channel = config.describeDeliveryChannels().deliveryChannels().stream()
         .min(Comparator.comparing(DeliveryChannel::name)).orElse(null);
-    String name = recorder != null ? recorder.name()
-        : recorderName != null ? recorderName : DEFAULT_NAME;
     ConfigurationRecorderStatus status = recorder == null ? null
-        : config.describeConfigurationRecorderStatus(r -> r.configurationRecorderNames(name))
-            .configurationRecordersStatus().stream().findFirst().orElse(null);
+        : config.describeConfigurationRecorderStatus(r -> r.configurationRecorderNames(
+            recorder.name())).configurationRecordersStatus().stream().findFirst().orElse(null);
     boolean recording = status != null && Boolean.TRUE.equals(status.recording());
-    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n')
-        .append("recorder ").append(recorder).append("\nchannel ").append(channel)
-        .append("\nrecording ").append(recording).append('\n');
-
-    ImmutablePlan.Builder plan = context.newPlan(this, "AWS::Config::ConfigurationRecorder", name)
-        .addAllControls(CONTROLS);
-    boolean includeGlobal = region.equals(globalRegion);
-
-    // Role: given, the existing recorder's own, or Config's service-linked role.
-    String roleArn = role;
-    boolean recorderWrong = recorder == null || !recorderMatches(recorder, includeGlobal);
-    if (roleArn == null && recorder != null) {
-      roleArn = recorder.roleARN();
+    String linked = null;
+    boolean includeGlobal = context.region().equals(globalRegion);
+    if (role == null && (recorder == null || (recorder.roleARN() == null
+        && !recorderMatches(recorder, includeGlobal)))) {
+      Role slr = serviceLinkedRole(context);
+      linked = slr == null ? null : slr.arn();
     }
-    if (roleArn == null && recorderWrong) {
-      Role linked = serviceLinkedRole(context);
-      canonical.append("slr ").append(linked == null ? "-" : linked.arn()).append('\n');
-      if (linked == null) {
-        plan.addSteps(Step.builder().kind(CREATE_SERVICE_LINKED_ROLE).action(Action.ADD)
-            .resource("arn:aws:iam::" + account + ":role" + SERVICE_LINKED_ROLE_PATH
-                + "AWSServiceRoleForConfig")
-            .summary("create the service-linked role AWS Config records with")
-            .after("AWSServiceRoleForConfig").putParameters("service", "config.amazonaws.com")
-            .build());
-      } else {
-        roleArn = linked.arn();
-      }
-    }
-
     LogBucket.State bucketState = LogBucket.observe(LogBucket.s3(context), bucket);
-    canonical.append(bucketState.canonical());
-    LogBucket.plan(bucketState, region, bucketStatements(account), plan);
+    return new Observation(context.region(), context.account(), recorder, channel, recording,
+        linked, bucketState);
+  }
 
-    String recorderArn = "arn:aws:config:" + region + ":" + account + ":config-recorder/" + name;
+  /**
+   * The plan, in order: service-linked role, bucket, recorder, delivery channel, start. No AWS call.
+   *
+   * @param o what was observed
+   * @param plan a plan builder with remediation, target ({@link #recorderName}) and observation
+   *     time set
+   * @return the plan
+   */
+  Plan decide(Observation o, ImmutablePlan.Builder plan) {
+    ConfigurationRecorder recorder = o.recorder();
+    String name = recorderName(o);
+    plan.addAllControls(CONTROLS);
+    boolean includeGlobal = o.region().equals(globalRegion);
+    boolean recorderWrong = recorder == null || !recorderMatches(recorder, includeGlobal);
+    // Role: given, the existing recorder's own, or Config's service-linked role.
+    String roleArn = role != null ? role : recorder != null ? recorder.roleARN() : null;
+    if (roleArn == null && recorderWrong) {
+      roleArn = o.serviceLinkedRole();
+      if (roleArn == null) {
+        plan.addSteps(serviceLinkedRoleStep(o.account()));
+      }
+    }
+    LogBucket.plan(o.bucket(), o.region(), bucketStatements(o.account()), plan);
+    String recorderArn = "arn:aws:config:" + o.region() + ":" + o.account() + ":config-recorder/"
+        + name;
     if (recorderWrong) {
-      String after = "allSupported=true, includeGlobalResourceTypes=" + includeGlobal + ", role="
-          + (roleArn != null ? roleArn : "AWSServiceRoleForConfig");
-      var step = Step.builder().kind(PUT_RECORDER)
-          .action(recorder == null ? Action.ADD : Action.CHANGE).resource(recorderArn)
-          .summary((recorder == null ? "create" : "overwrite the settings of") + " configuration "
-              + "recorder " + name + ": all supported resource types, global types "
-              + (includeGlobal ? "recorded here" : "recorded only in " + globalRegion))
-          .after(after).putParameters("name", name)
-          .putParameters("includeGlobal", Boolean.toString(includeGlobal));
-      if (roleArn != null) {
-        step.putParameters("roleArn", roleArn);
-      }
-      if (recorder != null) {
-        step.before(describe(recorder)).addFlags(Flag.DESTRUCTIVE);
-      }
-      plan.addSteps(step.build());
+      plan.addSteps(recorderStep(recorder, name, recorderArn, includeGlobal, roleArn));
     }
-
-    if (channel == null || !channelMatches(channel)) {
-      String channelName = channel != null ? channel.name() : DEFAULT_NAME;
-      String topic = snsTopic != null ? snsTopic : channel != null ? channel.snsTopicARN() : null;
-      var step = Step.builder().kind(PUT_CHANNEL)
-          .action(channel == null ? Action.ADD : Action.CHANGE)
-          .resource("arn:aws:config:" + region + ":" + account + ":delivery-channel/" + channelName)
-          .summary((channel == null ? "create" : "overwrite the settings of") + " delivery channel "
-              + channelName + " to s3://" + bucket + (prefix != null ? "/" + prefix : ""))
-          .after("s3://" + bucket + (prefix != null ? "/" + prefix : "")
-              + (topic != null ? ", SNS " + topic : ""))
-          .putParameters("name", channelName).putParameters("bucket", bucket);
-      putIfPresent(step::putParameters, "prefix", prefix);
-      putIfPresent(step::putParameters, "snsTopic", topic);
-      if (channel != null) {
-        step.before(describe(channel)).addFlags(Flag.DESTRUCTIVE);
-        if (channel.configSnapshotDeliveryProperties() != null
-            && channel.configSnapshotDeliveryProperties().deliveryFrequency() != null) {
-          step.putParameters("frequency",
-              channel.configSnapshotDeliveryProperties().deliveryFrequencyAsString());
-        }
-      }
-      plan.addSteps(step.build());
+    if (o.channel() == null || !channelMatches(o.channel())) {
+      plan.addSteps(channelStep(o));
     }
-
-    if (!recording) {
+    if (!o.recording()) {
       plan.addSteps(Step.builder().kind(START_RECORDER).action(Action.CHANGE).resource(recorderArn)
           .summary("start configuration recorder " + name)
           .before(recorder == null ? "not created" : "stopped").after("recording")
           .putParameters("name", name).build());
     }
-    Plan built = plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    Plan built = plan.build();
     return built.isEmpty() ? built
         : Plan.builder().from(built).addAllIamActions(actionsFor(built.steps())).build();
+  }
+
+  private static Step serviceLinkedRoleStep(String account) {
+    return Step.builder().kind(CREATE_SERVICE_LINKED_ROLE).action(Action.ADD)
+        .resource("arn:aws:iam::" + account + ":role" + SERVICE_LINKED_ROLE_PATH
+            + "AWSServiceRoleForConfig")
+        .summary("create the service-linked role AWS Config records with")
+        .after("AWSServiceRoleForConfig").putParameters("service", "config.amazonaws.com")
+        .build();
+  }
+
+  private Step recorderStep(@Nullable ConfigurationRecorder recorder, String name,
+      String recorderArn, boolean includeGlobal, @Nullable String roleArn) {
+    String after = "allSupported=true, includeGlobalResourceTypes=" + includeGlobal + ", role="
+        + (roleArn != null ? roleArn : "AWSServiceRoleForConfig");
+    var step = Step.builder().kind(PUT_RECORDER)
+        .action(recorder == null ? Action.ADD : Action.CHANGE).resource(recorderArn)
+        .summary((recorder == null ? "create" : "overwrite the settings of") + " configuration "
+            + "recorder " + name + ": all supported resource types, global types "
+            + (includeGlobal ? "recorded here" : "recorded only in " + globalRegion))
+        .after(after).putParameters("name", name)
+        .putParameters("includeGlobal", Boolean.toString(includeGlobal));
+    if (roleArn != null) {
+      step.putParameters("roleArn", roleArn);
+    }
+    if (recorder != null) {
+      step.before(describe(recorder)).addFlags(Flag.DESTRUCTIVE);
+    }
+    return step.build();
+  }
+
+  private Step channelStep(Observation o) {
+    DeliveryChannel channel = o.channel();
+    String channelName = channel != null ? channel.name() : DEFAULT_NAME;
+    String topic = snsTopic != null ? snsTopic : channel != null ? channel.snsTopicARN() : null;
+    String destination = "s3://" + bucket + (prefix != null ? "/" + prefix : "");
+    var step = Step.builder().kind(PUT_CHANNEL)
+        .action(channel == null ? Action.ADD : Action.CHANGE)
+        .resource("arn:aws:config:" + o.region() + ":" + o.account() + ":delivery-channel/"
+            + channelName)
+        .summary((channel == null ? "create" : "overwrite the settings of") + " delivery channel "
+            + channelName + " to " + destination)
+        .after(destination + (topic != null ? ", SNS " + topic : ""))
+        .putParameters("name", channelName).putParameters("bucket", bucket);
+    putIfPresent(step::putParameters, "prefix", prefix);
+    putIfPresent(step::putParameters, "snsTopic", topic);
+    if (channel != null) {
+      step.before(describe(channel)).addFlags(Flag.DESTRUCTIVE);
+      if (channel.configSnapshotDeliveryProperties() != null
+          && channel.configSnapshotDeliveryProperties().deliveryFrequency() != null) {
+        step.putParameters("frequency",
+            channel.configSnapshotDeliveryProperties().deliveryFrequencyAsString());
+      }
+    }
+    return step.build();
   }
 
   private boolean recorderMatches(ConfigurationRecorder r, boolean includeGlobal) {
@@ -331,7 +376,8 @@ public final class EnableConfigRecorder implements Remediation {
         AwsErrors.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> config.putConfigurationRecorder(r -> r
             .configurationRecorder(c -> c.name(p.get("name")).roleARN(recorderRole)
                 .recordingGroup(g -> g.allSupported(true)
-                    .includeGlobalResourceTypes(Boolean.parseBoolean(p.get("includeGlobal")))))));
+                    .includeGlobalResourceTypes(Parameters.bool("includeGlobal",
+                        p.get("includeGlobal"), false))))));
       }
       case PUT_CHANNEL -> AwsErrors.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> config.putDeliveryChannel(r -> r
           .deliveryChannel(c -> {

@@ -268,15 +268,35 @@ class CisAlarmsTest {
   }
 
   @Test
-  void apply_filterAddedAfterPlanning_refusesStalePlan(AwsEmulator aws) {
+  void apply_unrelatedFilterAndAlarmAddedAfterPlanning_stillApplied(AwsEmulator aws) {
     trailDeliveringTo(aws, GROUP);
     Remediator remediator = remediator(aws);
     Plan plan = remediator.plan(CisAlarms.forLogGroup(GROUP).snsTopic(TOPIC).build());
     aws.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder).putMetricFilter(r -> r
         .logGroupName(GROUP).filterName("x").filterPattern("{ $.eventName = \"x\" }")
         .metricTransformations(t -> t.metricName("x").metricNamespace("x").metricValue("1")));
+    aws.client(CloudWatchClient.class, CloudWatchClient::builder).putMetricAlarm(r -> r
+        .alarmName("x").metricName("x").namespace("x").statistic(Statistic.SUM).period(60)
+        .evaluationPeriods(1).threshold(1.0)
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD));
 
-    assertThrows(StalePlanException.class, () -> remediator.apply(plan));
+    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());
+    assertEquals(15, filters(aws).size(), "14 CIS filters beside the unrelated one");
+  }
+
+  @Test
+  void apply_cisFilterPutWithOtherPatternAfterPlanning_refusesStalePlan(AwsEmulator aws) {
+    trailDeliveringTo(aws, GROUP);
+    Remediator remediator = remediator(aws);
+    CisAlarm root = CisAlarm.ROOT_ACCOUNT_USAGE;
+    Plan plan = remediator.plan(CisAlarms.forLogGroup(GROUP).snsTopic(TOPIC).build());
+    aws.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder).putMetricFilter(r -> r
+        .logGroupName(GROUP).filterName(root.resourceName()).filterPattern("{ $.x = 1 }")
+        .metricTransformations(t -> t.metricName("x").metricNamespace("x").metricValue("1")));
+
+    StalePlanException e = assertThrows(StalePlanException.class, () -> remediator.apply(plan));
+    assertTrue(e.getMessage().contains(root.resourceName()), e.getMessage());
+    assertEquals(1, filters(aws).size(), "nothing of the stale target was applied");
   }
 
   @Test
