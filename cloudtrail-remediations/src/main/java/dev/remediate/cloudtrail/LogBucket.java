@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.policybuilder.iam.IamPolicy;
 import software.amazon.awssdk.policybuilder.iam.IamStatement;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
@@ -185,12 +186,35 @@ final class LogBucket {
           .serverSideEncryptionConfiguration(c -> c.rules(ServerSideEncryptionRule.builder()
               .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256))
               .build())));
-      case PUT_BUCKET_POLICY -> s3.putBucketPolicy(r -> r.bucket(bucket).policy(step.parameter("policy")));
+      case PUT_BUCKET_POLICY -> putMerged(s3, bucket, step.parameter("policy"));
       default -> {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Merges the planned statements into the policy the bucket has now, by statement id, and writes
+   * it only when that changes it: another plan of the same apply (the trail's and Config's may
+   * share a bucket) may have written its own statements since this plan was made, and
+   * {@code PutBucketPolicy} replaces the whole document. Statements without an id are left as the
+   * bucket has them.
+   */
+  private static void putMerged(S3Client s3, String bucket, String planned) {
+    String current;
+    try {
+      current = s3.getBucketPolicy(r -> r.bucket(bucket)).policy();
+    } catch (RuntimeException e) {
+      if (!AwsErrors.is(e, "NoSuchBucketPolicy")) {
+        throw e;
+      }
+      current = null;
+    }
+    List<IamStatement> wanted = IamPolicy.fromJson(PolicyDocuments.decode(planned)).statements()
+        .stream().filter(st -> st.sid() != null).toList();
+    PolicyDocuments.merge(current, wanted).ifPresent(merged ->
+        s3.putBucketPolicy(r -> r.bucket(bucket).policy(merged)));
   }
 
   private static void create(S3Client s3, String bucket, String region) {

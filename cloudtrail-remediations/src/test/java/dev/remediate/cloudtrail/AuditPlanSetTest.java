@@ -96,6 +96,31 @@ class AuditPlanSetTest {
   }
 
   @Test
+  void apply_trailAndRecorderShareOneBucket_bothPolicyMergesSurviveInParallel(AwsEmulator aws) {
+    Map<String, String> shared = new java.util.HashMap<>(SETTINGS);
+    shared.put("config.s3Bucket", "audit-trail-logs");
+    RemediationCatalog catalog = RemediationCatalog.load();
+    List<Remediation> audit = List.of(EnsureTrail.ID, EnableConfigRecorder.ID).stream()
+        .map(id -> catalog.require(id).forRegion(shared).orElseThrow()).toList();
+    aws.client(software.amazon.awssdk.services.s3.S3Client.class,
+        software.amazon.awssdk.services.s3.S3Client::builder)
+        .createBucket(b -> b.bucket("audit-trail-logs"));
+    Remediator remediator = Remediator.builder().scope(aws.scope()).parallelism(8).build();
+    PlanSet set = remediator.planSet(audit);
+    assertEquals(2, set.withChanges().size(), set.toText());
+
+    PlanSetResult result = remediator.apply(PlanSet.fromJson(set.toJson()));
+
+    assertEquals(Map.of(ApplyResult.Status.APPLIED, 2L), result.counts(), result.toText());
+    String policy = aws.client(software.amazon.awssdk.services.s3.S3Client.class,
+        software.amazon.awssdk.services.s3.S3Client::builder)
+        .getBucketPolicy(r -> r.bucket("audit-trail-logs")).policy();
+    assertTrue(policy.contains("cloudtrail.amazonaws.com"), policy);
+    assertTrue(policy.contains("config.amazonaws.com"), policy);
+    assertTrue(remediator.planSet(audit).isEmpty());
+  }
+
+  @Test
   void apply_trailFails_alarmsSkippedNamingItAndRecorderStillApplied(AwsEmulator aws) {
     Remediator remediator = Remediator.builder().scope(aws.scope()).build();
     // Given in any order: the alarms are planned after the trail all the same.

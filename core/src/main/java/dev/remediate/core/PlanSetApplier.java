@@ -46,6 +46,8 @@ final class PlanSetApplier {
   private final Guardrails guardrails;
   private final Semaphore downtime;
   private final Map<String, ApplyResult> results = new ConcurrentHashMap<>();
+  /** Steps on the same resource (a shared log bucket) never run at once, whichever target. */
+  private final Map<String, Object> resourceLocks = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> unreviewed = new ConcurrentHashMap<>();
   private final Set<String> notReviewed = java.util.Collections.synchronizedSet(
       new java.util.LinkedHashSet<>());
@@ -440,7 +442,9 @@ final class PlanSetApplier {
       context.currentStep(step);
       long start = System.nanoTime();
       try {
-        remediation.execute(step, context);
+        synchronized (resourceLocks.computeIfAbsent(step.resource(), r -> new Object())) {
+          remediation.execute(step, context);
+        }
         stepSucceeded(step, Duration.ofNanos(System.nanoTime() - start));
       } catch (RuntimeException failure) {
         fail(index, failure, Duration.ofNanos(System.nanoTime() - start));
