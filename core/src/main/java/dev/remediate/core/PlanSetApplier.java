@@ -84,6 +84,14 @@ final class PlanSetApplier {
       if (ready.isEmpty()) {
         continue;
       }
+      if (guardrails.dryRun()) {
+        // A target after a prerequisite that a dry run did not apply cannot be observed as it
+        // will be: it is reported as reviewed.
+        List<Plan> after = ready.stream().filter(p -> p.requires().stream()
+            .anyMatch(key -> set.get(key) != null)).toList();
+        after.forEach(p -> dryRun(p, p.steps()));
+        ready = ready.stream().filter(p -> !after.contains(p)).toList();
+      }
       Map<Plan, List<Step>> toRun = observeAgain ? compare(ready) : asReviewed(ready);
       if (guardrails.dryRun()) {
         toRun.forEach(this::dryRun);
@@ -526,9 +534,13 @@ final class PlanSetApplier {
     for (Plan plan : toVerify) {
       TargetRun run = succeeded.get(plan.key());
       Plan now = current.get(plan.key());
+      if (now == null) {
+        record(new ApplyResult(plan, Status.FAILED, run.outcomes, List.of(),
+            "every step ran, but verification did not find the target"));
+        continue;
+      }
       Set<String> known = unreviewed.getOrDefault(plan.key(), Set.of());
-      List<Step> left = now == null ? List.of()
-          : now.steps().stream().filter(s -> !known.contains(s.identity())).toList();
+      List<Step> left = now.steps().stream().filter(s -> !known.contains(s.identity())).toList();
       if (left.isEmpty()) {
         record(new ApplyResult(plan, Status.APPLIED, run.outcomes, List.of()));
       } else {

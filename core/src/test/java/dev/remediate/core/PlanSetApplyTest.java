@@ -259,6 +259,16 @@ class PlanSetApplyTest {
   }
 
   @Test
+  void apply_dryRunWithAPrerequisite_reportsTheDependentAsReviewedWithoutObservingIt() {
+    world.put("base", "bad");
+    PlanSet plans = remediator().planSet(List.of(everything(),
+        new FleetRemediation.Dependent(world)));
+    PlanSetResult result = remediator(Guardrails.custom().dryRun(true).build(), 8).apply(plans);
+    assertEquals(List.of(Status.DRY_RUN, Status.DRY_RUN), statuses(result));
+    assertTrue(world.calls.isEmpty());
+  }
+
+  @Test
   void planAndApply_appliesWithoutObservingAgain() {
     IntStream.range(0, 3).forEach(i -> world.put(thing(i), "bad"));
     List<PlanSet> shown = new ArrayList<>();

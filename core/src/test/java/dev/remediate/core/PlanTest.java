@@ -63,10 +63,12 @@ class PlanTest {
   }
 
   @Test
-  void fromJson_version1PlanOfOneTarget_isStillRead() {
+  void fromJson_version1PlanOfOneTarget_isRefusedSayingPlanAgain() {
     String json = samplePlan().toJson().replace("\"formatVersion\" : \"2.0\"",
         "\"formatVersion\" : \"1.0\"");
-    assertEquals(samplePlan(), Plan.fromJson(json));
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> Plan.fromJson(json));
+    assertTrue(e.getMessage().contains("Plan again"), e.getMessage());
   }
 
   @Test

@@ -25,9 +25,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The plan JSON format. Version {@code 2.x} (adds {@code requires} and {@code provides}; apply
- * compares steps, not fingerprints); {@code 1.x} plans of one target are still read. Readers ignore
- * unknown fields (added by later minor versions) and refuse other major versions.
+ * The plan JSON format. Version {@code 2.x}: one plan per target, with {@code requires} and
+ * {@code provides}; apply compares steps, not fingerprints. Readers ignore unknown fields (added by
+ * later minor versions) and refuse other major versions, {@code 1.x} included ("plan again").
  */
 public final class PlanJson {
   /** Identifies the document type. */
@@ -145,19 +145,18 @@ public final class PlanJson {
           "Not a plan document: format is '" + format + "', expected '" + FORMAT + "'");
     }
     String version = text(root, "formatVersion", "");
-    boolean v1 = version.equals("1") || version.startsWith("1.");
-    if (!v1 && !version.equals("2") && !version.startsWith("2.")) {
+    if (version.equals("1") || version.startsWith("1.")) {
+      throw new InvalidRemediationException("Plan format version '" + version + "' was written by "
+          + "an earlier version of Remediate, whose plans covered a whole region and whose steps "
+          + "mean something else now (since 2.0: one plan per target, compared step by step). "
+          + "Plan again.");
+    }
+    if (!version.equals("2") && !version.startsWith("2.")) {
       throw new InvalidRemediationException("Plan format version '" + version
-          + "' is not supported: this library reads 2.x and 1.x (writes " + Plan.FORMAT_VERSION
-          + ")");
+          + "' is not supported: this library reads 2.x (writes " + Plan.FORMAT_VERSION + ")");
     }
     JsonNode rem = object(root, "remediation");
     JsonNode target = object(root, "target");
-    if (v1 && "*".equals(target.path("id").asText())) {
-      throw new InvalidRemediationException("Plan of " + text(rem, "id", null)
-          + " for a whole region (format " + version + ") is not supported: since format 2.0 "
-          + "there is one plan per target, each refused as stale on its own. Plan again.");
-    }
     Plan.Builder plan = Plan.builder()
         .remediation(RemediationSpec.of(text(rem, "id", null), map(rem.get("parameters"))))
         .target(Target.of(text(target, "type", null), text(target, "id", null),
@@ -314,10 +313,10 @@ public final class PlanJson {
       return;
     }
     String text = version.isValueNode() ? version.asText().strip() : version.toString();
-    if (!version.isValueNode() || !(text.matches("[12](\\..*)?"))) {
+    if (!version.isValueNode() || !(text.matches("2(\\..*)?"))) {
       throw new InvalidRemediationException("Plan file format version '" + text
-          + "' is not supported: this library reads 2.x and 1.x (writes " + Plan.FORMAT_VERSION
-          + ")");
+          + "' is not supported: this library reads 2.x (writes " + Plan.FORMAT_VERSION
+          + "); plan again");
     }
   }
 

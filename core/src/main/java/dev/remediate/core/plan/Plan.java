@@ -29,9 +29,8 @@ import org.immutables.value.Value;
 @Value.Immutable
 public abstract class Plan {
   /**
-   * The JSON format version this library writes. Readers accept {@code 2.x}, and {@code 1.x} plans
-   * of one target; a {@code 1.x} plan of a whole region ({@code "id": "*"}) is refused, since its
-   * staleness covered every resource of the region (plan again).
+   * The JSON format version this library writes. Readers accept {@code 2.x}; {@code 1.x} plans
+   * (whole regions, one fingerprint, other step shapes) are refused with "plan again".
    */
   public static final String FORMAT_VERSION = "2.0";
 

@@ -227,9 +227,9 @@ class ApplyCommandTest {
       assertEquals(0, aws.recorder().total(), "nothing is called for version " + version);
     }
     assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("wrapped.json").toString()),
-        "is not supported: this library reads 2.x and 1.x (writes 2.0)");
+        "is not supported: this library reads 2.x (writes 2.0); plan again");
     assertEquals(0, tagged(aws));
-    // the same wrapper of format 1.x (or without a version) is read
+    // the same wrapper of format 2.x (or without a version) is read
     Path current = dir.resolve("current.json");
     Files.writeString(current, "{\"formatVersion\":\"2.0\",\"plans\":" + array + "}");
     Remediate.Result r = Remediate.run(env, "apply", "--yes", current.toString());
