@@ -103,11 +103,9 @@ public final class NetworkEventRules implements EventRuleProvider {
           groups.add(rule.groupId());
         }
       }
-      if (groups.isEmpty()) {
-        return List.of();
-      }
-      return List.of(RestrictSecurityGroup.Type.withSettings(
-          RestrictSecurityGroup.forGroups(groups), settings).build());
+      // One remediation per group: each has a single plan.
+      return groups.stream().map(group -> (Remediation) RestrictSecurityGroup.Type.withSettings(
+          RestrictSecurityGroup.forGroup(group), settings).build()).toList();
     }
   }
 

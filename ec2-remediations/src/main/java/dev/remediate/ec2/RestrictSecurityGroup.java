@@ -10,18 +10,15 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
-import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
+import dev.remediate.ec2.SecurityGroupObserver.Observation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +33,6 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
-import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 /**
  * Closes ingress rules that open a sensitive port to the whole internet ({@code 0.0.0.0/0} or
@@ -50,17 +46,25 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * Remediation web = RestrictSecurityGroup.forGroup("sg-0abc1234")
  *     .allPortsExcept(80, 443)            // anything but HTTP(S) is sensitive
  *     .build();
+ * PlanSet plans = remediator.planSet(List.of(r)); // one plan per group
  * }</pre>
  *
- * <p><b>Observe</b>: the groups ({@code DescribeSecurityGroups}, for tags) and their rules
- * ({@code DescribeSecurityGroupRules}), each one paginated call for the region (filtered by group id
- * for a list). <b>Decide</b>: an ingress rule is offending when its source is the world and its
- * protocol and port range cover a sensitive port (an all-traffic rule always does). Rules are read
- * one source per rule, so sibling sources in the same permission, prefix lists and group references
- * are never touched. <b>Steps</b>: for each offending rule, optionally authorize the same protocol
- * and ports from each replacement CIDR of the same address family (first), then revoke the rule by
- * its rule id (one {@code RevokeSecurityGroupIngress} call per group). Every change removes a rule
- * or replaces it with a narrower one; a property test checks it.
+ * <p><b>Targets</b>: one plan per security group (target {@code AWS::EC2::SecurityGroup sg-...}),
+ * whose spec is {@link #forGroup(String)} of that group with the same ports and sources. Forms
+ * covering several groups are planned with {@link #planEach}; only the one-group form has a single
+ * {@link #plan}.
+ *
+ * <p><b>Observe</b> ({@link SecurityGroupObserver}): the groups ({@code DescribeSecurityGroups},
+ * for tags) and their rules ({@code DescribeSecurityGroupRules}), each one paginated call for the
+ * region, or filtered by group id for up to 200 groups. <b>Decide</b> ({@link OpenPortsDecision},
+ * no AWS call): an ingress rule is offending when its source is the world and its protocol and
+ * port range cover a sensitive port (an all-traffic rule always does). Rules are read one source
+ * per rule, so sibling sources in the same permission, prefix lists and group references are never
+ * touched. <b>Steps</b>: for each offending rule, optionally authorize the same protocol and ports
+ * from each replacement CIDR of the same address family (first), then revoke the rule by its rule
+ * id ({@link RuleRevocation}: one step per rule naming its protocol, ports and source, one
+ * {@code RevokeSecurityGroupIngress} call per group). Every change removes a rule or replaces it
+ * with a narrower one; a property test checks it.
  */
 public final class RestrictSecurityGroup extends SpecValue {
   /** The catalog id. */
@@ -82,12 +86,25 @@ public final class RestrictSecurityGroup extends SpecValue {
   private final SortedSet<Integer> ports;
   private final boolean allPortsExcept;
   private final List<String> replacements;
+  /** Set for the remediations apply observes with: a group deleted since is then stale alone. */
+  private final boolean tolerateMissing;
 
   private RestrictSecurityGroup(Builder b) {
     this.groupIds = b.groupIds;
     this.ports = b.ports;
     this.allPortsExcept = b.allPortsExcept;
     this.replacements = List.copyOf(b.replacements);
+    this.tolerateMissing = false;
+  }
+
+  /** The same settings for other groups; a group not found then simply has no plan. */
+  private RestrictSecurityGroup(List<String> groupIds, RestrictSecurityGroup settings,
+      boolean tolerateMissing) {
+    this.groupIds = List.copyOf(new TreeSet<>(groupIds));
+    this.ports = settings.ports;
+    this.allPortsExcept = settings.allPortsExcept;
+    this.replacements = settings.replacements;
+    this.tolerateMissing = tolerateMissing;
   }
 
   /**
@@ -136,194 +153,71 @@ public final class RestrictSecurityGroup extends SpecValue {
     return allExcept ? ALL_EXCEPT + list : list;
   }
 
-  // ---------------------------------------------------------------- observe
-
-  private List<SecurityGroup> describeGroups(Ec2Client ec2) {
-    List<SecurityGroup> groups = new ArrayList<>();
-    if (groupIds == null) {
-      ec2.describeSecurityGroupsPaginator(r -> r.maxResults(1000)).securityGroups()
-          .forEach(groups::add);
-      return groups;
-    }
-    for (List<String> chunk : NetworkSupport.chunks(groupIds, NetworkSupport.FILTER_VALUES)) {
-      ec2.describeSecurityGroupsPaginator(r -> r.maxResults(1000)
-          .filters(NetworkSupport.filter("group-id", chunk))).securityGroups()
-          .forEach(groups::add);
-    }
-    Set<String> missing = new TreeSet<>(groupIds);
-    groups.forEach(g -> missing.remove(g.groupId()));
-    if (!missing.isEmpty()) {
-      throw new RemediationException("Security group(s) " + missing + " not found in this region");
-    }
-    return groups;
+  /** @return this remediation's settings for one group alone: the spec of one target's plan */
+  private RestrictSecurityGroup alone(String groupId) {
+    return new RestrictSecurityGroup(List.of(groupId), this, false);
   }
 
-  private List<IngressRule> describeRules(Ec2Client ec2) {
-    List<IngressRule> rules = new ArrayList<>();
-    if (groupIds == null || groupIds.size() > NetworkSupport.FILTER_VALUES) {
-      ec2.describeSecurityGroupRulesPaginator(r -> r.maxResults(1000)).securityGroupRules()
-          .forEach(r -> rules.add(IngressRule.of(r)));
-    } else {
-      ec2.describeSecurityGroupRulesPaginator(r -> r.maxResults(1000)
-              .filters(NetworkSupport.filter("group-id", groupIds))).securityGroupRules()
-          .forEach(r -> rules.add(IngressRule.of(r)));
-    }
-    Set<String> wanted = groupIds == null ? null : new TreeSet<>(groupIds);
-    rules.removeIf(r -> r.egress() || (wanted != null && !wanted.contains(r.groupId())));
-    return rules;
+  private OpenPortsDecision decision() {
+    return new OpenPortsDecision(ports, allPortsExcept, replacements);
   }
 
-  // ---------------------------------------------------------------- decide
+  // ---------------------------------------------------------------- plan: observe, decide
 
-  /** One planned change: authorize a narrower replacement, or revoke an offending rule. */
-  record Change(boolean authorize, IngressRule rule, String replaces) {}
-
+  /**
+   * Plans the one group of {@link #forGroup(String)}.
+   *
+   * @throws InvalidRemediationException for a form covering several groups (use
+   *     {@link dev.remediate.core.Remediator#planSet})
+   */
   @Override
   public Plan plan(RemediationContext context) {
-    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    List<SecurityGroup> groups = describeGroups(ec2);
-    List<IngressRule> rules = describeRules(ec2);
-
-    ImmutablePlan.Builder plan = context.newPlan(this, "AWS::EC2::SecurityGroup",
-        groupIds == null ? EVERY : csv(groupIds));
-    plan.addAllControls(CONTROLS);
-    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
-    Set<String> optedOut = new TreeSet<>();
-    for (SecurityGroup group : groups) {
-      if (context.isOptedOut(NetworkSupport.tags(group.tags()))) {
-        optedOut.add(group.groupId());
-      }
+    if (groupIds == null || groupIds.size() != 1) {
+      throw new InvalidRemediationException(this + " covers several security groups, one plan "
+          + "each: plan it with Remediator.planSet");
     }
-    optedOut.forEach(g -> canonical.append(g).append(" opted-out\n"));
-    rules.stream().map(IngressRule::describe).sorted()
-        .forEach(d -> canonical.append(d).append('\n'));
-
-    List<IngressRule> considered = new ArrayList<>();
-    for (IngressRule rule : rules) {
-      if (!optedOut.contains(rule.groupId())) {
-        considered.add(rule);
-      } else if (isOffending(rule)) {
-        plan.addSkipped(Skip.of(rule.groupId() + " " + rule.id(), context.optOutReason()));
-      }
-    }
-    List<Change> changes = decide(considered);
-    Map<String, List<String>> revokedByGroup = new TreeMap<>();
-    changes.stream().filter(c -> !c.authorize()).forEach(c -> revokedByGroup
-        .computeIfAbsent(c.rule().groupId(), g -> new ArrayList<>()).add(c.rule().id()));
-    for (Change change : changes) {
-      IngressRule rule = change.rule();
-      if (change.authorize()) {
-        plan.addSteps(Step.builder().kind("AuthorizeSecurityGroupIngress").action(Action.ADD)
-            .resource(rule.groupId())
-            .summary("allow " + rule.portText() + " from " + rule.source() + " to replace "
-                + change.replaces())
-            .after(rule.portText() + " from " + rule.source())
-            .putParameters("protocol", rule.protocol())
-            .putParameters("fromPort", String.valueOf(rule.fromPort()))
-            .putParameters("toPort", String.valueOf(rule.toPort()))
-            .putParameters("cidr", rule.source())
-            .putParameters("replaces", change.replaces()).build());
-        plan.addIamActions("ec2:AuthorizeSecurityGroupIngress");
-      } else {
-        if (coversOtherPorts(rule)) {
-          plan.addWarnings(rule.id() + " in " + rule.groupId() + " opens " + rule.portText()
-              + ": revoking it also closes the non-sensitive ports it covers");
-        }
-        plan.addSteps(Step.builder().kind("RevokeSecurityGroupIngress").action(Action.REMOVE)
-            .resource(rule.id())
-            .summary("revoke " + rule.portText() + " from " + rule.source() + " in "
-                + rule.groupId())
-            .before(rule.portText() + " from " + rule.source())
-            .putParameters("group", rule.groupId())
-            .putParameters("batch", csv(revokedByGroup.get(rule.groupId()))).build());
-        plan.addIamActions("ec2:RevokeSecurityGroupIngress");
-      }
-    }
-    plan.addIamActions("ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules");
-    return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    return planEach(context).get(0);
   }
 
   /**
-   * The pure decision: for every offending rule, the replacements to authorize (those not already
-   * present) and the revocation. Changes of each group stay together, authorizations first.
+   * One plan per group, in group id order.
+   *
+   * @throws RemediationException when a group of {@link #forGroups} is not found
+   */
+  @Override
+  public List<Plan> planEach(RemediationContext context) {
+    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
+    Observation observation = new SecurityGroupObserver(ec2).groups(groupIds);
+    if (!observation.missing().isEmpty() && !tolerateMissing) {
+      throw new RemediationException("Security group(s) " + observation.missing()
+          + " not found in " + context.region());
+    }
+    return decision().decide(observation, context.guardrails().optOutTagKey(),
+            context.optOutReason()).stream()
+        .map(g -> g.toPlan(context, alone(g.groupId()), iamActions(g), CONTROLS))
+        .toList();
+  }
+
+  private static Set<String> iamActions(GroupPlan plan) {
+    Set<String> actions = new TreeSet<>(List.of("ec2:DescribeSecurityGroups",
+        "ec2:DescribeSecurityGroupRules"));
+    plan.steps().forEach(step -> actions.add("ec2:" + step.kind()));
+    return actions;
+  }
+
+  /**
+   * The pure decision for some ingress rules (see {@link OpenPortsDecision#changes}).
    *
    * @param rules the ingress rules of the groups concerned
    * @return the changes in execution order
    */
-  List<Change> decide(List<IngressRule> rules) {
-    Set<String> present = new LinkedHashSet<>();
-    rules.forEach(r -> present.add(key(r)));
-    Map<String, List<Change>> byGroup = new TreeMap<>();
-    List<IngressRule> sorted = new ArrayList<>(rules);
-    sorted.sort(java.util.Comparator.comparing(IngressRule::groupId).thenComparing(IngressRule::id));
-    for (IngressRule rule : sorted) {
-      if (!isOffending(rule)) {
-        continue;
-      }
-      List<Change> changes = byGroup.computeIfAbsent(rule.groupId(), g -> new ArrayList<>());
-      boolean v6 = rule.cidrIpv6() != null;
-      for (String cidr : replacements) {
-        if (NetworkSupport.isIpv6(cidr) != v6) {
-          continue;
-        }
-        IngressRule replacement = new IngressRule("(new)", rule.groupId(), false, rule.protocol(),
-            rule.fromPort(), rule.toPort(), v6 ? null : cidr, v6 ? cidr : null, null, null);
-        if (present.add(key(replacement))) {
-          changes.add(new Change(true, replacement, rule.id()));
-        }
-      }
-      changes.add(new Change(false, rule, rule.id()));
-    }
-    // Per group, every replacement before any revocation: the revocations of a group go in one
-    // call, which must not run before a later rule's replacement exists.
-    List<Change> all = new ArrayList<>();
-    for (List<Change> changes : byGroup.values()) {
-      changes.stream().filter(Change::authorize).forEach(all::add);
-      changes.stream().filter(c -> !c.authorize()).forEach(all::add);
-    }
-    return all;
-  }
-
-  private static String key(IngressRule r) {
-    return r.groupId() + "|" + r.protocol() + "|" + r.fromPort() + "|" + r.toPort() + "|"
-        + r.source();
+  List<OpenPortsDecision.Change> decide(List<IngressRule> rules) {
+    return decision().changes(rules);
   }
 
   /** @return true for a world-open ingress rule covering a sensitive port */
   boolean isOffending(IngressRule rule) {
-    if (rule.egress() || !rule.openToWorld()) {
-      return false;
-    }
-    if (rule.allTraffic()) {
-      return true;
-    }
-    if (!IngressRule.hasPorts(rule.protocol())) {
-      return false;
-    }
-    if (allPortsExcept) {
-      if ((long) rule.toPort() - rule.fromPort() + 1 > ports.size()) {
-        return true;
-      }
-      for (int p = rule.fromPort(); p <= rule.toPort(); p++) {
-        if (!ports.contains(p)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return !ports.subSet(rule.fromPort(), rule.toPort() + 1).isEmpty();
-  }
-
-  /** @return true when revoking the rule also closes ports that are not sensitive */
-  private boolean coversOtherPorts(IngressRule rule) {
-    if (rule.allTraffic()) {
-      return true;
-    }
-    if (allPortsExcept) {
-      return !ports.subSet(rule.fromPort(), rule.toPort() + 1).isEmpty();
-    }
-    return (long) rule.toPort() - rule.fromPort() + 1
-        > ports.subSet(rule.fromPort(), rule.toPort() + 1).size();
+    return decision().isOffending(rule);
   }
 
   // ---------------------------------------------------------------- steps
@@ -331,11 +225,12 @@ public final class RestrictSecurityGroup extends SpecValue {
   @Override
   public void execute(Step step, RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    switch (step.kind()) {
-      case "AuthorizeSecurityGroupIngress" -> authorize(ec2, step);
-      case "RevokeSecurityGroupIngress" -> revoke(ec2, step, context);
-      default -> throw new RemediationException("RestrictSecurityGroup has no step "
-          + step.kind());
+    if (OpenPortsDecision.AUTHORIZE.equals(step.kind())) {
+      authorize(ec2, step);
+    } else if (RuleRevocation.INGRESS.equals(step.kind())) {
+      RuleRevocation.execute(ec2, step, context);
+    } else {
+      throw new RemediationException("RestrictSecurityGroup has no step " + step.kind());
     }
   }
 
@@ -361,43 +256,6 @@ public final class RestrictSecurityGroup extends SpecValue {
         throw e;
       }
     }
-  }
-
-  /**
-   * Revokes every pending rule of the group in one call the first time; if that call names a rule
-   * that is already gone, falls back to one call per rule. A missing rule counts as revoked.
-   */
-  private static void revoke(Ec2Client ec2, Step step, RemediationContext context) {
-    String key = "Revoke:" + step.resource();
-    if (context.outputs().containsKey(key)) {
-      return;
-    }
-    String group = step.parameter("group");
-    List<String> pending = splitCsv(step.parameter("batch")).stream()
-        .filter(id -> !context.outputs().containsKey("Revoke:" + id)).toList();
-    try {
-      revokeIds(ec2, group, pending);
-    } catch (AwsServiceException e) {
-      if (!Ec2Rules.isRuleGone(e)) {
-        throw e;
-      }
-      for (String id : pending) {
-        try {
-          revokeIds(ec2, group, List.of(id));
-        } catch (AwsServiceException each) {
-          if (!Ec2Rules.isRuleGone(each)) {
-            throw each;
-          }
-        }
-      }
-    }
-    pending.forEach(id -> context.outputs().put("Revoke:" + id, "done"));
-  }
-
-  private static void revokeIds(Ec2Client ec2, String group, List<String> ids) {
-    // A non-empty UnknownIpPermissions means some rules were already gone: done as well; the
-    // engine re-plans afterwards to verify.
-    ec2.revokeSecurityGroupIngress(r -> r.groupId(group).securityGroupRuleIds(ids));
   }
 
   // ---------------------------------------------------------------- value
@@ -538,6 +396,37 @@ public final class RestrictSecurityGroup extends SpecValue {
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
       return Optional.of(withSettings(forEveryGroup(), settings).build());
+    }
+
+    /** A security group id: that group, with the scan settings. */
+    @Override
+    public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
+      return resourceId.startsWith("sg-")
+          ? Optional.of(withSettings(forGroup(resourceId), settings).build()) : Optional.empty();
+    }
+
+    /**
+     * The groups of every spec, one remediation per distinct setting of ports and sources, each
+     * observing its groups together: one scan's worth of calls for any number of groups.
+     */
+    @Override
+    public List<Remediation> forTargets(List<RemediationSpec> specs) {
+      Map<String, RestrictSecurityGroup> settings = new java.util.LinkedHashMap<>();
+      Map<String, Set<String>> groups = new TreeMap<>();
+      for (RemediationSpec spec : specs) {
+        RestrictSecurityGroup one = (RestrictSecurityGroup) fromSpec(spec);
+        if (one.groupIds == null) {
+          return List.of(one);
+        }
+        Map<String, String> key = new TreeMap<>(one.spec().parameters());
+        key.remove("groups");
+        settings.putIfAbsent(key.toString(), one);
+        groups.computeIfAbsent(key.toString(), k -> new TreeSet<>()).addAll(one.groupIds);
+      }
+      List<Remediation> combined = new ArrayList<>();
+      settings.forEach((key, one) -> combined.add(
+          new RestrictSecurityGroup(List.copyOf(groups.get(key)), one, true)));
+      return combined;
     }
 
     /**

@@ -1,11 +1,14 @@
 package dev.remediate.ec2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.remediate.core.ApplyResult;
+import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
 import java.util.ArrayList;
@@ -56,7 +59,7 @@ class NetworkScaleTest {
     int flowLogTotal = aws.recorder().total();
 
     aws.recorder().reset();
-    Plan restrict = remediator.plan(RestrictSecurityGroup.forEveryGroup().build());
+    PlanSet restrict = remediator.planSet(List.of(RestrictSecurityGroup.forEveryGroup().build()));
     Map<String, Integer> restrictCalls = aws.recorder().counts();
     int restrictTotal = aws.recorder().total();
 
@@ -69,7 +72,7 @@ class NetworkScaleTest {
     System.out.printf("scale: plan flow logs for every VPC: %d calls %s, %d steps%n", flowLogTotal,
         flowLogCalls, flowLogs.steps().size());
     System.out.printf("scale: plan restriction for every group: %d calls %s, %d steps%n",
-        restrictTotal, restrictCalls, restrict.steps().size());
+        restrictTotal, restrictCalls, restrict.changes());
     System.out.printf("scale: apply flow logs (with verification): %d calls %s%n",
         aws.recorder().total(), applyCalls);
 
@@ -79,10 +82,51 @@ class NetworkScaleTest {
     assertEquals(allVpcs + 1, flowLogs.steps().size(), "one CreateFlowLogs per VPC + the policy");
     assertEquals(Map.of("Ec2.DescribeSecurityGroups", pages(allGroups),
         "Ec2.DescribeSecurityGroupRules", pages(allGroups + OPEN_GROUPS)), restrictCalls);
-    assertEquals(OPEN_GROUPS, restrict.steps().size());
+    assertEquals(OPEN_GROUPS, restrict.changes());
+    assertEquals(OPEN_GROUPS, restrict.withChanges().size(), "one plan per open group");
+    assertEquals(allGroups, restrict.plans().size(), "one plan per group, empty when compliant");
     assertEquals(ApplyResult.Status.APPLIED, applied.status());
     assertEquals(pages(allVpcs), applyCalls.get("Ec2.CreateFlowLogs"),
         "VPCs sharing a destination are created in batches of 1000");
+  }
+
+  /**
+   * Issue 10's port-22 scenario: 200 groups with SSH open to the world, planned into a plan set,
+   * saved, read back and applied. Apply observes the 200 groups again with one call per kind (not
+   * 200), revokes with one call per group, and verifies with one call per kind.
+   */
+  @Test
+  void apply_200GroupsWithSshOpen_callsAreTheRevokesPlusAFewDescribes(AwsEmulator aws)
+      throws Exception {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+    List<String> groups = parallel(200, i -> ec2.createSecurityGroup(r -> r.vpcId(vpc)
+        .groupName("ssh" + i).description("scale")).groupId());
+    parallel(200, i -> ec2.authorizeSecurityGroupIngress(r -> r.groupId(groups.get(i))
+        .ipPermissions(RestrictSecurityGroupTest.tcp(22, 22, "0.0.0.0/0"))).toString());
+    Remediator remediator = Remediator.create(aws.scope());
+    aws.recorder().reset();
+    PlanSet plans = remediator.planSet(List.of(RestrictSecurityGroup.forEveryGroup().build()));
+    int planCalls = aws.recorder().total();
+    PlanSet read = PlanSet.fromJson(plans.toJson());
+    aws.recorder().reset();
+    long start = System.nanoTime();
+
+    PlanSetResult result = remediator.apply(read);
+
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Map<String, Integer> calls = aws.recorder().counts();
+    int total = aws.recorder().total();
+    System.out.printf("scale: plan 200 open groups: %d calls; apply: %d calls %s in %d ms%n",
+        planCalls, total, calls, millis);
+    assertEquals(200, result.withStatus(ApplyResult.Status.APPLIED).size(), result.summary());
+    assertFalse(result.hasProblems(), result.summary());
+    assertEquals(200, calls.get("Ec2.RevokeSecurityGroupIngress"));
+    assertEquals(2, calls.get("Ec2.DescribeSecurityGroups"), "observe again + verify");
+    assertEquals(2, calls.get("Ec2.DescribeSecurityGroupRules"), "observe again + verify");
+    assertEquals(204, total, calls.toString());
+    assertTrue(remediator.planSet(List.of(RestrictSecurityGroup.forEveryGroup().build()))
+        .isEmpty());
   }
 
   private static int pages(int items) {

@@ -1,6 +1,7 @@
 package dev.remediate.ec2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,11 +16,14 @@ import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
 import dev.remediate.core.StepOutcome;
 import dev.remediate.core.plan.Flag;
+import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
 import dev.remediate.testing.Fault;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,7 +76,7 @@ class RestrictDefaultSecurityGroupTest {
   }
 
   @Test
-  void plan_defaultGroupWithAwsDefaultRules_revokesIngressAndEgressByRuleId() {
+  void plan_defaultGroupWithAwsDefaultRules_revokesEachRuleByIdNamingItsFacts() {
     List<SecurityGroupRule> rules = rulesOf(defaultGroupId);
     aws.recorder().reset();
 
@@ -81,12 +85,19 @@ class RestrictDefaultSecurityGroupTest {
     assertEquals(2, rules.size(), "self-referencing ingress + allow-all egress");
     assertEquals(List.of("RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"),
         plan.steps().stream().map(s -> s.kind()).toList());
-    Set<String> planned = plan.steps().stream()
-        .flatMap(s -> List.of(s.parameter("ruleIds").split(",")).stream())
-        .collect(Collectors.toSet());
     assertEquals(rules.stream().map(SecurityGroupRule::securityGroupRuleId)
-        .collect(Collectors.toSet()), planned);
+        .collect(Collectors.toSet()), plan.steps().stream().map(s -> s.parameter("ruleId"))
+        .collect(Collectors.toSet()));
+    assertEquals(Set.of("-1"), plan.steps().stream().map(s -> s.parameter("protocol"))
+        .collect(Collectors.toSet()));
+    assertEquals(defaultGroupId, plan.steps().get(0).parameter("source"), "self-referencing");
+    assertEquals("ingress all traffic from " + defaultGroupId,
+        plan.steps().get(0).before().orElseThrow());
+    assertEquals("0.0.0.0/0", plan.steps().get(1).parameter("source"));
+    assertEquals(Set.of(defaultGroupId), plan.steps().stream().map(s -> s.resource())
+        .collect(Collectors.toSet()));
     assertEquals(defaultGroupId, plan.target().id());
+    assertEquals(RestrictDefaultSecurityGroup.forVpc(vpcId).spec(), plan.remediation());
     assertTrue(plan.controls().contains("FSBP EC2.2"));
     assertTrue(plan.iamActions().contains("ec2:RevokeSecurityGroupEgress"));
     assertTrue(plan.flags().isEmpty(), "no interface uses the group: " + plan.flags());
@@ -170,16 +181,42 @@ class RestrictDefaultSecurityGroupTest {
   }
 
   @Test
-  void apply_ruleAddedAfterPlanning_refusesStalePlanAndChangesNothing() {
+  void apply_ruleAddedAfterPlanning_revokesWhatWasReviewedAndReportsTheNewRule() {
     Remediator remediator = remediator(Guardrails.ofDefaults());
     Plan plan = remediator.plan(RestrictDefaultSecurityGroup.forVpc(vpcId));
     ec2.authorizeSecurityGroupIngress(r -> r.groupId(defaultGroupId).ipPermissions(
         IpPermission.builder().ipProtocol("tcp").fromPort(22).toPort(22)
             .ipRanges(ip -> ip.cidrIp("10.0.0.0/8")).build()));
 
-    assertThrows(StalePlanException.class, () -> remediator.apply(plan));
-    assertEquals(3, rulesOf(defaultGroupId).size());
+    PlanSetResult result = remediator.apply(PlanSet.of(plan));
+
+    assertEquals(ApplyResult.Status.APPLIED, result.results().get(0).status());
+    assertEquals(1, result.notReviewed().size(), result.notReviewed().toString());
+    assertTrue(result.notReviewed().get(0).contains("tcp 22 from 10.0.0.0/8"),
+        result.notReviewed().toString());
+    assertEquals(Set.of("tcp 22 from 10.0.0.0/8"), rulesOf(defaultGroupId).stream()
+        .map(r -> r.ipProtocol() + " " + r.fromPort() + " from " + r.cidrIpv4())
+        .collect(Collectors.toSet()), "the rule nobody reviewed is left for the next plan");
+  }
+
+  @Test
+  void apply_reviewedRuleModifiedInPlace_refusesStalePlanAndChangesNothing() {
+    Remediator remediator = remediator(Guardrails.ofDefaults());
+    Plan plan = remediator.plan(RestrictDefaultSecurityGroup.forVpc(vpcId));
+    SecurityGroupRule egress = rulesOf(defaultGroupId).stream()
+        .filter(SecurityGroupRule::isEgress).findFirst().orElseThrow();
+    ec2.modifySecurityGroupRules(r -> r.groupId(defaultGroupId).securityGroupRules(u -> u
+        .securityGroupRuleId(egress.securityGroupRuleId()).securityGroupRule(x -> x
+            .ipProtocol("tcp").fromPort(443).toPort(443).cidrIpv4("0.0.0.0/0"))));
+    aws.recorder().reset();
+
+    StalePlanException stale = assertThrows(StalePlanException.class,
+        () -> remediator.apply(plan));
+
+    assertTrue(stale.getMessage().contains("RevokeSecurityGroupEgress"), stale.getMessage());
+    assertEquals(2, rulesOf(defaultGroupId).size());
     assertEquals(0, aws.recorder().count("RevokeSecurityGroupIngress"));
+    assertEquals(0, aws.recorder().count("RevokeSecurityGroupEgress"));
   }
 
   @Test
@@ -236,20 +273,46 @@ class RestrictDefaultSecurityGroupTest {
   }
 
   @Test
-  void plan_allVpcs_coversEveryDefaultGroupWithOneCallPerKind() {
+  void planSet_allVpcs_onePlanPerDefaultGroupWithOneCallPerKind() {
     String second = ec2.createVpc(r -> r.cidrBlock("10.40.0.0/16")).vpc().vpcId();
     String secondDefault = defaultGroupOf(second);
     aws.recorder().reset();
     Remediator remediator = remediator(Guardrails.ofDefaults());
 
-    Plan plan = remediator.plan(RestrictDefaultSecurityGroup.forAllVpcs());
+    PlanSet plans = remediator.planSet(List.of(RestrictDefaultSecurityGroup.forAllVpcs()));
 
-    Set<String> groups = plan.steps().stream().map(s -> s.resource()).collect(Collectors.toSet());
-    assertTrue(groups.containsAll(Set.of(defaultGroupId, secondDefault)), groups.toString());
+    Map<String, Plan> byGroup = plans.plans().stream()
+        .collect(Collectors.toMap(p -> p.target().id(), p -> p));
+    assertTrue(byGroup.keySet().containsAll(Set.of(defaultGroupId, secondDefault)),
+        byGroup.keySet().toString());
+    assertEquals(RestrictDefaultSecurityGroup.forVpc(second).spec(),
+        byGroup.get(secondDefault).remediation());
+    assertEquals(Set.of(secondDefault), byGroup.get(secondDefault).steps().stream()
+        .map(s -> s.resource()).collect(Collectors.toSet()));
     assertEquals(1, aws.recorder().count("DescribeSecurityGroups"));
     assertEquals(1, aws.recorder().count("DescribeSecurityGroupRules"));
-    remediator.apply(plan);
-    assertTrue(remediator.plan(RestrictDefaultSecurityGroup.forAllVpcs()).isEmpty());
+    assertFalse(remediator.apply(plans).hasProblems());
+    assertTrue(remediator.planSet(List.of(RestrictDefaultSecurityGroup.forAllVpcs())).isEmpty());
+    InvalidRemediationException single = assertThrows(InvalidRemediationException.class,
+        () -> remediator.plan(RestrictDefaultSecurityGroup.forAllVpcs()));
+    assertTrue(single.getMessage().contains("planSet"), single.getMessage());
+  }
+
+  @Test
+  void planSet_optedOutGroupAmongOthers_getsAnEmptyPlanSayingWhy() {
+    String second = ec2.createVpc(r -> r.cidrBlock("10.40.0.0/16")).vpc().vpcId();
+    String secondDefault = defaultGroupOf(second);
+    ec2.createTags(r -> r.resources(secondDefault).tags(t -> t.key("remediate:skip").value("")));
+
+    PlanSet plans = remediator(Guardrails.ofDefaults())
+        .planSet(List.of(RestrictDefaultSecurityGroup.forAllVpcs()));
+
+    Plan skipped = plans.plans().stream().filter(p -> p.target().id().equals(secondDefault))
+        .findFirst().orElseThrow();
+    assertTrue(skipped.isEmpty());
+    assertEquals(secondDefault, skipped.skipped().get(0).resource());
+    assertFalse(plans.plans().stream().filter(p -> p.target().id().equals(defaultGroupId))
+        .findFirst().orElseThrow().isEmpty());
   }
 
   @Test

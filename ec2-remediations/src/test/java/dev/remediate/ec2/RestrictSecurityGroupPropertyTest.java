@@ -37,12 +37,12 @@ class RestrictSecurityGroupPropertyTest {
     for (int run = 0; run < RUNS; run++) {
       RestrictSecurityGroup remediation = randomRemediation(random);
       List<IngressRule> before = randomRules(random);
-      List<RestrictSecurityGroup.Change> planned = remediation.decide(before);
+      List<OpenPortsDecision.Change> planned = remediation.decide(before);
       changes += planned.size();
 
       List<IngressRule> after = new ArrayList<>(before);
       Set<String> revokedIds = new HashSet<>();
-      for (RestrictSecurityGroup.Change change : planned) {
+      for (OpenPortsDecision.Change change : planned) {
         if (change.authorize()) {
           authorizations++;
           IngressRule added = change.rule();
@@ -60,7 +60,7 @@ class RestrictSecurityGroupPropertyTest {
         }
       }
       Set<String> revokedGroups = new HashSet<>();
-      for (RestrictSecurityGroup.Change change : planned) {
+      for (OpenPortsDecision.Change change : planned) {
         if (!change.authorize()) {
           revokedGroups.add(change.rule().groupId());
         } else {
@@ -102,7 +102,7 @@ class RestrictSecurityGroupPropertyTest {
     List<IngressRule> rules = List.of(
         new IngressRule("sgr-1", "sg-1", false, "tcp", 22, 22, "0.0.0.0/0", null, null, null),
         new IngressRule("sgr-2", "sg-1", false, "tcp", 22, 22, "10.0.0.0/8", null, null, null));
-    List<RestrictSecurityGroup.Change> changes = remediation.decide(rules);
+    List<OpenPortsDecision.Change> changes = remediation.decide(rules);
     assertEquals(1, changes.size());
     assertFalse(changes.get(0).authorize());
   }

@@ -12,7 +12,9 @@ import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
+import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.Step;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
@@ -81,8 +83,14 @@ class RestrictSecurityGroupTest {
     assertEquals(Map.of("Ec2.DescribeSecurityGroups", 1, "Ec2.DescribeSecurityGroupRules", 1),
         aws.recorder().counts());
     assertEquals(1, plan.steps().size(), plan.toText());
-    assertEquals("RevokeSecurityGroupIngress", plan.steps().get(0).kind());
-    assertTrue(plan.steps().get(0).resource().startsWith("sgr-"));
+    Step revoke = plan.steps().get(0);
+    assertEquals("RevokeSecurityGroupIngress", revoke.kind());
+    assertEquals(sg, revoke.resource());
+    assertTrue(revoke.parameter("ruleId").startsWith("sgr-"), revoke.toString());
+    assertEquals(Map.of("protocol", "tcp", "fromPort", "22", "toPort", "22",
+        "source", "0.0.0.0/0"), Map.of("protocol", revoke.parameter("protocol"),
+        "fromPort", revoke.parameter("fromPort"), "toPort", revoke.parameter("toPort"),
+        "source", revoke.parameter("source")), "the reviewed facts of the rule");
     assertTrue(plan.controls().contains("FSBP EC2.13"));
 
     remediator.apply(plan);
@@ -188,7 +196,7 @@ class RestrictSecurityGroupTest {
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"InvalidSecurityGroupRuleId.NotFound",
       "InvalidPermission.NotFound"})
-  void apply_batchNamesMissingRule_fallsBackToOneCallPerRule(String code, AwsEmulator aws) {
+  void apply_batchNamesMissingRule_revokesTheRulesStillPresent(String code, AwsEmulator aws) {
     // AWS answers a missing rule id with InvalidSecurityGroupRuleId.NotFound, moto with
     // InvalidPermission.NotFound: both mean "already revoked", and the rest must still go.
     Ec2Client ec2 = ec2(aws);
@@ -203,8 +211,10 @@ class RestrictSecurityGroupTest {
     ApplyResult result = remediator.apply(plan);
 
     assertEquals(ApplyResult.Status.APPLIED, result.status());
-    assertEquals(3, aws.recorder().count("RevokeSecurityGroupIngress"),
-        "one batch call, then one per rule");
+    assertEquals(2, aws.recorder().count("RevokeSecurityGroupIngress"),
+        "one batch call, then one for the rules still present");
+    assertEquals(3, aws.recorder().count("DescribeSecurityGroupRules"),
+        "observe, read again after the failure, verify");
     assertEquals(Set.of("tcp 443 from 0.0.0.0/0"), ingress(aws, sg));
   }
 
@@ -235,7 +245,7 @@ class RestrictSecurityGroupTest {
   }
 
   @Test
-  void apply_ruleAddedSincePlan_refusesStalePlan(AwsEmulator aws) {
+  void apply_ruleAddedSincePlan_appliesTheReviewedStepsAndReportsTheNewRule(AwsEmulator aws) {
     Ec2Client ec2 = ec2(aws);
     String sg = group(ec2, vpc(aws), "x");
     ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
@@ -243,31 +253,70 @@ class RestrictSecurityGroupTest {
     Plan plan = remediator.plan(RestrictSecurityGroup.forGroup(sg).build());
     ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(23, 23, "0.0.0.0/0")));
 
-    assertThrows(StalePlanException.class, () -> remediator.apply(plan));
+    PlanSetResult result = remediator.apply(PlanSet.of(plan));
+
+    assertEquals(ApplyResult.Status.APPLIED, result.results().get(0).status());
+    assertEquals(1, result.notReviewed().size(), result.notReviewed().toString());
+    assertEquals(Set.of("tcp 23 from 0.0.0.0/0"), ingress(aws, sg), "left for the next plan");
   }
 
   @Test
-  void plan_optedOutGroup_skipsItsRules(AwsEmulator aws) {
-    Ec2Client ec2 = ec2(aws);
-    String sg = group(ec2, vpc(aws), "x");
-    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
-    ec2.createTags(r -> r.resources(sg).tags(t -> t.key("remediate:skip").value("")));
-    Plan plan = Remediator.create(aws.scope()).plan(RestrictSecurityGroup.forEveryGroup().build());
-    assertTrue(plan.isEmpty(), plan.toText());
-    assertTrue(plan.skipped().get(0).resource().startsWith(sg));
-  }
-
-  @Test
-  void apply_planReadBackFromJson_appliesThroughCatalog(AwsEmulator aws) {
+  void apply_reviewedRuleWidenedInPlace_refusesStalePlan(AwsEmulator aws) {
     Ec2Client ec2 = ec2(aws);
     String sg = group(ec2, vpc(aws), "x");
     ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
     Remediator remediator = Remediator.create(aws.scope());
-    Plan plan = remediator.plan(RestrictSecurityGroup.forEveryGroup().replaceWith("10.0.0.0/8")
-        .build());
-    Plan read = Plan.fromJson(plan.toJson());
-    assertEquals(plan, read);
-    assertEquals(ApplyResult.Status.APPLIED, remediator.apply(read).status());
+    Plan plan = remediator.plan(RestrictSecurityGroup.forGroup(sg).build());
+    ec2.modifySecurityGroupRules(r -> r.groupId(sg).securityGroupRules(u -> u
+        .securityGroupRuleId(plan.steps().get(0).parameter("ruleId")).securityGroupRule(x -> x
+            .ipProtocol("tcp").fromPort(0).toPort(65535).cidrIpv4("0.0.0.0/0"))));
+
+    StalePlanException stale = assertThrows(StalePlanException.class,
+        () -> remediator.apply(plan));
+
+    assertTrue(stale.getMessage().contains("0-65535"), stale.getMessage());
+    assertEquals(Set.of("tcp 0-65535 from 0.0.0.0/0"), ingress(aws, sg));
+  }
+
+  @Test
+  void planSet_optedOutGroup_emptyPlanListingItsRulesAsSkipped(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "x");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
+    ec2.createTags(r -> r.resources(sg).tags(t -> t.key("remediate:skip").value("")));
+    PlanSet plans = Remediator.create(aws.scope())
+        .planSet(List.of(RestrictSecurityGroup.forEveryGroup().build()));
+    Plan plan = plans.plans().stream().filter(p -> p.target().id().equals(sg)).findFirst()
+        .orElseThrow();
+    assertTrue(plans.isEmpty(), plans.toText());
+    assertTrue(plan.skipped().get(0).resource().startsWith(sg));
+  }
+
+  @Test
+  void apply_planSetReadBackFromJson_appliesThroughCatalog(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    String sg = group(ec2, vpc(aws), "x");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(sg).ipPermissions(tcp(22, 22, "0.0.0.0/0")));
+    Remediator remediator = Remediator.create(aws.scope());
+    PlanSet plans = remediator.planSet(List.of(RestrictSecurityGroup.forEveryGroup()
+        .replaceWith("10.0.0.0/8").build()));
+    PlanSet read = PlanSet.fromJson(plans.toJson());
+    assertEquals(plans, read);
+    assertEquals(RestrictSecurityGroup.forGroup(sg).replaceWith("10.0.0.0/8").build().spec(),
+        read.withChanges().get(0).remediation());
+
+    PlanSetResult result = remediator.apply(read);
+
+    assertEquals(List.of(ApplyResult.Status.APPLIED), result.withStatus(ApplyResult.Status.APPLIED)
+        .stream().map(ApplyResult::status).toList());
+    assertEquals(Set.of("tcp 22 from 10.0.0.0/8"), ingress(aws, sg));
+  }
+
+  @Test
+  void plan_severalGroups_isRefusedPointingToPlanSet() {
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> RestrictSecurityGroup.forEveryGroup().build().plan(null));
+    assertTrue(e.getMessage().contains("planSet"), e.getMessage());
   }
 
   @Test
