@@ -388,6 +388,9 @@ final class PlanSetApplier {
       throw new RemediationException("Apply interrupted", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof Error error) {
+        throw error;
+      }
       throw cause instanceof RuntimeException r ? r : new RemediationException(
           "Apply failed unexpectedly: " + cause, cause);
     }

@@ -98,6 +98,8 @@ final class PlanSetPlanner {
           Throwable cause = e.getCause();
           if (cause instanceof RemediationException failure) {
             outcomes.add(failure);
+          } else if (cause instanceof Error error) {
+            throw error;
           } else if (cause instanceof RuntimeException r) {
             throw r;
           } else {
