@@ -1,6 +1,6 @@
 package dev.remediate.examples.programs;
 
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.BlockIpAddress;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -34,7 +34,7 @@ public final class BlockIpAddressExample {
    * @param example where to run
    * @return the first plan
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     String address = "203.0.113.7";
     String vpc;
     if (example.arguments().size() >= 2) {

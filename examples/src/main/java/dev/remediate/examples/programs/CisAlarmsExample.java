@@ -2,7 +2,7 @@ package dev.remediate.examples.programs;
 
 import dev.remediate.cloudtrail.CisAlarms;
 import dev.remediate.cloudtrail.EnsureTrail;
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 
 /**
  * {@code cloudwatch.cis-alarms}: the CIS / Security Hub CloudWatch.1-14 metric filters on the
@@ -37,7 +37,7 @@ public final class CisAlarmsExample {
    * @param example where to run
    * @return the first plan of the alarms
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     String account = example.scope().account();
     String region = example.scope().region().id();
     String group = LOG_GROUP;

@@ -1,7 +1,7 @@
 package dev.remediate.examples.programs;
 
 import dev.remediate.cloudtrail.EnableConfigRecorder;
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 
 /**
  * {@code config.recorder}: an AWS Config recorder recording every resource type (global types in
@@ -33,7 +33,7 @@ public final class EnableConfigRecorderExample {
    * @param example where to run
    * @return the first plan
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     String bucket = example.arguments().isEmpty()
         ? "config-" + example.scope().account() : example.arguments().get(0);
     EnableConfigRecorder config = EnableConfigRecorder.toBucket(bucket)

@@ -1,6 +1,6 @@
 package dev.remediate.examples.programs;
 
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.EnableEbsEncryptionByDefault;
 
 /**
@@ -32,7 +32,7 @@ public final class EnableEbsEncryptionByDefaultExample {
    * @param example where to run
    * @return the first plan
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     return example.planAndApply(EnableEbsEncryptionByDefault.create());
   }
 }

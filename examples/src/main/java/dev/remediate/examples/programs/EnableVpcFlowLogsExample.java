@@ -1,6 +1,6 @@
 package dev.remediate.examples.programs;
 
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.EnableVpcFlowLogs;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -33,7 +33,7 @@ public final class EnableVpcFlowLogsExample {
    * @param example where to run
    * @return the first plan
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     if (example.emulator()) {
       example.scope().client(Ec2Client.class, Ec2Client::builder)
           .createVpc(r -> r.cidrBlock("10.30.0.0/16"));

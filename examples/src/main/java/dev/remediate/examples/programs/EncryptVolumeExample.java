@@ -2,7 +2,7 @@ package dev.remediate.examples.programs;
 
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.EncryptVolume;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -38,7 +38,7 @@ public final class EncryptVolumeExample {
    * @param example where to run
    * @return the first plan
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     String instance;
     String key;
     if (example.arguments().size() >= 2) {

@@ -1,7 +1,7 @@
 package dev.remediate.examples.programs;
 
 import dev.remediate.cloudtrail.EnsureTrail;
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 
 /**
  * {@code cloudtrail.trail}: a multi-Region trail logging every management event to a bucket with
@@ -33,7 +33,7 @@ public final class EnsureTrailExample {
    * @param example where to run
    * @return the first plan
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     String bucket = example.arguments().isEmpty()
         ? "audit-trail-" + example.scope().account() : example.arguments().get(0);
     EnsureTrail trail = EnsureTrail.toBucket(bucket)

@@ -1,11 +1,11 @@
 package dev.remediate.examples.programs;
 
-import dev.remediate.core.ApplyResult;
 import dev.remediate.core.Guardrails;
+import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.aws.AwsScope;
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.testing.MotoServer;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -145,36 +145,36 @@ public final class ExampleSupport implements AutoCloseable {
   }
 
   /**
-   * Plans a remediation, prints the plan, and (on the emulator or with {@code --apply}) applies
-   * it and shows that a second plan is empty.
+   * Plans a remediation (one plan per target), prints the plan set, and (on the emulator or with
+   * {@code --apply}) applies it target by target and shows that a second plan set is empty.
    *
    * @param remediation the remediation
    * @param guardrails the guardrails to apply with (consent to flags goes here)
-   * @return the first plan
+   * @return the first plan set
    */
-  public Plan planAndApply(Remediation remediation, Guardrails guardrails) {
+  public PlanSet planAndApply(Remediation remediation, Guardrails guardrails) {
     Remediator remediator = Remediator.builder().scope(scope).guardrails(guardrails).build();
-    Plan plan = remediator.plan(remediation);
-    out.print(plan.toText());
-    if (plan.isEmpty() || !apply) {
-      out.println(plan.isEmpty() ? "Compliant: nothing to do." : "Plan only: nothing changed.");
-      return plan;
+    PlanSet plans = remediator.planSet(List.of(remediation));
+    out.print(plans.toText());
+    if (plans.isEmpty() || !apply) {
+      out.println(plans.isEmpty() ? "Compliant: nothing to do." : "Plan only: nothing changed.");
+      return plans;
     }
-    ApplyResult result = remediator.apply(remediation, plan);
+    PlanSetResult result = remediator.apply(plans);
     out.print(result.toText());
-    Plan again = remediator.plan(remediation);
+    PlanSet again = remediator.planSet(List.of(remediation));
     out.println("Second plan: " + (again.isEmpty() ? "empty, compliant"
-        : again.steps().size() + " change(s) left"));
-    return plan;
+        : again.changes() + " change(s) left"));
+    return plans;
   }
 
   /**
    * {@link #planAndApply(Remediation, Guardrails)} with default guardrails (no consent).
    *
    * @param remediation the remediation
-   * @return the first plan
+   * @return the first plan set
    */
-  public Plan planAndApply(Remediation remediation) {
+  public PlanSet planAndApply(Remediation remediation) {
     return planAndApply(remediation, Guardrails.ofDefaults());
   }
 

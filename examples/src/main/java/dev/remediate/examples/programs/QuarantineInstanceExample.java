@@ -2,7 +2,7 @@ package dev.remediate.examples.programs;
 
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.QuarantineInstance;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -37,7 +37,7 @@ public final class QuarantineInstanceExample {
    * @param example where to run
    * @return the first plan
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     String instance;
     if (!example.arguments().isEmpty()) {
       instance = example.arguments().get(0);

@@ -1,6 +1,6 @@
 package dev.remediate.examples.programs;
 
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.RestrictSecurityGroup;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -35,7 +35,7 @@ public final class RestrictSecurityGroupExample {
    * @param example where to run
    * @return the first plan
    */
-  public static Plan run(ExampleSupport example) {
+  public static PlanSet run(ExampleSupport example) {
     if (example.emulator()) {
       Ec2Client ec2 = example.scope().client(Ec2Client.class, Ec2Client::builder);
       String vpc = ec2.createVpc(r -> r.cidrBlock("10.40.0.0/16")).vpc().vpcId();

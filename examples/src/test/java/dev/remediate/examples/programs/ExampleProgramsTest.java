@@ -3,7 +3,7 @@ package dev.remediate.examples.programs;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Each example program, on the emulator, applies and ends with an empty second plan. */
 @ExtendWith(AwsEmulatorExtension.class)
 class ExampleProgramsTest {
-  private static final Map<String, Function<ExampleSupport, Plan>> EXAMPLES = Map.of(
+  private static final Map<String, Function<ExampleSupport, PlanSet>> EXAMPLES = Map.of(
       "EnableVpcFlowLogsExample", EnableVpcFlowLogsExample::run,
       "RestrictSecurityGroupExample", RestrictSecurityGroupExample::run,
       "RestrictDefaultSecurityGroupExample", RestrictDefaultSecurityGroupExample::run,
@@ -39,11 +39,11 @@ class ExampleProgramsTest {
   @MethodSource("examples")
   void run_emulator_appliesAndEndsCompliant(String name, AwsEmulator aws) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Plan plan = EXAMPLES.get(name).apply(ExampleSupport.onEmulator(aws.scope(),
+    PlanSet plans = EXAMPLES.get(name).apply(ExampleSupport.onEmulator(aws.scope(),
         new PrintStream(bytes, true, StandardCharsets.UTF_8)));
     String out = bytes.toString(StandardCharsets.UTF_8);
-    assertFalse(plan.isEmpty(), out);
-    assertTrue(out.contains("APPLIED: " + plan.remediation().id()), out);
+    assertFalse(plans.isEmpty(), out);
+    assertTrue(out.contains("APPLIED: " + plans.plans().get(0).remediation().id()), out);
     assertTrue(out.endsWith("Second plan: empty, compliant\n"), out);
     if (name.equals("CisAlarmsExample")) {
       assertTrue(out.contains("APPLIED: cloudtrail.trail"), out);

@@ -1,10 +1,11 @@
 package dev.remediate.examples.programs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.remediate.core.ApplyResult;
+import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.Remediator;
 import dev.remediate.ec2.RestrictDefaultSecurityGroup;
 import dev.remediate.testing.AwsEmulator;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,16 +31,21 @@ class ProgramsOnEmulatorTest {
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
     EmulatorFixtures.vpcWithAwsDefaultGroup(ec2);
     Remediator remediator = Remediator.builder().scope(aws.scope()).build();
-    Path file = dir.resolve("plan.json");
+    Path file = dir.resolve("plans.json");
     SavedPlanExample.save(remediator, RestrictDefaultSecurityGroup.forAllVpcs(), file);
     // the world changes after the plan was saved: a new VPC with an open default group
-    EmulatorFixtures.vpcWithAwsDefaultGroup(ec2);
-    assertNull(SavedPlanExample.applySaved(remediator, file));
+    String later = EmulatorFixtures.vpcWithAwsDefaultGroup(ec2);
+    PlanSetResult first = SavedPlanExample.applySaved(remediator, file);
+    assertFalse(first.hasProblems(), first.toText());
+    assertEquals(1, first.withStatus(ApplyResult.Status.APPLIED).size(), first.toText());
+    assertFalse(remediator.planSet(List.of(RestrictDefaultSecurityGroup.forVpc(later)))
+        .isEmpty(), "the VPC made after the scan is left for the next plan");
+    // a reviewed group changed after the plan was saved: that target is refused
     SavedPlanExample.save(remediator, RestrictDefaultSecurityGroup.forAllVpcs(), file);
-    ApplyResult result = SavedPlanExample.applySaved(remediator, file);
-    assertEquals(ApplyResult.Status.APPLIED, result.status());
-    assertTrue(remediator.plan(RestrictDefaultSecurityGroup.forAllVpcs()).isEmpty());
-    assertTrue(Files.readString(file).contains("\"remediate-plan\""));
+    SavedPlanExample.widenDefaultGroup(ec2, later);
+    PlanSetResult second = SavedPlanExample.applySaved(remediator, file);
+    assertEquals(1, second.withStatus(ApplyResult.Status.STALE).size(), second.toText());
+    assertTrue(Files.readString(file).contains("\"remediate-plan-set\""));
   }
 
   @Test
