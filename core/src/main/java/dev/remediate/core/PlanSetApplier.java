@@ -48,6 +48,8 @@ final class PlanSetApplier {
   private final Map<String, ApplyResult> results = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> unreviewed = new ConcurrentHashMap<>();
   private final List<String> notReviewed = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Set<String> reportedTargets = new HashSet<>();
+  private PlanSet set = PlanSet.of();
 
   PlanSetApplier(Remediator remediator, ExecutorService executor,
       Function<RemediationSpec, Remediation> rebuild,
@@ -61,6 +63,7 @@ final class PlanSetApplier {
   }
 
   PlanSetResult apply(PlanSet set, boolean observeAgain) {
+    this.set = set;
     checkMaxChanges(set);
     List<Plan> pending = new ArrayList<>();
     for (Plan plan : set.plans()) {
@@ -214,7 +217,17 @@ final class PlanSetApplier {
       }
       compareOne(reviewed, now).ifPresent(steps -> toRun.put(reviewed, steps));
     }
+    reportUnplanned(current);
     return toRun;
+  }
+
+  /** Reports targets observed with changes that no plan of the set holds (e.g. a new VPC). */
+  private void reportUnplanned(Map<String, Plan> current) {
+    current.values().stream()
+        .filter(p -> !p.isEmpty() && set.get(p.key()) == null && reportedTargets.add(p.key()))
+        .sorted(java.util.Comparator.comparing(Plan::key))
+        .forEach(p -> notReviewed.add(p.remediation().id() + " on " + p.target() + ": "
+            + p.steps().size() + " change(s) in no reviewed plan (plan again to include it)"));
   }
 
   private Optional<List<Step>> compareOne(Plan reviewed, Plan now) {
