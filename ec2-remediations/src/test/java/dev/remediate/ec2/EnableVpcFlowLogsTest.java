@@ -482,10 +482,10 @@ class EnableVpcFlowLogsTest {
     assertFalse(result.hasProblems(), result.toText());
     int every = ec2.describeVpcs().vpcs().size(); // ours and the region's default VPC
     assertEquals(1 + every, result.withStatus(ApplyResult.Status.APPLIED).size());
-    vpcs.forEach(v -> assertEquals(1, flowLogs(aws, v).size(), v));
     assertEquals(1, aws.recorder().count("CreateFlowLogs"), aws.recorder().toString());
     assertEquals(2, aws.recorder().count("DescribeFlowLogs"),
         "one observation of every VPC before the batch and one to verify");
+    vpcs.forEach(v -> assertEquals(1, flowLogs(aws, v).size(), v));
     assertTrue(planSet(remediator(aws), everyVpc).isEmpty(), "second plan is empty");
   }
 
