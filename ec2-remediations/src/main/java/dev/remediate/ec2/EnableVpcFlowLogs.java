@@ -25,12 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.policybuilder.iam.IamEffect;
-import software.amazon.awssdk.policybuilder.iam.IamStatement;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * VPC flow logs for one VPC, a list of VPCs, or every VPC of a region, delivered to an S3 bucket or
@@ -84,14 +79,6 @@ public final class EnableVpcFlowLogs extends SpecValue {
       "iam:GetRole", "iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:GetRolePolicy",
       "iam:PutRolePolicy", "iam:PassRole");
   static final List<String> CONTROLS = List.of("FSBP EC2.6", "CIS v1.4 3.9", "CIS v3.0 3.7");
-  /** IAM action of each destination step. */
-  private static final Map<String, String> STEP_ACTIONS = Map.of(
-      "CreateBucket", "s3:CreateBucket", "PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock",
-      "PutBucketEncryption", "s3:PutEncryptionConfiguration",
-      "PutBucketPolicy", "s3:PutBucketPolicy", "CreateLogGroup", "logs:CreateLogGroup",
-      "PutRetentionPolicy", "logs:PutRetentionPolicy", "CreateRole", "iam:CreateRole",
-      "UpdateAssumeRolePolicy", "iam:UpdateAssumeRolePolicy", "PutRolePolicy",
-      "iam:PutRolePolicy");
   private static final String EVERY = "*";
 
   /** Which traffic a flow log records. */
@@ -241,7 +228,7 @@ public final class EnableVpcFlowLogs extends SpecValue {
   @Override
   public List<Plan> planEach(RemediationContext context) {
     if (part == Part.DESTINATION) {
-      return List.of(planDestination(context));
+      return List.of(FlowLogDestination.plan(this, settings, context));
     }
     FlowLogObserver.Observation observed = FlowLogObserver.observe(
         context.scope().client(Ec2Client.class, Ec2Client::builder), vpcIds);
@@ -252,62 +239,16 @@ public final class EnableVpcFlowLogs extends SpecValue {
     if (part == Part.FLOW_LOGS || vpcPlans.stream().allMatch(Plan::isEmpty)) {
       return vpcPlans;
     }
-    Plan destination = planDestination(context);
+    Plan destination = FlowLogDestination.plan(destination(), settings, context);
     List<Plan> plans = new ArrayList<>(List.of(destination));
     vpcPlans.forEach(p -> plans.add(destination.isEmpty() || p.isEmpty() ? p
         : Plan.builder().from(p).addRequires(destination.key()).build()));
     return plans;
   }
 
-  /** The destination's plan: observe it, decide its steps, what it provides. */
-  private Plan planDestination(RemediationContext context) {
-    String region = context.region();
-    String account = context.account();
-    List<Step> steps;
-    List<String> warnings = List.of();
-    var plan = settings.toS3()
-        ? context.newPlan(destination(), "AWS::S3::Bucket", settings.s3Bucket())
-        : context.newPlan(destination(), "AWS::Logs::LogGroup", settings.logGroup());
-    if (settings.toS3()) {
-      FlowLogBucket.State state = FlowLogBucket.observe(
-          context.scope().client(S3Client.class, S3Client::builder), settings.s3Bucket());
-      steps = FlowLogBucket.decide(settings, state, region, account);
-      plan.addIamActions("s3:GetBucketPolicy");
-    } else {
-      LogGroupDelivery.Wanted wanted = delivery(region, account);
-      LogGroupDelivery.State state = LogGroupDelivery.observe(
-          context.scope().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder),
-          context.scope().client(IamClient.class, IamClient::builder), wanted);
-      LogGroupDelivery.Decision decision = LogGroupDelivery.decide(wanted, state,
-          settings.logGroupArn(region, account));
-      steps = decision.steps();
-      warnings = decision.warnings();
-      plan.addIamActions("logs:DescribeLogGroups").addProvides(settings.roleArn(account));
-      if (wanted.roleName() != null) {
-        plan.addIamActions("iam:GetRole", "iam:GetRolePolicy");
-      }
-    }
-    steps.forEach(s -> plan.addIamActions(STEP_ACTIONS.get(s.kind())));
-    return plan.addAllSteps(steps).addAllWarnings(warnings)
-        .addProvides(settings.destinationArn(region, account)).build();
-  }
-
-  /** The log group and delivery role of a CloudWatch Logs destination, for flow logs. */
+  /** @return the log group and delivery role of a CloudWatch Logs destination, for flow logs */
   LogGroupDelivery.Wanted delivery(String region, String account) {
-    return new LogGroupDelivery.Wanted(settings.logGroup(), settings.retentionDays(),
-        settings.logGroupKmsKey(), settings.deliveryRoleArn() == null
-            ? settings.deliveryRoleName() : null, settings.roleArn(account),
-        LogGroupDelivery.trustStatement("RemediateVpcFlowLogsTrust"
-            + LogGroupDelivery.camel(region), "vpc-flow-logs.amazonaws.com", account,
-            "arn:aws:ec2:" + region + ":" + account + ":vpc-flow-log/*"),
-        deliveryStatement(), ROLE_POLICY_NAME, "flow-log");
-  }
-
-  static IamStatement deliveryStatement() {
-    return IamStatement.builder().sid("RemediateVpcFlowLogsDelivery").effect(IamEffect.ALLOW)
-        .addAction("logs:CreateLogGroup").addAction("logs:CreateLogStream")
-        .addAction("logs:PutLogEvents").addAction("logs:DescribeLogGroups")
-        .addAction("logs:DescribeLogStreams").addResource("*").build();
+    return FlowLogDestination.delivery(settings, region, account);
   }
 
   // ---------------------------------------------------------------- steps

@@ -1,7 +1,11 @@
 package dev.remediate.examples.programs;
 
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.PlanSetResult;
+import dev.remediate.core.Remediator;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.EnableVpcFlowLogs;
+import java.util.List;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
@@ -45,6 +49,20 @@ public final class EnableVpcFlowLogsExample {
         .createBucketIfMissing()
         .trafficType(EnableVpcFlowLogs.TrafficType.ALL)
         .build();
-    return example.planAndApply(flowLogs);
+    // One plan per VPC and one for the bucket they need: a plan set, not a single plan.
+    Remediator remediator = Remediator.create(example.scope());
+    PlanSet plans = remediator.planSet(List.of(flowLogs));
+    example.out().print(plans.toText());
+    if (plans.isEmpty() || !example.applyRequested()) {
+      example.out().println(plans.isEmpty() ? "Compliant: nothing to do."
+          : "Plan only: nothing changed.");
+      return plans.plans().get(0);
+    }
+    PlanSetResult result = remediator.apply(plans);
+    example.out().print(result.toText());
+    PlanSet again = remediator.planSet(List.of(flowLogs));
+    example.out().println("Second plan: " + (again.isEmpty() ? "empty, compliant"
+        : again.changes() + " change(s) left"));
+    return plans.withChanges().get(0);
   }
 }
