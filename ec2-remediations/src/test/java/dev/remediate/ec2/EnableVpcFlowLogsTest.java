@@ -19,6 +19,8 @@ import dev.remediate.core.StalePlanException;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
+import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.plan.Step;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
@@ -75,8 +77,30 @@ class EnableVpcFlowLogsTest {
         List.of(vpcId)))).flowLogs();
   }
 
+  static FlowLogSettings settings() {
+    return new FlowLogSettings(BUCKET, null, false, null, null, null, null, null,
+        EnableVpcFlowLogs.TrafficType.ALL, null, null, false);
+  }
+
+  private static PlanSet planSet(Remediator remediator, Remediation remediation) {
+    return remediator.planSet(List.of(remediation));
+  }
+
+  private static Plan planOf(PlanSet plans, String targetId) {
+    return plans.plans().stream().filter(p -> p.target().id().equals(targetId)).findFirst()
+        .orElseThrow(() -> new AssertionError(targetId + " not in " + plans.toText()));
+  }
+
+  private static List<String> kinds(Plan plan) {
+    return plan.steps().stream().map(Step::kind).toList();
+  }
+
+  private static List<ApplyResult.Status> statuses(PlanSetResult result) {
+    return result.results().stream().map(ApplyResult::status).toList();
+  }
+
   @Test
-  void apply_vpcWithoutFlowLog_createsFlowLogMergesPolicyAndSecondPlanIsEmpty(AwsEmulator aws) {
+  void planSet_vpcWithoutFlowLog_bucketPlanThenVpcPlanThatRequiresIt(AwsEmulator aws) {
     String vpcId = vpc(ec2(aws), "10.1.0.0/16");
     s3(aws).createBucket(r -> r.bucket(BUCKET));
     s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(OTHERS));
@@ -84,18 +108,27 @@ class EnableVpcFlowLogsTest {
     Remediator remediator = remediator(aws);
     aws.recorder().reset();
 
-    Plan plan = remediator.plan(remediation);
+    PlanSet plans = planSet(remediator, remediation);
 
-    assertEquals(List.of("PutBucketPolicy", "CreateFlowLogs"),
-        plan.steps().stream().map(Step::kind).toList(), plan.toText());
     assertEquals(Map.of("Ec2.DescribeVpcs", 1, "Ec2.DescribeFlowLogs", 1,
         "S3.GetBucketPolicy", 1), aws.recorder().counts());
-    assertTrue(plan.controls().contains("FSBP EC2.6"));
-    assertTrue(plan.iamActions().contains("ec2:CreateFlowLogs"));
+    assertEquals(List.of("AWS::S3::Bucket", "AWS::EC2::VPC"), plans.plans().stream()
+        .map(p -> p.target().type()).toList(), plans.toText());
+    Plan bucket = planOf(plans, BUCKET);
+    Plan vpc = planOf(plans, vpcId);
+    assertEquals(List.of("PutBucketPolicy"), kinds(bucket));
+    assertEquals(List.of("arn:aws:s3:::" + BUCKET), bucket.provides());
+    assertEquals(List.of(bucket.key()), vpc.requires());
+    assertEquals(List.of("CreateFlowLogs"), kinds(vpc));
+    assertEquals(remediation, RemediationCatalog.load().fromSpec(vpc.remediation()),
+        "the VPC plan's spec rebuilds the remediation of that VPC");
+    assertTrue(vpc.controls().contains("FSBP EC2.6"));
+    assertTrue(vpc.iamActions().contains("ec2:CreateFlowLogs"));
 
-    ApplyResult result = remediator.apply(plan);
+    PlanSetResult result = remediator.apply(plans);
 
-    assertEquals(ApplyResult.Status.APPLIED, result.status());
+    assertEquals(List.of(ApplyResult.Status.APPLIED, ApplyResult.Status.APPLIED),
+        statuses(result), result.toText());
     List<FlowLog> logs = flowLogs(aws, vpcId);
     assertEquals(1, logs.size());
     assertEquals("arn:aws:s3:::" + BUCKET, logs.get(0).logDestination());
@@ -107,8 +140,6 @@ class EnableVpcFlowLogsTest {
     IamStatement write = policy.statements().get(1);
     assertEquals("arn:aws:s3:::" + BUCKET + "/AWSLogs/" + AwsEmulator.ACCOUNT + "/*",
         write.resources().get(0).value());
-    assertTrue(write.conditions().stream().anyMatch(c -> c.key().value().equals("aws:SourceArn")
-        && c.value().equals("arn:aws:logs:us-east-1:" + AwsEmulator.ACCOUNT + ":*")));
     assertEquals(List.of("s3:PutObject"), actions(write));
     assertEquals(Map.of("s3:x-amz-acl", "bucket-owner-full-control",
         "aws:SourceAccount", AwsEmulator.ACCOUNT,
@@ -124,6 +155,16 @@ class EnableVpcFlowLogsTest {
         "aws:SourceArn", "arn:aws:logs:us-east-1:" + AwsEmulator.ACCOUNT + ":*"),
         conditions(aclCheck));
     assertTrue(remediator.plan(remediation).isEmpty(), "second plan is empty");
+  }
+
+  @Test
+  void plan_severalTargets_refusesAndNamesPlanSet(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build()));
+    assertTrue(e.getMessage().contains("planSet") && e.getMessage().contains(BUCKET),
+        e.getMessage());
   }
 
   private static List<String> actions(IamStatement statement) {
@@ -162,7 +203,7 @@ class EnableVpcFlowLogsTest {
     try (AwsScope scope = capturing(aws, CreateFlowLogsRequest.class, sent)) {
       Remediator remediator = Remediator.builder().scope(scope).build();
 
-      remediator.apply(remediator.plan(remediation));
+      remediator.apply(planSet(remediator, remediation));
 
       assertEquals(1, sent.size());
       assertEquals(format, sent.get(0).logFormat());
@@ -199,12 +240,16 @@ class EnableVpcFlowLogsTest {
     List<CreateFlowLogsRequest> sent = new ArrayList<>();
     try (AwsScope scope = capturing(aws, CreateFlowLogsRequest.class, sent)) {
       Remediator remediator = Remediator.builder().scope(scope).build();
-      Plan plan = remediator.plan(remediation);
-      assertEquals(List.of("CreateLogGroup", "CreateFlowLogs"),
-          plan.steps().stream().map(Step::kind).toList(), "a given role is used, not created");
-      assertTrue(plan.steps().get(0).summary().contains(keyArn), plan.toText());
+      PlanSet plans = planSet(remediator, remediation);
+      Plan groupPlan = planOf(plans, "/vpc/given");
+      assertEquals("AWS::Logs::LogGroup", groupPlan.target().type());
+      assertEquals(List.of("CreateLogGroup"), kinds(groupPlan), "a given role is used, not created");
+      assertEquals(List.of("CreateFlowLogs"), kinds(planOf(plans, vpcId)));
+      assertTrue(groupPlan.steps().get(0).summary().contains(keyArn), plans.toText());
+      assertTrue(groupPlan.provides().contains("arn:aws:logs:us-east-1:" + AwsEmulator.ACCOUNT
+          + ":log-group:/vpc/given"), groupPlan.provides().toString());
 
-      remediator.apply(plan);
+      assertFalse(remediator.apply(plans).hasProblems());
 
       assertEquals(roleArn, sent.get(0).deliverLogsPermissionArn());
       assertEquals("/vpc/given", sent.get(0).logGroupName());
@@ -229,12 +274,14 @@ class EnableVpcFlowLogsTest {
     Remediator remediator = remediator(aws);
     aws.recorder().reset();
 
-    Plan plan = remediator.plan(remediation);
+    PlanSet plans = planSet(remediator, remediation);
     assertEquals(1, aws.recorder().count("DescribeFlowLogs"));
-    assertEquals(4, plan.steps().size(), plan.toText());
+    assertEquals(4, plans.changes(), plans.toText());
+    assertEquals(4, plans.plans().size(), "the bucket's plan and one per VPC");
     aws.recorder().reset();
-    remediator.apply(plan);
+    PlanSetResult result = remediator.apply(plans);
 
+    assertFalse(result.hasProblems(), result.toText());
     assertEquals(1, aws.recorder().count("CreateFlowLogs"), aws.recorder().toString());
     assertEquals(1, aws.recorder().count("PutBucketPolicy"));
     vpcs.forEach(v -> assertEquals(1, flowLogs(aws, v).size(), v));
@@ -247,15 +294,16 @@ class EnableVpcFlowLogsTest {
     s3(aws).createBucket(r -> r.bucket(BUCKET));
     EnableVpcFlowLogs remediation = EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET).build();
     Remediator remediator = remediator(aws);
-    remediator.apply(remediator.plan(remediation));
+    remediator.apply(planSet(remediator, remediation));
     aws.recorder().reset();
 
-    Plan again = remediator.plan(remediation);
+    PlanSet again = planSet(remediator, remediation);
 
     assertTrue(again.isEmpty(), again.toText());
     assertEquals(Map.of("Ec2.DescribeVpcs", 1, "Ec2.DescribeFlowLogs", 1),
-        aws.recorder().counts(), "a compliant region costs one page of each");
-    assertEquals("*", again.target().id());
+        aws.recorder().counts(), "a compliant region costs one page of each, no bucket read");
+    assertTrue(again.plans().stream().allMatch(p -> p.target().type().equals("AWS::EC2::VPC")),
+        again.toText());
   }
 
   @Test
@@ -277,21 +325,23 @@ class EnableVpcFlowLogsTest {
       Remediator remediator = Remediator.builder().scope(scope).build();
       EnableVpcFlowLogs remediation =
           EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET, "vpc/logs").build();
-      Plan plan = remediator.plan(remediation);
-      Step policy = plan.steps().get(0);
+      PlanSet plans = planSet(remediator, remediation);
+      Step policy = planOf(plans, BUCKET).steps().get(0);
       assertEquals("PutBucketPolicy", policy.kind());
       assertTrue(policy.parameter("policy").contains(
           "arn:aws:s3:::" + BUCKET + "/vpc/logs/AWSLogs/" + AwsEmulator.ACCOUNT + "/*"),
           policy.parameter("policy"));
+      assertEquals(List.of("arn:aws:s3:::" + BUCKET + "/vpc/logs/"),
+          planOf(plans, BUCKET).provides());
 
-      ApplyFailedException failed = assertThrows(ApplyFailedException.class,
-          () -> remediator.apply(plan));
+      ApplyResult failed = remediator.apply(plans).results().get(1);
 
       assertEquals(1, sent.size());
       assertEquals("arn:aws:s3:::" + BUCKET + "/vpc/logs/", sent.get(0).logDestination());
       assertEquals(LogDestinationType.S3, sent.get(0).logDestinationType());
       assertEquals(List.of(vpcId), sent.get(0).resourceIds());
-      assertTrue(failed.getMessage().contains(vpcId), failed.getMessage());
+      assertEquals(ApplyResult.Status.FAILED, failed.status());
+      assertTrue(failed.detail().contains(vpcId), failed.detail());
     }
   }
 
@@ -302,11 +352,12 @@ class EnableVpcFlowLogsTest {
         .createDeliveryRole("flow-role").retentionDays(365).build();
     Remediator remediator = remediator(aws);
 
-    Plan plan = remediator.plan(remediation);
+    PlanSet plans = planSet(remediator, remediation);
 
-    assertEquals(List.of("CreateLogGroup", "PutRetentionPolicy", "CreateRole", "PutRolePolicy",
-        "CreateFlowLogs"), plan.steps().stream().map(Step::kind).toList(), plan.toText());
-    remediator.apply(plan);
+    assertEquals(List.of("CreateLogGroup", "PutRetentionPolicy", "CreateRole", "PutRolePolicy"),
+        kinds(planOf(plans, "/vpc/flow")), plans.toText());
+    assertEquals(List.of("CreateFlowLogs"), kinds(planOf(plans, vpcId)));
+    assertFalse(remediator.apply(plans).hasProblems());
     LogGroup group = aws.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder)
         .describeLogGroups(r -> r.logGroupNamePrefix("/vpc/flow")).logGroups().get(0);
     assertEquals(365, group.retentionInDays());
@@ -329,7 +380,8 @@ class EnableVpcFlowLogsTest {
   void plan_otherFlowLogExists_keepsItAndWarns(AwsEmulator aws) {
     String vpcId = vpc(ec2(aws), "10.1.0.0/16");
     String oldId = existingFlowLog(aws, vpcId, "REJECT");
-    Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+    Plan plan = planOf(planSet(remediator(aws),
+        EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build()), vpcId);
 
     assertFalse(plan.steps().stream().anyMatch(s -> s.kind().equals("DeleteFlowLogs")));
     assertTrue(plan.warnings().stream().anyMatch(w -> w.contains(oldId)), plan.toText());
@@ -341,17 +393,23 @@ class EnableVpcFlowLogsTest {
     String oldId = existingFlowLog(aws, vpcId, "REJECT");
     EnableVpcFlowLogs remediation =
         EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).replaceExisting().build();
-    Plan plan = remediator(aws).plan(remediation);
-    Step delete = plan.steps().get(plan.steps().size() - 1);
-    assertEquals("DeleteFlowLogs", delete.kind());
+    PlanSet plans = planSet(remediator(aws), remediation);
+    Plan plan = planOf(plans, vpcId);
+    assertEquals(List.of("CreateFlowLogs", "DeleteFlowLogs"), kinds(plan));
+    Step delete = plan.steps().get(1);
     assertEquals(oldId, delete.resource());
     assertTrue(delete.has(Flag.DESTRUCTIVE));
 
     assertThrows(GuardrailException.class, () -> remediator(aws).apply(plan));
+    assertEquals(ApplyResult.Status.SKIPPED, remediator(aws).apply(plans).results().get(1)
+        .status(), "a plan set skips the target without consent");
     assertEquals(1, flowLogs(aws, vpcId).size(), "nothing changed without consent");
 
     aws.recorder().reset();
-    remediator(aws, Flag.DESTRUCTIVE).apply(plan);
+    PlanSetResult result = remediator(aws, Flag.DESTRUCTIVE).apply(plans);
+
+    assertEquals(List.of(ApplyResult.Status.ALREADY_DONE, ApplyResult.Status.APPLIED),
+        statuses(result), result.toText());
 
     assertTrue(aws.recorder().indexOf("CreateFlowLogs") < aws.recorder().indexOf("DeleteFlowLogs"));
     List<FlowLog> logs = flowLogs(aws, vpcId);
@@ -377,10 +435,11 @@ class EnableVpcFlowLogsTest {
 
     EnableVpcFlowLogs creating = EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket("new-flow-bucket")
         .createBucketIfMissing().build();
-    Plan plan = remediator(aws).plan(creating);
+    PlanSet plans = planSet(remediator(aws), creating);
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy", "CreateFlowLogs"), plan.steps().stream().map(Step::kind).toList());
-    remediator(aws).apply(plan);
+        "PutBucketPolicy"), kinds(planOf(plans, "new-flow-bucket")));
+    assertEquals(List.of("CreateFlowLogs"), kinds(planOf(plans, vpcId)));
+    assertFalse(remediator(aws).apply(plans).hasProblems());
     S3Client s3 = s3(aws);
     assertTrue(s3.getPublicAccessBlock(r -> r.bucket("new-flow-bucket"))
         .publicAccessBlockConfiguration().blockPublicPolicy());
@@ -393,36 +452,59 @@ class EnableVpcFlowLogsTest {
   void apply_bucketPolicyChangedSincePlan_refusesStalePlan(AwsEmulator aws) {
     String vpcId = vpc(ec2(aws), "10.1.0.0/16");
     s3(aws).createBucket(r -> r.bucket(BUCKET));
-    Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+    PlanSet plans = planSet(remediator(aws),
+        EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
     s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(OTHERS));
 
-    assertThrows(StalePlanException.class, () -> remediator(aws).apply(plan));
+    PlanSetResult result = remediator(aws).apply(plans);
+
+    assertEquals(List.of(ApplyResult.Status.STALE, ApplyResult.Status.SKIPPED), statuses(result),
+        result.toText());
+    assertTrue(result.results().get(1).detail().contains(BUCKET), result.results().get(1).detail());
     assertTrue(flowLogs(aws, vpcId).isEmpty());
+    assertThrows(StalePlanException.class, () -> remediator(aws).apply(planOf(plans, BUCKET)));
   }
 
   @Test
-  void apply_planReadBackFromJson_appliesThroughCatalog(AwsEmulator aws) {
-    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+  void apply_planSetReadBackFromJson_appliesEveryVpcAndSecondPlanIsEmpty(AwsEmulator aws) {
+    Ec2Client ec2 = ec2(aws);
+    List<String> vpcs = List.of(vpc(ec2, "10.1.0.0/16"), vpc(ec2, "10.2.0.0/16"),
+        vpc(ec2, "10.3.0.0/16"));
     s3(aws).createBucket(r -> r.bucket(BUCKET));
-    Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+    EnableVpcFlowLogs everyVpc = EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET).build();
+    PlanSet plans = planSet(remediator(aws), everyVpc);
 
-    Plan read = Plan.fromJson(plan.toJson());
+    PlanSet read = PlanSet.fromJson(plans.toJson());
 
-    assertEquals(plan, read);
-    assertEquals(ApplyResult.Status.APPLIED, remediator(aws).apply(read).status());
+    assertEquals(plans, read);
+    aws.recorder().reset();
+    PlanSetResult result = remediator(aws).apply(read);
+    assertFalse(result.hasProblems(), result.toText());
+    int every = ec2.describeVpcs().vpcs().size(); // ours and the region's default VPC
+    assertEquals(1 + every, result.withStatus(ApplyResult.Status.APPLIED).size());
+    assertEquals(1, aws.recorder().count("CreateFlowLogs"), aws.recorder().toString());
+    assertEquals(2, aws.recorder().count("DescribeFlowLogs"),
+        "one observation of every VPC before the batch and one to verify");
+    vpcs.forEach(v -> assertEquals(1, flowLogs(aws, v).size(), v));
+    assertTrue(planSet(remediator(aws), everyVpc).isEmpty(), "second plan is empty");
   }
 
   @Test
   void apply_createFlowLogsDenied_failsAtThatStepAndReportsIt(AwsEmulator aws) {
     String vpcId = vpc(ec2(aws), "10.1.0.0/16");
     s3(aws).createBucket(r -> r.bucket(BUCKET));
+    s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(PolicyDocuments.write(
+        FlowLogBucket.statements(EnableVpcFlowLogsTest.settings(), AwsEmulator.ACCOUNT,
+            "us-east-1"))));
     Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
+    assertEquals(List.of("CreateFlowLogs"), kinds(plan), "the bucket is ready: one VPC plan");
     aws.faults().failNth("CreateFlowLogs", 1, Fault.of("UnauthorizedOperation"));
 
     ApplyFailedException e = assertThrows(ApplyFailedException.class,
         () -> remediator(aws).apply(plan));
 
     assertTrue(e.getMessage().contains("CreateFlowLogs"), e.getMessage());
+    assertTrue(e.getMessage().contains("UnauthorizedOperation"), e.getMessage());
     assertEquals(ApplyResult.Status.FAILED, e.result().status());
     assertTrue(flowLogs(aws, vpcId).isEmpty());
   }
@@ -450,32 +532,37 @@ class EnableVpcFlowLogsTest {
     s3(aws).createBucket(r -> r.bucket(BUCKET));
     try (AwsScope scope = scopeReporting(aws, vpcs.get(0), "FlowLogAlreadyExists")) {
       Remediator remediator = Remediator.create(scope);
-      ApplyResult result = remediator.apply(remediator.plan(
+      PlanSetResult result = remediator.apply(planSet(remediator,
           EnableVpcFlowLogs.forVpcs(vpcs).toS3Bucket(BUCKET).build()));
-      assertEquals(ApplyResult.Status.APPLIED, result.status());
+      assertEquals(List.of(ApplyResult.Status.APPLIED, ApplyResult.Status.APPLIED,
+          ApplyResult.Status.APPLIED), statuses(result), result.toText());
     }
   }
 
   @Test
   void apply_unsuccessfulForOneVpc_failsAtThatVpcsStepOnly(AwsEmulator aws) {
     Ec2Client ec2 = ec2(aws);
-    List<String> vpcs = new ArrayList<>(List.of(vpc(ec2, "10.1.0.0/16"), vpc(ec2, "10.2.0.0/16")));
+    List<String> vpcs = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      vpcs.add(vpc(ec2, "10." + i + ".0.0/16"));
+    }
     java.util.Collections.sort(vpcs);
     s3(aws).createBucket(r -> r.bucket(BUCKET));
-    try (AwsScope scope = scopeReporting(aws, vpcs.get(1), "InvalidParameter")) {
+    try (AwsScope scope = scopeReporting(aws, vpcs.get(2), "InvalidParameter")) {
       Remediator remediator = Remediator.create(scope);
-      Plan plan = remediator.plan(EnableVpcFlowLogs.forVpcs(vpcs).toS3Bucket(BUCKET).build());
+      PlanSet plans = planSet(remediator, EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET)
+          .build());
       aws.recorder().reset();
 
-      ApplyFailedException e = assertThrows(ApplyFailedException.class,
-          () -> remediator.apply(plan));
+      PlanSetResult result = remediator.apply(plans);
 
-      assertTrue(e.getMessage().contains(vpcs.get(1)) && e.getMessage().contains("InvalidParameter"),
-          e.getMessage());
-      List<dev.remediate.core.StepOutcome> outcomes = e.result().outcomes();
-      assertEquals(dev.remediate.core.StepOutcome.Status.SUCCEEDED, outcomes.get(1).status());
-      assertEquals(vpcs.get(0), outcomes.get(1).step().resource());
-      assertEquals(dev.remediate.core.StepOutcome.Status.FAILED, outcomes.get(2).status());
+      List<ApplyResult> failed = result.withStatus(ApplyResult.Status.FAILED);
+      assertEquals(1, failed.size(), result.toText());
+      assertEquals(vpcs.get(2), failed.get(0).plan().target().id());
+      assertTrue(failed.get(0).detail().contains("InvalidParameter"), failed.get(0).detail());
+      int every = ec2.describeVpcs().vpcs().size(); // ours and the region's default VPC
+      assertEquals(1 + every - 1, result.withStatus(ApplyResult.Status.APPLIED).size(),
+          result.toText());
       assertEquals(1, aws.recorder().count("CreateFlowLogs"), "one call for the batch");
     }
   }
@@ -497,6 +584,57 @@ class EnableVpcFlowLogsTest {
   }
 
   @Test
+  void apply_vpcCreatedAfterScan_isNotTouchedAndReportedNotReviewed(AwsEmulator aws) {
+    String reviewed = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    EnableVpcFlowLogs everyVpc = EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET).build();
+    PlanSet plans = planSet(remediator(aws), everyVpc);
+    String created = vpc(ec2(aws), "10.2.0.0/16");
+
+    PlanSetResult result = remediator(aws).apply(plans);
+
+    assertFalse(result.hasProblems(), result.toText());
+    assertEquals(1, flowLogs(aws, reviewed).size());
+    assertTrue(flowLogs(aws, created).isEmpty(), "a VPC nobody reviewed is not touched");
+    assertEquals(1, result.notReviewed().size(), result.notReviewed().toString());
+    assertTrue(result.notReviewed().get(0).contains(created), result.notReviewed().toString());
+    assertTrue(result.toText().contains("plan again"), result.toText());
+    assertEquals(List.of("CreateFlowLogs"), kinds(planOf(planSet(remediator(aws), everyVpc),
+        created)), "the next plan includes it");
+  }
+
+  @Test
+  void apply_tagAddedToVpcBetweenPlanAndApply_nothingIsStale(AwsEmulator aws) {
+    List<String> vpcs = List.of(vpc(ec2(aws), "10.1.0.0/16"), vpc(ec2(aws), "10.2.0.0/16"));
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    PlanSet plans = planSet(remediator(aws), EnableVpcFlowLogs.forVpcs(vpcs).toS3Bucket(BUCKET)
+        .build());
+    ec2(aws).createTags(r -> r.resources(vpcs.get(0)).tags(t -> t.key("team").value("net")));
+
+    PlanSetResult result = remediator(aws).apply(plans);
+
+    assertEquals(List.of(ApplyResult.Status.APPLIED, ApplyResult.Status.APPLIED,
+        ApplyResult.Status.APPLIED), statuses(result), result.toText());
+    vpcs.forEach(v -> assertEquals(1, flowLogs(aws, v).size(), v));
+  }
+
+  @Test
+  void fromSpec_typoInBooleanOrNumber_isRefusedNamingParameterAndValue() {
+    RemediationCatalog catalog = RemediationCatalog.load();
+    Map<String, String> base = Map.of("vpcs", "*", "s3Bucket", BUCKET);
+    for (Map.Entry<String, String> typo : Map.of("createBucket", "ture", "replaceExisting", "yes",
+        "maxAggregationInterval", "6o", "part", "flowlogs").entrySet()) {
+      Map<String, String> parameters = new java.util.HashMap<>(base);
+      parameters.put(typo.getKey(), typo.getValue());
+      InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+          () -> catalog.fromSpec(dev.remediate.core.plan.RemediationSpec.of(EnableVpcFlowLogs.ID,
+              parameters)));
+      assertTrue(e.getMessage().contains(typo.getKey()) && e.getMessage().contains(typo.getValue()),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void fromSpec_everyOption_rebuildsAnEqualRemediation() {
     RemediationCatalog catalog = RemediationCatalog.load();
     List<Remediation> all = List.of(
@@ -508,7 +646,10 @@ class EnableVpcFlowLogsTest {
         EnableVpcFlowLogs.forEveryVpc().toLogGroup("/g").createDeliveryRole("r")
             .retentionDays(30).logGroupKmsKey("arn:aws:kms:us-east-1:123456789012:key/abc").build(),
         EnableVpcFlowLogs.forEveryVpc().toLogGroup("/g")
-            .deliveryRole("arn:aws:iam::123456789012:role/x").build());
+            .deliveryRole("arn:aws:iam::123456789012:role/x").build(),
+        EnableVpcFlowLogs.forDestinationOnly().toS3Bucket(BUCKET, "p").createBucketIfMissing()
+            .build(),
+        EnableVpcFlowLogs.forDestinationOnly().toLogGroup("/g").retentionDays(30).build());
     for (Remediation r : all) {
       assertEquals(r, catalog.fromSpec(r.spec()), r.toString());
       assertEquals(r.hashCode(), catalog.fromSpec(r.spec()).hashCode());
