@@ -152,4 +152,18 @@ final class EbsFixture {
       }
     }));
   }
+
+  /**
+   * Asserts that {@code apply} ended with the simulated crash (an {@link OutOfMemoryError} thrown
+   * by a listener), whether core rethrew it as is or wrapped it.
+   */
+  static void assertCrashed(org.junit.jupiter.api.function.Executable apply) {
+    Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class, apply);
+    Throwable cause = t;
+    while (cause != null && !(cause instanceof OutOfMemoryError)) {
+      cause = cause.getCause();
+    }
+    org.junit.jupiter.api.Assertions.assertNotNull(cause, "not the simulated crash: " + t);
+    org.junit.jupiter.api.Assertions.assertEquals("simulated crash", cause.getMessage());
+  }
 }

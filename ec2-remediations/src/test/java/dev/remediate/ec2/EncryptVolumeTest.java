@@ -570,7 +570,7 @@ class EncryptVolumeTest {
         .listener(crash).build();
     Plan plan = crashing.plan(remediation);
     String firstDetached = plan.steps().get(kinds(plan).indexOf("DetachVolume")).resource();
-    assertThrows(OutOfMemoryError.class, () -> crashing.apply(remediation, plan));
+    EbsFixture.assertCrashed(() -> crashing.apply(remediation, plan));
     assertEquals("stopped", f.instance().state().nameAsString());
     assertEquals("available", f.volume(firstDetached).stateAsString());
     assertEquals(1, f.devices().size(), "one device is empty after the crash");
@@ -612,7 +612,7 @@ class EncryptVolumeTest {
     Remediator crashing = Remediator.builder().scope(aws.scope()).guardrails(DOWNTIME_OK)
         .listener(crash).build();
     Plan plan = crashing.plan(remediation);
-    assertThrows(OutOfMemoryError.class, () -> crashing.apply(remediation, plan));
+    EbsFixture.assertCrashed(() -> crashing.apply(remediation, plan));
     assertEquals(Map.of(ROOT_DEVICE, false, DATA_DEVICE, false), f.deleteOnTermination(),
         "attaching reset the root's DeleteOnTermination");
 
@@ -791,8 +791,22 @@ class EncryptVolumeTest {
     }
     assertEquals(EncryptVolume.forVolume("vol-0123456789abcdef0").build(),
         EncryptVolume.forVolume("vol-0123456789abcdef0").build());
-    assertTrue(new EncryptVolume.Type().forRegion(Map.of("encryption.kmsKey", "alias/x"))
-        .isEmpty(), "no region-wide form: every plan needs consent");
+    EncryptVolume.Type type = new EncryptVolume.Type();
+    assertTrue(type.forRegion(Map.of()).isEmpty(), "the region-wide form needs encryption.kmsKey");
+    dev.remediate.core.Remediation region = type.forRegion(Map.of("encryption.kmsKey", "alias/x",
+        "encryption.tag", "team=db")).orElseThrow();
+    assertEquals(Map.of("scope", "region", "kmsKey", "alias/x", "tag", "team=db"),
+        region.spec().parameters());
+    assertEquals(region, catalog.fromSpec(region.spec()));
+    assertMessage("'team'", () -> type.forRegion(Map.of("encryption.kmsKey", "alias/x",
+        "encryption.tag", "team")));
+    assertMessage("'alias x'", () -> type.forRegion(Map.of("encryption.kmsKey", "alias x")));
+    assertEquals(EncryptVolume.forInstance("i-0123456789abcdef0").kmsKey("alias/x").build(),
+        type.forTarget("i-0123456789abcdef0", Map.of("encryption.kmsKey", "alias/x"))
+            .orElseThrow());
+    assertEquals(EncryptVolume.forVolume("vol-0123456789abcdef0").build(),
+        type.forTarget("vol-0123456789abcdef0", Map.of()).orElseThrow());
+    assertTrue(type.forTarget("sg-0123456789abcdef0", Map.of()).isEmpty());
   }
 
   static void assertMessage(String expected, Runnable build) {
