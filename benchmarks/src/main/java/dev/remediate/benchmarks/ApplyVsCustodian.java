@@ -15,6 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Base64;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -41,6 +46,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class ApplyVsCustodian {
   private static final String REGION = "us-east-1";
   private static final String BUCKET = "bench-flow-logs";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern SCOPE = Pattern.compile("/[a-z0-9-]+/([a-z0-9-]+)/aws4_request");
+  private static final Pattern ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z0-9]+)");
 
   private final MotoServer moto;
   private final Path cliJar;
@@ -228,21 +236,37 @@ public final class ApplyVsCustodian {
     return new Run(seconds, calls, process.exitValue(), byOperation);
   }
 
-  /** The operation of one recorded request: the Action form field, the target header, or path. */
-  private static String operation(String line) {
-    int action = line.indexOf("Action=");
-    if (action >= 0) {
-      int end = line.indexOf('&', action);
-      return line.substring(action + 7, end < 0 ? Math.min(line.length(), action + 60) : end)
-          .replaceAll("[^A-Za-z].*", "");
+  /**
+   * The operation of one recorded request (a JSON line of moto's recorder): service from the
+   * signature's scope, then the query protocol's {@code Action}, the JSON protocol's
+   * {@code X-Amz-Target}, or the REST method and query (S3).
+   */
+  static String operation(String line) {
+    try {
+      JsonNode request = JSON.readTree(line);
+      JsonNode headers = request.path("headers");
+      String auth = headers.path("Authorization").asText("");
+      Matcher scope = SCOPE.matcher(auth);
+      String service = scope.find() ? scope.group(1) : "?";
+      String body = request.path("body").asText("");
+      if (request.path("body_encoded").asBoolean(false)) {
+        body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+      }
+      Matcher action = ACTION.matcher(body);
+      if (action.find()) {
+        return service + "." + action.group(1);
+      }
+      String target = headers.path("X-Amz-Target").asText("");
+      if (!target.isEmpty()) {
+        return service + "." + target.substring(target.indexOf('.') + 1);
+      }
+      String url = request.path("url").asText("");
+      String query = url.contains("?") ? url.substring(url.indexOf('?') + 1).replaceAll("=.*", "")
+          : "";
+      return service + "." + request.path("method").asText() + (query.isEmpty() ? "" : "?" + query);
+    } catch (IOException | IllegalArgumentException e) {
+      return "unreadable";
     }
-    int target = line.indexOf("X-Amz-Target");
-    if (target >= 0) {
-      String rest = line.substring(target);
-      int dot = rest.indexOf('.');
-      return rest.substring(dot + 1).replaceAll("[^A-Za-z].*", "");
-    }
-    return "other";
   }
 
   private void seed(Scenario scenario) {
@@ -291,6 +315,9 @@ public final class ApplyVsCustodian {
   }
 
   private void record(String what) throws IOException, InterruptedException {
+    if (what.equals("start-recording")) {
+      post("/moto-api/recorder/reset-recording");
+    }
     post("/moto-api/recorder/" + what);
   }
 

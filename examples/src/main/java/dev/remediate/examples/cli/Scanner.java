@@ -3,6 +3,7 @@ package dev.remediate.examples.cli;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationType;
+import dev.remediate.core.Remediator;
 import dev.remediate.core.plan.PlanSet;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -85,11 +86,12 @@ final class Scanner {
       List<Future<RegionPlans>> futures = new ArrayList<>();
       for (String region : regions) {
         futures.add(pool.submit(() -> {
+          Remediator remediator = scopes.remediator(region); // bad credentials fail here, quietly
           synchronized (progress) {
             progress.advance(region);
           }
           List<String> failures = new ArrayList<>();
-          PlanSet plans = scopes.remediator(region).planSet(remediations, (remediation, e) ->
+          PlanSet plans = remediator.planSet(remediations, (remediation, e) ->
               failures.add(remediation.id() + " in " + region + " failed: " + e.getMessage()));
           return new RegionPlans(plans, failures);
         }));

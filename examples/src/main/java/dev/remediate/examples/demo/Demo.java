@@ -2,11 +2,10 @@ package dev.remediate.examples.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.remediate.core.ApplyResult;
 import dev.remediate.core.Guardrails;
+import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationCatalog;
-import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.event.CloudTrailEvent;
@@ -15,6 +14,7 @@ import dev.remediate.core.event.EventRouter;
 import dev.remediate.core.event.RoutedRemediation;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.examples.programs.EmulatorFixtures;
 import dev.remediate.testing.MotoServer;
@@ -275,14 +275,10 @@ public final class Demo implements Callable<Integer> {
     Set<Flag> consent = EnumSet.noneOf(Flag.class);
     Remediator planner = Remediator.builder().scope(scope).build();
     say("");
-    say("4. The plans:");
-    List<Plan> plans = new ArrayList<>();
-    for (Remediation remediation : remediations) {
-      Plan plan = planner.plan(remediation);
-      plans.add(plan);
-      plan.toText().lines().forEach(l -> say("   " + l));
-      consent.addAll(plan.flags());
-    }
+    say("4. The plan set (one plan per target; a VPC's flow log needs its bucket's plan first):");
+    PlanSet plans = planner.planSet(remediations);
+    plans.toText().lines().forEach(l -> say("   " + l));
+    plans.plans().forEach(p -> consent.addAll(p.flags()));
     if (!apply) {
       say("");
       say("Plan only: nothing was changed. Run again with --apply to apply these plans.");
@@ -296,25 +292,20 @@ public final class Demo implements Callable<Integer> {
     }
     Remediator remediator = Remediator.builder().scope(scope).guardrails(guardrails).build();
     say("");
-    say("5. Applying them:");
-    for (int i = 0; i < plans.size(); i++) {
-      try {
-        ApplyResult result = remediator.apply(remediations.get(i), plans.get(i));
-        result.toText().lines().forEach(l -> say("   " + l));
-      } catch (RemediationException e) {
-        say("   FAILED: " + e.getMessage());
-        return 1;
-      }
+    say("5. Applying them, target by target (each observed again first):");
+    PlanSetResult result = remediator.apply(PlanSet.fromJson(plans.toJson()));
+    result.toText().lines().forEach(l -> say("   " + l));
+    if (result.hasProblems()) {
+      return 1;
     }
     say("");
     say("6. Planning again:");
-    boolean clean = true;
-    for (Remediation remediation : remediations) {
-      Plan again = remediator.plan(remediation);
-      say("   " + remediation.id() + ": " + (again.isEmpty() ? "no changes, compliant"
-          : again.steps().size() + " change(s) left"));
-      clean &= again.isEmpty();
+    PlanSet again = remediator.planSet(remediations);
+    for (Plan plan : again.plans()) {
+      say("   " + plan.remediation().id() + " on " + plan.target().id() + ": "
+          + (plan.isEmpty() ? "no changes, compliant" : plan.steps().size() + " change(s) left"));
     }
+    boolean clean = again.isEmpty();
     say("");
     say(clean ? "Done: the new VPC is compliant, and a second plan is empty."
         : "The second plan is not empty: something is wrong.");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.ApplyResult;
 import dev.remediate.core.GuardrailException;
 import dev.remediate.core.Guardrails;
+import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
@@ -14,7 +15,7 @@ import dev.remediate.core.event.CloudTrailEvent;
 import dev.remediate.core.event.CloudTrailReader;
 import dev.remediate.core.event.EventRouter;
 import dev.remediate.core.event.RoutedRemediation;
-import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,20 +128,30 @@ public final class EventReactor implements AutoCloseable {
         return outcome(result, "skipped", "the record is for account " + routed.account().get()
             + ", this function acts in " + account);
       }
-      Plan plan = remediator.plan(routed.remediation());
-      result.put("target", plan.target().toString());
-      result.put("steps", plan.steps().size());
-      if (plan.isEmpty()) {
+      PlanSet plans = remediator.planSet(List.of(routed.remediation()));
+      result.put("target", plans.plans().stream().map(p -> p.target().toString())
+          .collect(java.util.stream.Collectors.joining("; ")));
+      result.put("steps", plans.changes());
+      if (plans.isEmpty()) {
         return outcome(result, "compliant", null);
       }
-      if (routed.needsApproval() || !plan.flags().isEmpty()) {
-        result.put("plan", plan.toJson().replace("\n", ""));
+      java.util.Set<dev.remediate.core.plan.Flag> flags =
+          java.util.EnumSet.noneOf(dev.remediate.core.plan.Flag.class);
+      plans.plans().forEach(p -> flags.addAll(p.flags()));
+      if (routed.needsApproval() || !flags.isEmpty()) {
+        result.put("plan", plans.toJson().replace("\n", ""));
         return outcome(result, "needs-approval", routed.needsApproval()
-            ? "rule " + routed.ruleId() + " asks for approval" : "flagged " + plan.flags());
+            ? "rule " + routed.ruleId() + " asks for approval" : "flagged " + flags);
       }
-      ApplyResult applied = remediator.apply(routed.remediation(), plan);
-      return outcome(result, applied.status() == ApplyResult.Status.DRY_RUN ? "dry-run"
-          : "applied", null);
+      // Planned a moment ago in this invocation: applied as planned, then verified.
+      PlanSetResult applied = remediator.applyFresh(plans.select(p -> !p.isEmpty()));
+      if (applied.hasProblems()) {
+        return outcome(result, "failed", applied.results().stream()
+            .filter(ApplyResult::isProblem)
+            .map(r -> r.plan().key() + ": " + r.status() + " " + r.detail())
+            .collect(java.util.stream.Collectors.joining("; ")));
+      }
+      return outcome(result, guardrails.dryRun() ? "dry-run" : "applied", null);
     } catch (StalePlanException | GuardrailException e) {
       return outcome(result, "refused", e.getMessage());
     } catch (RemediationException e) {

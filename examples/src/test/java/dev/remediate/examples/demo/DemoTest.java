@@ -33,8 +33,10 @@ class DemoTest {
     assertTrue(out.contains("rule ec2.vpc-flow-logs.on-create-vpc -> ec2.vpc-flow-logs"), out);
     assertTrue(out.contains("APPLIED: ec2.default-security-group"), out);
     assertTrue(out.contains("APPLIED: ec2.vpc-flow-logs"), out);
-    assertTrue(out.contains("ec2.vpc-flow-logs: no changes, compliant"), out);
-    assertTrue(out.contains("ec2.default-security-group: no changes, compliant"), out);
+    assertTrue(out.lines().anyMatch(l -> l.contains("ec2.vpc-flow-logs on vpc-")
+        && l.endsWith(": no changes, compliant")), out);
+    assertTrue(out.lines().anyMatch(l -> l.contains("ec2.default-security-group on sg-")
+        && l.endsWith(": no changes, compliant")), out);
     assertTrue(out.contains("Done: the new VPC is compliant, and a second plan is empty."), out);
     // the demo's VPC really is locked down
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
