@@ -1,7 +1,6 @@
 package dev.remediate.cloudtrail;
 
 import dev.remediate.core.plan.Action;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.policy.PolicyDocuments;
@@ -29,7 +28,7 @@ final class CisAlarmsDecision {
   private CisAlarmsDecision() {}
 
   static Plan decide(CisAlarms wanted, CisAlarmsObserver.Observation o,
-      ImmutablePlan.Builder plan) {
+      Plan.Builder plan) {
     String groupArn = TrailLogs.groupArn(o.region(), o.account(), wanted.logGroup());
     if (o.promisedBy() != null) {
       plan.addRequires(o.promisedBy()).addWarnings("after " + EnsureTrail.ID + " creates log group "
@@ -107,7 +106,7 @@ final class CisAlarmsDecision {
   }
 
   private static void topicSteps(CisAlarms wanted, CisAlarmsObserver.Observation o,
-      ImmutablePlan.Builder plan) {
+      Plan.Builder plan) {
     String topic = wanted.topicArn();
     if (!o.topicExists()) {
       plan.addSteps(Step.builder().kind(CisAlarms.CREATE_TOPIC).action(Action.ADD).resource(topic)

@@ -7,7 +7,6 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
@@ -206,7 +205,7 @@ public final class EnableConfigRecorder implements Remediation {
    *     time set
    * @return the plan
    */
-  Plan decide(Observation o, ImmutablePlan.Builder plan) {
+  Plan decide(Observation o, Plan.Builder plan) {
     ConfigurationRecorder recorder = o.recorder();
     String name = recorderName(o);
     plan.addAllControls(CONTROLS);

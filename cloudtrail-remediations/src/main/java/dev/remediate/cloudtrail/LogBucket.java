@@ -1,10 +1,10 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.plan.Plan;
 import dev.remediate.core.policy.PolicyDocuments;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Step;
 import java.util.List;
 import java.util.Set;
@@ -129,7 +129,7 @@ final class LogBucket {
    * @return true when a step was added
    */
   static boolean plan(State state, String region, List<IamStatement> wanted,
-      ImmutablePlan.Builder plan) {
+      Plan.Builder plan) {
     String bucket = state.bucket();
     String arn = "arn:aws:s3:::" + bucket;
     boolean added = false;
@@ -156,7 +156,7 @@ final class LogBucket {
     }
     String merged = PolicyDocuments.merge(state.policy(), wanted).orElse(null);
     if (merged != null) {
-      dev.remediate.core.plan.ImmutableStep.Builder step = Step.builder().kind(PUT_BUCKET_POLICY)
+      Step.Builder step = Step.builder().kind(PUT_BUCKET_POLICY)
           .action(state.policy() == null ? Action.ADD : Action.CHANGE).resource(arn)
           .summary("merge statements " + Policies.describe(wanted) + " into the policy of bucket "
               + bucket + " (other statements kept)")

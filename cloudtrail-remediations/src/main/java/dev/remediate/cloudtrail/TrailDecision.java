@@ -2,7 +2,6 @@ package dev.remediate.cloudtrail;
 
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ import software.amazon.awssdk.services.cloudtrail.model.Trail;
 final class TrailDecision {
   private TrailDecision() {}
 
-  static Plan decide(EnsureTrail wanted, TrailObservation o, ImmutablePlan.Builder plan) {
+  static Plan decide(EnsureTrail wanted, TrailObservation o, Plan.Builder plan) {
     plan.addAllControls(EnsureTrail.CONTROLS);
     if (o.compliantTrail() != null) {
       return plan.build();
@@ -74,7 +73,7 @@ final class TrailDecision {
 
   /** The trail itself: created and started, or updated, given a selector and started. */
   private static void planTrail(EnsureTrail wanted, TrailObservation o, String trailArn,
-      Map<String, String> params, ImmutablePlan.Builder plan) {
+      Map<String, String> params, Plan.Builder plan) {
     String name = wanted.trailName();
     Trail managed = o.managed();
     if (managed == null) {

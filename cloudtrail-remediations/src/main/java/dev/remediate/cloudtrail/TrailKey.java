@@ -1,9 +1,9 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.plan.Plan;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.policy.PolicyDocuments;
 import java.util.ArrayList;
@@ -141,7 +141,7 @@ final class TrailKey {
    * @return what the trail's {@code KmsKeyId} should be, or null without SSE-KMS
    */
   static @Nullable String plan(EnsureTrail wanted, Observed key, String trailArn,
-      TrailObservation o, ImmutablePlan.Builder plan) {
+      TrailObservation o, Plan.Builder plan) {
     List<IamStatement> statements = statements(wanted.trailName(), trailArn, o.account());
     switch (key.mode()) {
       case NONE -> {
@@ -192,7 +192,7 @@ final class TrailKey {
   }
 
   private static void planPolicy(@Nullable String keyArn, @Nullable String policy,
-      List<IamStatement> statements, ImmutablePlan.Builder plan) {
+      List<IamStatement> statements, Plan.Builder plan) {
     String merged = PolicyDocuments.merge(policy, statements).orElse(null);
     if (merged == null || keyArn == null) {
       return;

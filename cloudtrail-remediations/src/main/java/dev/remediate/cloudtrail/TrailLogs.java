@@ -1,8 +1,8 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.plan.Plan;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.plan.Action;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.policy.PolicyDocuments;
 import java.util.List;
@@ -82,7 +82,7 @@ final class TrailLogs {
    * @return the role ARN the trail should deliver with
    */
   static String plan(EnsureTrail wanted, Observed logs, String trailArn, TrailObservation o,
-      ImmutablePlan.Builder plan) {
+      Plan.Builder plan) {
     String group = wanted.logGroup();
     String groupArn = groupArn(o.region(), o.account(), group);
     if (!logs.groupExists()) {

@@ -2,7 +2,6 @@ package dev.remediate.core;
 
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Skip;
@@ -50,7 +49,7 @@ final class FakeRemediation implements Remediation {
 
   @Override
   public Plan plan(RemediationContext context) {
-    ImmutablePlan.Builder plan = context.newPlan(this, "Test::World", "world");
+    Plan.Builder plan = context.newPlan(this, "Test::World", "world");
     for (Map.Entry<String, String> e : new TreeMap<>(world).entrySet()) {
       if (optedOut.contains(e.getKey())) {
         plan.addSkipped(Skip.of(e.getKey(), context.optOutReason()));

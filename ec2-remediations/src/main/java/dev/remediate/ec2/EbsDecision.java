@@ -12,7 +12,6 @@ import static dev.remediate.ec2.EncryptVolume.TAG_STOPPED_BY;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutableStep;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
@@ -415,7 +414,7 @@ final class EbsDecision {
   private static Step createVolume(Frame f, Unit u) {
     Volume v = Objects.requireNonNull(u.volume());
     Map<String, String> userTags = Tags.userTags(NetworkSupport.tags(v.tags()), TAG_PREFIX);
-    ImmutableStep.Builder b = step(f, "CreateVolume", Action.ADD, u.original(),
+    Step.Builder b = step(f, "CreateVolume", Action.ADD, u.original(),
         "create an encrypted " + v.volumeTypeAsString() + " volume of " + v.size()
             + " GiB in " + v.availabilityZone() + " from the snapshot of " + u.original(), u)
         .before("unencrypted")
@@ -485,7 +484,7 @@ final class EbsDecision {
 
   private static Step detach(Frame f, Unit u) {
     Instance instance = Objects.requireNonNull(f.instance());
-    ImmutableStep.Builder detach = step(f, "DetachVolume", Action.REMOVE, u.original(),
+    Step.Builder detach = step(f, "DetachVolume", Action.REMOVE, u.original(),
         "detach " + u.original() + " from " + u.device() + " (kept)", u);
     // re-checked before the detach: the instance must not have been launched since planning,
     // nor after the snapshot the replacement is made from
@@ -565,9 +564,9 @@ final class EbsDecision {
     }
   }
 
-  private static ImmutableStep.Builder step(Frame f, String kind, Action action, String resource,
+  private static Step.Builder step(Frame f, String kind, Action action, String resource,
       String summary, Unit u) {
-    ImmutableStep.Builder b = Step.builder().kind(kind).action(action)
+    Step.Builder b = Step.builder().kind(kind).action(action)
         .resource(resource).summary(summary)
         .putParameters("volume", u.original());
     if (f.keyArn() != null) {

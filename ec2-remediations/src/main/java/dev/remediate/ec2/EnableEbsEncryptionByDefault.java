@@ -7,7 +7,6 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
@@ -141,7 +140,7 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
   private Plan decide(RemediationContext context, boolean isEnabled, @Nullable Boolean enabled,
       @Nullable String currentKey, @Nullable String wantedArn) {
     String region = context.region();
-    ImmutablePlan.Builder plan = context
+    Plan.Builder plan = context
         .newPlan(this, "AWS::EC2::EbsEncryptionByDefault", region)
         .fingerprint(context.fingerprint("enabled=" + enabled + "\ncurrentKey=" + currentKey
             + "\nwantedKey=" + wantedArn))

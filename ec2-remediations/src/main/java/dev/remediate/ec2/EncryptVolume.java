@@ -5,7 +5,6 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
@@ -288,7 +287,7 @@ public final class EncryptVolume implements Remediation {
 
   /** The plan of this remediation's target, holding the decision. */
   Plan toPlan(RemediationContext context, EbsDecision.Decided decided) {
-    ImmutablePlan.Builder plan = context.newPlan(this, targetType(), targetId())
+    Plan.Builder plan = context.newPlan(this, targetType(), targetId())
         .addAllControls(CONTROLS)
         .addAllSteps(decided.steps())
         .addAllSkipped(decided.skipped())

@@ -10,7 +10,6 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Skip;
@@ -166,7 +165,7 @@ public final class QuarantineInstance extends SpecValue {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
     Instance instance = describeInstance(ec2, instanceId);
     Map<String, String> tags = NetworkSupport.tags(instance.tags());
-    ImmutablePlan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId);
+    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId);
     StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
     canonical.append(new TreeMap<>(tags)).append('\n');
     if (context.isOptedOut(tags)) {
@@ -259,7 +258,7 @@ public final class QuarantineInstance extends SpecValue {
       }
     }
     if (!record.isEmpty()) {
-      dev.remediate.core.plan.ImmutableStep.Builder tag = Step.builder().kind("CreateTags").action(Action.ADD).resource(instanceId)
+      Step.Builder tag = Step.builder().kind("CreateTags").action(Action.ADD).resource(instanceId)
           .summary("record what quarantine changes, so ReleaseQuarantine can restore it")
           .after(record.toString());
       record.forEach((k, v) -> tag.putParameters("tag:" + k, v));

@@ -12,7 +12,6 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
@@ -80,7 +79,7 @@ public final class ReleaseQuarantine extends SpecValue {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
     Instance instance = QuarantineInstance.describeInstance(ec2, instanceId);
     Map<String, String> tags = NetworkSupport.tags(instance.tags());
-    ImmutablePlan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId);
+    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId);
     StringBuilder canonical = new StringBuilder(spec().toString()).append('\n')
         .append(tags).append('\n');
     List<Step> steps = new ArrayList<>();
@@ -129,7 +128,7 @@ public final class ReleaseQuarantine extends SpecValue {
       plan.addIamActions("ec2:DescribeIamInstanceProfileAssociations");
     }
     if (!recordTags.isEmpty()) {
-      dev.remediate.core.plan.ImmutableStep.Builder delete = Step.builder().kind("DeleteTags").action(Action.REMOVE)
+      Step.Builder delete = Step.builder().kind("DeleteTags").action(Action.REMOVE)
           .resource(instanceId).summary("remove the quarantine record").before(String.join(",",
               recordTags));
       recordTags.forEach(k -> delete.putParameters("tag:" + k, tags.get(k)));

@@ -9,7 +9,6 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
@@ -74,7 +73,7 @@ public final class UnblockIpAddress extends SpecValue {
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
     List<NetworkAcl> acls = scope.describeAcls(ec2);
-    ImmutablePlan.Builder plan = context.newPlan(this, scope.vpcId() != null ? "AWS::EC2::VPC"
+    Plan.Builder plan = context.newPlan(this, scope.vpcId() != null ? "AWS::EC2::VPC"
         : "AWS::EC2::Subnet", scope.targetId());
     StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
     boolean changes = false;

@@ -8,7 +8,8 @@
 @NullMarked
 @Value.Style(
     jdkOnly = true,
-    visibility = Value.Style.ImplementationVisibility.PUBLIC,
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    overshadowImplementation = true,
     defaults = @Value.Immutable(copy = true, prehash = false))
 package dev.remediate.core.plan;
 

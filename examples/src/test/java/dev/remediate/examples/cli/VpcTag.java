@@ -6,7 +6,6 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.ImmutablePlan;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Skip;
@@ -74,7 +73,7 @@ record VpcTag(String key, String value, Set<Flag> flags, String vpcIds) implemen
     vpcs.stream().sorted((a, b) -> a.vpcId().compareTo(b.vpcId())).forEach(vpc -> {
       Map<String, String> tags = vpc.tags().stream()
           .collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a, TreeMap::new));
-      ImmutablePlan.Builder plan = context.newPlan(new VpcTag(key, value, flags, vpc.vpcId()),
+      Plan.Builder plan = context.newPlan(new VpcTag(key, value, flags, vpc.vpcId()),
           "AWS::EC2::VPC", vpc.vpcId());
       if (context.isOptedOut(tags)) {
         plan.addSkipped(Skip.of(vpc.vpcId(), context.optOutReason()));
