@@ -103,6 +103,22 @@ public final class PolicyDocuments {
   }
 
   /**
+   * Tells whether a bucket policy already denies requests without TLS: a statement equivalent to
+   * {@link #denyInsecureTransport(String)}, under that Sid or any other (a bucket owner's own
+   * statement counts, so none is added twice).
+   *
+   * @param existing the bucket's policy, or null
+   * @param bucket the bucket name
+   * @return true when no statement needs to be added
+   */
+  public static boolean deniesInsecureTransport(@Nullable String existing, String bucket) {
+    IamPolicy current = parse(existing);
+    IamStatement wanted = denyInsecureTransport(bucket);
+    return current != null && current.statements().stream()
+        .anyMatch(s -> equivalent(wanted.toBuilder().sid(s.sid()).build(), s));
+  }
+
+  /**
    * Tells whether a policy already holds every wanted statement (same id, same content).
    *
    * @param existing the document, or null

@@ -111,6 +111,11 @@ class PolicyDocumentsTest {
         + "\"arn:aws:s3:::logs/*\",\"arn:aws:s3:::logs\"],\"Condition\":{\"Bool\":"
         + "{\"aws:SecureTransport\":\"false\"}}}]}";
     assertTrue(PolicyDocuments.holds(stored, List.of(PolicyDocuments.denyInsecureTransport("logs"))));
+    assertTrue(PolicyDocuments.deniesInsecureTransport(stored.replace("DenyInsecureTransport",
+        "OwnersTlsOnly"), "logs"), "the same statement under the owner's Sid counts");
+    assertFalse(PolicyDocuments.deniesInsecureTransport(stored.replace("\"false\"", "\"true\""),
+        "logs"));
+    assertFalse(PolicyDocuments.deniesInsecureTransport(null, "logs"));
     assertFalse(PolicyDocuments.holds(stored,
         List.of(PolicyDocuments.denyInsecureTransport("other-logs"))));
   }
