@@ -51,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>CloudWatch Logs.</b> {@link Builder#cloudWatchLogs(String)} names the log group;
  * {@link Builder#cloudWatchLogs()} (the setting {@code trail.cloudWatchLogs: true}) delivers to
- * {@link #defaultLogGroup(String) aws-cloudtrail-logs-<trail name>}. When the plan creates the trail
+ * {@link #defaultLogGroup(String) aws-cloudtrail-logs-&lt;trail name&gt;}. When the plan creates the trail
  * or the log group, it {@link Plan#provides() provides} their ARNs, so {@link CisAlarms} planned in
  * the same plan set builds on them.
  *
@@ -445,7 +445,7 @@ public final class EnsureTrail implements Remediation {
     /**
      * Settings {@code trail.s3Bucket} (required), {@code trail.name}, {@code trail.kmsKey} (a key,
      * or {@code create}), {@code trail.cloudWatchLogs} ({@code true} for
-     * {@link EnsureTrail#defaultLogGroup(String) aws-cloudtrail-logs-<trail name>}, a log group
+     * {@link EnsureTrail#defaultLogGroup(String) aws-cloudtrail-logs-&lt;trail name&gt;}, a log group
      * name, or {@code false}; a mistyped boolean such as {@code ture} is refused).
      */
     @Override
