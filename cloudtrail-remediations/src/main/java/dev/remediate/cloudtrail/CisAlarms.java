@@ -6,6 +6,8 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
+import dev.remediate.core.Setting;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
@@ -83,13 +85,16 @@ public final class CisAlarms implements Remediation {
   static final String PUBLISH_SID = "AllowCloudWatchAlarmsToPublish";
 
   private final String logGroup;
-  private final String topicArn;
+  /** A topic ARN, or a topic name (the topic of that name in the Region planned in). */
+  private final String topic;
   private final Set<CisAlarm> alarms;
   private final String namespace;
+  private final @Nullable String homeRegion;
 
   private CisAlarms(Builder b) {
     this.logGroup = Names.logGroup(b.logGroup);
-    this.topicArn = Names.topicArn(b.topicArn);
+    this.topic = topic(b.topicArn);
+    this.homeRegion = b.homeRegion == null ? null : AwsNames.region(b.homeRegion);
     if (b.alarms.isEmpty()) {
       throw new InvalidRemediationException("alarms must name at least one CisAlarm");
     }
@@ -121,8 +126,11 @@ public final class CisAlarms implements Remediation {
   public RemediationSpec spec() {
     Map<String, String> p = new TreeMap<>();
     p.put("logGroup", logGroup);
-    p.put("snsTopic", topicArn);
+    p.put("snsTopic", topic);
     p.put("namespace", namespace);
+    if (homeRegion != null) {
+      p.put("homeRegion", homeRegion);
+    }
     if (alarms.size() < CisAlarm.values().length) {
       p.put("alarms", sortedAlarms().stream().map(Enum::name).collect(Collectors.joining(",")));
     }
@@ -148,12 +156,12 @@ public final class CisAlarms implements Remediation {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    String topicRegion = topicArn.split(":")[3];
-    if (!topicRegion.equals(context.region())) {
-      throw new RemediationException("SNS topic " + topicArn + " is in " + topicRegion
-          + ": CloudWatch alarms in " + context.region()
-          + " can only notify a topic of their own Region");
+    Optional<Plan> elsewhere = HomeRegion.elsewhere(homeRegion, this, context,
+        "AWS::Logs::LogGroup", logGroup, "the CIS alarms on the trail's log group " + logGroup);
+    if (elsewhere.isPresent()) {
+      return elsewhere.get();
     }
+    requireTopicInRegion(topic, context.region());
     CisAlarmsObserver.Observation observed = CisAlarmsObserver.observe(this, context);
     return CisAlarmsDecision.decide(this, observed,
         context.newPlan(this, "AWS::Logs::LogGroup", logGroup));
@@ -163,8 +171,29 @@ public final class CisAlarms implements Remediation {
     return logGroup;
   }
 
-  String topicArn() {
-    return topicArn;
+  /** @return a topic ARN or name, checked with {@link AwsNames} */
+  static String topic(@Nullable String arnOrName) {
+    return arnOrName != null && arnOrName.startsWith("arn:") ? AwsNames.snsTopicArn(arnOrName)
+        : AwsNames.snsTopicName(arnOrName);
+  }
+
+  /**
+   * Refuses a topic ARN of another Region than the alarms': CloudWatch alarms can only notify a
+   * topic of their own Region. A topic name is always of the Region planned in.
+   */
+  static void requireTopicInRegion(String topic, String region) {
+    if (topic.startsWith("arn:") && !topic.split(":")[3].equals(region)) {
+      throw new InvalidRemediationException("SNS topic " + topic + " is in " + topic.split(":")[3]
+          + ": CloudWatch alarms in " + region + " can only notify a topic of their own Region; "
+          + "give a topic name instead (created in each Region planned), e.g. "
+          + Type.SNS_TOPIC.advice(topic.substring(topic.lastIndexOf(':') + 1),
+              "snsTopic(\"" + topic.substring(topic.lastIndexOf(':') + 1) + "\")"));
+    }
+  }
+
+  /** @return the topic's ARN in this Region and account (the ARN given, or built from the name) */
+  String topicArn(String region, String account) {
+    return topic.startsWith("arn:") ? topic : "arn:aws:sns:" + region + ":" + account + ":" + topic;
   }
 
   String namespace() {
@@ -172,7 +201,7 @@ public final class CisAlarms implements Remediation {
   }
 
   String topicName() {
-    return topicArn.substring(topicArn.lastIndexOf(':') + 1);
+    return topic.substring(topic.lastIndexOf(':') + 1);
   }
 
   // ---------------------------------------------------------------- steps
@@ -206,6 +235,7 @@ public final class CisAlarms implements Remediation {
    */
   private void mergeTopicPolicy(RemediationContext context) {
     SnsClient sns = sns(context);
+    String topicArn = topicArn(context.region(), context.account());
     String current = sns.getTopicAttributes(r -> r.topicArn(topicArn)).attributes().get("Policy");
     String merged = PolicyDocuments.merge(current, CisAlarmsDecision.publishStatements(topicArn,
         context.region(), context.account())).orElse(null);
@@ -215,8 +245,8 @@ public final class CisAlarms implements Remediation {
   }
 
   SnsClient sns(RemediationContext context) {
-    return context.scope().inRegion(Region.of(topicArn.split(":")[3]))
-        .client(SnsClient.class, SnsClient::builder);
+    return context.scope().inRegion(Region.of(topic.startsWith("arn:") ? topic.split(":")[3]
+        : context.region())).client(SnsClient.class, SnsClient::builder);
   }
 
   @Override
@@ -240,15 +270,19 @@ public final class CisAlarms implements Remediation {
     private @Nullable String topicArn;
     private Set<CisAlarm> alarms = EnumSet.allOf(CisAlarm.class);
     private @Nullable String namespace = DEFAULT_NAMESPACE;
+    private @Nullable String homeRegion;
 
     private Builder(String logGroup) {
       this.logGroup = logGroup;
     }
 
     /**
-     * The SNS topic the alarms notify (required), created when missing; in the log group's Region.
+     * The SNS topic the alarms notify (required), created when missing. Alarms can only notify a
+     * topic of their own Region: an ARN must be of the Region the alarms are planned in (another is
+     * refused when planning); a name means the topic of that name in the Region planned in, so one
+     * remediation serves every Region of a scan.
      *
-     * @param topicArn topic ARN
+     * @param topicArn topic ARN, or topic name
      * @return this builder
      */
     public Builder snsTopic(String topicArn) {
@@ -279,6 +313,19 @@ public final class CisAlarms implements Remediation {
     }
 
     /**
+     * Plans the alarms only in this Region, the home Region of the multi-Region trail whose log
+     * group they watch; in other Regions the plan is empty, with a skip saying where they are
+     * planned (what the setting {@code trail.homeRegion} sets for a scan).
+     *
+     * @param region e.g. {@code us-east-1}
+     * @return this builder
+     */
+    public Builder homeRegion(String region) {
+      this.homeRegion = region;
+      return this;
+    }
+
+    /**
      * @return the remediation
      * @throws InvalidRemediationException naming the bad value
      */
@@ -289,6 +336,11 @@ public final class CisAlarms implements Remediation {
 
   /** The catalog entry of {@link CisAlarms}. */
   public static final class Type extends AbstractRemediationType {
+    static final Setting SNS_TOPIC = Setting.text("alarms.snsTopic", "SNS topic the CIS alarms "
+        + "notify (created when missing): a topic name (the topic of that name in the home Region) "
+        + "or the ARN of a topic in the home Region (alarms can only notify a topic of their own "
+        + "Region); required");
+
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "The CIS metric filters and alarms (Security Hub CloudWatch.1-14) on a trail's log "
@@ -304,6 +356,7 @@ public final class CisAlarms implements Remediation {
       if (list != null) {
         b.alarms(parseAlarms(list));
       }
+      Optional.ofNullable(spec.parameters().get("homeRegion")).ifPresent(b::homeRegion);
       return b.build();
     }
 
@@ -315,11 +368,21 @@ public final class CisAlarms implements Remediation {
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
       Optional<String> group = EnsureTrail.logGroupSetting(settings);
-      String topic = Names.blankToNull(settings.get("alarms.snsTopic"));
-      if (group.isEmpty() || topic == null) {
+      String home = HomeRegion.of(settings);
+      Optional<String> topic = SNS_TOPIC.valueIn(settings, t -> {
+        requireTopicInRegion(topic(t), home);
+        return t;
+      });
+      if (group.isEmpty() || topic.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(forLogGroup(group.get()).snsTopic(topic).build());
+      return Optional.of(forLogGroup(group.get()).snsTopic(topic.get()).homeRegion(home).build());
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of(EnsureTrail.CLOUD_WATCH_LOGS, EnsureTrail.Type.NAME, SNS_TOPIC,
+          HomeRegion.SETTING);
     }
   }
 

@@ -52,7 +52,7 @@ final class CisAlarmsDecision {
       }
       boolean alarmed = o.alarms().stream().anyMatch(a -> metricName.equals(a.metricName())
           && namespace.equals(a.namespace()) && !Boolean.FALSE.equals(a.actionsEnabled())
-          && a.alarmActions().contains(wanted.topicArn()) && alarmsOnEveryEvent(a));
+          && a.alarmActions().contains(wanted.topicArn(o.region(), o.account())) && alarmsOnEveryEvent(a));
       if (!alarmed) {
         alarmSteps.add(alarmStep(wanted, alarm, o, metricName, namespace));
       }
@@ -86,7 +86,7 @@ final class CisAlarmsDecision {
       CisAlarmsObserver.Observation o, String metricName, String namespace) {
     MetricAlarm ours = o.alarms().stream()
         .filter(a -> alarm.resourceName().equals(a.alarmName())).findFirst().orElse(null);
-    String topic = wanted.topicArn();
+    String topic = wanted.topicArn(o.region(), o.account());
     var step = Step.builder().kind(CisAlarms.PUT_METRIC_ALARM)
         .action(ours != null ? Action.CHANGE : Action.ADD)
         .resource("arn:aws:cloudwatch:" + o.region() + ":" + o.account() + ":alarm:"
@@ -107,7 +107,7 @@ final class CisAlarmsDecision {
 
   private static void topicSteps(CisAlarms wanted, CisAlarmsObserver.Observation o,
       Plan.Builder plan) {
-    String topic = wanted.topicArn();
+    String topic = wanted.topicArn(o.region(), o.account());
     if (!o.topicExists()) {
       plan.addSteps(Step.builder().kind(CisAlarms.CREATE_TOPIC).action(Action.ADD).resource(topic)
           .summary("create SNS topic " + wanted.topicName() + " for the CIS alarms (subscribe to "

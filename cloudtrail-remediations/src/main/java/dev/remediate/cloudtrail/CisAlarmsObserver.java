@@ -58,8 +58,9 @@ final class CisAlarmsObserver {
     } else {
       promisedBy = context.promised(groupArn).orElseThrow(() -> new RemediationException(
           "Log group '" + group + "' does not exist in " + region + ": deliver the trail to it "
-              + "first (EnsureTrail...cloudWatchLogs(\"" + group + "\")), or plan "
-              + EnsureTrail.ID + " with it in the same plan set"));
+              + "first (" + EnsureTrail.CLOUD_WATCH_LOGS.advice(group, "EnsureTrail..."
+              + "cloudWatchLogs(\"" + group + "\")") + "), and plan " + EnsureTrail.ID
+              + " with it in the same plan set"));
     }
     List<MetricAlarm> alarms = new ArrayList<>();
     context.scope().client(CloudWatchClient.class, CloudWatchClient::builder)
@@ -68,7 +69,7 @@ final class CisAlarmsObserver {
     String policy = null;
     boolean topicExists;
     try {
-      policy = wanted.sns(context).getTopicAttributes(r -> r.topicArn(wanted.topicArn()))
+      policy = wanted.sns(context).getTopicAttributes(r -> r.topicArn(wanted.topicArn(region, account)))
           .attributes().get("Policy");
       topicExists = true;
     } catch (RuntimeException e) {

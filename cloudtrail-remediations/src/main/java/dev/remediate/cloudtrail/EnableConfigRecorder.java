@@ -5,6 +5,8 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
+import dev.remediate.core.Setting;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
@@ -550,11 +552,25 @@ public final class EnableConfigRecorder implements Remediation {
       return b.build();
     }
 
-    /** Setting {@code config.s3Bucket} (required). */
+    static final Setting BUCKET = Setting.text("config.s3Bucket", "S3 bucket the delivery "
+        + "channel writes to (created when missing, public access blocked, encrypted, TLS "
+        + "required); required");
+    static final Setting GLOBAL_REGION = new Setting("config.globalRegion", Setting.Kind.TEXT,
+        "The one Region whose recorder records global resource types (IAM users, roles, "
+        + "policies); the recorders of other Regions leave them out",
+        Optional.of(DEFAULT_GLOBAL_REGION));
+
+    /** Settings {@code config.s3Bucket} (required) and {@code config.globalRegion}. */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      String bucket = Names.blankToNull(settings.get("config.s3Bucket"));
-      return bucket == null ? Optional.empty() : Optional.of(toBucket(bucket).build());
+      Optional<String> bucket = BUCKET.valueIn(settings);
+      String global = GLOBAL_REGION.valueIn(settings, AwsNames::region).orElseThrow();
+      return bucket.map(b -> toBucket(b).globalResourceTypesRegion(global).build());
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of(BUCKET, GLOBAL_REGION);
     }
   }
 }

@@ -4,6 +4,8 @@ import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
+import dev.remediate.core.Setting;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
@@ -49,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>CloudWatch Logs.</b> {@link Builder#cloudWatchLogs(String)} names the log group;
  * {@link Builder#cloudWatchLogs()} (the setting {@code trail.cloudWatchLogs: true}) delivers to
- * {@link #defaultLogGroup(String) aws-cloudtrail-logs-<trail name>}. When the plan creates the trail
+ * {@link #defaultLogGroup(String) aws-cloudtrail-logs-&lt;trail name&gt;}. When the plan creates the trail
  * or the log group, it {@link Plan#provides() provides} their ARNs, so {@link CisAlarms} planned in
  * the same plan set builds on them.
  *
@@ -92,7 +94,9 @@ public final class EnsureTrail implements Remediation {
 
   static final String ROLE_POLICY_NAME = "remediate-cloudtrail-logs";
   /** The setting naming the log group, or {@code true} for the default one. */
-  static final String CLOUD_WATCH_LOGS_SETTING = "trail.cloudWatchLogs";
+  static final Setting CLOUD_WATCH_LOGS = Setting.text("trail.cloudWatchLogs", "CloudWatch Logs "
+      + "group the trail delivers to (where the CIS alarms go): a name, true for "
+      + DEFAULT_LOG_GROUP_PREFIX + "<trail name>, or false for none");
 
   private final String bucket;
   private final @Nullable String prefix;
@@ -101,6 +105,7 @@ public final class EnsureTrail implements Remediation {
   private final @Nullable String logGroup;
   private final @Nullable String logsRole;
   private final boolean validation;
+  private final @Nullable String homeRegion;
 
   private EnsureTrail(Builder b) {
     this.bucket = Names.bucket(b.bucket);
@@ -111,6 +116,7 @@ public final class EnsureTrail implements Remediation {
     this.logGroup = group == null ? null : Names.logGroup(group);
     this.logsRole = b.logsRole == null ? null : Names.roleArn(b.logsRole);
     this.validation = b.validation;
+    this.homeRegion = b.homeRegion == null ? null : AwsNames.region(b.homeRegion);
     if (logsRole != null && logGroup == null) {
       throw new InvalidRemediationException("cloudWatchLogsRole '" + logsRole
           + "' needs a log group: call cloudWatchLogs(logGroupName) too");
@@ -148,7 +154,7 @@ public final class EnsureTrail implements Remediation {
   static Optional<String> logGroupSetting(Map<String, String> settings) {
     String name = Names.blankToNull(settings.get("trail.name"));
     String trail = name == null ? DEFAULT_TRAIL_NAME : Names.trail(name);
-    return Parameters.nameOrBoolean(settings, CLOUD_WATCH_LOGS_SETTING, defaultLogGroup(trail));
+    return Parameters.nameOrBoolean(settings, CLOUD_WATCH_LOGS.key(), defaultLogGroup(trail));
   }
 
   @Override
@@ -166,6 +172,7 @@ public final class EnsureTrail implements Remediation {
     putIfPresent(p, "logGroup", logGroup);
     putIfPresent(p, "logsRole", logsRole);
     p.put("validation", Boolean.toString(validation));
+    putIfPresent(p, "homeRegion", homeRegion);
     return RemediationSpec.of(ID, p);
   }
 
@@ -181,8 +188,17 @@ public final class EnsureTrail implements Remediation {
 
   // ---------------------------------------------------------------- observe, decide, steps
 
+  /**
+   * Plans the trail; with a {@link Builder#homeRegion home Region} set, only there: in any other
+   * Region the plan is empty, with a skip saying where the trail is planned.
+   */
   @Override
   public Plan plan(RemediationContext context) {
+    Optional<Plan> elsewhere = HomeRegion.elsewhere(homeRegion, this, context,
+        "AWS::CloudTrail::Trail", trailName(), "the multi-Region trail " + trailName());
+    if (elsewhere.isPresent()) {
+      return elsewhere.get();
+    }
     TrailObservation observed = TrailObserver.observe(this, context);
     return TrailDecision.decide(this, observed,
         context.newPlan(this, "AWS::CloudTrail::Trail", trailName()));
@@ -269,6 +285,7 @@ public final class EnsureTrail implements Remediation {
     private @Nullable String logsRole;
     private boolean validation = true;
     private boolean defaultLogGroup;
+    private @Nullable String homeRegion;
 
     private Builder(String bucket) {
       this.bucket = bucket;
@@ -371,6 +388,20 @@ public final class EnsureTrail implements Remediation {
     }
 
     /**
+     * Plans the trail only in this Region: a multi-Region trail is one resource, so a scan of many
+     * Regions plans it once; in other Regions the plan is empty, with a skip saying where it is
+     * planned. Without it the trail is planned wherever the remediation is planned (what the
+     * setting {@code trail.homeRegion}, default {@value HomeRegion#DEFAULT}, sets for a scan).
+     *
+     * @param region the trail's home Region, e.g. {@code eu-west-1}
+     * @return this builder
+     */
+    public Builder homeRegion(String region) {
+      this.homeRegion = region;
+      return this;
+    }
+
+    /**
      * @return the remediation
      * @throws InvalidRemediationException naming the bad value
      */
@@ -381,6 +412,15 @@ public final class EnsureTrail implements Remediation {
 
   /** The catalog entry of {@link EnsureTrail}. */
   public static final class Type extends AbstractRemediationType {
+    static final Setting BUCKET = Setting.text("trail.s3Bucket", "S3 bucket the trail writes "
+        + "to (created when missing, public access blocked, encrypted, TLS required); required");
+    // No declared default: absent and "remediate-trail" differ (absent, any trail that satisfies
+    // the controls counts; named, only that trail does).
+    static final Setting NAME = Setting.text("trail.name", "The trail's name; absent: any trail "
+        + "that satisfies the controls counts, else " + DEFAULT_TRAIL_NAME + " is created");
+    static final Setting KMS_KEY = Setting.text("trail.kmsKey", "KMS key for the trail's log "
+        + "files (key id, ARN, alias in the home Region), or 'create' for a key made for it");
+
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "A multi-Region CloudTrail trail logging all management events, with log-file "
@@ -398,26 +438,32 @@ public final class EnsureTrail implements Remediation {
       Optional.ofNullable(p.get("kmsKey")).ifPresent(b::kmsKey);
       Optional.ofNullable(p.get("logGroup")).ifPresent(b::cloudWatchLogs);
       Optional.ofNullable(p.get("logsRole")).ifPresent(b::cloudWatchLogsRole);
+      Optional.ofNullable(p.get("homeRegion")).ifPresent(b::homeRegion);
       return b.build();
     }
 
     /**
      * Settings {@code trail.s3Bucket} (required), {@code trail.name}, {@code trail.kmsKey} (a key,
      * or {@code create}), {@code trail.cloudWatchLogs} ({@code true} for
-     * {@link EnsureTrail#defaultLogGroup(String) aws-cloudtrail-logs-<trail name>}, a log group
+     * {@link EnsureTrail#defaultLogGroup(String) aws-cloudtrail-logs-&lt;trail name&gt;}, a log group
      * name, or {@code false}; a mistyped boolean such as {@code ture} is refused).
      */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      String bucket = Names.blankToNull(settings.get("trail.s3Bucket"));
-      if (bucket == null) {
+      Optional<String> bucket = BUCKET.valueIn(settings);
+      if (bucket.isEmpty()) {
         return Optional.empty();
       }
-      Builder b = toBucket(bucket);
-      Optional.ofNullable(Names.blankToNull(settings.get("trail.name"))).ifPresent(b::trailName);
-      Optional.ofNullable(Names.blankToNull(settings.get("trail.kmsKey"))).ifPresent(b::kmsKey);
+      Builder b = toBucket(bucket.get()).homeRegion(HomeRegion.of(settings));
+      Optional.ofNullable(Names.blankToNull(settings.get(NAME.key()))).ifPresent(b::trailName);
+      KMS_KEY.valueIn(settings).ifPresent(b::kmsKey);
       logGroupSetting(settings).ifPresent(b::cloudWatchLogs);
       return Optional.of(b.build());
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of(BUCKET, NAME, KMS_KEY, CLOUD_WATCH_LOGS, HomeRegion.SETTING);
     }
   }
 }

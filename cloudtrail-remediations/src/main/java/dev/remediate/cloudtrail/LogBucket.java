@@ -19,9 +19,10 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The S3 bucket a trail or a Config delivery channel writes to: observed with at most three reads,
- * planned as create (the us-east-1 location rule), block public access, default encryption and the
- * service's statements merged into the bucket policy; shared by {@link EnsureTrail} and
- * {@link EnableConfigRecorder}.
+ * planned as create (the us-east-1 location rule), block public access, default encryption, the
+ * service's statements merged into the bucket policy, and a statement denying requests without
+ * TLS ({@link PolicyDocuments#denyInsecureTransport}, its own step); shared by {@link EnsureTrail}
+ * and {@link EnableConfigRecorder}.
  */
 final class LogBucket {
   static final String CREATE_BUCKET = "CreateBucket";
@@ -167,7 +168,30 @@ final class LogBucket {
       plan.addSteps(step.build());
       added = true;
     }
-    return added;
+    return planDenyInsecureTransport(state, plan) || added;
+  }
+
+  /**
+   * Plans the {@value PolicyDocuments#DENY_INSECURE_TRANSPORT_SID} statement (Security Hub S3.5)
+   * as its own {@code PutBucketPolicy} step when the bucket's policy has no such statement (under
+   * any Sid): its before and after
+   * are that statement alone, and it is merged into the policy the bucket has when it runs, after
+   * the service's statements.
+   */
+  private static boolean planDenyInsecureTransport(State state, Plan.Builder plan) {
+    if (PolicyDocuments.deniesInsecureTransport(state.policy(), state.bucket())) {
+      return false;
+    }
+    List<IamStatement> deny = List.of(PolicyDocuments.denyInsecureTransport(state.bucket()));
+    String statement = PolicyDocuments.write(deny);
+    String sid = PolicyDocuments.DENY_INSECURE_TRANSPORT_SID;
+    plan.addSteps(Step.builder().kind(PUT_BUCKET_POLICY).action(Action.ADD)
+        .resource("arn:aws:s3:::" + state.bucket())
+        .summary("deny every request to bucket " + state.bucket() + " made without TLS (statement "
+            + sid + ", aws:SecureTransport false; other statements kept)")
+        .before(PolicyDocuments.describe(state.policy(), List.of(sid))).after(statement)
+        .putParameters("bucket", state.bucket()).putParameters("policy", statement).build());
+    return true;
   }
 
   /**

@@ -202,7 +202,8 @@ final class TrailDecision {
       throw new RemediationException("S3 bucket '" + bucket + "' is in " + bucketRegion
           + " but the trail's home Region, where its KMS key must be, is " + region
           + ": CloudTrail needs the KMS key in the bucket's Region. Plan in " + bucketRegion
-          + ", or choose a bucket in " + region);
+          + " (" + HomeRegion.SETTING.advice(bucketRegion, "homeRegion(\"" + bucketRegion
+          + "\")") + "), or choose a bucket in " + region);
     }
   }
 

@@ -63,7 +63,9 @@ final class TrailObserver {
           managed = t;
         } else if (wanted.namedTrail() != null) {
           throw new RemediationException("Trail '" + t.name() + "' has its home Region in "
-              + t.homeRegion() + ": plan and apply it there, not in " + region);
+              + t.homeRegion() + ": plan and apply it there, not in " + region + " ("
+              + HomeRegion.SETTING.advice(t.homeRegion(), "homeRegion(\"" + t.homeRegion()
+              + "\")") + ")");
         }
       }
     }

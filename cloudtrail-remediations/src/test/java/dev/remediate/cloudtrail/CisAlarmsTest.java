@@ -346,7 +346,8 @@ class CisAlarmsTest {
     assertEquals(all, type.fromSpec(all.spec()));
     assertEquals(some, type.fromSpec(some.spec()));
     assertEquals(28, type.controls().size());
-    assertEquals(all, type.forRegion(Map.of("trail.cloudWatchLogs", GROUP, "alarms.snsTopic", TOPIC))
+    assertEquals(CisAlarms.forLogGroup(GROUP).snsTopic(TOPIC).homeRegion("us-east-1").build(),
+        type.forRegion(Map.of("trail.cloudWatchLogs", GROUP, "alarms.snsTopic", TOPIC))
         .orElseThrow());
     assertTrue(type.forRegion(Map.of("alarms.snsTopic", TOPIC)).isEmpty());
   }
@@ -356,7 +357,11 @@ class CisAlarmsTest {
     assertThrows(InvalidRemediationException.class,
         () -> CisAlarms.forLogGroup(GROUP).snsTopic(TOPIC).alarms(Set.of()).build());
     assertTrue(assertThrows(InvalidRemediationException.class,
-        () -> CisAlarms.forLogGroup(GROUP).snsTopic("cis").build()).getMessage().contains("'cis'"));
+        () -> CisAlarms.forLogGroup(GROUP).snsTopic("cis alarms").build()).getMessage()
+        .contains("'cis alarms'"));
+    assertTrue(assertThrows(InvalidRemediationException.class,
+        () -> CisAlarms.forLogGroup(GROUP).snsTopic("arn:aws:sns:us-east-1:1:x").build())
+        .getMessage().contains("'arn:aws:sns:us-east-1:1:x'"));
     assertTrue(assertThrows(InvalidRemediationException.class,
         () -> CisAlarms.forLogGroup(GROUP).snsTopic(TOPIC).metricNamespace("AWS/Logs").build())
         .getMessage().contains("'AWS/Logs'"));

@@ -33,10 +33,10 @@ class ConfigRecorderDecisionTest {
     Plan plan = decide(wanted, o);
 
     assertEquals(List.of("CreateServiceLinkedRole", "CreateBucket", "PutPublicAccessBlock",
-        "PutBucketEncryption", "PutBucketPolicy", "PutConfigurationRecorder",
+        "PutBucketEncryption", "PutBucketPolicy", "PutBucketPolicy", "PutConfigurationRecorder",
         "PutDeliveryChannel", "StartConfigurationRecorder"),
         plan.steps().stream().map(Step::kind).toList());
-    assertEquals("false", plan.steps().get(5).parameter("includeGlobal"),
+    assertEquals("false", plan.steps().get(6).parameter("includeGlobal"),
         "global types are recorded in us-east-1 only");
     assertEquals("default", plan.target().id());
   }
@@ -48,8 +48,8 @@ class ConfigRecorderDecisionTest {
         .roleARN("arn:aws:iam::" + ACCOUNT + ":role/cfg")
         .recordingGroup(g -> g.allSupported(false)).build();
     LogBucket.State bucket = new LogBucket.State("config-logs", true,
-        dev.remediate.core.policy.PolicyDocuments.write(wanted.bucketStatements(ACCOUNT)), true,
-        true);
+        dev.remediate.core.policy.PolicyDocuments.write(TrailDecisionTest.withTlsOnly("config-logs",
+            wanted.bucketStatements(ACCOUNT))), true, true);
     var o = new EnableConfigRecorder.Observation("us-east-1", ACCOUNT, theirs, null, true, null,
         bucket);
 

@@ -63,7 +63,7 @@ class EnsureTrailTest {
     Plan plan = remediator.plan(trail);
 
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy", "CreateTrail", "StartLogging"), kinds(plan));
+        "PutBucketPolicy", "PutBucketPolicy", "CreateTrail", "StartLogging"), kinds(plan));
     assertTrue(plan.iamActions().contains("cloudtrail:CreateTrail"), plan.iamActions().toString());
     assertTrue(plan.controls().contains("FSBP CloudTrail.1"));
     assertEquals(1, aws.recorder().count("DescribeTrails"));
@@ -177,7 +177,8 @@ class EnsureTrailTest {
 
     Plan plan = remediator.plan(EnsureTrail.toBucket(BUCKET).keyPrefix("ct").build());
     assertEquals(List.of("PutPublicAccessBlock", "PutBucketEncryption", "PutBucketPolicy",
-        "CreateTrail", "StartLogging"), kinds(plan));
+        "CreateTrail", "StartLogging"), kinds(plan), "the owner's DenyInsecure statement already "
+        + "denies plain HTTP: no DenyInsecureTransport added");
     remediator.apply(plan);
 
     PolicyAssert policy = PolicyAssert.of(s3.getBucketPolicy(r -> r.bucket(BUCKET)).policy());
@@ -524,7 +525,7 @@ class EnsureTrailTest {
     var type = new EnsureTrail.Type();
     assertTrue(type.forRegion(Map.of()).isEmpty());
     assertEquals(EnsureTrail.toBucket(BUCKET).trailName("t-1").createKmsKey()
-            .cloudWatchLogs("ct").build(),
+            .cloudWatchLogs("ct").homeRegion("us-east-1").build(),
         type.forRegion(Map.of("trail.s3Bucket", BUCKET, "trail.name", "t-1",
             "trail.kmsKey", "create", "trail.cloudWatchLogs", "ct")).orElseThrow());
   }
@@ -587,10 +588,10 @@ class EnsureTrailTest {
     Plan plan = remediator.plan(trail);
 
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy", "CreateLogGroup", "CreateTrail", "StartLogging"), kinds(plan));
+        "PutBucketPolicy", "PutBucketPolicy", "CreateLogGroup", "CreateTrail", "StartLogging"), kinds(plan));
     assertEquals(0, aws.recorder().count("GetRole"), "a given role is not looked up");
     assertEquals(0, aws.recorder().count("GetRolePolicy"));
-    assertEquals(role, plan.steps().get(5).parameter("logsRoleArn"));
+    assertEquals(role, plan.steps().get(6).parameter("logsRoleArn"));
     assertTrue(plan.iamActions().contains("iam:PassRole"));
     assertFalse(plan.iamActions().contains("iam:CreateRole"), plan.iamActions().toString());
     assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());

@@ -50,7 +50,7 @@ class TrailDecisionTest {
     Plan plan = decide(wanted, o);
 
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy", "CreateKey", "CreateLogGroup", "CreateRole", "PutRolePolicy",
+        "PutBucketPolicy", "PutBucketPolicy", "CreateKey", "CreateLogGroup", "CreateRole", "PutRolePolicy",
         "CreateTrail", "StartLogging"), kinds(plan));
     String groupArn = "arn:aws:logs:" + REGION + ":" + ACCOUNT
         + ":log-group:aws-cloudtrail-logs-audit";
@@ -82,8 +82,8 @@ class TrailDecisionTest {
         .s3BucketName("audit-logs").isMultiRegionTrail(true).includeGlobalServiceEvents(true)
         .logFileValidationEnabled(true).build();
     LogBucket.State bucket = new LogBucket.State("audit-logs", true,
-        dev.remediate.core.policy.PolicyDocuments.write(
-            TrailDecision.bucketStatements(wanted, TRAIL_ARN, ACCOUNT)), true, true);
+        dev.remediate.core.policy.PolicyDocuments.write(withTlsOnly("audit-logs",
+            TrailDecision.bucketStatements(wanted, TRAIL_ARN, ACCOUNT))), true, true);
     TrailObservation o = new TrailObservation(REGION, ACCOUNT, null, managed,
         new TrailObservation.Status(false, false, false, 1), bucket, null, TrailKey.Observed.NONE,
         null);
@@ -195,5 +195,14 @@ class TrailDecisionTest {
     Map<String, String> settings = new java.util.HashMap<>(base);
     settings.put("trail.cloudWatchLogs", cloudWatchLogs);
     return (EnsureTrail) type.forRegion(settings).orElseThrow();
+  }
+
+  /** The statements with the bucket's DenyInsecureTransport statement, as a compliant bucket has. */
+  static List<software.amazon.awssdk.policybuilder.iam.IamStatement> withTlsOnly(String bucket,
+      List<software.amazon.awssdk.policybuilder.iam.IamStatement> statements) {
+    List<software.amazon.awssdk.policybuilder.iam.IamStatement> all =
+        new java.util.ArrayList<>(statements);
+    all.add(dev.remediate.core.policy.PolicyDocuments.denyInsecureTransport(bucket));
+    return all;
   }
 }

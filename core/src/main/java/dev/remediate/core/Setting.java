@@ -1,8 +1,10 @@
 package dev.remediate.core;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -136,6 +138,58 @@ public record Setting(String key, Kind kind, String description, Optional<String
       default -> throw new IllegalStateException(kind.toString());
     }
     return value;
+  }
+
+  /**
+   * Reads this setting from scan settings: the value checked by its kind and stripped, or the
+   * default when the setting is absent or blank.
+   *
+   * @param settings scan settings by dotted key
+   * @return the value, or the default, or empty
+   * @throws InvalidRemediationException naming the key and the value when the kind does not match
+   */
+  public Optional<String> valueIn(Map<String, String> settings) {
+    String value = settings.get(key);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    return Optional.of(check(value).strip());
+  }
+
+  /**
+   * Reads this setting and parses it, naming the setting when the parser refuses the value.
+   *
+   * <pre>{@code
+   * Optional<String> cidr = ADDRESS.valueIn(settings, AwsNames::cidr);
+   * }</pre>
+   *
+   * @param settings scan settings by dotted key
+   * @param parser turns the text into a value; throws {@link InvalidRemediationException}
+   * @param <T> the value's type
+   * @return the parsed value (of the default when absent), or empty
+   * @throws InvalidRemediationException starting with {@code setting KEY:} when the value is invalid
+   */
+  public <T> Optional<T> valueIn(Map<String, String> settings, Function<String, T> parser) {
+    Optional<String> value = valueIn(settings);
+    try {
+      return value.map(parser);
+    } catch (InvalidRemediationException e) {
+      throw new InvalidRemediationException("setting " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Advice naming this setting for a person at the command line (or in a configuration file) and
+   * the builder method for a Java caller, in one text: how a message of a remediation tells both
+   * audiences what to change, e.g. {@code set quarantine.groupName=NAME (Java:
+   * isolationGroupName(...))}.
+   *
+   * @param value the value to show, e.g. {@code true} or a placeholder such as {@code NAME}
+   * @param javaCall the builder call that does the same in Java, e.g. {@code isolationGroupName(...)}
+   * @return the advice
+   */
+  public String advice(String value, String javaCall) {
+    return "set " + key + "=" + value + " (Java: " + javaCall + ")";
   }
 
   private InvalidRemediationException invalid(String value, String expected) {

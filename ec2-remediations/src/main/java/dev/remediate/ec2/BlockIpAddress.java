@@ -7,6 +7,8 @@ import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
 import dev.remediate.core.AbstractRemediationType;
+import dev.remediate.core.Setting;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -23,6 +25,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -135,6 +138,25 @@ public final class BlockIpAddress extends SpecValue {
 
     String targetId() {
       return vpcId != null ? vpcId : csv(subnetIds);
+    }
+
+    /**
+     * The address setting for a {@code --target}: empty when the id is not a VPC or subnet id, or
+     * when the setting is absent; the CIDR (checked with {@link AwsNames#cidr}) otherwise.
+     *
+     * @throws InvalidRemediationException naming the setting or the id when one is malformed
+     */
+    static Optional<String> targetCidr(String resourceId, Setting address,
+        Map<String, String> settings) {
+      if (!resourceId.startsWith("vpc-") && !resourceId.startsWith("subnet-")) {
+        return Optional.empty();
+      }
+      if (resourceId.startsWith("vpc-")) {
+        AwsNames.vpcId(resourceId);
+      } else {
+        AwsNames.subnetId(resourceId);
+      }
+      return address.valueIn(settings, AwsNames::cidr);
     }
 
     String tagKey() {
@@ -274,7 +296,7 @@ public final class BlockIpAddress extends SpecValue {
       throw new RemediationException("Network ACL " + acl.networkAclId() + " already has " + used
           + " " + direction + " entries (IPv4 and IPv6, default deny included); one more exceeds "
           + "the quota of " + maxEntries + "; remove some, or raise the quota and "
-          + "maxEntriesPerDirection(...)");
+          + Type.MAX_ENTRIES.advice("N", "maxEntriesPerDirection(N)"));
     }
     Set<Integer> taken = new TreeSet<>();
     entries.forEach(e -> taken.add(e.ruleNumber()));
@@ -407,10 +429,24 @@ public final class BlockIpAddress extends SpecValue {
 
   /** The catalog entry of {@link BlockIpAddress}. */
   public static final class Type extends AbstractRemediationType {
+    /** The address or CIDR to block, for {@code --target} of a VPC or subnet. */
+    static final Setting ADDRESS = Setting.text("blockIp.address", "Address or CIDR to deny "
+        + "in and out (IPv4 or IPv6; a bare address is /32 or /128), in the network ACLs of the "
+        + "VPC or subnet given with --target; required to block");
+    /** The entries-per-direction quota checked before adding. */
+    static final Setting MAX_ENTRIES = Setting.integer("blockIp.maxEntriesPerDirection",
+        "Entries a network ACL may hold per direction (AWS's quota; 1-40, raise it with the "
+        + "quota)", String.valueOf(DEFAULT_MAX_ENTRIES));
+
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Deny one address in and out in the network ACLs of a VPC or of subnets",
           List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of(ADDRESS, MAX_ENTRIES);
     }
 
     @Override
@@ -430,6 +466,26 @@ public final class BlockIpAddress extends SpecValue {
             + "' is not a number", e);
       }
       return b.build();
+    }
+
+    /**
+     * A VPC id or a subnet id, with the setting {@code blockIp.address} (without it: empty, the
+     * type is not configured) and {@code blockIp.maxEntriesPerDirection}.
+     */
+    @Override
+    public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
+      Optional<String> cidr = Scope.targetCidr(resourceId, ADDRESS, settings);
+      if (cidr.isEmpty()) {
+        return Optional.empty();
+      }
+      Builder b = of(cidr.get());
+      if (resourceId.startsWith("vpc-")) {
+        b.inVpc(resourceId);
+      } else {
+        b.inSubnets(resourceId);
+      }
+      MAX_ENTRIES.valueIn(settings, max -> b.maxEntriesPerDirection(Integer.parseInt(max)));
+      return Optional.of(b.build());
     }
   }
 }

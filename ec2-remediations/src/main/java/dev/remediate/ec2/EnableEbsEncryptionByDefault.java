@@ -1,6 +1,7 @@
 package dev.remediate.ec2;
 
 import dev.remediate.core.AbstractRemediationType;
+import dev.remediate.core.Setting;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -245,6 +246,11 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
 
   /** The catalog entry for {@link EnableEbsEncryptionByDefault}. */
   public static final class Type extends AbstractRemediationType {
+    /** The default KMS key to set (shared with ec2.encrypt-volumes). */
+    static final Setting KMS_KEY = Setting.text("encryption.kmsKey", "KMS key for EBS "
+        + "encryption: key id, key ARN, alias/NAME or alias ARN; absent: the Region's default "
+        + "key is kept (aws/ebs unless changed)");
+
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Turn on EBS encryption by default in a region, optionally with a chosen default "
@@ -270,8 +276,13 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
      */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
-      String key = settings.get("encryption.kmsKey");
-      return Optional.of(key == null || key.isBlank() ? create() : withDefaultKey(key.trim()));
+      return Optional.of(KMS_KEY.<Remediation>valueIn(settings,
+          EnableEbsEncryptionByDefault::withDefaultKey).orElseGet(EnableEbsEncryptionByDefault::create));
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of(KMS_KEY);
     }
   }
 }

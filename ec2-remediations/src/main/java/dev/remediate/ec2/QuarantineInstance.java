@@ -4,6 +4,8 @@ import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 
 import dev.remediate.core.AbstractRemediationType;
+import dev.remediate.core.Setting;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -342,8 +344,9 @@ public final class QuarantineInstance extends SpecValue {
       throw new RemediationException("Security group " + group.groupId() + " ('"
           + group.groupName() + "') in " + group.vpcId() + " has the isolation group's name but "
           + "not the tag " + GROUP_TAG + ": it is not a quarantine group, and its rules would be "
-          + "removed. Choose another name (isolationGroupName(...)), or tag the group "
-          + GROUP_TAG + " if it is meant to isolate");
+          + "removed. Choose another name ("
+          + Type.GROUP_NAME_SETTING.advice("NAME", "isolationGroupName(NAME)") + "), or tag the "
+          + "group " + GROUP_TAG + " if it is meant to isolate");
     }
   }
 
@@ -393,6 +396,16 @@ public final class QuarantineInstance extends SpecValue {
   // ---------------------------------------------------------------- value
 
 
+  /** Checks an isolation group name: 1-255 allowed characters, not {@code sg-...}, not default. */
+  static String requireGroupName(@org.jspecify.annotations.Nullable String groupName) {
+    if (groupName == null || !GROUP_NAME.matcher(groupName).matches()
+        || groupName.startsWith("sg-") || "default".equalsIgnoreCase(groupName)) {
+      throw new InvalidRemediationException("'" + groupName
+          + "' is not a usable security group name");
+    }
+    return groupName;
+  }
+
   /** Builds a {@link QuarantineInstance}. */
   public static final class Builder {
     private final String instanceId;
@@ -433,17 +446,22 @@ public final class QuarantineInstance extends SpecValue {
      */
     public QuarantineInstance build() {
       NetworkSupport.requireId(instanceId, INSTANCE_ID, "instance");
-      if (groupName == null || !GROUP_NAME.matcher(groupName).matches()
-          || groupName.startsWith("sg-") || "default".equalsIgnoreCase(groupName)) {
-        throw new InvalidRemediationException("'" + groupName
-            + "' is not a usable security group name");
-      }
+      requireGroupName(groupName);
       return new QuarantineInstance(this);
     }
   }
 
   /** The catalog entry of {@link QuarantineInstance}. */
   public static final class Type extends AbstractRemediationType {
+    /** The isolation group's name. */
+    static final Setting GROUP_NAME_SETTING = new Setting("quarantine.groupName", Setting.Kind.TEXT,
+        "Name of the no-traffic isolation group created (or reused, when tagged "
+        + GROUP_TAG + ") in the instance's VPC", Optional.of(DEFAULT_GROUP_NAME));
+    /** Whether to detach the instance profile too. */
+    static final Setting DETACH_PROFILE = Setting.bool("quarantine.detachInstanceProfile",
+        "Also detach the instance profile (the instance loses its AWS credentials; recorded for "
+        + "ec2.release-quarantine)", false);
+
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Isolate an instance: every interface to a no-traffic group, originals recorded",
@@ -451,13 +469,37 @@ public final class QuarantineInstance extends SpecValue {
     }
 
     @Override
+    public List<Setting> settings() {
+      return List.of(GROUP_NAME_SETTING, DETACH_PROFILE);
+    }
+
+    /** Parameter {@code detachInstanceProfile} is {@code true} or {@code false}, nothing else. */
+    @Override
     public Remediation fromSpec(RemediationSpec spec) {
       Builder b = of(spec.require("instance"))
           .isolationGroupName(spec.get("groupName", DEFAULT_GROUP_NAME));
-      if (Boolean.parseBoolean(spec.parameters().get("detachInstanceProfile"))) {
+      if (spec.getBoolean("detachInstanceProfile", false)) {
         b.detachInstanceProfile();
       }
       return b.build();
+    }
+
+    /**
+     * An instance id, with the settings {@code quarantine.groupName} and
+     * {@code quarantine.detachInstanceProfile}.
+     */
+    @Override
+    public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
+      if (!resourceId.startsWith("i-")) {
+        return Optional.empty();
+      }
+      Builder b = of(AwsNames.instanceId(resourceId));
+      GROUP_NAME_SETTING.valueIn(settings, QuarantineInstance::requireGroupName)
+          .ifPresent(b::isolationGroupName);
+      if (DETACH_PROFILE.valueIn(settings, Boolean::parseBoolean).orElseThrow()) {
+        b.detachInstanceProfile();
+      }
+      return Optional.of(b.build());
     }
   }
 }

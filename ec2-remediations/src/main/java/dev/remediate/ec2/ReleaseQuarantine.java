@@ -7,6 +7,7 @@ import static dev.remediate.ec2.QuarantineInstance.ENI_TAG_PREFIX;
 import static dev.remediate.ec2.QuarantineInstance.PROFILE_TAG;
 
 import dev.remediate.core.AbstractRemediationType;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -178,6 +180,13 @@ public final class ReleaseQuarantine extends SpecValue {
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
       return of(spec.require("instance"));
+    }
+
+    /** An instance id; no setting. */
+    @Override
+    public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
+      return resourceId.startsWith("i-") ? Optional.of(of(AwsNames.instanceId(resourceId)))
+          : Optional.empty();
     }
   }
 }

@@ -199,6 +199,7 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
       return ALL.equals(vpc) ? forAllVpcs() : forVpcs(NetworkSupport.splitCsv(vpc));
     }
 
+    /** Reads no setting: every VPC's default group. */
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
       return Optional.of(forAllVpcs());

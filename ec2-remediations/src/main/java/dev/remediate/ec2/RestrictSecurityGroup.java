@@ -6,6 +6,7 @@ import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
 import dev.remediate.core.AbstractRemediationType;
+import dev.remediate.core.Setting;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -374,10 +375,24 @@ public final class RestrictSecurityGroup extends SpecValue {
     private static final Pattern ALL_EXCEPT_SETTING =
         Pattern.compile("all[\\s_-]*(?:ports)?[\\s_-]*except[\\s:]*(.*)", Pattern.CASE_INSENSITIVE);
 
+    /** The ports that must not be open to the world. */
+    static final Setting PORTS = new Setting("securityGroups.ports", Setting.Kind.LIST,
+        "Ports that must not be open to 0.0.0.0/0 or ::/0: a list, or 'all except 80,443'",
+        Optional.of(portsText(DEFAULT_PORTS, false)));
+    /** The CIDRs that replace the world in a revoked rule. */
+    static final Setting ALLOWED_SOURCES = Setting.list("securityGroups.allowedSources",
+        "CIDRs that keep access to those ports (each revoked rule is replaced by rules from "
+        + "these); none: the rule is only revoked");
+
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Revoke security group rules that open sensitive ports to 0.0.0.0/0 or ::/0",
           CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of(PORTS, ALLOWED_SOURCES);
     }
 
     @Override
@@ -434,11 +449,12 @@ public final class RestrictSecurityGroup extends SpecValue {
      * {@code all except 80,443}) and {@code securityGroups.allowedSources} (replacement CIDRs).
      */
     static Builder withSettings(Builder b, Map<String, String> settings) {
-      String ports = settings.get("securityGroups.ports");
-      if (ports != null && !ports.isBlank()) {
+      PORTS.valueIn(settings, ports -> {
         applyPorts(b, ports);
-      }
-      return b.replaceWith(splitCsv(settings.get("securityGroups.allowedSources")));
+        return ports;
+      });
+      return b.replaceWith(ALLOWED_SOURCES.valueIn(settings, NetworkSupport::splitCsv)
+          .orElse(List.of()));
     }
 
     private static void applyPorts(Builder b, String text) {

@@ -3,6 +3,7 @@ package dev.remediate.ec2;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 
 import dev.remediate.core.AbstractRemediationType;
+import dev.remediate.core.Setting;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -15,6 +16,7 @@ import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -186,6 +188,11 @@ public final class UnblockIpAddress extends SpecValue {
 
   /** The catalog entry of {@link UnblockIpAddress}. */
   public static final class Type extends AbstractRemediationType {
+    /** The address or CIDR to unblock, for {@code --target} of a VPC or subnet. */
+    static final Setting ADDRESS = Setting.text("unblockIp.address", "Address or CIDR whose "
+        + "blocking entries to remove, as it was blocked (blockIp.address), from the network ACLs "
+        + "of the VPC or subnet given with --target; required to unblock");
+
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Remove exactly the network ACL entries BlockIpAddress made for one address",
@@ -193,8 +200,28 @@ public final class UnblockIpAddress extends SpecValue {
     }
 
     @Override
+    public List<Setting> settings() {
+      return List.of(ADDRESS);
+    }
+
+    @Override
     public Remediation fromSpec(RemediationSpec spec) {
       return new UnblockIpAddress(BlockIpAddress.Scope.fromSpec(spec));
+    }
+
+    /**
+     * A VPC id or a subnet id, with the setting {@code unblockIp.address} (without it: empty, the
+     * type is not configured).
+     */
+    @Override
+    public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
+      Optional<String> cidr = BlockIpAddress.Scope.targetCidr(resourceId, ADDRESS, settings);
+      if (cidr.isEmpty()) {
+        return Optional.empty();
+      }
+      Builder b = of(cidr.get());
+      return Optional.of(resourceId.startsWith("vpc-") ? b.inVpc(resourceId).build()
+          : b.inSubnets(resourceId).build());
     }
   }
 }

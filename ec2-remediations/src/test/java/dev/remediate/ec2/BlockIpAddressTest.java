@@ -150,6 +150,8 @@ class BlockIpAddressTest {
         BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build()));
     assertTrue(e.getMessage().contains(aclId) && e.getMessage().contains("already has 20 ingress")
         && e.getMessage().contains("quota of 20"), e.getMessage());
+    assertTrue(e.getMessage().contains("set blockIp.maxEntriesPerDirection=N (Java: "
+        + "maxEntriesPerDirection(N))"), "names the CLI setting and the Java call: " + e.getMessage());
     assertEquals(3, remediator.plan(BlockIpAddress.of("203.0.113.7").inVpc(net.vpc())
         .maxEntriesPerDirection(40).build()).steps().size());
   }

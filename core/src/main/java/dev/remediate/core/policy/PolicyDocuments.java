@@ -11,6 +11,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.policybuilder.iam.IamCondition;
+import software.amazon.awssdk.policybuilder.iam.IamConditionOperator;
+import software.amazon.awssdk.policybuilder.iam.IamEffect;
+import software.amazon.awssdk.policybuilder.iam.IamPrincipal;
 import software.amazon.awssdk.policybuilder.iam.IamPolicy;
 import software.amazon.awssdk.policybuilder.iam.IamPolicyWriter;
 import software.amazon.awssdk.policybuilder.iam.IamStatement;
@@ -32,6 +35,9 @@ import software.amazon.awssdk.policybuilder.iam.IamValue;
 public final class PolicyDocuments {
   /** The policy language version written into new documents. */
   public static final String VERSION = "2012-10-17";
+
+  /** Statement id of {@link #denyInsecureTransport(String)}. */
+  public static final String DENY_INSECURE_TRANSPORT_SID = "DenyInsecureTransport";
 
   private static final IamPolicyWriter COMPACT =
       IamPolicyWriter.builder().prettyPrint(false).build();
@@ -72,6 +78,44 @@ public final class PolicyDocuments {
       merged.id(current.id());
     }
     return Optional.of(merged.build().toJson(COMPACT));
+  }
+
+  /**
+   * The bucket-policy statement that refuses every request to a bucket and its objects made without
+   * TLS (Security Hub S3.5): Sid {@value #DENY_INSECURE_TRANSPORT_SID}, Effect Deny, every
+   * principal, {@code s3:*} on the bucket and {@code bucket/*}, condition {@code Bool
+   * aws:SecureTransport false}. Merge it with {@link #merge} like any other statement, e.g. as its
+   * own step on an existing bucket.
+   *
+   * <pre>{@code
+   * PolicyDocuments.merge(current, List.of(PolicyDocuments.denyInsecureTransport("my-logs")))
+   *     .ifPresent(json -> s3.putBucketPolicy(r -> r.bucket("my-logs").policy(json)));
+   * }</pre>
+   *
+   * @param bucket the bucket name
+   * @return the statement
+   */
+  public static IamStatement denyInsecureTransport(String bucket) {
+    String arn = "arn:aws:s3:::" + bucket;
+    return IamStatement.builder().sid(DENY_INSECURE_TRANSPORT_SID).effect(IamEffect.DENY)
+        .addPrincipal(IamPrincipal.ALL).addAction("s3:*").resourceIds(List.of(arn, arn + "/*"))
+        .addCondition(IamConditionOperator.BOOL, "aws:SecureTransport", "false").build();
+  }
+
+  /**
+   * Tells whether a bucket policy already denies requests without TLS: a statement equivalent to
+   * {@link #denyInsecureTransport(String)}, under that Sid or any other (a bucket owner's own
+   * statement counts, so none is added twice).
+   *
+   * @param existing the bucket's policy, or null
+   * @param bucket the bucket name
+   * @return true when no statement needs to be added
+   */
+  public static boolean deniesInsecureTransport(@Nullable String existing, String bucket) {
+    IamPolicy current = parse(existing);
+    IamStatement wanted = denyInsecureTransport(bucket);
+    return current != null && current.statements().stream()
+        .anyMatch(s -> equivalent(wanted.toBuilder().sid(s.sid()).build(), s));
   }
 
   /**

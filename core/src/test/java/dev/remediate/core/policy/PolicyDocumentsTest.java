@@ -88,4 +88,35 @@ class PolicyDocumentsTest {
     assertTrue(described.contains("\"Ours\"") && !described.contains("Theirs"), described);
     assertEquals("(no policy)", PolicyDocuments.describe(null, List.of("Ours")));
   }
+
+  @Test
+  void denyInsecureTransport_deniesEveryPrincipalOnBucketAndObjectsWithoutTls() throws Exception {
+    String json = PolicyDocuments.write(List.of(PolicyDocuments.denyInsecureTransport("logs")));
+    com.fasterxml.jackson.databind.JsonNode statement = new com.fasterxml.jackson.databind
+        .ObjectMapper().readTree(json).path("Statement");
+    com.fasterxml.jackson.databind.JsonNode s = statement.isArray() ? statement.get(0) : statement;
+    assertEquals("DenyInsecureTransport", s.path("Sid").asText(), json);
+    assertEquals("Deny", s.path("Effect").asText(), json);
+    assertEquals("*", s.path("Principal").asText(), json);
+    assertEquals("s3:*", s.path("Action").asText(), json);
+    assertEquals("[\"arn:aws:s3:::logs\",\"arn:aws:s3:::logs/*\"]", s.path("Resource").toString());
+    assertEquals("false", s.path("Condition").path("Bool").path("aws:SecureTransport").asText(),
+        json);
+  }
+
+  @Test
+  void denyInsecureTransport_asAwsReturnsIt_isHeldSoNothingIsWritten() {
+    String stored = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyInsecureTransport\","
+        + "\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":["
+        + "\"arn:aws:s3:::logs/*\",\"arn:aws:s3:::logs\"],\"Condition\":{\"Bool\":"
+        + "{\"aws:SecureTransport\":\"false\"}}}]}";
+    assertTrue(PolicyDocuments.holds(stored, List.of(PolicyDocuments.denyInsecureTransport("logs"))));
+    assertTrue(PolicyDocuments.deniesInsecureTransport(stored.replace("DenyInsecureTransport",
+        "OwnersTlsOnly"), "logs"), "the same statement under the owner's Sid counts");
+    assertFalse(PolicyDocuments.deniesInsecureTransport(stored.replace("\"false\"", "\"true\""),
+        "logs"));
+    assertFalse(PolicyDocuments.deniesInsecureTransport(null, "logs"));
+    assertFalse(PolicyDocuments.holds(stored,
+        List.of(PolicyDocuments.denyInsecureTransport("other-logs"))));
+  }
 }
