@@ -40,6 +40,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  *     examples/target/remediate-examples-0.1.0-SNAPSHOT-cli.jar [resources] [runs]
  * </pre>
  *
+ * <p>{@code -Dbench.only=PORT_22} runs one scenario; {@code -Dbench.args="--parallel 1"} adds
+ * arguments to {@code remediate apply}.
+ *
  * <p>Custodian runs only where a {@code custodian} command is on the PATH (set
  * {@code CUSTODIAN=/path/to/custodian} otherwise); its policies are written next to the run.
  */
@@ -159,7 +162,11 @@ public final class ApplyVsCustodian {
       System.out.println();
       System.out.println("| scenario | tool | wall time, s (runs) | AWS calls | compliant re-run calls |");
       System.out.println("|---|---|---|---:|---:|");
+      String only = System.getProperty("bench.only", "");
       for (Scenario scenario : Scenario.values()) {
+        if (!only.isEmpty() && !only.equalsIgnoreCase(scenario.name())) {
+          continue;
+        }
         bench.measure(scenario, "remediate", runs, null);
         if (custodian != null) {
           bench.measure(scenario, "custodian", runs, custodian);
@@ -196,6 +203,10 @@ public final class ApplyVsCustodian {
         "--endpoint", moto.endpoint().toString(), "--region", REGION));
     cmd.addAll(scenario.select);
     cmd.addAll(List.of(extra));
+    String more = System.getProperty("bench.args", "");
+    if (!more.isBlank() && command.equals("apply")) {
+      cmd.addAll(List.of(more.strip().split("\\s+")));
+    }
     return run(cmd);
   }
 
