@@ -8,6 +8,7 @@ import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
+import dev.remediate.core.Setting;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
@@ -523,6 +524,18 @@ public final class EnableVpcFlowLogs extends SpecValue {
       return withSettings(forEveryVpc(), settings).map(Builder::build);
     }
 
+    @Override
+    public List<Setting> settings() {
+      return List.of(
+          Setting.text("flowLogs.s3Bucket", "S3 bucket that receives the flow logs (or "
+              + "flowLogs.logGroup, not both)"),
+          Setting.text("flowLogs.prefix", "key prefix in the flow-log bucket"),
+          Setting.text("flowLogs.logGroup", "CloudWatch Logs group that receives the flow logs "
+              + "instead of S3 (a delivery role is created)"),
+          new Setting("flowLogs.trafficType", Setting.Kind.TEXT, "ALL, ACCEPT or REJECT",
+              Optional.of("ALL")));
+    }
+
     /**
      * Applies scan settings to a builder: {@code flowLogs.s3Bucket} (with {@code flowLogs.prefix})
      * or {@code flowLogs.logGroup} (with a created delivery role), and {@code flowLogs.trafficType}.
@@ -534,6 +547,11 @@ public final class EnableVpcFlowLogs extends SpecValue {
       String group = blankToNull(settings.get("flowLogs.logGroup"));
       if (bucket == null && group == null) {
         return Optional.empty();
+      }
+      if (bucket != null && group != null) {
+        throw new InvalidRemediationException("flowLogs.s3Bucket '" + bucket + "' and "
+            + "flowLogs.logGroup '" + group + "' are both set: flow logs go to one destination, "
+            + "choose one");
       }
       String prefix = blankToNull(settings.get("flowLogs.prefix"));
       if (bucket != null) {

@@ -4,6 +4,7 @@ import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
+import dev.remediate.core.Setting;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
@@ -586,6 +587,14 @@ public final class EncryptVolume implements Remediation {
      * @param settings scan settings
      * @return the region-wide remediation, or empty without {@code encryption.kmsKey}
      */
+    @Override
+    public List<Setting> settings() {
+      return List.of(
+          Setting.text("encryption.kmsKey", "KMS key of the encrypted copies (required for a "
+              + "region-wide scan: a scan never guesses the key)"),
+          Setting.text("encryption.tag", "KEY=VALUE: only instances and volumes with this tag"));
+    }
+
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
       String key = setting(settings, "encryption.kmsKey");

@@ -125,7 +125,7 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
   private PlanSet planNow(Scopes scopes, PrintWriter err) {
     Scanner scanner = new Scanner(env(), global, planning, err);
     Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()),
-        settings.resolve(err));
+        settings.resolve(err, env().catalog()), selection.onlyIds());
     if (selected.remediations().isEmpty()) {
       throw CliException.badInput("no remediation is configured (not configured: "
           + String.join(", ", selected.notConfigured()) + "): give a plan file, or the "

@@ -76,7 +76,7 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     CliEnvironment env = env();
     checkGlobalOptions();
     Guardrails guardrails = guardrailOptions.guardrails();
-    EventRouter router = env.router(settings.resolve(err));
+    EventRouter router = env.router(settings.resolve(err, env.catalog()));
     Map<Remediation, RoutedRemediation> routed = new LinkedHashMap<>();
     AtomicLong records = new AtomicLong();
     EventInputs.forEach(files, env.stdin(), event -> {

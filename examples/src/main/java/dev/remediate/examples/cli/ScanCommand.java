@@ -59,9 +59,10 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
     PrintWriter err = err();
     checkGlobalOptions();
     planning.check(!global.regions().isEmpty());
-    Map<String, String> resolved = settings.resolve(err);
+    Map<String, String> resolved = settings.resolve(err, env().catalog());
     Scanner scanner = new Scanner(env(), global, planning, err);
-    Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()), resolved);
+    Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()), resolved,
+        selection.onlyIds());
     selected.report(err);
     List<Remediation> remediations = selected.remediations();
     Guardrails guardrails = optOutTag == null ? Guardrails.ofDefaults()

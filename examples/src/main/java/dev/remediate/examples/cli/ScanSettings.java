@@ -1,5 +1,9 @@
 package dev.remediate.examples.cli;
 
+import dev.remediate.core.Setting;
+import dev.remediate.core.RemediationType;
+import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.InvalidRemediationException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,11 +42,25 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 public final class ScanSettings {
-  /** Every setting the catalog's remediations document; others are reported as unknown. */
-  public static final Set<String> KNOWN_KEYS = Set.of("flowLogs.s3Bucket", "flowLogs.prefix",
-      "flowLogs.trafficType", "flowLogs.logGroup", "securityGroups.ports",
-      "securityGroups.allowedSources", "encryption.kmsKey", "trail.s3Bucket", "trail.name",
-      "trail.kmsKey", "trail.cloudWatchLogs", "config.s3Bucket", "alarms.snsTopic");
+  /**
+   * Every setting the remediations on the class path declare ({@code RemediationType.settings()});
+   * others are reported as unknown.
+   */
+  public static final Set<String> KNOWN_KEYS = declared(RemediationCatalog.load()).keySet();
+
+  /**
+   * The settings a catalog's types declare, by key.
+   *
+   * @param catalog the catalog
+   * @return the declared settings, sorted by key
+   */
+  public static Map<String, Setting> declared(RemediationCatalog catalog) {
+    Map<String, Setting> declared = new TreeMap<>();
+    for (RemediationType type : catalog.types()) {
+      type.settings().forEach(setting -> declared.putIfAbsent(setting.key(), setting));
+    }
+    return java.util.Collections.unmodifiableMap(declared);
+  }
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Settings file, JSON or YAML (keys: flowLogs.s3Bucket, trail.s3Bucket, ...).")
@@ -115,6 +133,18 @@ public final class ScanSettings {
    * @throws CliException when the file cannot be read or parsed
    */
   public Map<String, String> resolve(PrintWriter warnings) {
+    return resolve(warnings, RemediationCatalog.load());
+  }
+
+  /**
+   * The merged settings: file, then flags; each declared setting's value checked by its kind.
+   *
+   * @param warnings where unknown keys are reported
+   * @param catalog the catalog whose types declare the settings
+   * @return settings by dotted key, sorted
+   * @throws CliException when the file cannot be read or a value is not of its setting's kind
+   */
+  public Map<String, String> resolve(PrintWriter warnings, RemediationCatalog catalog) {
     Map<String, String> settings = new TreeMap<>();
     if (config != null) {
       settings.putAll(load(config));
@@ -133,10 +163,18 @@ public final class ScanSettings {
     put(settings, "config.s3Bucket", configBucket);
     put(settings, "alarms.snsTopic", alarmsSnsTopic);
     settings.putAll(extra);
-    for (String key : settings.keySet()) {
-      if (!KNOWN_KEYS.contains(key)) {
-        warnings.println("remediate: warning: unknown setting '" + key + "' (known: "
-            + String.join(", ", new java.util.TreeSet<>(KNOWN_KEYS)) + ")");
+    Map<String, Setting> declared = declared(catalog);
+    for (Map.Entry<String, String> entry : settings.entrySet()) {
+      Setting setting = declared.get(entry.getKey());
+      if (setting == null) {
+        warnings.println("remediate: warning: unknown setting '" + entry.getKey() + "' (known: "
+            + String.join(", ", declared.keySet()) + ")");
+        continue;
+      }
+      try {
+        setting.check(entry.getValue());
+      } catch (InvalidRemediationException e) {
+        throw CliException.badInput(e.getMessage());
       }
     }
     return settings;

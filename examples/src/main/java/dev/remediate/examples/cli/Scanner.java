@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -53,17 +54,22 @@ final class Scanner {
    * Builds the remediations to plan: each type's region-wide form, or, for {@code --target}
    * resources, its form for that resource where it has one.
    */
-  Selected remediations(List<RemediationType> types, Map<String, String> settings) {
+  Selected remediations(List<RemediationType> types, Map<String, String> settings,
+      java.util.Set<String> onlyNamed) {
     List<Remediation> remediations = new ArrayList<>();
     List<String> notConfigured = new ArrayList<>();
     for (RemediationType type : types) {
       List<Remediation> forType = new ArrayList<>();
       try {
-        for (String target : options.targets) {
+        Optional<Remediation> regionWide = type.forRegion(settings);
+        // A type of chosen resources only (quarantine, block an address) acts on a --target only
+        // when --only names it: `scan --target i-...` alone must not plan a quarantine.
+        boolean chosen = regionWide.isPresent() || onlyNamed.contains(type.id());
+        for (String target : chosen ? options.targets : List.<String>of()) {
           type.forTarget(target, settings).ifPresent(forType::add);
         }
         if (forType.isEmpty()) {
-          type.forRegion(settings).ifPresent(forType::add);
+          regionWide.ifPresent(forType::add);
         }
       } catch (InvalidRemediationException e) {
         throw CliException.badInput("settings for " + type.id() + ": " + e.getMessage());

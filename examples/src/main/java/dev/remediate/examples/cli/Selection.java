@@ -53,6 +53,11 @@ public final class Selection {
     return selected;
   }
 
+  /** @return the ids {@code --only} named */
+  public java.util.Set<String> onlyIds() {
+    return java.util.Set.copyOf(only);
+  }
+
   /** @return true when {@code --only} or {@code --skip} named ids */
   public boolean explicitOrSkips() {
     return !only.isEmpty() || !skip.isEmpty();

@@ -171,6 +171,12 @@ record VpcTag(String key, String value, Set<Flag> flags, String vpcIds) implemen
     }
 
     @Override
+    public List<dev.remediate.core.Setting> settings() {
+      return List.of(dev.remediate.core.Setting.text("test.tagValue", "the owner tag's value"),
+          dev.remediate.core.Setting.text("test.flag", "a flag every step carries"));
+    }
+
+    @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
       String value = settings.get("test.tagValue");
       if (value == null) {
