@@ -44,6 +44,34 @@ public final class ScanSettings {
       "securityGroups.allowedSources", "encryption.kmsKey", "trail.s3Bucket", "trail.name",
       "trail.kmsKey", "trail.cloudWatchLogs", "config.s3Bucket", "alarms.snsTopic");
 
+  /**
+   * The settings a catalog remediation needs for its region-wide form, as a person reads them
+   * (key and flag); a remediation named with {@code --only} without them is bad input.
+   */
+  static final Map<String, String> REQUIRED = Map.of(
+      "ec2.vpc-flow-logs",
+      "flowLogs.s3Bucket (--flow-logs-bucket) or flowLogs.logGroup (--flow-logs-log-group)",
+      "cloudtrail.trail", "trail.s3Bucket (--trail-bucket)",
+      "config.recorder", "config.s3Bucket (--config-bucket)",
+      "cloudwatch.cis-alarms",
+      "trail.cloudWatchLogs (--trail-cloudwatch-logs) and alarms.snsTopic (--alarms-sns-topic)");
+
+  /**
+   * What a remediation lacks to be planned region-wide.
+   *
+   * @param id the catalog id
+   * @param settings the resolved settings
+   * @return one line naming the missing keys, or saying to choose a resource with --target
+   */
+  static String missing(String id, Map<String, String> settings) {
+    String required = REQUIRED.get(id);
+    if (required == null) {
+      return id + " has no region-wide form: choose a resource with --target (and --set its "
+          + "parameters)";
+    }
+    return id + " is not configured: it needs " + required;
+  }
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Settings file, JSON or YAML (keys: flowLogs.s3Bucket, trail.s3Bucket, ...).")
   @Nullable Path config;
@@ -133,6 +161,10 @@ public final class ScanSettings {
     put(settings, "config.s3Bucket", configBucket);
     put(settings, "alarms.snsTopic", alarmsSnsTopic);
     settings.putAll(extra);
+    if (settings.containsKey("flowLogs.s3Bucket") && settings.containsKey("flowLogs.logGroup")) {
+      throw CliException.badInput("flowLogs.s3Bucket (--flow-logs-bucket) and flowLogs.logGroup "
+          + "(--flow-logs-log-group) cannot both be set: flow logs go to one destination");
+    }
     for (String key : settings.keySet()) {
       if (!KNOWN_KEYS.contains(key)) {
         warnings.println("remediate: warning: unknown setting '" + key + "' (known: "
@@ -153,6 +185,8 @@ public final class ScanSettings {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw CliException.badInput("no such file: " + file + " (--config)");
     } catch (IOException e) {
       throw CliException.badInput("cannot read config " + file + ": " + PlanFiles.describe(e));
     }
