@@ -129,7 +129,7 @@ public final class ScanSettings {
   @Nullable String alarmsSnsTopic;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Any setting by its dotted key, e.g. --set flowLogs.prefix=vpc/.")
+      description = "Any setting by its dotted key, e.g. --set flowLogs.trafficType=REJECT.")
   Map<String, String> extra = new LinkedHashMap<>();
 
   /** Creates empty settings (picocli fills them). */
