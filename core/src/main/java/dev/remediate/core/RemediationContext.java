@@ -80,7 +80,7 @@ public final class RemediationContext {
 
   /** @return the reason text used in a plan's skipped list for opted-out resources */
   public String optOutReason() {
-    return "carries opt-out tag '" + guardrails.optOutTagKey() + "'";
+    return "opt-out tag " + guardrails.optOutTagKey();
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.remediate.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -9,13 +8,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * A moto server ({@code python3 -m moto.server}) run as a child process on a free loopback port.
  *
  * <p>Finding Python: the {@code REMEDIATE_PYTHON} environment variable or {@code remediate.python}
- * system property if set; otherwise the first of {@code python3} on the {@code PATH},
- * {@code ~/.pyenv/shims/python3}, pyenv's installed versions, {@code /usr/local/bin/python3} and
- * {@code /usr/bin/python3} that can {@code import moto}. Install moto with
- * {@code pip install 'moto[server]'}.
+ * system property if set; otherwise the first of {@code python3} and {@code python} on the
+ * {@code PATH}, {@code ~/.pyenv/shims/python3}, pyenv's installed versions,
+ * {@code /usr/local/bin/python3} and {@code /usr/bin/python3} that can {@code import moto}; else
+ * a private virtual environment with a pinned moto, made once ({@link MotoPython}).
  *
  * <pre>{@code
  * try (MotoServer moto = MotoServer.start()) {
@@ -58,9 +53,8 @@ public final class MotoServer implements AutoCloseable {
    * @throws IllegalStateException when no Python with moto is found, or the server does not start
    */
   public static MotoServer start() {
-    String python = findPython().orElseThrow(() -> new IllegalStateException(
-        "No Python that can 'import moto' was found (tried " + pythonCandidates()
-            + "). Install it with: pip install 'moto[server]', or set REMEDIATE_PYTHON."));
+    // a fresh machine: a private environment with a pinned moto, said in one line
+    String python = MotoPython.system().findOrInstall(System.err);
     IllegalStateException last = null;
     for (int attempt = 1; attempt <= 3; attempt++) {
       try {
@@ -155,63 +149,10 @@ public final class MotoServer implements AutoCloseable {
    * @return its path or command name
    */
   public static Optional<String> findPython() {
-    for (String candidate : pythonCandidates()) {
-      if (canImportMoto(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
-  }
-
-  static List<String> pythonCandidates() {
-    Set<String> candidates = new LinkedHashSet<>();
-    String configured = configured();
-    if (configured != null) {
-      candidates.add(configured);
-      return new ArrayList<>(candidates);
-    }
-    candidates.add("python3");
-    String home = System.getProperty("user.home");
-    candidates.add(home + "/.pyenv/shims/python3");
-    File versions = new File(home, ".pyenv/versions");
-    File[] installed = versions.listFiles();
-    if (installed != null) {
-      java.util.Arrays.sort(installed, java.util.Comparator.reverseOrder());
-      for (File v : installed) {
-        candidates.add(new File(v, "bin/python3").getPath());
-      }
-    }
-    candidates.add("/usr/local/bin/python3");
-    candidates.add("/usr/bin/python3");
-    candidates.add("python");
-    return new ArrayList<>(candidates);
-  }
-
-  private static @Nullable String configured() {
-    String value = System.getProperty("remediate.python");
-    if (value == null || value.isBlank()) {
-      value = System.getenv("REMEDIATE_PYTHON");
-    }
-    return value == null || value.isBlank() ? null : value;
-  }
-
-  private static boolean canImportMoto(String python) {
-    try {
-      Process p = new ProcessBuilder(python, "-c", "import moto.server")
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return false;
-      }
-      return p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    MotoPython.Decision decision = MotoPython.system().decide();
+    return decision.action() == MotoPython.Action.USE_FOUND
+        || decision.action() == MotoPython.Action.USE_VENV
+        ? Optional.ofNullable(decision.python()) : Optional.empty();
   }
 
   static boolean answers(URI endpoint) {

@@ -43,8 +43,13 @@ public final class PlanText {
       out.append("  ! ").append(warning).append('\n');
     }
     for (Skip skip : plan.skipped()) {
-      out.append("  = skipped ").append(skip.resource()).append(": ").append(skip.reason())
-          .append('\n');
+      out.append("  = skipped ").append(skip.resource()).append(" (").append(skip.reason())
+          .append(")\n");
+    }
+    if (plan.isEmpty() && !plan.skipped().isEmpty()) {
+      out.append("No changes; ").append(plan.skipped().size())
+          .append(" resource(s) skipped, not checked.\n");
+      return out.toString();
     }
     if (plan.isEmpty()) {
       out.append("No changes. The target is compliant");

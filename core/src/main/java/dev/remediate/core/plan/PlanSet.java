@@ -155,18 +155,33 @@ public final class PlanSet {
     StringBuilder out = new StringBuilder();
     for (Plan plan : plans) {
       if (plan.isEmpty()) {
+        // a target left alone (opt-out tag) is not known to be compliant: say which it is
         out.append(plan.remediation().id()).append(" on ").append(plan.target())
-            .append(": compliant\n");
+            .append(plan.skipped().isEmpty() ? ": compliant\n" : ": no changes\n");
         plan.skipped().forEach(skip -> out.append("  = skipped ").append(skip.resource())
-            .append(": ").append(skip.reason()).append('\n'));
+            .append(" (").append(skip.reason()).append(")\n"));
       } else {
         out.append(plan.toText());
       }
     }
     long withChanges = plans.stream().filter(p -> !p.isEmpty()).count();
     out.append("Plan set: ").append(plans.size()).append(" target(s), ").append(withChanges)
-        .append(" with changes (").append(changes()).append(" change(s)).\n");
+        .append(" with changes (").append(changes()).append(" change(s))");
+    if (skipped() > 0) {
+      out.append(", ").append(skipped()).append(" resource(s) skipped");
+    }
+    out.append(".\n");
     return out.toString();
+  }
+
+  /** @return the resources every plan leaves alone (e.g. opted out with the tag), counted */
+  public int skipped() {
+    return plans.stream().mapToInt(p -> p.skipped().size()).sum();
+  }
+
+  /** @return the targets with no changes and nothing skipped: known to be compliant */
+  public long compliant() {
+    return plans.stream().filter(p -> p.isEmpty() && p.skipped().isEmpty()).count();
   }
 
   /** @return the plan set as JSON: {@code {"format": "remediate-plan-set", "plans": [...]}} */

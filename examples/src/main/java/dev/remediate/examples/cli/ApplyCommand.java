@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -111,7 +112,9 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
   private PlanSet savedPlans() {
     PlanSet plans = PlanSet.of();
     for (String file : files) {
-      plans = plans.and(PlanFiles.read(file, env().stdin()));
+      PlanSet read = PlanFiles.read(file, env().stdin());
+      checkRemediations(read, file);
+      plans = plans.and(read);
     }
     Set<String> ids = selection.select(env().catalog()).stream().map(RemediationType::id)
         .collect(Collectors.toSet());
@@ -122,10 +125,29 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
         && (targets == null || targets.contains(p.target().id())));
   }
 
+  /**
+   * Rebuilds every plan's remediation from the catalog before anything is observed: an unknown
+   * id or a parameter the remediation refuses (a typo such as {@code "ture"}) is bad input.
+   */
+  private void checkRemediations(PlanSet plans, String file) {
+    int index = 0;
+    for (Plan plan : plans.plans()) {
+      index++;
+      try {
+        env().catalog().require(plan.remediation().id()).fromSpec(plan.remediation());
+      } catch (dev.remediate.core.InvalidRemediationException e) {
+        throw CliException.badInput(file + ": plan " + index + " (" + plan.key() + "): "
+            + e.getMessage());
+      }
+    }
+  }
+
   private PlanSet planNow(Scopes scopes, PrintWriter err) {
     Scanner scanner = new Scanner(env(), global, planning, err);
-    Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()),
-        settings.resolve(err, env().catalog()), selection.onlyIds());
+    Map<String, String> resolved = settings.resolve(err, env().catalog());
+    Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()), resolved,
+        selection.onlyIds());
+    selected.requireConfigured(selection, resolved);
     if (selected.remediations().isEmpty()) {
       throw CliException.badInput("no remediation is configured (not configured: "
           + String.join(", ", selected.notConfigured()) + "): give a plan file, or the "

@@ -20,10 +20,14 @@ abstract class BaseCommand {
   @Mixin
   GlobalOptions global;
 
-  /** Fails on a bad --region or --endpoint before anything else is read or printed. */
+  /**
+   * Fails on a bad --region, --endpoint or --profile before anything else is read or printed,
+   * whether or not the command calls AWS (a typo is bad input everywhere).
+   */
   void checkGlobalOptions() {
     global.regions();
     global.endpoint(env().env());
+    global.profile().ifPresent(GlobalOptions::checkProfile);
   }
 
   CliEnvironment env() {

@@ -1,6 +1,7 @@
 package dev.remediate.examples.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.RemediationType;
@@ -55,6 +56,7 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
 
   @Override
   public Integer call() {
+    checkGlobalOptions();
     if (json && iamPolicy) {
       throw CliException.badInput("--json and --iam-policy cannot be combined");
     }
@@ -64,6 +66,8 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
       out.println(iamPolicy(types));
     } else if (json) {
       out.println(json(types));
+    } else if (types.isEmpty() && !env().catalog().types().isEmpty()) {
+      out.println("No remediation selected: --only and --skip left none.");
     } else {
       out.print(text(types));
     }
@@ -93,7 +97,19 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
             .addResource("*")
             .build())
         .build();
-    return policy.toJson(IamPolicyWriter.builder().prettyPrint(true).build());
+    String written = policy.toJson(IamPolicyWriter.builder().prettyPrint(false).build());
+    try {
+      // The SDK writes a single statement as an object; tools (and AWS's own examples) expect
+      // Statement to be an array.
+      ObjectNode document = (ObjectNode) JSON.readTree(written);
+      JsonNode statement = document.get("Statement");
+      if (!statement.isArray()) {
+        document.set("Statement", JSON.createArrayNode().add(statement));
+      }
+      return JSON.writeValueAsString(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

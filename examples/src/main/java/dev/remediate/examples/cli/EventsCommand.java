@@ -52,24 +52,28 @@ public final class EventsCommand extends BaseCommand implements Callable<Integer
 
   @Override
   public Integer call() {
+    checkGlobalOptions();
     PrintWriter out = out();
     boolean summary = mode != null && mode.summary;
     boolean count = mode != null && mode.count;
     EventSummaries.Tally tally = EventSummaries.tally();
-    try {
-      EventInputs.forEach(files, env().stdin(), event -> {
-        tally.add(event);
-        if (!summary && !count) {
-          out.println(EventSummaries.line(event));
-        }
-      });
-    } finally {
-      if (summary) {
-        printSummary(out, tally);
-      } else if (count) {
-        out.println(tally.total());
+    // A count or summary of input that could not be read would be a wrong number: on failure,
+    // nothing is printed on standard output (the records before it are, one line each).
+    EventInputs.Read read = EventInputs.forEach(files, env().stdin(), event -> {
+      tally.add(event);
+      if (!summary && !count) {
+        out.println(EventSummaries.line(event));
       }
-      out.flush();
+    });
+    if (summary) {
+      printSummary(out, tally);
+    } else if (count) {
+      out.println(tally.total());
+    }
+    out.flush();
+    if (read.digests() > 0) {
+      err().println("remediate: " + read.skippedNote().substring(2) + " (hashes of log files, "
+          + "not records)");
     }
     return Remediate.EXIT_OK;
   }

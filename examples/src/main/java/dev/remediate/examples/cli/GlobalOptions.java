@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -47,6 +49,7 @@ public final class GlobalOptions {
   @Nullable String endpoint;
 
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",
+      converter = LogLevel.class,
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}); debug also "
           + "prints stack traces.")
   String logLevel = "warn";
@@ -71,7 +74,42 @@ public final class GlobalOptions {
     if (!REGION.matcher(region).matches()) {
       throw CliException.badInput("'" + region + "' is not a region id like us-east-1");
     }
+    if (!KNOWN_AREAS.contains(area(region))) {
+      throw CliException.badInput("'" + region + "' is not an AWS region (regions start with "
+          + String.join(", ", new java.util.TreeSet<>(KNOWN_AREAS)) + ")");
+    }
     return region;
+  }
+
+  /**
+   * The areas AWS regions are named after ({@code us}, {@code eu}, {@code ap}, {@code us-gov}...),
+   * from the SDK's region list: a region AWS added after this SDK was released still passes, a
+   * made-up one ({@code xx-yyyy-1}) is refused before any call.
+   */
+  private static final Set<String> KNOWN_AREAS = software.amazon.awssdk.regions.Region.regions()
+      .stream().map(r -> r.id()).filter(id -> REGION.matcher(id).matches())
+      .map(GlobalOptions::area).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  private static String area(String region) {
+    String withoutNumber = region.substring(0, region.lastIndexOf('-'));
+    String[] parts = withoutNumber.split("-");
+    // us-gov-west-1 -> us-gov, eu-west-1 -> eu, ap-southeast-7 -> ap
+    return parts.length > 2 ? parts[0] + "-" + parts[1] : parts[0];
+  }
+
+  /** Accepts the documented levels only (any case), so a typo is bad input. */
+  static final class LogLevel implements CommandLine.ITypeConverter<String> {
+    static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
+
+    @Override
+    public String convert(String value) {
+      String level = value.toLowerCase(Locale.ROOT);
+      if (!LEVELS.contains(level)) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a log level: "
+            + String.join(", ", LEVELS));
+      }
+      return level;
+    }
   }
 
   /** @return the profile given with {@code --profile} */

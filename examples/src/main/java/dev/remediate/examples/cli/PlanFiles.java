@@ -49,6 +49,8 @@ public final class PlanFiles {
     try {
       text = name.equals("-") ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
           : Files.readString(Path.of(name), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw CliException.badInput("no such file: " + name);
     } catch (IOException e) {
       throw CliException.badInput("cannot read " + name + ": " + describe(e));
     }

@@ -79,14 +79,15 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     EventRouter router = env.router(settings.resolve(err, env.catalog()));
     Map<Remediation, RoutedRemediation> routed = new LinkedHashMap<>();
     AtomicLong records = new AtomicLong();
-    EventInputs.forEach(files, env.stdin(), event -> {
+    EventInputs.Read read = EventInputs.forEach(files, env.stdin(), event -> {
       records.incrementAndGet();
       for (RoutedRemediation r : router.route(event)) {
         routed.putIfAbsent(r.remediation(), r);
       }
     });
     if (routed.isEmpty()) {
-      err.println("Read " + records.get() + " record(s); none calls for a remediation.");
+      err.println("Read " + records.get() + " record(s)" + read.skippedNote()
+          + "; none calls for a remediation.");
       if (out != null) {
         PlanFiles.write(out, PlanSet.of());
       }
@@ -95,6 +96,7 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     int failures = 0;
     int pending = 0;
     int applied = 0;
+    int skipped = 0;
     List<Plan> plans = new ArrayList<>();
     try (Scopes scopes = new Scopes(env, global, guardrails, new ApplyCommand.TargetLines(err))) {
       for (RoutedRemediation r : routed.values()) {
@@ -106,6 +108,7 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
           if (r.account().isPresent() && !r.account().get().equals(account)) {
             err.println("remediate: skipped " + name + ": the record is for account "
                 + r.account().get() + ", these credentials are for " + account);
+            skipped++;
             continue;
           }
           planned = scopes.remediator(r.region()).planSet(List.of(r.remediation()));
@@ -159,13 +162,17 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     if (out != null) {
       PlanFiles.write(out, PlanSet.of(plans));
     }
-    err.println("Read " + records.get() + " record(s); " + routed.size()
-        + " remediation(s) called for; " + plans.stream().filter(p -> !p.isEmpty()).count()
-        + " with changes, " + applied + (guardrails.dryRun() ? " would be applied (dry run), "
-            : " applied, ") + pending + " not applied, " + failures + " failed");
+    err.println("Read " + records.get() + " record(s)" + read.skippedNote() + "; "
+        + routed.size() + " remediation(s) called for; "
+        + plans.stream().filter(p -> !p.isEmpty()).count() + " with changes, "
+        + (guardrails.dryRun() ? applied + " would apply (dry run: nothing was changed), "
+            : applied + " applied, ") + pending + " not applied, " + failures + " failed, "
+        + skipped + " skipped (records of another account)");
     if (failures > 0) {
       return Remediate.EXIT_FAILURE;
     }
-    return pending > 0 ? Remediate.EXIT_CHANGES : Remediate.EXIT_OK;
+    // a dry run applies nothing: what it would apply is still to do (exit 3, as documented)
+    return pending > 0 || (guardrails.dryRun() && applied > 0) ? Remediate.EXIT_CHANGES
+        : Remediate.EXIT_OK;
   }
 }

@@ -71,7 +71,7 @@ public final class Remediate implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a subcommand is required: catalog, scan, react, apply, events (see 'remediate --help')");
+        "a subcommand is required: catalog, scan, react, apply, events");
   }
 
   /**
@@ -107,7 +107,7 @@ public final class Remediate implements Runnable {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler((e, a) -> {
       CommandLine failed = e.getCommandLine();
-      err.println("remediate: " + e.getMessage() + " (see '"
+      err.println("remediate: " + parameterMessage(e) + " (see '"
           + failed.getCommandSpec().qualifiedName() + " --help')");
       if (debug) {
         e.printStackTrace(err);
@@ -150,6 +150,19 @@ public final class Remediate implements Runnable {
    * @param err standard error
    */
   public record Result(int exitCode, String out, String err) {}
+
+  /** Picocli's message, in the words of this tool: "unknown command", no "option option". */
+  private static String parameterMessage(CommandLine.ParameterException e) {
+    CommandLine failed = e.getCommandLine();
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+        && failed.getCommandSpec().parent() == null && !unmatched.getUnmatched().isEmpty()
+        && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      return "unknown command '" + unmatched.getUnmatched().get(0) + "'; commands: "
+          + String.join(", ", failed.getSubcommands().keySet().stream()
+              .filter(name -> !name.equals("help")).toList());
+    }
+    return String.valueOf(e.getMessage()).replace("option option", "option");
+  }
 
   private static int exitCode(Exception e) {
     if (e instanceof CliException cli) {
@@ -206,8 +219,12 @@ public final class Remediate implements Runnable {
         level = args[i].substring("--log-level=".length());
       }
     }
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.toLowerCase(Locale.ROOT));
+    level = level.toLowerCase(Locale.ROOT);
+    // an unknown level is refused by the option's converter; until then, the default
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        GlobalOptions.LogLevel.LEVELS.contains(level) ? level : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    SecretSafeLogging.install();
   }
 
   /** Prints the library version for {@code --version}. */

@@ -63,6 +63,7 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
     Scanner scanner = new Scanner(env(), global, planning, err);
     Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()), resolved,
         selection.onlyIds());
+    selected.requireConfigured(selection, resolved);
     selected.report(err);
     List<Remediation> remediations = selected.remediations();
     Guardrails guardrails = optOutTag == null ? Guardrails.ofDefaults()
@@ -76,10 +77,10 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
         PlanFiles.write(out, plans);
       }
       err.println("Scanned " + outcome.regions().size() + " region(s) with "
-          + outcome.remediations() + " remediation(s): " + (plans.plans().size()
-              - plans.withChanges().size()) + " target(s) compliant, "
-          + plans.withChanges().size() + " with changes (" + plans.changes() + " change(s)), "
-          + outcome.failures().size() + " failed"
+          + outcome.remediations() + " remediation(s): " + plans.compliant()
+          + " target(s) compliant, " + plans.withChanges().size() + " with changes ("
+          + plans.changes() + " change(s)), " + plans.skipped() + " resource(s) skipped (opt-out "
+          + "tag), " + outcome.failures().size() + " failed"
           + (out != null ? "; plans saved to " + out : ""));
       if (!outcome.failures().isEmpty()) {
         return Remediate.EXIT_FAILURE;

@@ -62,6 +62,34 @@ public final class ScanSettings {
     return java.util.Collections.unmodifiableMap(declared);
   }
 
+  /**
+   * The settings a catalog remediation needs for its region-wide form, as a person reads them
+   * (key and flag); a remediation named with {@code --only} without them is bad input.
+   */
+  static final Map<String, String> REQUIRED = Map.of(
+      "ec2.vpc-flow-logs",
+      "flowLogs.s3Bucket (--flow-logs-bucket) or flowLogs.logGroup (--flow-logs-log-group)",
+      "cloudtrail.trail", "trail.s3Bucket (--trail-bucket)",
+      "config.recorder", "config.s3Bucket (--config-bucket)",
+      "cloudwatch.cis-alarms",
+      "trail.cloudWatchLogs (--trail-cloudwatch-logs) and alarms.snsTopic (--alarms-sns-topic)");
+
+  /**
+   * What a remediation lacks to be planned region-wide.
+   *
+   * @param id the catalog id
+   * @param settings the resolved settings
+   * @return one line naming the missing keys, or saying to choose a resource with --target
+   */
+  static String missing(String id, Map<String, String> settings) {
+    String required = REQUIRED.get(id);
+    if (required == null) {
+      return id + " has no region-wide form: choose a resource with --target (and --set its "
+          + "parameters)";
+    }
+    return id + " is not configured: it needs " + required;
+  }
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Settings file, JSON or YAML (keys: flowLogs.s3Bucket, trail.s3Bucket, ...).")
   @Nullable Path config;
@@ -119,7 +147,7 @@ public final class ScanSettings {
   @Nullable String alarmsSnsTopic;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Any setting by its dotted key, e.g. --set flowLogs.prefix=vpc/.")
+      description = "Any setting by its dotted key, e.g. --set flowLogs.trafficType=REJECT.")
   Map<String, String> extra = new LinkedHashMap<>();
 
   /** Creates empty settings (picocli fills them). */
@@ -163,6 +191,10 @@ public final class ScanSettings {
     put(settings, "config.s3Bucket", configBucket);
     put(settings, "alarms.snsTopic", alarmsSnsTopic);
     settings.putAll(extra);
+    if (settings.containsKey("flowLogs.s3Bucket") && settings.containsKey("flowLogs.logGroup")) {
+      throw CliException.badInput("flowLogs.s3Bucket (--flow-logs-bucket) and flowLogs.logGroup "
+          + "(--flow-logs-log-group) cannot both be set: flow logs go to one destination");
+    }
     Map<String, Setting> declared = declared(catalog);
     for (Map.Entry<String, String> entry : settings.entrySet()) {
       Setting setting = declared.get(entry.getKey());
@@ -191,6 +223,8 @@ public final class ScanSettings {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw CliException.badInput("no such file: " + file + " (--config)");
     } catch (IOException e) {
       throw CliException.badInput("cannot read config " + file + ": " + PlanFiles.describe(e));
     }

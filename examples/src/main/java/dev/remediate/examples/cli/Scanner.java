@@ -41,6 +41,17 @@ final class Scanner {
 
   /** The remediations to plan, and the selected types that have none (settings missing). */
   record Selected(List<Remediation> remediations, List<String> notConfigured) {
+    /**
+     * Refuses remediations named with {@code --only} that cannot be planned: a CI job must not
+     * pass because the check it asked for never ran.
+     */
+    void requireConfigured(Selection selection, Map<String, String> settings) {
+      if (selection.explicit() && !notConfigured.isEmpty()) {
+        throw CliException.badInput(String.join("; ", notConfigured.stream()
+            .map(id -> ScanSettings.missing(id, settings)).toList()));
+      }
+    }
+
     /** Prints the types that are not configured, if any. */
     void report(PrintWriter err) {
       if (!notConfigured.isEmpty()) {

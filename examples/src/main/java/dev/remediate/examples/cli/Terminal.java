@@ -1,6 +1,5 @@
 package dev.remediate.examples.cli;
 
-import java.io.Console;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public interface Terminal {
-  /** @return true when a person can answer (standard input and output are a terminal) */
+  /** @return true when a person can answer (standard input and standard error are a terminal) */
   boolean isInteractive();
 
   /**
@@ -23,20 +22,75 @@ public interface Terminal {
    */
   @Nullable String ask(String prompt);
 
-  /** @return the process's console, interactive only when there is one */
+  /**
+   * The process's terminal: interactive when standard input (where the answer is read) and
+   * standard error (where the question and progress go) are a terminal, whatever standard output
+   * is, so that {@code remediate apply plans.json | tee log} still asks.
+   *
+   * @return the terminal
+   */
   static Terminal system() {
+    return system(Terminal::isTty);
+  }
+
+  /**
+   * The process's terminal, with a given test of which standard streams are terminals.
+   *
+   * @param isTty tells whether file descriptor 0, 1 or 2 is a terminal
+   * @return the terminal: it asks on standard error and reads standard input
+   */
+  static Terminal system(java.util.function.IntPredicate isTty) {
     return new Terminal() {
+      private @Nullable Boolean interactive;
+      private java.io.@Nullable BufferedReader in;
+
       @Override
-      public boolean isInteractive() {
-        return System.console() != null;
+      public synchronized boolean isInteractive() {
+        if (interactive == null) {
+          interactive = isTty.test(0) && isTty.test(2);
+        }
+        return interactive;
       }
 
       @Override
-      public @Nullable String ask(String prompt) {
-        Console console = System.console();
-        return console == null ? null : console.readLine("%s", prompt);
+      public synchronized @Nullable String ask(String prompt) {
+        System.err.print(prompt);
+        System.err.flush();
+        if (in == null) {
+          in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+              java.nio.charset.Charset.defaultCharset()));
+        }
+        try {
+          return in.readLine();
+        } catch (java.io.IOException e) {
+          return null;
+        }
       }
     };
+  }
+
+  /**
+   * Whether a standard stream of this process is a terminal: {@code test -t FD} run with that
+   * stream inherited; where that cannot run (no POSIX shell), the JVM's console.
+   *
+   * @param fd 0, 1 or 2
+   * @return true for a terminal
+   */
+  static boolean isTty(int fd) {
+    ProcessBuilder test = new ProcessBuilder("sh", "-c", "test -t " + fd);
+    switch (fd) {
+      case 0 -> test.redirectInput(ProcessBuilder.Redirect.INHERIT);
+      case 1 -> test.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+      default -> test.redirectError(ProcessBuilder.Redirect.INHERIT);
+    }
+    try {
+      return test.start().waitFor() == 0;
+    } catch (java.io.IOException e) {
+      return System.console() != null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** @return a terminal that is not interactive (scripts, pipes, tests) */

@@ -122,6 +122,7 @@ public final class Demo implements Callable<Integer> {
    */
   public static void main(String[] args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    dev.remediate.examples.cli.SecretSafeLogging.install();
     PrintWriter out = new PrintWriter(System.out, true);
     System.exit(run(out, new PrintWriter(System.err, true), args));
   }

@@ -31,6 +31,11 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class RemediateHandler implements RequestStreamHandler {
+  static {
+    // before any logger exists: no log level may print a session token or a signature
+    dev.remediate.examples.cli.SecretSafeLogging.install();
+  }
+
   private final EventReactor reactor;
 
   /** Creates the handler the Lambda runtime uses: settings from the environment. */

@@ -15,17 +15,19 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * }</pre>
  */
 public final class BlockIpAddressExample {
+  /** The command line. */
+  static final String USAGE = "BlockIpAddressExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [ADDRESS VPC_ID]";
+
   private BlockIpAddressExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [ADDRESS VPC_ID]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [ADDRESS VPC_ID]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, BlockIpAddressExample::run);
   }
 
   /**
@@ -35,16 +37,17 @@ public final class BlockIpAddressExample {
    * @return the first plan
    */
   public static PlanSet run(ExampleSupport example) {
-    String address = "203.0.113.7";
+    String address;
     String vpc;
-    if (example.arguments().size() >= 2) {
-      address = example.arguments().get(0);
-      vpc = example.arguments().get(1);
-    } else {
+    if (example.emulator()) {
+      address = "203.0.113.7";
       Ec2Client ec2 = example.scope().client(Ec2Client.class, Ec2Client::builder);
       String created = ec2.createVpc(r -> r.cidrBlock("10.50.0.0/16")).vpc().vpcId();
       ec2.createSubnet(r -> r.vpcId(created).cidrBlock("10.50.1.0/24"));
       vpc = created;
+    } else {
+      address = example.argument(0, "ADDRESS");
+      vpc = example.argument(1, "VPC_ID");
     }
     return example.planAndApply(BlockIpAddress.of(address).inVpc(vpc).build());
   }

@@ -18,17 +18,19 @@ public final class CisAlarmsExample {
   /** The log group the example uses on the emulator. */
   public static final String LOG_GROUP = "CloudTrail/audit";
 
+  /** The command line. */
+  static final String USAGE = "CisAlarmsExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [LOG_GROUP TOPIC_ARN]";
+
   private CisAlarmsExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [LOG_GROUP TOPIC_ARN]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [LOG_GROUP TOPIC_ARN]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, CisAlarmsExample::run);
   }
 
   /**
@@ -38,14 +40,15 @@ public final class CisAlarmsExample {
    * @return the first plan of the alarms
    */
   public static PlanSet run(ExampleSupport example) {
-    String account = example.scope().account();
-    String region = example.scope().region().id();
-    String group = LOG_GROUP;
-    String topic = "arn:aws:sns:" + region + ":" + account + ":security-alarms";
-    if (example.arguments().size() >= 2) {
-      group = example.arguments().get(0);
-      topic = example.arguments().get(1);
-    } else if (example.emulator()) {
+    String group;
+    String topic;
+    if (!example.emulator()) {
+      group = example.argument(0, "LOG_GROUP");
+      topic = example.argument(1, "TOPIC_ARN");
+    } else {
+      String account = example.scope().account();
+      group = LOG_GROUP;
+      topic = "arn:aws:sns:" + example.scope().region().id() + ":" + account + ":security-alarms";
       example.out().println("First, a trail that delivers to " + group + ":");
       example.planAndApply(EnsureTrail.toBucket("audit-trail-" + account).cloudWatchLogs(group)
           .build());

@@ -14,17 +14,19 @@ import dev.remediate.core.plan.PlanSet;
  * }</pre>
  */
 public final class EnableConfigRecorderExample {
+  /** The command line. */
+  static final String USAGE = "EnableConfigRecorderExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [BUCKET]";
+
   private EnableConfigRecorderExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [BUCKET]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [BUCKET]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, EnableConfigRecorderExample::run);
   }
 
   /**
@@ -34,8 +36,8 @@ public final class EnableConfigRecorderExample {
    * @return the first plan
    */
   public static PlanSet run(ExampleSupport example) {
-    String bucket = example.arguments().isEmpty()
-        ? "config-" + example.scope().account() : example.arguments().get(0);
+    String bucket = example.emulator() ? "config-" + example.scope().account()
+        : example.argument(0, "BUCKET");
     EnableConfigRecorder config = EnableConfigRecorder.toBucket(bucket)
         .globalResourceTypesRegion(example.scope().region().id())
         .build();

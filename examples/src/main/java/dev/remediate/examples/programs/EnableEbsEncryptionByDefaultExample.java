@@ -13,17 +13,19 @@ import dev.remediate.ec2.EnableEbsEncryptionByDefault;
  * }</pre>
  */
 public final class EnableEbsEncryptionByDefaultExample {
+  /** The command line. */
+  static final String USAGE = "EnableEbsEncryptionByDefaultExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply]";
+
   private EnableEbsEncryptionByDefaultExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, EnableEbsEncryptionByDefaultExample::run);
   }
 
   /**

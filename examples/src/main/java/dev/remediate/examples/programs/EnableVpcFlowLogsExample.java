@@ -14,17 +14,19 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * }</pre>
  */
 public final class EnableVpcFlowLogsExample {
+  /** The command line. */
+  static final String USAGE = "EnableVpcFlowLogsExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [BUCKET]";
+
   private EnableVpcFlowLogsExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [BUCKET]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [BUCKET]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, EnableVpcFlowLogsExample::run);
   }
 
   /**
@@ -38,8 +40,8 @@ public final class EnableVpcFlowLogsExample {
       example.scope().client(Ec2Client.class, Ec2Client::builder)
           .createVpc(r -> r.cidrBlock("10.30.0.0/16"));
     }
-    String bucket = example.arguments().isEmpty()
-        ? "flow-logs-" + example.scope().account() : example.arguments().get(0);
+    String bucket = example.emulator() ? "flow-logs-" + example.scope().account()
+        : example.argument(0, "BUCKET");
     EnableVpcFlowLogs flowLogs = EnableVpcFlowLogs.forEveryVpc()
         .toS3Bucket(bucket)
         .createBucketIfMissing()

@@ -19,17 +19,19 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * }</pre>
  */
 public final class EncryptVolumeExample {
+  /** The command line. */
+  static final String USAGE = "EncryptVolumeExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [INSTANCE_ID KMS_KEY]";
+
   private EncryptVolumeExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [INSTANCE_ID KMS_KEY]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [INSTANCE_ID KMS_KEY]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, EncryptVolumeExample::run);
   }
 
   /**
@@ -41,14 +43,14 @@ public final class EncryptVolumeExample {
   public static PlanSet run(ExampleSupport example) {
     String instance;
     String key;
-    if (example.arguments().size() >= 2) {
-      instance = example.arguments().get(0);
-      key = example.arguments().get(1);
-    } else {
+    if (example.emulator()) {
       instance = EmulatorFixtures.instance(
           example.scope().client(Ec2Client.class, Ec2Client::builder));
       key = example.scope().client(KmsClient.class, KmsClient::builder)
           .createKey(r -> r.description("ebs")).keyMetadata().arn();
+    } else {
+      instance = example.argument(0, "INSTANCE_ID");
+      key = example.argument(1, "KMS_KEY");
     }
     Guardrails consent = example.emulator()
         ? Guardrails.custom().consentTo(Flag.DOWNTIME).build() : Guardrails.ofDefaults();

@@ -14,17 +14,19 @@ import dev.remediate.core.plan.PlanSet;
  * }</pre>
  */
 public final class EnsureTrailExample {
+  /** The command line. */
+  static final String USAGE = "EnsureTrailExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [BUCKET]";
+
   private EnsureTrailExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [BUCKET]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [BUCKET]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, EnsureTrailExample::run);
   }
 
   /**
@@ -34,8 +36,8 @@ public final class EnsureTrailExample {
    * @return the first plan
    */
   public static PlanSet run(ExampleSupport example) {
-    String bucket = example.arguments().isEmpty()
-        ? "audit-trail-" + example.scope().account() : example.arguments().get(0);
+    String bucket = example.emulator() ? "audit-trail-" + example.scope().account()
+        : example.argument(0, "BUCKET");
     EnsureTrail trail = EnsureTrail.toBucket(bucket)
         .cloudWatchLogs("CloudTrail/audit")
         .build();

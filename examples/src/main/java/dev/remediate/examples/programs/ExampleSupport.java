@@ -6,12 +6,15 @@ import dev.remediate.core.Remediation;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.PlanSet;
+import dev.remediate.examples.cli.SecretSafeLogging;
 import dev.remediate.testing.MotoServer;
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -22,9 +25,12 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 /**
  * What every example program shares: where it runs and the plan / apply / plan-again loop.
  *
- * <p>With no arguments an example starts the local AWS emulator (moto) and applies. With
- * {@code --profile NAME} and/or {@code --region REGION} it runs against real AWS and only plans,
- * unless {@code --apply} is given. Other arguments are the example's own.
+ * <p>With no arguments an example starts the local AWS emulator (moto), creates something to fix
+ * and applies. With {@code --profile NAME}, {@code --region REGION} and/or {@code --endpoint URL}
+ * (another endpoint, e.g. an emulator you run) it acts on the account there: it creates nothing,
+ * acts only on the resources its own arguments name (missing ones: the usage line and exit 2) and
+ * only plans, unless {@code --apply} is given. Own arguments without those flags are refused: the
+ * emulator it would start has none of those resources.
  *
  * <pre>{@code
  * public static void main(String[] args) {
@@ -55,13 +61,17 @@ public final class ExampleSupport implements AutoCloseable {
   /**
    * Reads the common arguments and opens the scope: the emulator (started now) or real AWS.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [own arguments...]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [own
+   *     arguments...]}
    * @return the example's surroundings; close it
-   * @throws IllegalArgumentException on a flag without its value
+   * @throws UsageException on a flag without its value, or own arguments without a place to use
+   *     them (they name resources of an account, and the emulator the example starts is empty)
    */
   public static ExampleSupport open(String... args) {
+    SecretSafeLogging.install();
     String profile = null;
     String region = null;
+    String endpoint = null;
     boolean apply = false;
     List<String> rest = new ArrayList<>();
     Iterator<String> it = Arrays.asList(args).iterator();
@@ -70,33 +80,120 @@ public final class ExampleSupport implements AutoCloseable {
       switch (arg) {
         case "--profile" -> profile = value(arg, it);
         case "--region" -> region = value(arg, it);
+        case "--endpoint" -> endpoint = value(arg, it);
         case "--apply" -> apply = true;
-        default -> rest.add(arg);
+        default -> {
+          if (arg.startsWith("--")) {
+            throw new UsageException("unknown option " + arg);
+          }
+          rest.add(arg);
+        }
       }
     }
-    if (profile == null && region == null) {
-      MotoServer moto = MotoServer.start();
-      AwsScope scope = AwsScope.builder().region(Region.US_EAST_1)
-          .endpointOverride(moto.endpoint())
-          .credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create("testing", "testing")))
-          .maxAttempts(3)
-          .clientCustomizer(b -> {
-            if (b instanceof S3ClientBuilder s3) {
-              s3.forcePathStyle(true);
-            }
-          })
-          .build();
-      System.out.println("Running against the local emulator at " + moto.endpoint());
-      return new ExampleSupport(moto, true, scope, true, rest, System.out);
+    if (profile == null && region == null && endpoint == null) {
+      if (!rest.isEmpty()) {
+        throw new UsageException("arguments " + rest + " name resources of an account: give "
+            + "--region or --profile (or --endpoint) with them; without, the example runs on "
+            + "its own empty emulator");
+      }
+      return onOwnEmulator();
     }
     AwsScope.Builder builder = AwsScope.builder().region(region != null ? region : "us-east-1");
     if (profile != null) {
       builder.credentialsProvider(ProfileCredentialsProvider.builder().profileName(profile)
           .build());
     }
-    System.out.println("Running against AWS" + (apply ? "" : " (plan only; add --apply)"));
+    if (endpoint != null) {
+      builder.endpointOverride(URI.create(endpoint)).clientCustomizer(ExampleSupport::pathStyle);
+    }
+    System.out.println("Running against " + (endpoint != null ? endpoint : "AWS")
+        + (apply ? "" : " (plan only; add --apply)"));
     return new ExampleSupport(null, false, builder.build(), apply, rest, System.out);
+  }
+
+  private static ExampleSupport onOwnEmulator() {
+    MotoServer moto = MotoServer.start();
+    AwsScope scope = AwsScope.builder().region(Region.US_EAST_1)
+        .endpointOverride(moto.endpoint())
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("testing", "testing")))
+        .maxAttempts(3)
+        .clientCustomizer(ExampleSupport::pathStyle)
+        .build();
+    System.out.println("Running against the local emulator at " + moto.endpoint());
+    return new ExampleSupport(moto, true, scope, true, List.of(), System.out);
+  }
+
+  private static void pathStyle(Object builder) {
+    if (builder instanceof S3ClientBuilder s3) {
+      s3.forcePathStyle(true);
+    }
+  }
+
+  /**
+   * Runs an example's body: bad arguments print the usage line and exit 2, like the CLI.
+   *
+   * @param usage the example's usage line, e.g. {@code BlockIpAddressExample [--region R] ...}
+   * @param args the command line
+   * @param body what the example does
+   * @param err where the usage goes
+   * @return the exit code: 0, or 2 for bad arguments
+   */
+  public static int execute(String usage, String[] args, Consumer<ExampleSupport> body,
+      PrintStream err) {
+    try (ExampleSupport example = open(args)) {
+      body.accept(example);
+      return 0;
+    } catch (UsageException e) {
+      err.println("usage: " + usage);
+      err.println(e.getMessage());
+      return 2;
+    }
+  }
+
+  /**
+   * {@link #execute} for a {@code main} method: exits with 2 on bad arguments.
+   *
+   * @param usage the usage line
+   * @param args the command line
+   * @param body what the example does
+   */
+  public static void main(String usage, String[] args, Consumer<ExampleSupport> body) {
+    int code = execute(usage, args, body, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * The example's own argument at a position, required against AWS (where the example creates
+   * nothing to act on).
+   *
+   * @param index the position among the example's own arguments
+   * @param name how the usage line names it, e.g. {@code INSTANCE_ID}
+   * @return the argument
+   * @throws UsageException when it is missing
+   */
+  public String argument(int index, String name) {
+    if (index >= rest.size()) {
+      throw new UsageException("missing " + name + ": against AWS the example acts only on "
+          + "resources you name, and creates none");
+    }
+    return rest.get(index);
+  }
+
+  /** Bad example arguments: the usage line and exit code 2. */
+  public static final class UsageException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message one line naming what is wrong
+     */
+    public UsageException(String message) {
+      super(message);
+    }
   }
 
   /**
@@ -114,7 +211,7 @@ public final class ExampleSupport implements AutoCloseable {
 
   private static String value(String flag, Iterator<String> it) {
     if (!it.hasNext()) {
-      throw new IllegalArgumentException(flag + " needs a value");
+      throw new UsageException(flag + " needs a value");
     }
     return it.next();
   }

@@ -18,17 +18,19 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * }</pre>
  */
 public final class QuarantineInstanceExample {
+  /** The command line. */
+  static final String USAGE = "QuarantineInstanceExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [INSTANCE_ID]";
+
   private QuarantineInstanceExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [INSTANCE_ID]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [INSTANCE_ID]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, QuarantineInstanceExample::run);
   }
 
   /**
@@ -39,11 +41,11 @@ public final class QuarantineInstanceExample {
    */
   public static PlanSet run(ExampleSupport example) {
     String instance;
-    if (!example.arguments().isEmpty()) {
-      instance = example.arguments().get(0);
-    } else {
+    if (example.emulator()) {
       instance = EmulatorFixtures.instance(
           example.scope().client(Ec2Client.class, Ec2Client::builder));
+    } else {
+      instance = example.argument(0, "INSTANCE_ID");
     }
     Guardrails consent = example.emulator()
         ? Guardrails.custom().consentTo(Flag.DISRUPTIVE).build() : Guardrails.ofDefaults();

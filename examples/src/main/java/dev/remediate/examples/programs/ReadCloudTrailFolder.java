@@ -36,9 +36,38 @@ public final class ReadCloudTrailFolder {
    * @throws IOException when the folder cannot be read
    */
   public static void main(String[] args) throws IOException {
-    Path folder = args.length > 0 ? Path.of(args[0]) : sampleDay();
-    summarize(folder, EventRouter.load(), System.out);
+    if (args.length > 0) {
+      summarize(Path.of(args[0]), EventRouter.load(), System.out);
+      return;
+    }
+    Path sample = sampleDay();
+    try {
+      summarize(sample, EventRouter.load(), System.out);
+    } finally {
+      deleteSample(sample);
+    }
   }
+
+  /**
+   * Deletes a sample day written by {@link #sampleDay()}, with the temporary folder above it.
+   *
+   * @param day the folder {@link #sampleDay()} returned
+   * @throws IOException when it cannot be deleted
+   */
+  static void deleteSample(Path day) throws IOException {
+    Path top = day;
+    for (int i = 0; i < SAMPLE_DEPTH; i++) {
+      top = top.getParent();
+    }
+    try (Stream<Path> walk = Files.walk(top)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Folders between the temporary folder and a sample day (AWSLogs/.../2026/11/27). */
+  private static final int SAMPLE_DEPTH = 7;
 
   /**
    * Reads every {@code .json} and {@code .json.gz} file below a folder.
@@ -55,8 +84,11 @@ public final class ReadCloudTrailFolder {
     long records = 0;
     List<Path> files;
     try (Stream<Path> walk = Files.walk(folder)) {
+      // digest files (CloudTrail-Digest/, when log file validation is on) hold hashes, not
+      // records
       files = walk.filter(Files::isRegularFile)
           .filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".json.gz"))
+          .filter(p -> !folder.relativize(p).toString().contains("CloudTrail-Digest"))
           .sorted().toList();
     }
     for (Path file : files) {
@@ -84,7 +116,7 @@ public final class ReadCloudTrailFolder {
    * @throws IOException when it cannot be written
    */
   static Path sampleDay() throws IOException {
-    Path day = Files.createTempDirectory("cloudtrail-")
+    Path day = Files.createTempDirectory("remediate-cloudtrail-")
         .resolve("AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/27");
     Files.createDirectories(day);
     write(day.resolve("123456789012_CloudTrail_us-east-1_20261127T0905Z_a1.json.gz"),

@@ -17,17 +17,19 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * }</pre>
  */
 public final class RestrictDefaultSecurityGroupExample {
+  /** The command line. */
+  static final String USAGE = "RestrictDefaultSecurityGroupExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [VPC_ID]";
+
   private RestrictDefaultSecurityGroupExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [VPC_ID]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [VPC_ID]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, RestrictDefaultSecurityGroupExample::run);
   }
 
   /**
@@ -37,6 +39,7 @@ public final class RestrictDefaultSecurityGroupExample {
    * @return the first plan
    */
   public static PlanSet run(ExampleSupport example) {
+    // against AWS: the VPC named, or every VPC; on the emulator, one made here
     String vpcId = example.arguments().isEmpty() ? null : example.arguments().get(0);
     if (example.emulator()) {
       vpcId = EmulatorFixtures.vpcWithAwsDefaultGroup(

@@ -16,17 +16,19 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * }</pre>
  */
 public final class RestrictSecurityGroupExample {
+  /** The command line. */
+  static final String USAGE = "RestrictSecurityGroupExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply]";
+
   private RestrictSecurityGroupExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply]}
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply]}
    */
   public static void main(String[] args) {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      run(example);
-    }
+    ExampleSupport.main(USAGE, args, RestrictSecurityGroupExample::run);
   }
 
   /**

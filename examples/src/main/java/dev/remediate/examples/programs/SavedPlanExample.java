@@ -1,124 +1,139 @@
 package dev.remediate.examples.programs;
 
+import dev.remediate.core.ApplyResult;
 import dev.remediate.core.PlanSetResult;
-import dev.remediate.core.Remediation;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.RestrictDefaultSecurityGroup;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
 
 /**
- * A plan set saved as JSON, reviewed, and applied later, perhaps by another process: each plan's
- * remediation is rebuilt through the catalog, and apply goes target by target: what was reviewed
- * and is still needed runs, a target changed since the plan was made is refused alone, and
- * resources that appeared meanwhile wait for the next plan.
+ * A plan set saved as JSON, reviewed, and applied later, perhaps by another process: each
+ * remediation is rebuilt from its plan through the catalog, and apply refuses, target by target,
+ * a reviewed target that changed since the plan was made (the others are applied).
  *
  * <pre>{@code
- * SavedPlanExample                                  # emulator: plan, save, change, apply
- * SavedPlanExample --region eu-west-1 plans.json    # real AWS: plan every VPC, save (no apply)
- * SavedPlanExample --region eu-west-1 --apply plans.json   # apply a plan set saved earlier
+ * SavedPlanExample                                  # emulator: plan, save, a reviewed group
+ *                                                   # changes (refused as stale), plan again, apply
+ * SavedPlanExample --region eu-west-1 plan.json     # real AWS: plan every VPC, save (no apply)
+ * SavedPlanExample --region eu-west-1 --apply plan.json   # apply a plan saved earlier
  * }</pre>
  */
 public final class SavedPlanExample {
+  /** The command line. */
+  static final String USAGE = "SavedPlanExample [--profile NAME] [--region REGION] "
+      + "[--endpoint URL] [--apply] [PLAN_FILE]";
+
   private SavedPlanExample() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code [--profile NAME] [--region REGION] [--apply] [PLAN_FILE]}
-   * @throws IOException when the plan file cannot be read or written
+   * @param args {@code [--profile NAME] [--region REGION] [--endpoint URL] [--apply] [PLAN_FILE]}
    */
-  public static void main(String[] args) throws IOException {
-    try (ExampleSupport example = ExampleSupport.open(args)) {
-      Remediator remediator = Remediator.builder().scope(example.scope()).build();
+  public static void main(String[] args) {
+    ExampleSupport.main(USAGE, args, SavedPlanExample::run);
+  }
+
+  /**
+   * On the emulator, the whole story in a temporary folder removed at the end; against AWS, saves
+   * a plan set to the file named, or applies it with {@code --apply}.
+   *
+   * @param example where to run
+   */
+  public static void run(ExampleSupport example) {
+    Remediator remediator = Remediator.builder().scope(example.scope()).build();
+    PrintStream out = example.out();
+    try {
       if (example.emulator()) {
-        onEmulator(remediator, example.scope().client(Ec2Client.class, Ec2Client::builder));
+        Path dir = Files.createTempDirectory("remediate-saved-plan-");
+        try {
+          story(remediator, example.scope().client(Ec2Client.class, Ec2Client::builder),
+              dir.resolve("plans.json"), out);
+        } finally {
+          Files.deleteIfExists(dir.resolve("plans.json"));
+          Files.delete(dir);
+        }
         return;
       }
-      if (example.arguments().isEmpty()) {
-        System.err.println("usage: SavedPlanExample --region REGION [--apply] PLAN_FILE");
-        System.exit(2);
-      }
-      Path file = Path.of(example.arguments().get(0));
+      Path file = Path.of(example.argument(0, "PLAN_FILE"));
       if (example.applyRequested() && Files.exists(file)) {
-        applySaved(remediator, file);
+        applySaved(remediator, file, out);
       } else {
-        save(remediator, RestrictDefaultSecurityGroup.forAllVpcs(), file);
+        save(remediator, file, out);
       }
-    }
-  }
-
-  /** The story on the emulator: a new VPC waits for the next plan; a changed group is refused. */
-  private static void onEmulator(Remediator remediator, Ec2Client ec2) throws IOException {
-    Path file = Files.createTempFile("plans-", ".json");
-    try {
-      String vpc = EmulatorFixtures.vpcWithAwsDefaultGroup(ec2);
-      save(remediator, RestrictDefaultSecurityGroup.forAllVpcs(), file);
-      System.out.println("-- meanwhile a new VPC appears: its plan waits for the next scan");
-      EmulatorFixtures.vpcWithAwsDefaultGroup(ec2);
-      applySaved(remediator, file);
-      save(remediator, RestrictDefaultSecurityGroup.forAllVpcs(), file);
-      System.out.println("-- meanwhile a reviewed default group is opened to the world: refused");
-      widenDefaultGroup(ec2, vpc);
-      applySaved(remediator, file);
-    } finally {
-      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * Replaces a VPC's default-group ingress rules by one open to the world: what a reviewer did not
-   * see, so a saved plan for that group must be refused.
-   *
-   * @param ec2 the client
-   * @param vpc the VPC
-   */
-  static void widenDefaultGroup(Ec2Client ec2, String vpc) {
-    var group = ec2.describeSecurityGroups(r -> r.filters(
-        f -> f.name("vpc-id").values(vpc), f -> f.name("group-name").values("default")))
-        .securityGroups().get(0);
-    ec2.describeSecurityGroupRules(r -> r.filters(f -> f.name("group-id")
-        .values(group.groupId()))).securityGroupRules().stream()
-        .filter(rule -> !Boolean.TRUE.equals(rule.isEgress()))
-        .forEach(rule -> ec2.revokeSecurityGroupIngress(r -> r.groupId(group.groupId())
-            .securityGroupRuleIds(rule.securityGroupRuleId())));
-    ec2.authorizeSecurityGroupIngress(r -> r.groupId(group.groupId()).ipPermissions(p -> p
-        .ipProtocol("-1").ipRanges(x -> x.cidrIp("0.0.0.0/0"))));
-  }
-
-  /**
-   * Plans and saves the plan set.
+   * Plan, save; a reviewed target changes, so its plan is refused as stale; plan again, apply.
    *
    * @param remediator the remediator
-   * @param remediation what to plan
+   * @param ec2 an EC2 client of the emulator
+   * @param file where to save the plans
+   * @param out where to print
+   * @return the results of the two applies
+   * @throws IOException when the file cannot be written or read
+   */
+  static List<PlanSetResult> story(Remediator remediator, Ec2Client ec2, Path file,
+      PrintStream out) throws IOException {
+    String vpcId = EmulatorFixtures.vpcWithAwsDefaultGroup(ec2);
+    save(remediator, file, out);
+    String group = ec2.describeSecurityGroups(r -> r.filters(
+        f -> f.name("vpc-id").values(vpcId), f -> f.name("group-name").values("default")))
+        .securityGroups().get(0).groupId();
+    out.println("Meanwhile someone opens SSH in the reviewed group " + group + ":");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(IpPermission.builder()
+        .ipProtocol("tcp").fromPort(22).toPort(22)
+        .ipRanges(ip -> ip.cidrIp("198.51.100.0/24")).build()));
+    PlanSetResult refused = applySaved(remediator, file, out);
+    out.println("Plan again, review, apply:");
+    save(remediator, file, out);
+    PlanSetResult applied = applySaved(remediator, file, out);
+    return List.of(refused, applied);
+  }
+
+  /**
+   * Plans the default security groups of every VPC and saves the plan set.
+   *
+   * @param remediator the remediator
    * @param file where to save
-   * @return the plan set
+   * @param out where to print
    * @throws IOException when the file cannot be written
    */
-  static PlanSet save(Remediator remediator, Remediation remediation, Path file)
-      throws IOException {
-    PlanSet plans = remediator.planSet(List.of(remediation));
-    System.out.print(plans.toText());
+  static void save(Remediator remediator, Path file, PrintStream out) throws IOException {
+    PlanSet plans = remediator.planSet(List.of(RestrictDefaultSecurityGroup.forAllVpcs()));
+    out.print(plans.toText());
     Files.writeString(file, plans.toJson());
-    System.out.println("Saved to " + file + "; review it, then apply it.");
-    return plans;
+    out.println("Saved to " + file + "; review it, then apply it.");
   }
 
   /**
-   * Reads a saved plan set and applies it target by target.
+   * Reads a saved plan set and applies it; a target that changed since is refused as stale and
+   * left unchanged, the others are applied.
    *
    * @param remediator the remediator
-   * @param file the saved plan set
-   * @return the result: one entry per target
+   * @param file the saved plans
+   * @param out where to print
+   * @return the result of every target
    * @throws IOException when the file cannot be read
    */
-  static PlanSetResult applySaved(Remediator remediator, Path file) throws IOException {
+  static PlanSetResult applySaved(Remediator remediator, Path file, PrintStream out)
+      throws IOException {
     PlanSetResult result = remediator.apply(PlanSet.fromJson(Files.readString(file)));
-    System.out.print(result.toText());
+    out.print(result.toText());
+    result.results().stream().filter(r -> r.status() == ApplyResult.Status.STALE)
+        .forEach(r -> out.println("Refused as stale: " + r.plan().key() + ": " + r.detail()
+            + ". Nothing of it was changed; plan again and review."));
     return result;
   }
 }

@@ -196,7 +196,7 @@ class ApplyCommandTest {
     assertBadInput(Remediate.run(env, "apply", "--yes", future.toString()),
         "future.json: Plan file format version '3.0' is not supported");
     assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("none.json").toString()),
-        "none.json: no such file");
+        "no such file: " + dir.resolve("none.json"));
     Path binary = dir.resolve("plans.json.gz");
     Files.write(binary, new byte[] {0x1f, (byte) 0x8b, 8, 0, (byte) 0xff, (byte) 0xfe});
     assertBadInput(Remediate.run(env, "apply", "--yes", binary.toString()),
@@ -245,5 +245,80 @@ class ApplyCommandTest {
     Remediate.Result r = Remediate.run(env, "apply", "--yes", "-");
     assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
     assertEquals(vpcs(aws), tagged(aws));
+  }
+
+  private static long taggedIn(AwsEmulator aws, String region) {
+    try (var scope = aws.scopeBuilder(software.amazon.awssdk.regions.Region.of(region)).build()) {
+      return scope.client(Ec2Client.class, Ec2Client::builder).describeVpcs().vpcs().stream()
+          .filter(v -> v.tags().stream().anyMatch(t -> t.key().equals("owner"))).count();
+    }
+  }
+
+  @Test
+  void apply_region_appliesOnlyThatRegionsPlansOfTheFile(AwsEmulator aws) {
+    Path plans = scan(aws, "--region", "us-west-2");
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--yes", "--region",
+        "us-west-2", plans.toString());
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertTrue(taggedIn(aws, "us-west-2") > 0, "us-west-2 applied");
+    assertEquals(0, taggedIn(aws, "us-east-1"), "us-east-1 left alone: " + r.out());
+    assertTrue(!r.out().contains("us-east-1"), r.out());
+  }
+
+  @Test
+  void apply_onlyAndSkip_applyOnlyTheMatchingPlansOfTheFile(AwsEmulator aws) {
+    CliEnvironment env = CliTesting.real(aws);
+    Path plans = dir.resolve("two.json");
+    Remediate.Result scanned = Remediate.run(env, "scan", "--region", "us-east-1", "--only",
+        "ec2.ebs-encryption-by-default,ec2.default-security-group", "--out", plans.toString());
+    assertEquals(Remediate.EXIT_CHANGES, scanned.exitCode(), scanned.toString());
+    Remediate.Result only = Remediate.run(env, "apply", "--yes", "--only",
+        "ec2.ebs-encryption-by-default", plans.toString());
+    assertEquals(Remediate.EXIT_OK, only.exitCode(), only.toString());
+    assertTrue(only.out().contains("ec2.ebs-encryption-by-default"), only.out());
+    assertTrue(!only.out().contains("ec2.default-security-group"), only.out());
+    assertEquals(Remediate.EXIT_OK, Remediate.run(env, "scan", "--region", "us-east-1",
+        "--only", "ec2.ebs-encryption-by-default").exitCode());
+    assertEquals(Remediate.EXIT_CHANGES, Remediate.run(env, "scan", "--region", "us-east-1",
+        "--only", "ec2.default-security-group").exitCode(), "the other plan was not applied");
+    Remediate.Result skip = Remediate.run(env, "apply", "--yes", "--skip",
+        "ec2.ebs-encryption-by-default", plans.toString());
+    assertEquals(Remediate.EXIT_OK, skip.exitCode(), skip.toString());
+    assertTrue(!skip.out().contains("ec2.ebs-encryption-by-default"), skip.out());
+    assertEquals(Remediate.EXIT_OK, Remediate.run(env, "scan", "--region", "us-east-1",
+        "--only", "ec2.default-security-group").exitCode());
+  }
+
+  @Test
+  void apply_unknownRemediationIdInThePlanFile_isBadInputBeforeAnyCall(AwsEmulator aws)
+      throws Exception {
+    Path plans = scan(aws);
+    Path unknown = dir.resolve("unknown.json");
+    Files.writeString(unknown, Files.readString(plans).replace("\"test.vpc-tag\"",
+        "\"test.no-such-remediation\""));
+    aws.recorder().reset();
+    assertBadInput(Remediate.run(emulator(aws).build(), "apply", "--yes", unknown.toString()),
+        "Unknown remediation id 'test.no-such-remediation'");
+    assertEquals(0, aws.recorder().total());
+    Path badParameter = dir.resolve("bad-parameter.json");
+    Files.writeString(badParameter, Files.readString(plans).replace("\"flag\"", "\"x\"")
+        .replace("\"key\" : \"owner\"", "\"key\" : \" \""));
+    assertBadInput(Remediate.run(emulator(aws).build(), "apply", "--yes",
+        badParameter.toString()), "tag key must not be blank");
+    assertEquals(0, aws.recorder().total());
+  }
+
+  @Test
+  void apply_stale_saysPlanAgainOnce(AwsEmulator aws) {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    String vpc = ec2.describeVpcs().vpcs().get(0).vpcId();
+    Path plans = scan(aws);
+    ec2.createTags(r -> r.resources(vpc).tags(t -> t.key("owner").value("team-b")));
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "apply", "--yes",
+        plans.toString());
+    assertEquals(Remediate.EXIT_FAILURE, r.exitCode(), r.toString());
+    String all = r.out() + r.err();
+    assertEquals(1, all.split("(?i)plan again", -1).length - 1, all);
+    assertTrue(r.err().contains("--opt-out-tag"), r.err());
   }
 }

@@ -46,8 +46,10 @@ class CatalogCommandTest {
     assertEquals(0, r.exitCode(), r.toString());
     JsonNode policy = JSON.readTree(r.out());
     assertEquals("2012-10-17", policy.get("Version").asText());
-    JsonNode statement = policy.get("Statement");
-    statement = statement.isArray() ? statement.get(0) : statement;
+    JsonNode statements = policy.get("Statement");
+    assertTrue(statements.isArray(), "Statement is an array: " + r.out());
+    assertEquals(1, statements.size(), r.out());
+    JsonNode statement = statements.get(0);
     assertEquals("RemediateCatalog", statement.get("Sid").asText());
     assertEquals("Allow", statement.get("Effect").asText());
     assertEquals(List.of("ec2:CreateTags", "ec2:DescribeVpcs"),
@@ -90,6 +92,14 @@ class CatalogCommandTest {
     Remediate.Result r = Remediate.run(env, "catalog");
     assertEquals(0, r.exitCode());
     assertEquals("No remediations on the class path.\n", r.out());
+  }
+
+  @Test
+  void catalog_onlyAndSkipTheSameId_saysNoneIsSelected() {
+    Remediate.Result r = Remediate.run(offline(), "catalog", "--only", "test.vpc-tag", "--skip",
+        "test.vpc-tag");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("No remediation selected: --only and --skip left none.\n", r.out());
   }
 
   @Test

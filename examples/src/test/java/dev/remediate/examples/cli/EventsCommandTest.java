@@ -113,4 +113,67 @@ class EventsCommandTest {
     assertEquals(0, r.exitCode(), r.toString());
     assertEquals("3\n", r.out());
   }
+
+  /** A folder as {@code aws s3 sync} leaves a trail's bucket with log file validation on. */
+  static Path syncedTrailBucket(Path root) throws Exception {
+    Path logs = root.resolve("AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/27");
+    Path digests = root.resolve("AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/27");
+    Files.createDirectories(logs);
+    Files.createDirectories(digests);
+    gzip(logs.resolve("123456789012_CloudTrail_us-east-1_20261127T0905Z_a1.json.gz"),
+        Records.logFile(Records.createVpc("vpc-0a1b2c3d", "e-1"),
+            Records.createVpc("vpc-0a1b2c3e", "e-2")));
+    String digest = "{\"awsAccountId\":\"123456789012\",\"digestStartTime\":"
+        + "\"2026-11-27T04:05:00Z\",\"digestEndTime\":\"2026-11-27T05:05:00Z\","
+        + "\"digestS3Bucket\":\"trail\",\"logFiles\":[]}";
+    gzip(digests.resolve("123456789012_CloudTrail-Digest_us-east-1_org_us-east-1_"
+        + "20261127T050500Z.json.gz"), digest);
+    gzip(digests.resolve("123456789012_CloudTrail-Digest_us-east-1_org_us-east-1_"
+        + "20261127T060500Z.json.gz"), digest);
+    return root;
+  }
+
+  private static void gzip(Path file, String text) throws Exception {
+    try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+      gz.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void events_syncedTrailBucket_skipsAndCountsDigestFiles() throws Exception {
+    Path root = syncedTrailBucket(dir);
+    Remediate.Result r = Remediate.run(offline(), "events", "--count", root.toString());
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals("2\n", r.out());
+    assertEquals("remediate: skipped 2 digest files (hashes of log files, not records)\n",
+        r.err());
+  }
+
+  @Test
+  void events_digestFileNamedDirectly_isStillRefused() throws Exception {
+    Path root = syncedTrailBucket(dir);
+    Path digest;
+    try (var files = Files.walk(root)) {
+      digest = files.filter(p -> p.toString().contains("CloudTrail-Digest_")).findFirst()
+          .orElseThrow();
+    }
+    Remediate.Result r = Remediate.run(offline(), "events", "--count", digest.toString());
+    assertBadInput(r, "this is a CloudTrail digest file");
+    assertEquals("", r.out(), "no count of input that could not be read");
+  }
+
+  @Test
+  void events_countOrSummaryOfUnreadableInput_printsNothingOnStdout() throws Exception {
+    Path file = dir.resolve("broken.json");
+    Files.writeString(file, Records.createVpc("vpc-0a1b2c3d", "e-1") + "\n{\"eventVersion\": \n");
+    for (String mode : List.of("--count", "--summary")) {
+      Remediate.Result r = Remediate.run(offline(), "events", mode, file.toString());
+      assertBadInput(r, file + " at line ");
+      assertEquals("", r.out(), mode);
+    }
+    Remediate.Result missing = Remediate.run(offline(), "events", "--count",
+        dir.resolve("none.json").toString());
+    assertBadInput(missing, "no such file: " + dir.resolve("none.json"));
+    assertEquals("", missing.out());
+  }
 }

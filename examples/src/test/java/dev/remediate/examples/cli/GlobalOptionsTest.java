@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -133,5 +134,61 @@ class GlobalOptionsTest {
     assertTrue(text.toString().contains("\rscan [" + "#".repeat(12) + " ".repeat(12) + "] 2/2 b"),
         text.toString());
     assertTrue(text.toString().endsWith("\r\u001b[K"));
+  }
+
+  @Test
+  void unknownProfile_isBadInputForEverySubcommand(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("config"), "[profile audit]\nregion = eu-west-2\n");
+    Files.writeString(dir.resolve("credentials"), "");
+    Path plans = dir.resolve("plans.json");
+    Files.writeString(plans, "[]");
+    Path records = dir.resolve("records.json");
+    Files.writeString(records, Records.logFile(Records.createVpc("vpc-0a1b2c3d", "e-1")));
+    for (String[] command : List.of(new String[] {"catalog"},
+        new String[] {"events", records.toString()}, new String[] {"react", records.toString()},
+        new String[] {"scan", "--set", "test.tagValue=x"},
+        new String[] {"apply", "--yes", plans.toString()})) {
+      List<String> args = new java.util.ArrayList<>(List.of(command));
+      args.addAll(List.of("--profile", "nosuch"));
+      Remediate.Result r = withAwsFiles(dir, offline(), args.toArray(String[]::new));
+      assertBadInput(r, "profile 'nosuch' is not defined");
+      assertEquals("", r.out(), command[0]);
+    }
+  }
+
+  @Test
+  void logLevel_unknown_isBadInput() {
+    assertBadInput(Remediate.run(offline(), "catalog", "--log-level", "bogus"),
+        "'bogus' is not a log level: error, warn, info, debug, trace");
+    assertEquals(0, Remediate.run(offline(), "catalog", "--log-level", "INFO").exitCode());
+  }
+
+  @Test
+  void region_thatAwsDoesNotHave_isRefusedBeforeAnyCall() {
+    // offline(): opening a scope fails the test, so nothing was called
+    assertBadInput(Remediate.run(offline(), "scan", "--region", "xx-yyyy-1", "--set",
+        "test.tagValue=x"), "'xx-yyyy-1' is not an AWS region");
+    Remediate.Result fromEnvironment = Remediate.run(CliEnvironment.builder()
+        .catalog(CliTesting.testCatalog()).terminal(Terminal.none())
+        .env(Map.of("AWS_REGION", "xx-yyyy-1")).scopes((region, options) -> {
+          throw new AssertionError("no scope may be opened");
+        }).build(), "scan", "--set", "test.tagValue=x");
+    assertEquals(Remediate.EXIT_BAD_INPUT, fromEnvironment.exitCode(), fromEnvironment.toString());
+    assertTrue(fromEnvironment.err().contains("'xx-yyyy-1' is not an AWS region"),
+        fromEnvironment.err());
+    // a region this SDK does not list yet, in a known area, is let through
+    GlobalOptions.checkRegion("ap-southeast-9");
+    GlobalOptions.checkRegion("us-gov-east-1");
+  }
+
+  @Test
+  void commandLineMistakes_readAsThisToolsWords() {
+    Remediate.Result none = Remediate.run(offline());
+    assertBadInput(none, "a subcommand is required");
+    assertEquals(1, none.err().split("see 'remediate --help'", -1).length - 1, none.err());
+    assertBadInput(Remediate.run(offline(), "frobnicate"), "unknown command 'frobnicate'");
+    Remediate.Result set = Remediate.run(offline(), "scan", "--set", "foo");
+    assertBadInput(set, "option '--set'");
+    assertTrue(!set.err().contains("option option"), set.err());
   }
 }

@@ -166,4 +166,57 @@ class ReactCommandTest {
     Files.writeString(bad, "{\"Records\":[{\"eventVersion\":");
     assertBadInput(Remediate.run(env(aws), "react", bad.toString()), "bad.json");
   }
+
+  @Test
+  void react_syncedTrailBucket_skipsDigestFilesAndPlans(AwsEmulator aws) throws Exception {
+    Path root = EventsCommandTest.syncedTrailBucket(dir.resolve("trail"));
+    Remediate.Result r = Remediate.run(env(aws), "react", root.toString());
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("Read 2 record(s); skipped 2 digest files; 1 remediation(s) "
+        + "called for"), r.err());
+    assertTrue(r.out().contains("owner=auto"), r.out());
+  }
+
+  @Test
+  void react_otherAccount_isCountedInTheSummary(AwsEmulator aws) throws Exception {
+    Path records = file(Records.createVpc("vpc-0a1b2c3d", "e-1")
+        .replace("\"recipientAccountId\":\"123456789012\"",
+            "\"recipientAccountId\":\"210987654321\""));
+    Remediate.Result r = Remediate.run(env(aws), "react", records.toString());
+    assertTrue(r.err().contains("0 failed, 1 skipped (records of another account)"), r.err());
+  }
+
+  @Test
+  void react_applyDryRun_exits3AndSaysWouldApply(AwsEmulator aws) throws Exception {
+    Path records = file(Records.createVpc("vpc-0a1b2c3d", "e-1"));
+    Remediate.Result r = Remediate.run(env(aws), "react", "--apply", "--dry-run",
+        records.toString());
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), "changes planned, not applied: " + r);
+    assertTrue(r.err().contains("1 would apply (dry run: nothing was changed)"), r.err());
+    assertEquals(0, tagged(aws, "owner"));
+  }
+
+  @Test
+  void react_applyWithOut_pointsAtTheSavedFile(AwsEmulator aws) throws Exception {
+    Path records = file(Records.record("DeleteVpc", "e-2", "{\"return\":true}"));
+    Path out = dir.resolve("saved.json");
+    Remediate.Result r = Remediate.run(env(aws), "react", "--apply", "--out", out.toString(),
+        records.toString());
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("review " + out + " and run 'remediate apply " + out + "'"),
+        r.err());
+    assertTrue(!r.err().contains("save it with --out"), r.err());
+  }
+
+  @Test
+  void react_moreChangesThanMax_isRefusedNamingMaxChanges(AwsEmulator aws) throws Exception {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    ec2.createVpc(v -> v.cidrBlock("10.1.0.0/16"));
+    Remediate.Result r = Remediate.run(env(aws), "react", "--apply", "--max-changes", "1",
+        file(Records.createVpc("vpc-0a1b2c3d", "e-1")).toString());
+    assertEquals(Remediate.EXIT_FAILURE, r.exitCode(), r.toString());
+    assertTrue(r.err().contains("--max-changes"), r.err());
+    assertTrue(!r.err().contains("--allow-"), r.err());
+    assertEquals(0, tagged(aws, "owner"));
+  }
 }

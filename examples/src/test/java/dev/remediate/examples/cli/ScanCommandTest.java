@@ -177,4 +177,46 @@ class ScanCommandTest {
     all.addAll(List.of(more));
     return all.toArray(String[]::new);
   }
+
+  @Test
+  void scan_everyResourceOptedOut_saysSkippedNotCompliant(AwsEmulator aws) {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    List<String> vpcs = ec2.describeVpcs().vpcs().stream().map(v -> v.vpcId()).toList();
+    vpcs.forEach(v -> ec2.createTags(t -> t.resources(v)
+        .tags(Tag.builder().key("remediate:skip").value("").build())));
+    Remediate.Result r = Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
+        "--set", "test.tagValue=x");
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    for (String vpc : vpcs) {
+      assertTrue(r.out().contains("  = skipped " + vpc + " (opt-out tag remediate:skip)\n"),
+          r.out());
+    }
+    assertTrue(!r.out().contains("compliant"), r.out());
+    assertTrue(r.out().contains(vpcs.size() + " resource(s) skipped."), r.out());
+    assertTrue(r.err().contains("0 target(s) compliant, 0 with changes (0 change(s)), "
+        + vpcs.size() + " resource(s) skipped (opt-out tag)"), r.err());
+  }
+
+  @Test
+  void scan_onlyARemediationWithoutItsSettings_isBadInputNamingTheKey(AwsEmulator aws) {
+    CliEnvironment env = CliTesting.real(aws);
+    aws.recorder().reset();
+    assertBadInput(Remediate.run(env, "scan", "--region", "us-east-1", "--only",
+        "ec2.vpc-flow-logs"), "ec2.vpc-flow-logs is not configured: it needs flowLogs.s3Bucket "
+            + "(--flow-logs-bucket) or flowLogs.logGroup (--flow-logs-log-group)");
+    assertBadInput(Remediate.run(env, "scan", "--region", "us-east-1", "--only",
+        "ec2.quarantine-instance"), "ec2.quarantine-instance has no region-wide form: choose a "
+            + "resource with --target");
+    assertBadInput(Remediate.run(env, "apply", "--yes", "--region", "us-east-1", "--only",
+        "cloudtrail.trail"), "it needs trail.s3Bucket (--trail-bucket)");
+    assertEquals(0, aws.recorder().total());
+  }
+
+  @Test
+  void scan_bothFlowLogDestinations_isBadInput(AwsEmulator aws) {
+    assertBadInput(Remediate.run(emulator(aws).build(), "scan", "--region", "us-east-1",
+        "--flow-logs-bucket", "my-flow-logs", "--flow-logs-log-group", "flow-logs"),
+        "flowLogs.s3Bucket (--flow-logs-bucket) and flowLogs.logGroup (--flow-logs-log-group) "
+            + "cannot both be set");
+  }
 }

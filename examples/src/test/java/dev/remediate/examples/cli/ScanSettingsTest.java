@@ -70,7 +70,7 @@ class ScanSettingsTest {
   void load_missingFile_isBadInput() {
     CliException e = assertThrows(CliException.class,
         () -> ScanSettings.load(dir.resolve("nope.yaml")));
-    assertTrue(e.getMessage().endsWith("nope.yaml: no such file"), e.getMessage());
+    assertEquals("no such file: " + dir.resolve("nope.yaml") + " (--config)", e.getMessage());
   }
 
   @Test

@@ -13,8 +13,21 @@ class ProgramsTest {
   @Test
   void readCloudTrailFolder_sampleDay_countsRecordsAndRoutesCreateVpc() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    long records = ReadCloudTrailFolder.summarize(ReadCloudTrailFolder.sampleDay(),
-        EventRouter.load(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    java.nio.file.Path day = ReadCloudTrailFolder.sampleDay();
+    long records;
+    try {
+      records = ReadCloudTrailFolder.summarize(day, EventRouter.load(),
+          new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    } finally {
+      ReadCloudTrailFolder.deleteSample(day);
+    }
+    java.nio.file.Path top = day.getParent().getParent().getParent().getParent().getParent()
+        .getParent().getParent();
+    org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(top),
+        "the sample is deleted with its temporary folder: " + top);
+    org.junit.jupiter.api.Assertions.assertEquals(
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toRealPath(),
+        top.getParent().toRealPath(), "only the example's own folder was deleted");
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertEquals(3, records);
     assertTrue(out.contains("     1  ec2.amazonaws.com CreateVpc"), out);
