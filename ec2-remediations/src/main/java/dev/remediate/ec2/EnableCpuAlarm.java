@@ -374,7 +374,10 @@ public final class EnableCpuAlarm extends SpecValue {
     }
   }
 
-  /** The catalog entry of {@link EnableCpuAlarm}. */
+  /**
+   * The catalog entry of {@link EnableCpuAlarm}; flagged {@link Flag#DESTRUCTIVE} for the deletion
+   * of alarms of gone instances (the alarms themselves need no consent).
+   */
   public static final class Type extends AbstractRemediationType {
     static final Setting SNS_TOPIC = Setting.text("cpuAlarm.snsTopic", "SNS topic the CPU alarms "
         + "notify (created when missing): a topic name or the ARN of a topic in the Region; "
@@ -393,7 +396,7 @@ public final class EnableCpuAlarm extends SpecValue {
     public Type() {
       super(ID, "A CloudWatch alarm on the CPUUtilization of each running instance, notifying "
           + "an SNS topic CloudWatch may publish to", List.of(), IAM_ACTIONS,
-          EnumSet.noneOf(Flag.class));
+          EnumSet.of(Flag.DESTRUCTIVE));
     }
 
     @Override
