@@ -7,6 +7,7 @@ import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.Setting;
+import dev.remediate.core.aws.AlarmTopics;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
@@ -78,11 +79,11 @@ public final class CisAlarms implements Remediation {
       "sns:GetTopicAttributes", "sns:CreateTopic", "sns:SetTopicAttributes")));
   /** Controls satisfied: the Security Hub control, then the CIS v1.4 one, of every alarm. */
   public static final List<String> CONTROLS = controls();
-  static final String CREATE_TOPIC = "CreateTopic";
-  static final String SET_TOPIC_ATTRIBUTES = "SetTopicAttributes";
+  static final String CREATE_TOPIC = AlarmTopics.CREATE_TOPIC;
+  static final String SET_TOPIC_ATTRIBUTES = AlarmTopics.SET_TOPIC_ATTRIBUTES;
   static final String PUT_METRIC_FILTER = "PutMetricFilter";
   static final String PUT_METRIC_ALARM = "PutMetricAlarm";
-  static final String PUBLISH_SID = "AllowCloudWatchAlarmsToPublish";
+  static final String PUBLISH_SID = AlarmTopics.PUBLISH_SID;
 
   private final String logGroup;
   /** A topic ARN, or a topic name (the topic of that name in the Region planned in). */
@@ -171,29 +172,23 @@ public final class CisAlarms implements Remediation {
     return logGroup;
   }
 
-  /** @return a topic ARN or name, checked with {@link AwsNames} */
+  /** @return a topic ARN or name, checked ({@link AlarmTopics#checked}) */
   static String topic(@Nullable String arnOrName) {
-    return arnOrName != null && arnOrName.startsWith("arn:") ? AwsNames.snsTopicArn(arnOrName)
-        : AwsNames.snsTopicName(arnOrName);
+    return AlarmTopics.checked(arnOrName);
   }
 
   /**
-   * Refuses a topic ARN of another Region than the alarms': CloudWatch alarms can only notify a
-   * topic of their own Region. A topic name is always of the Region planned in.
+   * Refuses a topic ARN of another Region than the alarms' ({@link AlarmTopics#requireInRegion}).
    */
   static void requireTopicInRegion(String topic, String region) {
-    if (topic.startsWith("arn:") && !topic.split(":")[3].equals(region)) {
-      throw new InvalidRemediationException("SNS topic " + topic + " is in " + topic.split(":")[3]
-          + ": CloudWatch alarms in " + region + " can only notify a topic of their own Region; "
-          + "give a topic name instead (created in each Region planned), e.g. "
-          + Type.SNS_TOPIC.advice(topic.substring(topic.lastIndexOf(':') + 1),
-              "snsTopic(\"" + topic.substring(topic.lastIndexOf(':') + 1) + "\")"));
-    }
+    String name = AlarmTopics.name(topic);
+    AlarmTopics.requireInRegion(topic, region,
+        Type.SNS_TOPIC.advice(name, "snsTopic(\"" + name + "\")"));
   }
 
   /** @return the topic's ARN in this Region and account (the ARN given, or built from the name) */
   String topicArn(String region, String account) {
-    return topic.startsWith("arn:") ? topic : "arn:aws:sns:" + region + ":" + account + ":" + topic;
+    return AlarmTopics.arn(topic, region, account);
   }
 
   String namespace() {
@@ -201,7 +196,7 @@ public final class CisAlarms implements Remediation {
   }
 
   String topicName() {
-    return topic.substring(topic.lastIndexOf(':') + 1);
+    return AlarmTopics.name(topic);
   }
 
   // ---------------------------------------------------------------- steps
@@ -245,8 +240,8 @@ public final class CisAlarms implements Remediation {
   }
 
   SnsClient sns(RemediationContext context) {
-    return context.scope().inRegion(Region.of(topic.startsWith("arn:") ? topic.split(":")[3]
-        : context.region())).client(SnsClient.class, SnsClient::builder);
+    return context.scope().inRegion(Region.of(AlarmTopics.region(topic, context.region())))
+        .client(SnsClient.class, SnsClient::builder);
   }
 
   @Override

@@ -1,14 +1,13 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.aws.AlarmTopics;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
-import dev.remediate.core.policy.PolicyDocuments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.policybuilder.iam.IamStatement;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatchlogs.model.MetricFilter;
@@ -109,28 +108,10 @@ final class CisAlarmsDecision {
       Plan.Builder plan) {
     String topic = wanted.topicArn(o.region(), o.account());
     if (!o.topicExists()) {
-      plan.addSteps(Step.builder().kind(CisAlarms.CREATE_TOPIC).action(Action.ADD).resource(topic)
-          .summary("create SNS topic " + wanted.topicName() + " for the CIS alarms (subscribe to "
-              + "it)")
-          .after(topic).putParameters("name", wanted.topicName()).build());
-      plan.addWarnings("SNS topic " + topic + " will have no subscription: subscribe to it, "
-          + "Security Hub looks for one");
+      plan.addWarnings(AlarmTopics.noSubscriptionWarning(topic));
     }
-    @Nullable String policy = o.topicPolicy();
-    String merged = PolicyDocuments.merge(policy,
-        publishStatements(topic, o.region(), o.account())).orElse(null);
-    if (merged != null) {
-      var step = Step.builder().kind(CisAlarms.SET_TOPIC_ATTRIBUTES)
-          .action(policy == null ? Action.ADD : Action.CHANGE).resource(topic)
-          .summary("merge statement " + CisAlarms.PUBLISH_SID + " (cloudwatch.amazonaws.com may "
-              + "publish) into the policy of topic " + wanted.topicName()
-              + " (other statements kept)")
-          .after(merged);
-      if (policy != null) {
-        step.before(policy);
-      }
-      plan.addSteps(step.build());
-    }
+    plan.addAllSteps(AlarmTopics.steps(topic, o.topicExists(), o.topicPolicy(), o.region(),
+        o.account(), "the CIS alarms"));
   }
 
   /** An alarm's statistic, comparison, threshold and evaluation periods, as in {@link #WANTED_SETTINGS}. */
@@ -150,11 +131,7 @@ final class CisAlarmsDecision {
 
   /** The statement letting this account's alarms in the Region publish to the topic. */
   static List<IamStatement> publishStatements(String topicArn, String region, String account) {
-    return List.of(Policies.allowService(CisAlarms.PUBLISH_SID, "cloudwatch.amazonaws.com",
-        List.of("sns:Publish"), List.of(topicArn), Policies.conditions(
-            Policies.condition("StringEquals", "aws:SourceAccount", account),
-            Policies.condition("ArnLike", "aws:SourceArn",
-                "arn:aws:cloudwatch:" + region + ":" + account + ":alarm:*"))));
+    return List.of(AlarmTopics.publishStatement(topicArn, region, account));
   }
 
   private static Set<String> actionsFor(List<Step> steps) {

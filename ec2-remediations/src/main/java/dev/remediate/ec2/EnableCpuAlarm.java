@@ -1,0 +1,487 @@
+package dev.remediate.ec2;
+
+import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
+import static dev.remediate.ec2.NetworkSupport.csv;
+import static dev.remediate.ec2.NetworkSupport.splitCsv;
+
+import dev.remediate.core.AbstractRemediationType;
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.Setting;
+import dev.remediate.core.aws.AlarmTopics;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Step;
+import dev.remediate.core.policy.PolicyDocuments;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
+import software.amazon.awssdk.services.cloudwatch.model.Statistic;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * A CloudWatch alarm on the {@code CPUUtilization} of every running instance of a region (or of
+ * those carrying a tag, or of chosen instances), notifying an SNS topic whose policy lets
+ * CloudWatch publish.
+ *
+ * <pre>{@code
+ * Remediation alarms = EnableCpuAlarm.forEveryInstance()
+ *     .snsTopic("ops-alarms")            // a name: the topic of that name in the Region
+ *     .threshold("90").periods(2)        // default: Average >= 80% for 3 periods of 300 s
+ *     .tag("env", "prod")                // optional: only instances tagged env=prod
+ *     .build();
+ * PlanSet plans = remediator.planSet(List.of(alarms)); // one plan per instance
+ * Remediation one = EnableCpuAlarm.forInstance("i-0abc1234def567890").snsTopic("ops-alarms").build();
+ * }</pre>
+ *
+ * <p><b>Targets</b>: one plan per instance (target {@code AWS::EC2::Instance i-...}), whose spec is
+ * {@link #forInstance(String)} of that instance with the same settings.
+ *
+ * <p><b>Observe</b> ({@link CpuAlarmObserver}): one paginated {@code DescribeInstances}, one
+ * paginated {@code DescribeAlarms} with the name prefix {@value #ALARM_PREFIX} (by alarm names
+ * for chosen instances), {@code GetTopicAttributes}. <b>Decide</b> ({@link CpuAlarmDecision}, no AWS
+ * call): the alarm {@value #ALARM_PREFIX}{@code <instance id>} of a running instance must exist with
+ * the wanted settings and notify the topic; the topic must exist and let
+ * {@code cloudwatch.amazonaws.com} publish (Sid {@value AlarmTopics#PUBLISH_SID}, conditions
+ * {@code aws:SourceAccount} and {@code aws:SourceArn}, merged into its policy). An alarm of this
+ * remediation whose instance is gone is reported, and deleted only with consent to
+ * {@link Flag#DESTRUCTIVE}. <b>Steps</b>: {@code CreateTopic}, {@code SetTopicAttributes},
+ * {@code PutMetricAlarm}, {@code DeleteAlarms}.
+ */
+public final class EnableCpuAlarm extends SpecValue {
+  /** The catalog id. */
+  public static final String ID = "ec2.cpu-alarm";
+  /** The prefix of the alarms' names, followed by the instance id. */
+  public static final String ALARM_PREFIX = "remediate-cpu-";
+  /** The threshold unless another is given: 80 (percent). */
+  public static final String DEFAULT_THRESHOLD = "80";
+  /** The evaluation periods unless others are given. */
+  public static final int DEFAULT_PERIODS = 3;
+  /** The period of the alarms, seconds. */
+  public static final int PERIOD = 300;
+  /** Every IAM action planning and applying may need. */
+  public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeInstances",
+      "cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms",
+      "sns:GetTopicAttributes", "sns:CreateTopic", "sns:SetTopicAttributes");
+  static final String NAMESPACE = "AWS/EC2";
+  static final String METRIC = "CPUUtilization";
+  private static final String EVERY = "*";
+  private static final int MAX_PERIODS = 288;
+
+  private final @Nullable List<String> instanceIds;
+  private final String threshold;
+  private final int periods;
+  private final String topic;
+  private final @Nullable String tagKey;
+  private final @Nullable String tagValue;
+  /** Set for the remediations apply observes with: an instance gone since has an empty plan. */
+  private final boolean tolerateMissing;
+
+  private EnableCpuAlarm(Builder b, @Nullable List<String> instanceIds, boolean tolerateMissing) {
+    this.instanceIds = instanceIds;
+    this.threshold = threshold(b.threshold);
+    this.periods = periods(b.periods);
+    if (b.topic == null) {
+      throw new InvalidRemediationException("snsTopic is required: the SNS topic the CPU alarms "
+          + "notify (" + Type.SNS_TOPIC.advice("ops-alarms", "snsTopic(\"ops-alarms\")") + ")");
+    }
+    this.topic = AlarmTopics.checked(b.topic);
+    if (b.tagKey != null && instanceIds != null) {
+      throw new InvalidRemediationException("tag selects among every instance of the region: "
+          + "chosen instances are remediated whatever their tags");
+    }
+    this.tagKey = b.tagKey;
+    this.tagValue = b.tagValue;
+    this.tolerateMissing = tolerateMissing;
+  }
+
+  /** @return a builder for every running instance of the region */
+  public static Builder forEveryInstance() {
+    return new Builder(null);
+  }
+
+  /**
+   * @param instanceId e.g. {@code i-0abc1234def567890}
+   * @return a builder for that instance
+   */
+  public static Builder forInstance(String instanceId) {
+    return forInstances(List.of(instanceId));
+  }
+
+  /**
+   * @param instanceIds instance ids of one region
+   * @return a builder for those instances
+   */
+  public static Builder forInstances(Collection<String> instanceIds) {
+    return new Builder(NetworkSupport.requireIds(instanceIds, INSTANCE_ID, "instance"));
+  }
+
+  /**
+   * @param instanceId an instance id
+   * @return the name of its alarm, {@value #ALARM_PREFIX}{@code <instance id>}
+   */
+  public static String alarmName(String instanceId) {
+    return ALARM_PREFIX + instanceId;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public RemediationSpec spec() {
+    Map<String, String> p = new TreeMap<>();
+    p.put("instances", instanceIds == null ? EVERY : csv(instanceIds));
+    p.put("threshold", threshold);
+    p.put("periods", String.valueOf(periods));
+    p.put("snsTopic", topic);
+    if (tagKey != null) {
+      p.put("tag", tagKey + "=" + tagValue);
+    }
+    return RemediationSpec.of(ID, p);
+  }
+
+  private EnableCpuAlarm with(@Nullable List<String> ids, boolean tolerate) {
+    Builder b = new Builder(ids).threshold(threshold).periods(periods).snsTopic(topic);
+    return new EnableCpuAlarm(b, ids, tolerate);
+  }
+
+  private CpuAlarmDecision decision() {
+    return new CpuAlarmDecision(threshold, periods, topic, tagKey, tagValue);
+  }
+
+  // ---------------------------------------------------------------- plan: observe, decide
+
+  /**
+   * Plans the one instance of {@link #forInstance(String)}.
+   *
+   * @throws InvalidRemediationException for a form covering several instances (use
+   *     {@link dev.remediate.core.Remediator#planSet})
+   */
+  @Override
+  public Plan plan(RemediationContext context) {
+    if (instanceIds == null || instanceIds.size() != 1) {
+      throw new InvalidRemediationException(this + " covers several instances, one plan each: "
+          + "plan it with Remediator.planSet");
+    }
+    return planEach(context).get(0);
+  }
+
+  /**
+   * One plan per instance, in instance id order.
+   *
+   * @throws RemediationException when a chosen instance is not found and has no alarm
+   */
+  @Override
+  public List<Plan> planEach(RemediationContext context) {
+    AlarmTopics.requireInRegion(topic, context.region(),
+        Type.SNS_TOPIC.advice(AlarmTopics.name(topic), "snsTopic(\"" + AlarmTopics.name(topic)
+            + "\")"));
+    CpuAlarmObserver.Observation o = CpuAlarmObserver.observe(instanceIds,
+        AlarmTopics.arn(topic, context.region(), context.account()), context);
+    List<CpuAlarmDecision.Target> targets = new ArrayList<>(decision().decide(o,
+        context.guardrails().optOutTagKey(), context.optOutReason()));
+    if (instanceIds != null) {
+      List<String> missing = CpuAlarmObserver.missing(instanceIds, o);
+      if (!missing.isEmpty() && !tolerateMissing) {
+        throw new RemediationException("Instance(s) " + missing + " not found in "
+            + context.region());
+      }
+      missing.forEach(id -> targets.add(new CpuAlarmDecision.Target(id, List.of(), List.of(),
+          List.of())));
+      targets.removeIf(t -> !instanceIds.contains(t.instanceId()));
+    }
+    return targets.stream().sorted(java.util.Comparator.comparing(
+            CpuAlarmDecision.Target::instanceId))
+        .map(t -> context.newPlan(with(List.of(t.instanceId()), false), "AWS::EC2::Instance",
+                t.instanceId())
+            .addAllSteps(t.steps()).addAllWarnings(t.warnings()).addAllSkipped(t.skipped())
+            .addAllIamActions(iamActions(t.steps())).build())
+        .toList();
+  }
+
+  private static Set<String> iamActions(List<Step> steps) {
+    Set<String> actions = new TreeSet<>(List.of("ec2:DescribeInstances",
+        "cloudwatch:DescribeAlarms", "sns:GetTopicAttributes"));
+    for (Step s : steps) {
+      actions.add(s.kind().startsWith("CreateTopic") || s.kind().startsWith("SetTopic")
+          ? "sns:" + s.kind() : "cloudwatch:" + s.kind());
+    }
+    return actions;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  @Override
+  public void execute(Step step, RemediationContext context) {
+    switch (step.kind()) {
+      case AlarmTopics.CREATE_TOPIC -> sns(context).createTopic(r -> r.name(step.parameter("name")));
+      case AlarmTopics.SET_TOPIC_ATTRIBUTES -> mergeTopicPolicy(context);
+      case CpuAlarmDecision.PUT_METRIC_ALARM -> putAlarm(step, context);
+      case CpuAlarmDecision.DELETE_ALARMS -> cloudWatch(context).deleteAlarms(
+          r -> r.alarmNames(step.parameter("alarmName")));
+      default -> throw new RemediationException("EnableCpuAlarm has no step " + step.kind());
+    }
+  }
+
+  private static void putAlarm(Step step, RemediationContext context) {
+    String instanceId = step.parameter("instanceId");
+    int evaluationPeriods = Integer.parseInt(step.parameter("periods"));
+    cloudWatch(context).putMetricAlarm(r -> r.alarmName(step.parameter("alarmName"))
+        .alarmDescription("CPU of " + instanceId + " (created by remediate " + ID + ")")
+        .namespace(NAMESPACE).metricName(METRIC)
+        .dimensions(d -> d.name("InstanceId").value(instanceId))
+        .statistic(Statistic.AVERAGE).period(PERIOD).evaluationPeriods(evaluationPeriods)
+        .datapointsToAlarm(evaluationPeriods)
+        .threshold(Double.valueOf(step.parameter("threshold")))
+        .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+        .treatMissingData("missing").actionsEnabled(true)
+        .alarmActions(splitCsv(step.parameter("actions"))));
+  }
+
+  /**
+   * Merges the publish statement into the topic's current policy, read again now: a topic created
+   * by this very plan gets its default policy only then.
+   */
+  private void mergeTopicPolicy(RemediationContext context) {
+    SnsClient sns = sns(context);
+    String arn = AlarmTopics.arn(topic, context.region(), context.account());
+    String current = sns.getTopicAttributes(r -> r.topicArn(arn)).attributes().get("Policy");
+    PolicyDocuments.merge(current, List.of(AlarmTopics.publishStatement(arn, context.region(),
+            context.account())))
+        .ifPresent(merged -> sns.setTopicAttributes(r -> r.topicArn(arn).attributeName("Policy")
+            .attributeValue(merged)));
+  }
+
+  private static SnsClient sns(RemediationContext context) {
+    return context.scope().client(SnsClient.class, SnsClient::builder);
+  }
+
+  private static CloudWatchClient cloudWatch(RemediationContext context) {
+    return context.scope().client(CloudWatchClient.class, CloudWatchClient::builder);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /** @return the threshold's canonical text; a number above 0 and at most 100 */
+  static String threshold(@Nullable String text) {
+    BigDecimal value = null;
+    try {
+      value = text == null || !text.strip().matches("\\d+(\\.\\d+)?") ? null
+          : new BigDecimal(text.strip());
+    } catch (NumberFormatException e) {
+      value = null;
+    }
+    if (value == null || value.signum() <= 0 || value.compareTo(BigDecimal.valueOf(100)) > 0) {
+      throw new InvalidRemediationException("threshold '" + text + "' is not a CPU percentage "
+          + "above 0 and at most 100");
+    }
+    return value.stripTrailingZeros().toPlainString();
+  }
+
+  /** @return the evaluation periods; 1 to 288 (a day of 5-minute periods) */
+  static int periods(@Nullable String text) {
+    if (text == null || !text.strip().matches("\\d{1,3}")
+        || Integer.parseInt(text.strip()) < 1 || Integer.parseInt(text.strip()) > MAX_PERIODS) {
+      throw new InvalidRemediationException("periods '" + text + "' is not a whole number from 1 "
+          + "to " + MAX_PERIODS + " (evaluation periods of " + PERIOD + " s)");
+    }
+    return Integer.parseInt(text.strip());
+  }
+
+  /** Builds {@link EnableCpuAlarm}; {@link #build()} validates every value. */
+  public static final class Builder {
+    private final @Nullable List<String> instanceIds;
+    private String threshold = DEFAULT_THRESHOLD;
+    private String periods = String.valueOf(DEFAULT_PERIODS);
+    private @Nullable String topic;
+    private @Nullable String tagKey;
+    private @Nullable String tagValue;
+
+    private Builder(@Nullable List<String> instanceIds) {
+      this.instanceIds = instanceIds;
+    }
+
+    /**
+     * The SNS topic the alarms notify (required), created when missing: a name (the topic of that
+     * name in the Region planned in) or the ARN of a topic in that Region.
+     *
+     * @param arnOrName topic ARN or name
+     * @return this builder
+     */
+    public Builder snsTopic(String arnOrName) {
+      this.topic = arnOrName;
+      return this;
+    }
+
+    /**
+     * @param percent the CPU percentage the Average must reach (default {@value #DEFAULT_THRESHOLD})
+     * @return this builder
+     */
+    public Builder threshold(String percent) {
+      this.threshold = percent;
+      return this;
+    }
+
+    /**
+     * @param periods how many 5-minute periods in a row (default 3)
+     * @return this builder
+     */
+    public Builder periods(int periods) {
+      this.periods = String.valueOf(periods);
+      return this;
+    }
+
+    /**
+     * Only instances carrying this tag (region-wide form only).
+     *
+     * @param key the tag key
+     * @param value the tag value
+     * @return this builder
+     */
+    public Builder tag(String key, String value) {
+      if (key == null || key.isBlank() || key.length() > 128 || value == null
+          || value.length() > 256) {
+        throw new InvalidRemediationException("tag '" + key + "=" + value + "' is not KEY=VALUE "
+            + "with a key of 1-128 and a value of 0-256 characters");
+      }
+      this.tagKey = key;
+      this.tagValue = value;
+      return this;
+    }
+
+    /**
+     * @return the remediation
+     * @throws InvalidRemediationException naming the bad value
+     */
+    public EnableCpuAlarm build() {
+      return new EnableCpuAlarm(this, instanceIds, false);
+    }
+  }
+
+  /**
+   * The catalog entry of {@link EnableCpuAlarm}; flagged {@link Flag#DESTRUCTIVE} for the deletion
+   * of alarms of gone instances (the alarms themselves need no consent).
+   */
+  public static final class Type extends AbstractRemediationType {
+    static final Setting SNS_TOPIC = Setting.text("cpuAlarm.snsTopic", "SNS topic the CPU alarms "
+        + "notify (created when missing): a topic name or the ARN of a topic in the Region; "
+        + "default: alarms.snsTopic");
+    static final Setting ALARMS_SNS_TOPIC = Setting.text("alarms.snsTopic", "SNS topic alarms "
+        + "notify (the CIS alarms; the CPU alarms unless cpuAlarm.snsTopic is set)");
+    static final Setting THRESHOLD = new Setting("cpuAlarm.threshold", Setting.Kind.TEXT,
+        "CPU percentage (Average over 5 minutes) at or above which the alarm fires",
+        Optional.of(DEFAULT_THRESHOLD));
+    static final Setting PERIODS = Setting.integer("cpuAlarm.periods", "How many 5-minute "
+        + "periods in a row the CPU must stay at or above the threshold", "3");
+    static final Setting TAG = Setting.text("cpuAlarm.tag", "KEY=VALUE: only running instances "
+        + "carrying this tag get the alarm (default: every running instance)");
+
+    /** Creates the type (service loader). */
+    public Type() {
+      super(ID, "A CloudWatch alarm on the CPUUtilization of each running instance, notifying "
+          + "an SNS topic CloudWatch may publish to", List.of(), IAM_ACTIONS,
+          EnumSet.of(Flag.DESTRUCTIVE));
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of(SNS_TOPIC, ALARMS_SNS_TOPIC, THRESHOLD, PERIODS, TAG);
+    }
+
+    @Override
+    public Remediation fromSpec(RemediationSpec spec) {
+      String instances = spec.require("instances");
+      Builder b = EVERY.equals(instances) ? forEveryInstance() : forInstances(splitCsv(instances));
+      b.threshold(spec.require("threshold"));
+      b.periods = spec.require("periods");
+      b.snsTopic(spec.require("snsTopic"));
+      String tag = spec.parameters().get("tag");
+      if (tag != null) {
+        tag(b, tag);
+      }
+      return b.build();
+    }
+
+    /**
+     * Every running instance (those tagged {@code cpuAlarm.tag}, when set), with
+     * {@code cpuAlarm.threshold}, {@code cpuAlarm.periods} and the topic of
+     * {@code cpuAlarm.snsTopic} or else {@code alarms.snsTopic}; none without a topic.
+     */
+    @Override
+    public Optional<Remediation> forRegion(Map<String, String> settings) {
+      Optional<String> tag = TAG.valueIn(settings);
+      Optional<Builder> b = withSettings(forEveryInstance(), settings);
+      tag.ifPresent(t -> b.ifPresent(builder -> tag(builder, t)));
+      return b.map(Builder::build);
+    }
+
+    /** An instance id: that instance, with the settings of {@link #forRegion} but the tag. */
+    @Override
+    public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
+      if (!resourceId.startsWith("i-")) {
+        return Optional.empty();
+      }
+      return Optional.of(withSettings(forInstance(resourceId), settings).orElseThrow(() ->
+          new InvalidRemediationException(ID + " needs an SNS topic: "
+              + SNS_TOPIC.advice("ops-alarms", "snsTopic(\"ops-alarms\")")))
+          .build());
+    }
+
+    /**
+     * The instances of every spec, one remediation per distinct setting, each observing its
+     * instances together: one scan's worth of calls for any number of instances.
+     */
+    @Override
+    public List<Remediation> forTargets(List<RemediationSpec> specs) {
+      Map<String, EnableCpuAlarm> settings = new LinkedHashMap<>();
+      Map<String, Set<String>> instances = new TreeMap<>();
+      List<Remediation> combined = new ArrayList<>();
+      for (RemediationSpec spec : specs) {
+        EnableCpuAlarm one = (EnableCpuAlarm) fromSpec(spec);
+        if (one.instanceIds == null) {
+          combined.add(one);
+          continue;
+        }
+        Map<String, String> key = new TreeMap<>(one.spec().parameters());
+        key.remove("instances");
+        settings.putIfAbsent(key.toString(), one);
+        instances.computeIfAbsent(key.toString(), k -> new TreeSet<>()).addAll(one.instanceIds);
+      }
+      settings.forEach((key, one) -> combined.add(
+          one.with(List.copyOf(instances.get(key)), true)));
+      return combined;
+    }
+
+    private static Optional<Builder> withSettings(Builder b, Map<String, String> settings) {
+      Optional<String> topic = SNS_TOPIC.valueIn(settings)
+          .or(() -> ALARMS_SNS_TOPIC.valueIn(settings));
+      THRESHOLD.valueIn(settings, t -> b.threshold(threshold(t)));
+      PERIODS.valueIn(settings, p -> b.periods(periods(p)));
+      return topic.map(t -> b.snsTopic(AlarmTopics.checked(t)));
+    }
+
+    private static void tag(Builder b, String keyValue) {
+      int eq = keyValue.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidRemediationException("tag '" + keyValue + "' is not KEY=VALUE");
+      }
+      b.tag(keyValue.substring(0, eq), keyValue.substring(eq + 1));
+    }
+  }
+}
