@@ -576,6 +576,14 @@ public final class EncryptVolume implements Remediation {
       }
     }
 
+    @Override
+    public List<Setting> settings() {
+      return List.of(
+          Setting.text("encryption.kmsKey", "KMS key of the encrypted copies (required for a "
+              + "region-wide scan: a scan never guesses the key)"),
+          Setting.text("encryption.tag", "KEY=VALUE: only instances and volumes with this tag"));
+    }
+
     /**
      * Every unencrypted volume of the region: one plan per instance with unencrypted attached
      * volumes (its {@link #forInstance} plan: one stop and one start, flagged DOWNTIME when it
@@ -587,14 +595,6 @@ public final class EncryptVolume implements Remediation {
      * @param settings scan settings
      * @return the region-wide remediation, or empty without {@code encryption.kmsKey}
      */
-    @Override
-    public List<Setting> settings() {
-      return List.of(
-          Setting.text("encryption.kmsKey", "KMS key of the encrypted copies (required for a "
-              + "region-wide scan: a scan never guesses the key)"),
-          Setting.text("encryption.tag", "KEY=VALUE: only instances and volumes with this tag"));
-    }
-
     @Override
     public Optional<Remediation> forRegion(Map<String, String> settings) {
       String key = setting(settings, "encryption.kmsKey");

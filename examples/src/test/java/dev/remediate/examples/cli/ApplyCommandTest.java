@@ -335,6 +335,19 @@ class ApplyCommandTest {
   }
 
   @Test
+  void consentAdvice_ofTheLibrary_namesTheFlagsThisToolDeclares() {
+    java.util.Set<String> declared = new java.util.TreeSet<>();
+    new picocli.CommandLine(new ConsentOptions()).getCommandSpec().options()
+        .forEach(o -> declared.add(o.longestName()));
+    for (dev.remediate.core.plan.Flag flag : dev.remediate.core.plan.Flag.values()) {
+      String advice = dev.remediate.core.Guardrails.consentAdvice(List.of(flag));
+      String option = advice.substring(advice.indexOf("command line: ") + "command line: ".length());
+      assertTrue(declared.contains(option), advice + " names " + option + ", declared: "
+          + declared);
+    }
+  }
+
+  @Test
   void apply_stale_saysPlanAgainOnce(AwsEmulator aws) {
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
     String vpc = ec2.describeVpcs().vpcs().get(0).vpcId();
