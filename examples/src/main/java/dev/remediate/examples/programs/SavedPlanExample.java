@@ -91,7 +91,12 @@ public final class SavedPlanExample {
     String group = ec2.describeSecurityGroups(r -> r.filters(
         f -> f.name("vpc-id").values(vpcId), f -> f.name("group-name").values("default")))
         .securityGroups().get(0).groupId();
-    out.println("Meanwhile someone opens SSH in the reviewed group " + group + ":");
+    out.println("Meanwhile someone replaces the reviewed ingress rule of " + group
+        + " by one that opens SSH:");
+    ec2.describeSecurityGroupRules(r -> r.filters(f -> f.name("group-id").values(group)))
+        .securityGroupRules().stream().filter(rule -> !Boolean.TRUE.equals(rule.isEgress()))
+        .forEach(rule -> ec2.revokeSecurityGroupIngress(r -> r.groupId(group)
+            .securityGroupRuleIds(rule.securityGroupRuleId())));
     ec2.authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(IpPermission.builder()
         .ipProtocol("tcp").fromPort(22).toPort(22)
         .ipRanges(ip -> ip.cidrIp("198.51.100.0/24")).build()));
