@@ -1,11 +1,14 @@
 package dev.remediate.core;
 
 import dev.remediate.core.plan.Flag;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Limits on what {@link Remediator#apply} may do. Immutable; build with {@link #custom()}, start from
@@ -54,6 +57,26 @@ public final class Guardrails {
   /** @return no dry run, no change limit, opt-out tag {@value #DEFAULT_OPT_OUT_TAG_KEY}, no consent */
   public static Guardrails ofDefaults() {
     return DEFAULTS;
+  }
+
+  /**
+   * How to give consent to flags, for a Java caller and for a person at the command line, in one
+   * text: what a refusal tells both audiences.
+   *
+   * <pre>{@code
+   * Guardrails.consentAdvice(Set.of(Flag.DOWNTIME));
+   * // Java: Guardrails.custom().consentTo(Flag.DOWNTIME); command line: --allow-downtime
+   * }</pre>
+   *
+   * @param flags the flags that need consent
+   * @return the advice
+   */
+  public static String consentAdvice(Collection<Flag> flags) {
+    Set<Flag> sorted = flags.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(flags);
+    return "Java: Guardrails.custom().consentTo(" + sorted.stream().map(f -> "Flag." + f)
+        .collect(Collectors.joining(", ")) + "); command line: " + sorted.stream()
+        .map(f -> "--allow-" + f.name().toLowerCase(Locale.ROOT))
+        .collect(Collectors.joining(" "));
   }
 
   /** @return a builder starting from the defaults */

@@ -479,7 +479,9 @@ final class PlanSetApplier {
       remediator.listener().onStepFinished(failed);
       steps.subList(index + 1, steps.size()).forEach(rest -> outcomes.add(
           new StepOutcome(rest, StepOutcome.Status.NOT_RUN, "", Duration.ZERO)));
-      LOG.warn("Step {} on {} failed: {}", step.kind(), step.resource(), failure.toString());
+      // DEBUG, not WARN: the failure is the result's detail, which every caller reports (the
+      // command-line tool prints it once); a WARN here printed it twice on its standard error.
+      LOG.debug("Step {} on {} failed: {}", step.kind(), step.resource(), failure.toString());
       List<String> compensation = compensate(failure);
       finished = true;
       ApplyResult result = new ApplyResult(plan, Status.FAILED, outcomes, compensation,

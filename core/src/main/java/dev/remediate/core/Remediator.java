@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,9 +248,9 @@ public final class Remediator {
     return switch (result.status()) {
       case STALE -> throw new StalePlanException(plan, result.detail());
       case SKIPPED -> throw new GuardrailException("Plan for " + plan.target() + " "
-          + result.detail() + ". Nothing was changed. Consent with Guardrails.custom().consentTo("
-          + plan.flags().stream().filter(f -> !guardrails.consentsTo(f)).map(f -> "Flag." + f)
-              .collect(Collectors.joining(", ")) + ") to apply it.");
+          + result.detail() + ". Nothing was changed. To apply it, consent ("
+          + Guardrails.consentAdvice(plan.flags().stream().filter(f -> !guardrails.consentsTo(f))
+              .toList()) + ").");
       case FAILED -> throw new ApplyFailedException("Applying " + plan.remediation().id() + " to "
           + plan.target() + " failed: " + result.detail(), result, applier.failure(plan.key()));
       default -> result;

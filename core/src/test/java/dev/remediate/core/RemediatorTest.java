@@ -138,6 +138,9 @@ class RemediatorTest {
     Plan plan = remediator.plan(fake);
     GuardrailException e = assertThrows(GuardrailException.class, () -> remediator.apply(plan));
     assertTrue(e.getMessage().contains("DOWNTIME"), e.getMessage());
+    assertTrue(e.getMessage().contains("(Java: Guardrails.custom().consentTo(Flag.DOWNTIME); "
+        + "command line: --allow-downtime)"), e.getMessage());
+    assertFalse(e.getMessage().contains("Consent with Guardrails"), e.getMessage());
     assertTrue(fake.executed.isEmpty());
 
     Remediator consenting = remediator(fake,

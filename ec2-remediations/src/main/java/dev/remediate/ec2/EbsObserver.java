@@ -5,6 +5,7 @@ import static dev.remediate.ec2.EncryptVolume.TAG_ORIGIN_VOLUME;
 
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.ec2.EbsObservation.InstanceFacts;
 import dev.remediate.ec2.EbsObservation.ResolvedKey;
 import java.time.Duration;
@@ -197,8 +198,9 @@ final class EbsObserver {
         key = ec2.getEbsDefaultKmsKeyId(r -> { }).kmsKeyId();
       } catch (AwsServiceException e) {
         warnings.add("The region's EBS default KMS key could not be read (GetEbsDefaultKmsKeyId: "
-            + NetworkSupport.errorCode(e) + "); using the AWS managed key "
-            + KmsKeys.AWS_MANAGED_EBS_KEY + ". Pass kmsKey(...) to choose the key.");
+            + AwsErrors.describe(e) + "); using the AWS managed key "
+            + KmsKeys.AWS_MANAGED_EBS_KEY + ". To choose the key, " + KmsKeys.advice("kmsKey(KEY)")
+            + ".");
       }
       if (key == null || key.isBlank()) {
         key = KmsKeys.AWS_MANAGED_EBS_KEY;

@@ -69,7 +69,7 @@ final class EbsRegionScan implements Remediation {
    *     {@code encryption.tag}), or null for all
    */
   static EbsRegionScan of(String kmsKey, @Nullable String tag) {
-    String key = KmsKeys.validate(ID, kmsKey);
+    String key = KmsKeys.validate(ID, "kmsKey(KEY)", kmsKey);
     if (tag == null) {
       return new EbsRegionScan(key, null, null);
     }

@@ -6,6 +6,7 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
@@ -86,7 +87,7 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
    * @throws InvalidRemediationException when the key reference is malformed
    */
   public static EnableEbsEncryptionByDefault withDefaultKey(String kmsKey) {
-    return new EnableEbsEncryptionByDefault(KmsKeys.validate(ID, kmsKey));
+    return new EnableEbsEncryptionByDefault(KmsKeys.validate(ID, "withDefaultKey(KEY)", kmsKey));
   }
 
   /** @return the wanted default key, if one was chosen */
@@ -129,10 +130,14 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
     try {
       return ec2.getEbsDefaultKmsKeyId(r -> {}).kmsKeyId();
     } catch (AwsServiceException e) {
+      String withoutKey = "plan without a key (leave " + Type.KMS_KEY.key()
+          + " unset; Java: EnableEbsEncryptionByDefault.create())";
       throw new RemediationException("Cannot read the EBS default KMS key in " + context.region()
-          + " (GetEbsDefaultKmsKeyId failed with " + NetworkSupport.errorCode(e) + "), so cannot tell whether "
-          + "it must change to " + kmsKey + ". Grant ec2:GetEbsDefaultKmsKeyId, or plan without "
-          + "a key.", e);
+          + " (GetEbsDefaultKmsKeyId failed with " + AwsErrors.describe(e) + "), so cannot tell "
+          + "whether it must change to " + kmsKey + ". "
+          + (AwsErrors.is(e, "AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
+              ? "Grant ec2:GetEbsDefaultKmsKeyId, or " + withoutKey
+              : "Try again later, or " + withoutKey) + ".", e);
     }
   }
 

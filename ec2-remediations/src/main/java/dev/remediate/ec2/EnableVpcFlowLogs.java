@@ -472,6 +472,14 @@ public final class EnableVpcFlowLogs extends SpecValue {
 
   /** The catalog entry of {@link EnableVpcFlowLogs}. */
   public static final class Type extends AbstractRemediationType {
+    /** {@code flowLogs.createBucket}: {@link Builder#createBucketIfMissing()}. */
+    static final Setting CREATE_BUCKET = Setting.bool("flowLogs.createBucket", "create the "
+        + "flow-log bucket (public access blocked, encrypted, TLS only) when it does not exist",
+        false);
+    /** {@code flowLogs.replaceExisting}: {@link Builder#replaceExisting()}. */
+    static final Setting REPLACE_EXISTING = Setting.bool("flowLogs.replaceExisting", "delete a "
+        + "VPC's other flow logs once the new one exists (destructive)", false);
+
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "VPC flow logs to S3 or CloudWatch Logs for one, several or every VPC of a region",
@@ -533,12 +541,14 @@ public final class EnableVpcFlowLogs extends SpecValue {
           Setting.text("flowLogs.logGroup", "CloudWatch Logs group that receives the flow logs "
               + "instead of S3 (a delivery role is created)"),
           new Setting("flowLogs.trafficType", Setting.Kind.TEXT, "ALL, ACCEPT or REJECT",
-              Optional.of("ALL")));
+              Optional.of("ALL")),
+          CREATE_BUCKET, REPLACE_EXISTING);
     }
 
     /**
      * Applies scan settings to a builder: {@code flowLogs.s3Bucket} (with {@code flowLogs.prefix})
-     * or {@code flowLogs.logGroup} (with a created delivery role), and {@code flowLogs.trafficType}.
+     * or {@code flowLogs.logGroup} (with a created delivery role), {@code flowLogs.trafficType},
+     * {@code flowLogs.createBucket} (S3 only) and {@code flowLogs.replaceExisting}.
      *
      * @return the builder, or empty when no destination is set
      */
@@ -553,6 +563,11 @@ public final class EnableVpcFlowLogs extends SpecValue {
             + "flowLogs.logGroup '" + group + "' are both set: flow logs go to one destination, "
             + "choose one");
       }
+      boolean create = CREATE_BUCKET.valueIn(settings, Boolean::valueOf).orElse(false);
+      if (create && group != null) {
+        throw new InvalidRemediationException(CREATE_BUCKET.key() + " applies to "
+            + "flowLogs.s3Bucket, not to flowLogs.logGroup '" + group + "'");
+      }
       String prefix = blankToNull(settings.get("flowLogs.prefix"));
       if (bucket != null) {
         b = prefix == null ? b.toS3Bucket(bucket) : b.toS3Bucket(bucket, prefix);
@@ -562,6 +577,12 @@ public final class EnableVpcFlowLogs extends SpecValue {
       String traffic = blankToNull(settings.get("flowLogs.trafficType"));
       if (traffic != null) {
         b.trafficType(FlowLogSettings.trafficType(traffic));
+      }
+      if (create) {
+        b.createBucketIfMissing();
+      }
+      if (REPLACE_EXISTING.valueIn(settings, Boolean::valueOf).orElse(false)) {
+        b.replaceExisting();
       }
       return Optional.of(b);
     }

@@ -453,7 +453,7 @@ public final class EncryptVolume implements Remediation {
      * @return this builder
      */
     public Builder kmsKey(String kmsKey) {
-      this.kmsKey = KmsKeys.validate(ID, kmsKey);
+      this.kmsKey = KmsKeys.validate(ID, "kmsKey(KEY)", kmsKey);
       return this;
     }
 

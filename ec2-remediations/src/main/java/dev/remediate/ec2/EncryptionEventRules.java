@@ -74,7 +74,7 @@ public final class EncryptionEventRules implements EventRuleProvider {
   public List<EventRule> rules(Map<String, String> settings) {
     String key = settings.get("encryption.kmsKey");
     String kmsKey = key == null || key.isBlank() ? null
-        : KmsKeys.validate("setting encryption.kmsKey", key.trim());
+        : KmsKeys.validate("setting encryption.kmsKey", "kmsKey(KEY)", key.trim());
     return List.of(
         new Rule(CREATE_VOLUME_RULE, "CreateVolume", true, e -> onCreateVolume(e, kmsKey)),
         new Rule(RUN_INSTANCES_RULE, "RunInstances", true, e -> onRunInstances(e, kmsKey)),

@@ -9,11 +9,11 @@ import dev.remediate.core.plan.Step;
 import dev.remediate.core.policy.PolicyDocuments;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.policybuilder.iam.IamConditionOperator;
 import software.amazon.awssdk.policybuilder.iam.IamEffect;
+import software.amazon.awssdk.policybuilder.iam.IamPolicy;
 import software.amazon.awssdk.policybuilder.iam.IamPrincipalType;
 import software.amazon.awssdk.policybuilder.iam.IamStatement;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,11 +22,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The S3 destination of flow logs: the bucket (created when asked, with public access blocked and
- * default encryption) and its policy letting {@code delivery.logs.amazonaws.com} write, merged with
- * the bucket's other statements by Sid. Observe, decide and steps, in that order.
+ * default encryption), its policy letting {@code delivery.logs.amazonaws.com} write, and a statement
+ * denying requests without TLS ({@link PolicyDocuments#denyInsecureTransport}, its own step), each
+ * merged by Sid into the policy the bucket has when the step runs, other statements kept. Observe,
+ * decide and steps, in that order.
  */
 final class FlowLogBucket {
   private static final String SERVICE = "delivery.logs.amazonaws.com";
+  private static final String PUT_BUCKET_POLICY = "PutBucketPolicy";
 
   private FlowLogBucket() {}
 
@@ -56,7 +59,8 @@ final class FlowLogBucket {
     if (!state.exists()) {
       if (!s.createBucket()) {
         throw new RemediationException("S3 bucket '" + s.s3Bucket() + "' for flow logs does not "
-            + "exist; create it, or call createBucketIfMissing()");
+            + "exist; create it, or " + EnableVpcFlowLogs.Type.CREATE_BUCKET.advice("true",
+                "createBucketIfMissing()"));
       }
       steps.add(Step.builder().kind("CreateBucket").action(Action.ADD).resource(bucketArn)
           .summary("create the flow-log bucket in " + region).build());
@@ -68,18 +72,36 @@ final class FlowLogBucket {
           .after("AES256").build());
     }
     List<IamStatement> wanted = statements(s, account, region);
-    Optional<String> merged = PolicyDocuments.merge(state.policy(), wanted);
-    if (merged.isPresent()) {
+    if (PolicyDocuments.merge(state.policy(), wanted).isPresent()) {
       List<String> sids = wanted.stream().map(IamStatement::sid).toList();
-      steps.add(Step.builder().kind("PutBucketPolicy")
+      steps.add(Step.builder().kind(PUT_BUCKET_POLICY)
           .action(state.exists() ? Action.CHANGE : Action.ADD).resource(bucketArn)
           .summary("let " + SERVICE + " write flow logs (statements " + sids
               + " merged by Sid; other statements kept)")
           .before(PolicyDocuments.describe(state.policy(), sids))
           .after(PolicyDocuments.write(wanted))
-          .putParameters("policy", merged.get()).build());
+          .putParameters("policy", PolicyDocuments.write(wanted)).build());
+    }
+    if (!PolicyDocuments.deniesInsecureTransport(state.policy(), s.s3Bucket())) {
+      steps.add(denyInsecureTransport(s.s3Bucket(), state.policy()));
     }
     return steps;
+  }
+
+  /**
+   * The {@value PolicyDocuments#DENY_INSECURE_TRANSPORT_SID} statement (Security Hub S3.5) as its
+   * own {@code PutBucketPolicy} step: its before and after are that statement alone, and it is
+   * merged into the policy the bucket has when the step runs.
+   */
+  private static Step denyInsecureTransport(String bucket, @Nullable String policy) {
+    String sid = PolicyDocuments.DENY_INSECURE_TRANSPORT_SID;
+    String statement = PolicyDocuments.write(List.of(PolicyDocuments.denyInsecureTransport(bucket)));
+    return Step.builder().kind(PUT_BUCKET_POLICY).action(Action.ADD)
+        .resource("arn:aws:s3:::" + bucket)
+        .summary("deny every request to bucket " + bucket + " made without TLS (statement " + sid
+            + ", aws:SecureTransport false; other statements kept)")
+        .before(PolicyDocuments.describe(policy, List.of(sid))).after(statement)
+        .putParameters("policy", statement).build();
   }
 
   /** The two statements the log delivery service needs, named per region (and prefix). */
@@ -120,13 +142,25 @@ final class FlowLogBucket {
           .serverSideEncryptionConfiguration(c -> c.rules(rule -> rule
               .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(
                   ServerSideEncryption.AES256)))));
-      case "PutBucketPolicy" -> s3.putBucketPolicy(r -> r.bucket(bucket)
-          .policy(step.parameter("policy")));
+      case PUT_BUCKET_POLICY -> putMerged(s3, bucket, step.parameter("policy"));
       default -> {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Merges the planned statements into the policy the bucket has now, by Sid, and writes it only
+   * when that changes it: a trail, Config or another plan of the same apply may share the bucket
+   * and have written its own statements since this plan was made, and {@code PutBucketPolicy}
+   * replaces the whole document.
+   */
+  private static void putMerged(S3Client s3, String bucket, String planned) {
+    List<IamStatement> wanted = IamPolicy.fromJson(PolicyDocuments.decode(planned)).statements()
+        .stream().filter(st -> st.sid() != null).toList();
+    PolicyDocuments.merge(observe(s3, bucket).policy(), wanted)
+        .ifPresent(merged -> s3.putBucketPolicy(r -> r.bucket(bucket).policy(merged)));
   }
 
   private static void create(S3Client s3, String bucket, String region) {

@@ -65,8 +65,9 @@ final class FlowLogDecision {
         plan.addSteps(FlowLogSteps.delete(other)).addIamActions("ec2:DeleteFlowLogs");
       } else {
         plan.addWarnings(vpc.vpcId() + " keeps its other flow log " + other.flowLogId() + " ("
-            + FlowLogSettings.describeDestination(other) + "); call replaceExisting() to delete "
-            + "it once the new one exists");
+            + FlowLogSettings.describeDestination(other) + "); to delete it once the new one "
+            + "exists, " + EnableVpcFlowLogs.Type.REPLACE_EXISTING.advice("true",
+                "replaceExisting()"));
       }
     }
     return plan.build();

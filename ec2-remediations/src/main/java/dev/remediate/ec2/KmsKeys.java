@@ -4,6 +4,7 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import java.util.regex.Pattern;
+import dev.remediate.core.aws.AwsErrors;
 import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -28,17 +29,21 @@ final class KmsKeys {
    * Validates a key reference.
    *
    * @param owner the remediation, for the message
+   * @param javaCall the builder call that takes the key, e.g. {@code kmsKey(KEY)}, for the advice
    * @param key key id, key ARN, alias name or alias ARN
    * @return the key, unchanged
-   * @throws InvalidRemediationException naming the value when it is none of these
+   * @throws InvalidRemediationException naming the value, the setting and the Java call when it is
+   *     none of these
    */
-  static String validate(String owner, String key) {
+  static String validate(String owner, String javaCall, String key) {
     if (key == null) {
-      throw new InvalidRemediationException(owner + ": kmsKey must not be null");
+      throw new InvalidRemediationException(owner + ": no KMS key given; " + advice(javaCall));
     }
     if (KEY_ID.matcher(key).matches() || ALIAS.matcher(key).matches()) {
       return key;
     }
+    String malformed = owner + ": KMS key '" + key + "' is not a KMS key id, key ARN, alias name "
+        + "(alias/...) or alias ARN; " + advice(javaCall) + " to one of these";
     if (key.startsWith("arn:")) {
       try {
         Arn arn = Arn.fromString(key);
@@ -49,12 +54,20 @@ final class KmsKeys {
           return key;
         }
       } catch (IllegalArgumentException e) {
-        throw new InvalidRemediationException(owner + ": kmsKey '" + key
-            + "' is not a valid ARN: " + e.getMessage(), e);
+        throw new InvalidRemediationException(malformed + " (" + e.getMessage() + ")", e);
       }
     }
-    throw new InvalidRemediationException(owner + ": kmsKey '" + key + "' is not a KMS key id, "
-        + "key ARN, alias name (alias/...) or alias ARN");
+    throw new InvalidRemediationException(malformed);
+  }
+
+  /**
+   * How to choose the key: the setting for the command line, the builder call for Java.
+   *
+   * @param javaCall e.g. {@code kmsKey(KEY)}
+   * @return e.g. {@code set encryption.kmsKey=KEY (Java: kmsKey(KEY))}
+   */
+  static String advice(String javaCall) {
+    return EnableEbsEncryptionByDefault.Type.KMS_KEY.advice("KEY", javaCall);
   }
 
   /**
@@ -73,7 +86,7 @@ final class KmsKeys {
       metadata = kms.describeKey(r -> r.keyId(key)).keyMetadata();
     } catch (AwsServiceException e) {
       throw new RemediationException("KMS key '" + key + "' cannot be used in " + context.region()
-          + ": DescribeKey failed with " + NetworkSupport.errorCode(e) + ": " + e.getMessage(), e);
+          + ": DescribeKey failed with " + AwsErrors.describe(e) + ": " + e.getMessage(), e);
     }
     if (metadata.keyState() != KeyState.ENABLED) {
       throw new RemediationException("KMS key '" + key + "' (" + metadata.arn() + ") is "

@@ -1,6 +1,7 @@
 package dev.remediate.ec2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -17,6 +18,7 @@ import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.Step;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
+import dev.remediate.testing.Fault;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -155,6 +157,18 @@ class EnableEbsEncryptionByDefaultTest {
             EnableEbsEncryptionByDefault.withDefaultKey("alias/ebs")));
     assertTrue(e.getMessage().contains("GetEbsDefaultKmsKeyId"), e.getMessage());
     assertTrue(e.getMessage().contains("alias/ebs"), e.getMessage());
+    assertTrue(e.getMessage().contains("(GetEbsDefaultKmsKeyId failed with HTTP 500)"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("Grant"), "a server error is not a permission problem: "
+        + e.getMessage());
+    assertTrue(e.getMessage().contains("leave encryption.kmsKey unset"), e.getMessage());
+
+    aws.faults().failAll("GetEbsDefaultKmsKeyId", Fault.of("UnauthorizedOperation"));
+    RemediationException denied = assertThrows(RemediationException.class, () ->
+        Remediator.create(aws.scope()).plan(
+            EnableEbsEncryptionByDefault.withDefaultKey("alias/ebs")));
+    assertTrue(denied.getMessage().contains("failed with UnauthorizedOperation)")
+        && denied.getMessage().contains("Grant ec2:GetEbsDefaultKmsKeyId"), denied.getMessage());
   }
 
   @Test
@@ -169,6 +183,8 @@ class EnableEbsEncryptionByDefaultTest {
     assertEquals(EnableEbsEncryptionByDefault.withDefaultKey("alias/ebs"),
         type.forRegion(Map.of("encryption.kmsKey", "alias/ebs")).orElseThrow());
     EncryptVolumeTest.assertMessage("'alias/'", () ->
+        EnableEbsEncryptionByDefault.withDefaultKey("alias/"));
+    EncryptVolumeTest.assertMessage("set encryption.kmsKey=KEY (Java: withDefaultKey(KEY))", () ->
         EnableEbsEncryptionByDefault.withDefaultKey("alias/"));
   }
 }

@@ -116,7 +116,10 @@ class EnableVpcFlowLogsTest {
         .map(p -> p.target().type()).toList(), plans.toText());
     Plan bucket = planOf(plans, BUCKET);
     Plan vpc = planOf(plans, vpcId);
-    assertEquals(List.of("PutBucketPolicy"), kinds(bucket));
+    assertEquals(List.of("PutBucketPolicy", "PutBucketPolicy"), kinds(bucket),
+        "the service's statements, then the TLS-only statement as its own step");
+    assertTrue(bucket.steps().get(1).after().orElseThrow().contains("aws:SecureTransport"),
+        bucket.toText());
     assertEquals(List.of("arn:aws:s3:::" + BUCKET), bucket.provides());
     assertEquals(List.of(bucket.key()), vpc.requires());
     assertEquals(List.of("CreateFlowLogs"), kinds(vpc));
@@ -136,7 +139,10 @@ class EnableVpcFlowLogsTest {
     IamPolicy policy = IamPolicy.fromJson(s3(aws).getBucketPolicy(r -> r.bucket(BUCKET)).policy());
     List<String> sids = policy.statements().stream().map(IamStatement::sid).toList();
     assertEquals(List.of("Theirs", "RemediateFlowLogsWriteUsEast1",
-        "RemediateFlowLogsAclCheckUsEast1"), sids, "others' statements are kept");
+        "RemediateFlowLogsAclCheckUsEast1", PolicyDocuments.DENY_INSECURE_TRANSPORT_SID), sids,
+        "others' statements are kept");
+    assertTrue(PolicyDocuments.deniesInsecureTransport(s3(aws).getBucketPolicy(r -> r
+        .bucket(BUCKET)).policy(), BUCKET));
     IamStatement write = policy.statements().get(1);
     assertEquals("arn:aws:s3:::" + BUCKET + "/AWSLogs/" + AwsEmulator.ACCOUNT + "/*",
         write.resources().get(0).value());
@@ -276,14 +282,14 @@ class EnableVpcFlowLogsTest {
 
     PlanSet plans = planSet(remediator, remediation);
     assertEquals(1, aws.recorder().count("DescribeFlowLogs"));
-    assertEquals(4, plans.changes(), plans.toText());
+    assertEquals(5, plans.changes(), plans.toText());
     assertEquals(4, plans.plans().size(), "the bucket's plan and one per VPC");
     aws.recorder().reset();
     PlanSetResult result = remediator.apply(plans);
 
     assertFalse(result.hasProblems(), result.toText());
     assertEquals(1, aws.recorder().count("CreateFlowLogs"), aws.recorder().toString());
-    assertEquals(1, aws.recorder().count("PutBucketPolicy"));
+    assertEquals(2, aws.recorder().count("PutBucketPolicy"), "the service's statements, TLS only");
     vpcs.forEach(v -> assertEquals(1, flowLogs(aws, v).size(), v));
   }
 
@@ -384,7 +390,9 @@ class EnableVpcFlowLogsTest {
         EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build()), vpcId);
 
     assertFalse(plan.steps().stream().anyMatch(s -> s.kind().equals("DeleteFlowLogs")));
-    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains(oldId)), plan.toText());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains(oldId)
+        && w.contains("set flowLogs.replaceExisting=true (Java: replaceExisting())")),
+        plan.toText());
   }
 
   @Test
@@ -432,12 +440,14 @@ class EnableVpcFlowLogsTest {
     RemediationException e = assertThrows(RemediationException.class, () -> remediator(aws)
         .plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket("no-such-bucket").build()));
     assertTrue(e.getMessage().contains("no-such-bucket"), e.getMessage());
+    assertTrue(e.getMessage().contains("set flowLogs.createBucket=true (Java: "
+        + "createBucketIfMissing())"), e.getMessage());
 
     EnableVpcFlowLogs creating = EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket("new-flow-bucket")
         .createBucketIfMissing().build();
     PlanSet plans = planSet(remediator(aws), creating);
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy"), kinds(planOf(plans, "new-flow-bucket")));
+        "PutBucketPolicy", "PutBucketPolicy"), kinds(planOf(plans, "new-flow-bucket")));
     assertEquals(List.of("CreateFlowLogs"), kinds(planOf(plans, vpcId)));
     assertFalse(remediator(aws).apply(plans).hasProblems());
     S3Client s3 = s3(aws);
@@ -493,9 +503,10 @@ class EnableVpcFlowLogsTest {
   void apply_createFlowLogsDenied_failsAtThatStepAndReportsIt(AwsEmulator aws) {
     String vpcId = vpc(ec2(aws), "10.1.0.0/16");
     s3(aws).createBucket(r -> r.bucket(BUCKET));
-    s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(PolicyDocuments.write(
-        FlowLogBucket.statements(EnableVpcFlowLogsTest.settings(), AwsEmulator.ACCOUNT,
-            "us-east-1"))));
+    List<IamStatement> ready = new ArrayList<>(FlowLogBucket.statements(
+        EnableVpcFlowLogsTest.settings(), AwsEmulator.ACCOUNT, "us-east-1"));
+    ready.add(PolicyDocuments.denyInsecureTransport(BUCKET));
+    s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(PolicyDocuments.write(ready)));
     Plan plan = remediator(aws).plan(EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET).build());
     assertEquals(List.of("CreateFlowLogs"), kinds(plan), "the bucket is ready: one VPC plan");
     aws.faults().failNth("CreateFlowLogs", 1, Fault.of("UnauthorizedOperation"));
@@ -619,6 +630,53 @@ class EnableVpcFlowLogsTest {
   }
 
   @Test
+  void planSet_bucketReadyButForTls_plansTheTlsStatementAsItsOwnStep(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(PolicyDocuments.write(
+        FlowLogBucket.statements(settings(), AwsEmulator.ACCOUNT, "us-east-1"))));
+    Remediator remediator = remediator(aws);
+
+    PlanSet plans = planSet(remediator, EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET)
+        .build());
+
+    Plan bucket = planOf(plans, BUCKET);
+    assertEquals(List.of("PutBucketPolicy"), kinds(bucket), plans.toText());
+    Step deny = bucket.steps().get(0);
+    assertEquals(PolicyDocuments.write(List.of(PolicyDocuments.denyInsecureTransport(BUCKET))),
+        deny.after().orElseThrow(), "before and after are that statement alone");
+    assertFalse(remediator.apply(plans).hasProblems());
+    IamPolicy policy = IamPolicy.fromJson(s3(aws).getBucketPolicy(r -> r.bucket(BUCKET)).policy());
+    assertEquals(3, policy.statements().size(), policy.toJson());
+    assertTrue(PolicyDocuments.deniesInsecureTransport(policy.toJson(), BUCKET));
+  }
+
+  @Test
+  void apply_bucketSharedWithATrail_statementWrittenSincePlanIsKept(AwsEmulator aws) {
+    String vpcId = vpc(ec2(aws), "10.1.0.0/16");
+    s3(aws).createBucket(r -> r.bucket(BUCKET));
+    s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(OTHERS));
+    Remediator remediator = remediator(aws);
+    PlanSet plans = planSet(remediator, EnableVpcFlowLogs.forVpc(vpcId).toS3Bucket(BUCKET)
+        .build());
+    // the trail's plan of the same apply writes its statement to the shared bucket first
+    String trail = OTHERS.replace("]}", ",{\"Sid\":\"AWSCloudTrailWrite\",\"Effect\":\"Allow\","
+        + "\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\","
+        + "\"Resource\":\"arn:aws:s3:::flow-log-bucket/AWSLogs/*\"}]}");
+    s3(aws).putBucketPolicy(r -> r.bucket(BUCKET).policy(trail));
+
+    PlanSetResult result = remediator.apply(plans);
+
+    assertEquals(List.of(ApplyResult.Status.APPLIED, ApplyResult.Status.APPLIED),
+        statuses(result), result.toText());
+    List<String> sids = IamPolicy.fromJson(s3(aws).getBucketPolicy(r -> r.bucket(BUCKET))
+        .policy()).statements().stream().map(IamStatement::sid).toList();
+    assertEquals(List.of("Theirs", "AWSCloudTrailWrite", "RemediateFlowLogsWriteUsEast1",
+        "RemediateFlowLogsAclCheckUsEast1", PolicyDocuments.DENY_INSECURE_TRANSPORT_SID), sids,
+        "merged into the policy the bucket has when each step runs");
+  }
+
+  @Test
   void fromSpec_typoInBooleanOrNumber_isRefusedNamingParameterAndValue() {
     RemediationCatalog catalog = RemediationCatalog.load();
     Map<String, String> base = Map.of("vpcs", "*", "s3Bucket", BUCKET);
@@ -666,6 +724,19 @@ class EnableVpcFlowLogsTest {
             "flowLogs.trafficType", "reject")).orElseThrow());
     assertEquals(EnableVpcFlowLogs.forEveryVpc().toLogGroup("/vpc").build(),
         type.forRegion(Map.of("flowLogs.logGroup", "/vpc")).orElseThrow());
+    assertEquals(EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET).createBucketIfMissing()
+            .replaceExisting().build(),
+        type.forRegion(Map.of("flowLogs.s3Bucket", BUCKET, "flowLogs.createBucket", "true",
+            "flowLogs.replaceExisting", "true")).orElseThrow());
+    assertEquals(EnableVpcFlowLogs.forEveryVpc().toS3Bucket(BUCKET).build(),
+        type.forRegion(Map.of("flowLogs.s3Bucket", BUCKET, "flowLogs.createBucket", "false"))
+            .orElseThrow());
+    assertTrue(type.settings().stream().anyMatch(st -> st.key().equals("flowLogs.createBucket")
+        && st.kind() == dev.remediate.core.Setting.Kind.BOOLEAN), type.settings().toString());
+    assertBad("ture", () -> type.forRegion(Map.of("flowLogs.s3Bucket", BUCKET,
+        "flowLogs.createBucket", "ture")));
+    assertBad("flowLogs.createBucket", () -> type.forRegion(Map.of("flowLogs.logGroup", "/vpc",
+        "flowLogs.createBucket", "true")));
   }
 
   @Test

@@ -425,7 +425,9 @@ class EncryptVolumeTest {
     Plan plan = remediator(aws, DOWNTIME_OK).plan(EncryptVolume.forVolume(f.dataVolume).build());
     String key = plan.steps().get(1).parameter("kmsKeyArn");
     assertTrue(key.startsWith("arn:aws:kms:us-east-1:"), key);
-    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("alias/aws/ebs")),
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.contains("alias/aws/ebs")
+        && w.contains("(GetEbsDefaultKmsKeyId: HTTP 500)")
+        && w.contains("set encryption.kmsKey=KEY (Java: kmsKey(KEY))")),
         plan.warnings().toString());
   }
 
@@ -801,6 +803,8 @@ class EncryptVolumeTest {
     assertMessage("'team'", () -> type.forRegion(Map.of("encryption.kmsKey", "alias/x",
         "encryption.tag", "team")));
     assertMessage("'alias x'", () -> type.forRegion(Map.of("encryption.kmsKey", "alias x")));
+    assertMessage("set encryption.kmsKey=KEY (Java: kmsKey(KEY))", () -> type.forRegion(
+        Map.of("encryption.kmsKey", "alias x")));
     assertEquals(EncryptVolume.forInstance("i-0123456789abcdef0").kmsKey("alias/x").build(),
         type.forTarget("i-0123456789abcdef0", Map.of("encryption.kmsKey", "alias/x"))
             .orElseThrow());

@@ -1,6 +1,7 @@
 package dev.remediate.ec2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
+import dev.remediate.core.policy.PolicyDocuments;
 import dev.remediate.ec2.EnableVpcFlowLogs.TrafficType;
 import dev.remediate.ec2.FlowLogObserver.Observation;
 import dev.remediate.ec2.FlowLogObserver.VpcState;
@@ -17,6 +19,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.policybuilder.iam.IamPolicy;
+import software.amazon.awssdk.policybuilder.iam.IamStatement;
 import software.amazon.awssdk.services.ec2.model.FlowLog;
 
 /** The decisions of flow logs, bucket and log group delivery, on hand-made observations. */
@@ -129,12 +133,35 @@ class FlowLogDecisionTest {
         + "\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}";
     List<Step> steps = FlowLogBucket.decide(settings, new FlowLogBucket.State(true, theirs),
         "eu-west-1", ACCOUNT);
-    assertEquals(List.of("PutBucketPolicy"), steps.stream().map(Step::kind).toList());
-    String merged = steps.get(0).parameter("policy");
-    assertTrue(merged.contains("Theirs") && merged.contains("RemediateFlowLogsWriteEuWest1"),
-        merged);
+    assertEquals(List.of("PutBucketPolicy", "PutBucketPolicy"),
+        steps.stream().map(Step::kind).toList(), "the service's statements, then TLS only");
+    String merged = theirs;
+    for (Step step : steps) { // as each step runs: merged by Sid into the policy the bucket has
+      merged = PolicyDocuments.merge(merged, IamPolicy.fromJson(step.parameter("policy"))
+          .statements()).orElse(merged);
+    }
+    assertTrue(merged.contains("Theirs") && merged.contains("RemediateFlowLogsWriteEuWest1")
+        && merged.contains(PolicyDocuments.DENY_INSECURE_TRANSPORT_SID), merged);
+    assertFalse(steps.get(0).parameter("policy").contains("Theirs"),
+        "a step carries its own statements only, never a copy of the others");
     assertTrue(FlowLogBucket.decide(settings, new FlowLogBucket.State(true, merged), "eu-west-1",
         ACCOUNT).isEmpty(), "the merged policy needs nothing more");
+  }
+
+  @Test
+  void bucketDecide_ownersTlsStatementUnderAnotherSid_addsNoSecondOne() {
+    FlowLogSettings settings = toBucket(TrafficType.ALL, false);
+    List<IamStatement> ready = new java.util.ArrayList<>(
+        FlowLogBucket.statements(settings, ACCOUNT, "eu-west-1"));
+    ready.add(PolicyDocuments.denyInsecureTransport("logs-bucket").toBuilder().sid("OnlyTls")
+        .build());
+    assertTrue(FlowLogBucket.decide(settings, new FlowLogBucket.State(true,
+        PolicyDocuments.write(ready)), "eu-west-1", ACCOUNT).isEmpty());
+    ready.remove(ready.size() - 1);
+    List<Step> steps = FlowLogBucket.decide(settings, new FlowLogBucket.State(true,
+        PolicyDocuments.write(ready)), "eu-west-1", ACCOUNT);
+    assertEquals(1, steps.size());
+    assertTrue(steps.get(0).summary().contains("without TLS"), steps.get(0).summary());
   }
 
   @Test
@@ -146,7 +173,7 @@ class FlowLogDecisionTest {
     FlowLogSettings creating = new FlowLogSettings("logs-bucket", null, true, null, null, null,
         null, null, TrafficType.ALL, null, null, false);
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy"), FlowLogBucket.decide(creating, new FlowLogBucket.State(false, null),
+        "PutBucketPolicy", "PutBucketPolicy"), FlowLogBucket.decide(creating, new FlowLogBucket.State(false, null),
             "eu-west-1", ACCOUNT).stream().map(Step::kind).toList());
   }
 

@@ -2,6 +2,7 @@ package dev.remediate.examples.lambda;
 
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.event.EventRouter;
 import dev.remediate.examples.cli.ScanSettings;
 import java.util.Locale;
 import java.util.Map;
@@ -54,18 +55,45 @@ public final class LambdaSettings {
     builder.dryRun(dryRun.equals("true"));
     String max = env.get(MAX_CHANGES);
     if (max != null && !max.isBlank()) {
+      int limit;
       try {
-        builder.maxChanges(Integer.parseInt(max.trim()));
+        limit = Integer.parseInt(max.trim());
       } catch (NumberFormatException e) {
         throw new InvalidRemediationException(MAX_CHANGES + " must be a whole number, was '"
             + max + "'");
       }
+      if (limit < 1) {
+        throw new InvalidRemediationException(MAX_CHANGES + " must be at least 1, was '" + max
+            + "'");
+      }
+      builder.maxChanges(limit);
     }
     String tag = env.get(OPT_OUT_TAG);
     if (tag != null && !tag.isBlank()) {
-      builder.optOutTagKey(tag.trim());
+      try {
+        builder.optOutTagKey(tag.trim());
+      } catch (InvalidRemediationException e) {
+        throw new InvalidRemediationException(OPT_OUT_TAG + ": " + e.getMessage(), e);
+      }
     }
     return builder.build();
+  }
+
+  /**
+   * The event rules of the class path with the settings of {@code REMEDIATE_SETTINGS}; a value a
+   * rule refuses fails naming the variable.
+   *
+   * @param env the environment variables
+   * @return the router
+   * @throws InvalidRemediationException starting with {@code REMEDIATE_SETTINGS: } on a bad value
+   */
+  public static EventRouter router(Map<String, String> env) {
+    Map<String, String> settings = settings(env);
+    try {
+      return EventRouter.load(settings);
+    } catch (InvalidRemediationException e) {
+      throw new InvalidRemediationException(SETTINGS + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -52,7 +52,7 @@ public final class RemediateHandler implements RequestStreamHandler {
    */
   public RemediateHandler(Map<String, String> env,
       java.util.function.Function<String, AwsScope> scopes) {
-    this(env, EventRouter.load(LambdaSettings.settings(env)), scopes);
+    this(env, LambdaSettings.router(env), scopes);
   }
 
   /**

@@ -309,6 +309,45 @@ class ApplyCommandTest {
   }
 
   @Test
+  void apply_savedTrailPlanWithValidationTure_isBadInputNamingItBeforeAnyCall(AwsEmulator aws)
+      throws Exception {
+    Path plans = dir.resolve("trail.json");
+    Remediate.Result scan = Remediate.run(CliTesting.real(aws), "scan", "--region", "us-east-1",
+        "--only", "cloudtrail.trail", "--set", "trail.s3Bucket=ture-trail-logs", "--set",
+        "trail.name=org-trail", "--out", plans.toString());
+    assertEquals(Remediate.EXIT_CHANGES, scan.exitCode(), scan.toString());
+    String saved = Files.readString(plans);
+    java.util.regex.Pattern validation =
+        java.util.regex.Pattern.compile("\"validation\"\\s*:\\s*\"true\"");
+    assertTrue(validation.matcher(saved).find(), "the trail plan carries validation: " + saved);
+    Path typo = dir.resolve("ture.json");
+    Files.writeString(typo, validation.matcher(saved).replaceAll("\"validation\" : \"ture\""));
+    aws.recorder().reset();
+
+    Remediate.Result r = Remediate.run(CliTesting.real(aws), "apply", "--yes", typo.toString());
+
+    assertBadInput(r, "'validation'");
+    assertTrue(r.err().contains("'ture'"), r.err());
+    assertEquals(0, aws.recorder().total(), "refused before any AWS call");
+    assertTrue(aws.client(software.amazon.awssdk.services.cloudtrail.CloudTrailClient.class,
+        software.amazon.awssdk.services.cloudtrail.CloudTrailClient::builder).describeTrails()
+        .trailList().isEmpty(), "no trail created with validation off");
+  }
+
+  @Test
+  void consentAdvice_ofTheLibrary_namesTheFlagsThisToolDeclares() {
+    java.util.Set<String> declared = new java.util.TreeSet<>();
+    new picocli.CommandLine(new ConsentOptions()).getCommandSpec().options()
+        .forEach(o -> declared.add(o.longestName()));
+    for (dev.remediate.core.plan.Flag flag : dev.remediate.core.plan.Flag.values()) {
+      String advice = dev.remediate.core.Guardrails.consentAdvice(List.of(flag));
+      String option = advice.substring(advice.indexOf("command line: ") + "command line: ".length());
+      assertTrue(declared.contains(option), advice + " names " + option + ", declared: "
+          + declared);
+    }
+  }
+
+  @Test
   void apply_stale_saysPlanAgainOnce(AwsEmulator aws) {
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
     String vpc = ec2.describeVpcs().vpcs().get(0).vpcId();

@@ -34,6 +34,17 @@ class LogSecretsTest {
 
   private String run(AwsEmulator aws, List<String> jvmArgs, String main, String... args)
       throws Exception {
+    return runJava(aws, dir, jvmArgs, main, args);
+  }
+
+  /**
+   * Runs a main class in its own JVM with this test's class path, against the emulator, with the
+   * fake temporary credentials.
+   *
+   * @return standard output and standard error, merged
+   */
+  static String runJava(AwsEmulator aws, Path dir, List<String> jvmArgs, String main,
+      String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);

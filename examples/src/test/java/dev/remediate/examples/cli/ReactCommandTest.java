@@ -206,6 +206,9 @@ class ReactCommandTest {
     assertTrue(r.err().contains("review " + out + " and run 'remediate apply " + out + "'"),
         r.err());
     assertTrue(!r.err().contains("save it with --out"), r.err());
+    Remediate.Result unsaved = Remediate.run(env(aws), "react", "--apply", records.toString());
+    assertTrue(unsaved.err().contains("; save it with --out and run 'remediate apply'"),
+        "without --out, the hint names --out: " + unsaved.err());
   }
 
   @Test

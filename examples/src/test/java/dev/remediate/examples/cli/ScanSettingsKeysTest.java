@@ -132,9 +132,23 @@ class ScanSettingsKeysTest {
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(declared, TABLE.stream().map(Setting::flag)
         .collect(Collectors.toCollection(TreeSet::new)), "flags in the table");
-    // every flag sets a key the catalog declares; declared keys without a flag are set with --set
-    assertTrue(ScanSettings.KNOWN_KEYS.containsAll(TABLE.stream().map(Setting::key).toList()),
-        "every flag's key is declared by a remediation type: " + ScanSettings.KNOWN_KEYS);
+    Set<String> flagged = TABLE.stream().map(Setting::key)
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertTrue(ScanSettings.KNOWN_KEYS.containsAll(flagged), "stable keys in the table");
+    // the catalog's other settings have no flag of their own: each is given with --set
+    Map<String, dev.remediate.core.Setting> declaredSettings =
+        ScanSettings.declared(dev.remediate.core.RemediationCatalog.load());
+    for (String key : ScanSettings.KNOWN_KEYS) {
+      if (!flagged.contains(key)) {
+        String value = switch (declaredSettings.get(key).kind()) {
+          case BOOLEAN -> "true";
+          case INTEGER -> "7";
+          default -> "sample";
+        };
+        assertEquals(Map.of(key, value), resolve(new ScanSettings(), "--set", key + "=" + value),
+            key);
+      }
+    }
     List<String> keys = new ArrayList<>(Arrays.asList("flowLogs.s3Bucket", "flowLogs.prefix",
         "flowLogs.trafficType", "flowLogs.logGroup", "securityGroups.ports",
         "securityGroups.allowedSources", "encryption.kmsKey", "trail.s3Bucket", "trail.name",

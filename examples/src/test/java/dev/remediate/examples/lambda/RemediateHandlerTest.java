@@ -232,9 +232,22 @@ class RemediateHandlerTest {
     e = assertThrows(InvalidRemediationException.class,
         () -> LambdaSettings.guardrails(Map.of(LambdaSettings.MAX_CHANGES, "ten")));
     assertEquals("REMEDIATE_MAX_CHANGES must be a whole number, was 'ten'", e.getMessage());
+    e = assertThrows(InvalidRemediationException.class,
+        () -> LambdaSettings.guardrails(Map.of(LambdaSettings.MAX_CHANGES, "0")));
+    assertEquals("REMEDIATE_MAX_CHANGES must be at least 1, was '0'", e.getMessage());
     Map<String, String> env = new HashMap<>();
     env.put(LambdaSettings.OPT_OUT_TAG, "aws:reserved");
-    assertThrows(InvalidRemediationException.class, () -> LambdaSettings.guardrails(env));
+    e = assertThrows(InvalidRemediationException.class, () -> LambdaSettings.guardrails(env));
+    assertTrue(e.getMessage().startsWith("REMEDIATE_OPT_OUT_TAG: "), e.getMessage());
+  }
+
+  @Test
+  void router_badSettingValue_failsNamingTheVariable() {
+    RuntimeException e = assertThrows(RuntimeException.class, () -> new RemediateHandler(
+        Map.of(LambdaSettings.SETTINGS, "{\"flowLogs\": {\"s3Bucket\": \"org-flow-logs\", "
+            + "\"trafficType\": \"SOME\"}}"), region -> aws.scope()));
+    assertTrue(e.getMessage().startsWith("REMEDIATE_SETTINGS: ")
+        && e.getMessage().contains("SOME"), e.getMessage());
   }
 
   private Context context() {
