@@ -157,15 +157,17 @@ final class LogBucket {
     }
     String merged = PolicyDocuments.merge(state.policy(), wanted).orElse(null);
     if (merged != null) {
-      Step.Builder step = Step.builder().kind(PUT_BUCKET_POLICY)
+      // Before, after and the parameter hold only this remediation's statements: what was
+      // reviewed. Other statements of the bucket are merged with at apply (putMerged), so a change
+      // to them neither makes the plan stale nor is undone.
+      List<String> sids = wanted.stream().map(IamStatement::sid).toList();
+      String ours = PolicyDocuments.write(wanted);
+      plan.addSteps(Step.builder().kind(PUT_BUCKET_POLICY)
           .action(state.policy() == null ? Action.ADD : Action.CHANGE).resource(arn)
           .summary("merge statements " + Policies.describe(wanted) + " into the policy of bucket "
               + bucket + " (other statements kept)")
-          .after(merged).putParameters("bucket", bucket).putParameters("policy", merged);
-      if (state.policy() != null) {
-        step.before(state.policy());
-      }
-      plan.addSteps(step.build());
+          .before(PolicyDocuments.describe(state.policy(), sids)).after(ours)
+          .putParameters("bucket", bucket).putParameters("policy", ours).build());
       added = true;
     }
     return planDenyInsecureTransport(state, plan) || added;
