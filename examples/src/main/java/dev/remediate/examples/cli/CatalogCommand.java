@@ -153,6 +153,9 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
       out.append(type.id()).append("  ").append(type.description()).append('\n');
       out.append("  controls:    ").append(orNone(type.controls())).append('\n');
       out.append("  flags:       ").append(orNone(flags(type.flags()))).append('\n');
+      out.append("  settings:    ").append(orNone(type.settings().stream()
+          .map(setting -> setting.key() + setting.defaultValue().map(d -> " (default " + d + ")")
+              .orElse("")).toList())).append('\n');
       out.append("  IAM actions: ").append(orNone(List.copyOf(new TreeSet<>(type.iamActions()))))
           .append('\n');
     }

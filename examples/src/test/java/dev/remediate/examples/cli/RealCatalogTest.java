@@ -23,6 +23,9 @@ class RealCatalogTest {
     Remediate.Result r = Remediate.run(CliTesting.real(null), "catalog");
     assertEquals(0, r.exitCode(), r.toString());
     assertTrue(r.out().contains("ec2.default-security-group  "), r.out());
+    // each remediation lists the settings it reads, with their defaults
+    assertTrue(r.out().contains("  settings:    flowLogs.s3Bucket, flowLogs.prefix"), r.out());
+    assertTrue(r.out().contains("trail.homeRegion (default us-east-1)"), r.out());
   }
 
   @Test
