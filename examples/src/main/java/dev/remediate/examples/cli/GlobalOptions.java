@@ -14,6 +14,7 @@ import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileLocation;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
@@ -201,16 +202,23 @@ public final class GlobalOptions {
     return name;
   }
 
+  /** Attempts of the command line's retry strategy, as the library's default. */
+  static final int MAX_ATTEMPTS = 8;
+
   /**
    * The default {@link ScopeFactory}: credentials from the profile or the SDK's default chain,
-   * the endpoint override (with path-style S3 addressing, which emulators need).
+   * the endpoint override (with path-style S3 addressing, which emulators need), and the SDK's
+   * adaptive retry strategy ({@value #MAX_ATTEMPTS} attempts): {@code apply} runs several targets
+   * at once, and when AWS throttles, the adaptive strategy slows all of the scope's calls down
+   * together instead of letting each retry on its own.
    *
    * @param env the environment variables
    * @return the factory
    */
   static ScopeFactory defaultScopes(Map<String, String> env) {
     return (region, options) -> {
-      AwsScope.Builder builder = AwsScope.builder().region(region);
+      AwsScope.Builder builder = AwsScope.builder().region(region).retryStrategy(
+          AwsRetryStrategy.adaptiveRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build());
       options.profile().ifPresent(p -> builder.credentialsProvider(
           ProfileCredentialsProvider.builder().profileName(checkProfile(p)).build()));
       options.endpoint(env).ifPresent(uri -> builder.endpointOverride(uri)

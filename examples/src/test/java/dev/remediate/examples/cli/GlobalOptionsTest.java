@@ -20,6 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(AwsEmulatorExtension.class)
 class GlobalOptionsTest {
   @Test
+  void defaultScopes_useTheAdaptiveRetryStrategyWithEightAttempts() {
+    GlobalOptions options = new GlobalOptions();
+    new picocli.CommandLine(options).parseArgs("--endpoint", "http://127.0.0.1:9");
+    try (dev.remediate.core.aws.AwsScope scope = GlobalOptions.defaultScopes(Map.of())
+        .open("eu-west-1", options)) {
+      var strategy = scope.client(software.amazon.awssdk.services.ec2.Ec2Client.class,
+          software.amazon.awssdk.services.ec2.Ec2Client::builder).serviceClientConfiguration()
+          .overrideConfiguration().retryStrategy().orElseThrow();
+      org.junit.jupiter.api.Assertions.assertInstanceOf(
+          software.amazon.awssdk.retries.AdaptiveRetryStrategy.class, strategy);
+      org.junit.jupiter.api.Assertions.assertEquals(8, strategy.maxAttempts());
+    }
+  }
+
+  @Test
   void endpointFromEnvironment_sendsCallsToTheEmulator(AwsEmulator aws) {
     System.setProperty("aws.accessKeyId", "testing");
     System.setProperty("aws.secretAccessKey", "testing");
