@@ -125,10 +125,38 @@ class ResizeInstanceTest {
     assertEquals(Status.FAILED, failed.status(), failed.detail());
     assertEquals("t2.micro", described().instanceTypeAsString());
     assertEquals("running", described().state().nameAsString(), failed.detail());
+    assertEquals(List.of(instanceId + " started again"), failed.compensation());
 
-    ApplyResult again = only(remediator().apply(planSaved("t2.large")));
+    ApplyResult again = only(remediator().apply(plans)); // the same reviewed plan, again
     assertEquals(Status.APPLIED, again.status(), again.detail());
     assertEquals("t2.large", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString());
+  }
+
+  @Test
+  void faultOnTheStop_failsWithTheInstanceRunningAsBefore() {
+    PlanSet plans = planSaved("t2.large");
+    aws.faults().failNth("StopInstances", 1, Fault.of("UnauthorizedOperation"));
+    aws.recorder().reset();
+    ApplyResult failed = only(remediator().apply(plans));
+    aws.faults().reset();
+
+    assertEquals(Status.FAILED, failed.status(), failed.detail());
+    assertEquals(0, aws.recorder().count("ModifyInstanceAttribute"), aws.recorder().toString());
+    assertEquals(0, aws.recorder().count("StartInstances"), aws.recorder().toString());
+    assertEquals("t2.micro", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString());
+  }
+
+  @Test
+  void withoutDowntimeConsent_nothingIsStopped() {
+    PlanSet plans = planSaved("t2.large");
+    aws.recorder().reset();
+    PlanSetResult result = Remediator.builder().scope(aws.scope()).build().apply(plans);
+
+    assertTrue(only(result).status() != Status.APPLIED, result.toString());
+    assertEquals(0, aws.recorder().count("StopInstances"));
+    assertEquals("t2.micro", described().instanceTypeAsString());
   }
 
   @Test
@@ -140,7 +168,8 @@ class ResizeInstanceTest {
 
     assertEquals(Status.FAILED, failed.status(), failed.detail());
     assertEquals("t2.micro", described().instanceTypeAsString(), failed.detail());
-    assertEquals("running", described().state().nameAsString(), failed.detail());
+    assertEquals("running", described().state().nameAsString(), failed.detail());    assertEquals(List.of("instance type of " + instanceId + " restored to t2.micro",
+        instanceId + " started again"), failed.compensation());
   }
 
   @Test
