@@ -33,7 +33,8 @@ class CatalogSpecRoundTripTest {
       Map.entry("config.s3Bucket", "org-config"),
       Map.entry("alarms.snsTopic", "security-alarms"),
       Map.entry("blockIp.address", "203.0.113.7"),
-      Map.entry("unblockIp.address", "203.0.113.7"));
+      Map.entry("unblockIp.address", "203.0.113.7"),
+      Map.entry("resize.instanceType", "t3.large"));
   /** One resource of each kind a type may be given with --target. */
   private static final List<String> TARGETS = List.of("vpc-0abc1234", "sg-0abc1234",
       "subnet-0abc1234", "i-0abc1234def567890", "vol-0abc1234");

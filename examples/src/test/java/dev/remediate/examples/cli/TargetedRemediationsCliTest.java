@@ -37,6 +37,9 @@ class TargetedRemediationsCliTest {
   static final String QUARANTINE = "apply --only ec2.quarantine-instance --target INSTANCE --yes "
       + "--allow-disruptive";
   static final String RELEASE = "apply --only ec2.release-quarantine --target INSTANCE --yes";
+  /** TYPE: t3.large in the docs. */
+  static final String RESIZE = "apply --only ec2.resize-instance --target INSTANCE --set "
+      + "resize.instanceType=TYPE --allow-downtime --yes";
   /** The ids the docs show in place of VPC and INSTANCE. */
   static final String DOC_VPC = "vpc-0abc1234";
   static final String DOC_INSTANCE = "i-0abc1234";
@@ -125,11 +128,33 @@ class TargetedRemediationsCliTest {
   @Test
   void docs_showTheExactCommandOfEachRemediation() throws Exception {
     for (String[] page : new String[][] {{"ec2.block-ip", BLOCK}, {"ec2.unblock-ip", UNBLOCK},
-        {"ec2.quarantine-instance", QUARANTINE}, {"ec2.release-quarantine", RELEASE}}) {
+        {"ec2.quarantine-instance", QUARANTINE}, {"ec2.release-quarantine", RELEASE},
+        {"ec2.resize-instance", RESIZE.replace("TYPE", "t3.large")}}) {
       String text = Files.readString(Path.of("..", "docs", "remediations", page[0] + ".md"));
       String command = "remediate " + page[1].replace("VPC", DOC_VPC)
           .replace("INSTANCE", DOC_INSTANCE);
       assertTrue(text.contains(command), page[0] + ".md should show: " + command);
     }
+  }
+
+  @Test
+  void resize_byTargetAndSetting_stopsOnceAndStartsOnce(AwsEmulator aws) {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    // an HVM image and t2 types: the emulator shows no ENA on instances (t3 needs it)
+    String image = ec2.describeImages(r -> r.filters(
+        f -> f.name("virtualization-type").values("hvm"),
+        f -> f.name("architecture").values("x86_64"))).images().get(0).imageId();
+    String instance = ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)
+        .instanceType("t2.micro")).instances().get(0).instanceId();
+    aws.recorder().reset();
+
+    Remediate.Result r = run(aws, RESIZE.replace("TYPE", "t2.large"), "", instance);
+
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("APPLIED: ec2.resize-instance"), r.out());
+    assertEquals(1, aws.recorder().count("StopInstances"), aws.recorder().toString());
+    assertEquals(1, aws.recorder().count("StartInstances"), aws.recorder().toString());
+    assertEquals("t2.large", ec2.describeInstances(d -> d.instanceIds(instance)).reservations()
+        .get(0).instances().get(0).instanceTypeAsString());
   }
 }

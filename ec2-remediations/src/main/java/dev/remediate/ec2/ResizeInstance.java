@@ -1,0 +1,260 @@
+package dev.remediate.ec2;
+
+import dev.remediate.core.AbstractRemediationType;
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.Setting;
+import dev.remediate.core.aws.AwsNames;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Step;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
+
+/**
+ * Changes the type of one EBS-backed instance: stop it (when running), change its type, start it
+ * again.
+ *
+ * <pre>{@code
+ * Remediation resize = ResizeInstance.of("i-0abc1234def567890").toType("t3.large").build();
+ * PlanSet plans = remediator.planSet(List.of(resize)); // refused here when incompatible
+ * }</pre>
+ *
+ * <p><b>Observe</b> ({@link ResizeObserver}): {@code DescribeInstances},
+ * {@code DescribeInstanceTypes} of the current and target types,
+ * {@code DescribeInstanceTypeOfferings} of the target type in the instance's Availability Zone.
+ * <b>Decide</b> ({@link ResizeDecision}, no AWS call): already the type, nothing; refused before
+ * any change when the type is not offered there, the architecture or virtualization differs, the
+ * type requires ENA and the instance has it off, the root device is an instance store, the
+ * instance is Spot or an Auto Scaling member. <b>Steps</b>: {@code StopInstances}
+ * ({@link Flag#DOWNTIME}), {@code ModifyInstanceAttribute}, {@code StartInstances}, each waited
+ * for. <b>Failure</b> after the stop: {@link #compensate} restores the old type if it was changed
+ * and starts the instance again; applying again converges.
+ */
+public final class ResizeInstance extends SpecValue {
+  /** The catalog id. */
+  public static final String ID = "ec2.resize-instance";
+  /** Every IAM action planning and applying may need. */
+  public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeInstances",
+      "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceTypeOfferings", "ec2:StopInstances",
+      "ec2:ModifyInstanceAttribute", "ec2:StartInstances");
+  private static final Set<String> READS = Set.of("ec2:DescribeInstances",
+      "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceTypeOfferings");
+  private static final String OUT_STOPPED = "resize-stopped:";
+  private static final String OUT_OLD_TYPE = "resize-old-type:";
+
+  private final String instanceId;
+  private final String instanceType;
+
+  private ResizeInstance(String instanceId, String instanceType) {
+    this.instanceId = AwsNames.instanceId(instanceId);
+    this.instanceType = instanceType(instanceType);
+  }
+
+  /**
+   * @param instanceId e.g. {@code i-0abc1234def567890}
+   * @return a builder resizing that instance
+   */
+  public static Builder of(String instanceId) {
+    return new Builder(instanceId);
+  }
+
+  /** @return the type a name stands for; e.g. {@code t3.large}, {@code u-6tb1.metal} */
+  static String instanceType(@Nullable String text) {
+    if (text == null || !text.matches("[a-z][a-z0-9-]{0,30}\\.[a-z0-9-]{1,30}")) {
+      throw new InvalidRemediationException("instanceType '" + text + "' is not an EC2 "
+          + "instance type such as t3.large");
+    }
+    return text;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public RemediationSpec spec() {
+    return RemediationSpec.of(ID, Map.of("instanceId", instanceId, "instanceType", instanceType));
+  }
+
+  /**
+   * @throws RemediationException when the instance is not found or the resize is refused
+   */
+  @Override
+  public Plan plan(RemediationContext context) {
+    ResizeDecision.Outcome outcome = new ResizeDecision(instanceType, context.region(),
+        context.account()).decide(ResizeObserver.observe(instanceId, instanceType, context));
+    Set<String> actions = new TreeSet<>(READS);
+    outcome.steps().forEach(s -> actions.add("ec2:" + s.kind()));
+    return context.newPlan(this, "AWS::EC2::Instance", instanceId).addAllSteps(outcome.steps())
+        .addAllWarnings(outcome.warnings()).addAllIamActions(actions).build();
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  @Override
+  public void execute(Step step, RemediationContext context) {
+    Ec2Client ec2 = ec2(context);
+    String instance = step.parameter("instance");
+    switch (step.kind()) {
+      case ResizeDecision.STOP -> {
+        context.outputs().put(OUT_STOPPED + instance, "true");
+        ec2.stopInstances(r -> r.instanceIds(instance));
+        context.progress("stopping " + instance, -1);
+        awaitStopped(ec2, instance, context);
+      }
+      case ResizeDecision.MODIFY -> {
+        context.outputs().put(OUT_OLD_TYPE + instance, step.parameter("previousType"));
+        modify(ec2, instance, step.parameter("instanceType"));
+      }
+      case ResizeDecision.START -> start(ec2, instance, context);
+      default -> throw new RemediationException("ResizeInstance has no step " + step.kind());
+    }
+  }
+
+  private static void modify(Ec2Client ec2, String instance, String type) {
+    ec2.modifyInstanceAttribute(r -> r.instanceId(instance).instanceType(t -> t.value(type)));
+  }
+
+  private static void start(Ec2Client ec2, String instance, RemediationContext context) {
+    ec2.startInstances(r -> r.instanceIds(instance));
+    context.progress("starting " + instance, -1);
+    try (Ec2Waiter waiter = waiter(ec2, context)) {
+      waiter.waitUntilInstanceRunning(r -> r.instanceIds(instance));
+    }
+  }
+
+  private static void awaitStopped(Ec2Client ec2, String instance, RemediationContext context) {
+    try (Ec2Waiter waiter = waiter(ec2, context)) {
+      waiter.waitUntilInstanceStopped(r -> r.instanceIds(instance));
+    }
+  }
+
+  private static Ec2Waiter waiter(Ec2Client ec2, RemediationContext context) {
+    return EncryptVolume.waiter(ec2, context, EncryptVolume.WaiterLimits.ofDefaults().instance());
+  }
+
+  /**
+   * After a failure following the stop: the old type back if it was changed, and the instance
+   * started again if this apply stopped it. Never deletes anything.
+   */
+  @Override
+  public List<String> compensate(List<Step> completed, RuntimeException failure,
+      RemediationContext context) {
+    List<String> lines = new ArrayList<>();
+    boolean stoppedHere = context.outputs().containsKey(OUT_STOPPED + instanceId);
+    String oldType = context.outputs().get(OUT_OLD_TYPE + instanceId);
+    if (!stoppedHere && oldType == null) {
+      return lines;
+    }
+    Ec2Client ec2 = ec2(context);
+    Instance observed = ResizeObserver.describe(ec2, instanceId).orElse(null);
+    if (observed == null) {
+      lines.add(instanceId + " not found: nothing to undo");
+      return lines;
+    }
+    String state = observed.state() == null ? "unknown" : observed.state().nameAsString();
+    if ("running".equals(state) || "pending".equals(state)) {
+      lines.add(instanceId + " is " + state + " as " + observed.instanceTypeAsString()
+          + ": left as is");
+      return lines;
+    }
+    if (!"stopped".equals(state)) {
+      awaitStopped(ec2, instanceId, context);
+    }
+    if (oldType != null && !oldType.equals(observed.instanceTypeAsString())) {
+      modify(ec2, instanceId, oldType);
+      lines.add("instance type of " + instanceId + " restored to " + oldType);
+    }
+    if (stoppedHere) {
+      start(ec2, instanceId, context);
+      lines.add(instanceId + " started again");
+    }
+    return lines;
+  }
+
+  private static Ec2Client ec2(RemediationContext context) {
+    return context.scope().client(Ec2Client.class, Ec2Client::builder);
+  }
+
+  /** Builds {@link ResizeInstance}; {@link #build()} validates every value. */
+  public static final class Builder {
+    private final String instanceId;
+    private @Nullable String instanceType;
+
+    private Builder(String instanceId) {
+      this.instanceId = instanceId;
+    }
+
+    /**
+     * @param type the wanted instance type (required), e.g. {@code t3.large}
+     * @return this builder
+     */
+    public Builder toType(String type) {
+      this.instanceType = type;
+      return this;
+    }
+
+    /**
+     * @return the remediation
+     * @throws InvalidRemediationException naming the bad value
+     */
+    public ResizeInstance build() {
+      return new ResizeInstance(instanceId, instanceType);
+    }
+  }
+
+  /** The catalog entry of {@link ResizeInstance}; its plans stop running instances. */
+  public static final class Type extends AbstractRemediationType {
+    static final Setting INSTANCE_TYPE = Setting.text("resize.instanceType", "The instance type "
+        + "to change the chosen instance to, e.g. t3.large (required; no region-wide form)");
+
+    /** Creates the type (service loader). */
+    public Type() {
+      super(ID, "Changes an EBS-backed instance's type (stop, change, start), refused before any "
+          + "stop when the type does not fit the instance", List.of(), IAM_ACTIONS,
+          EnumSet.of(Flag.DOWNTIME));
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of(INSTANCE_TYPE);
+    }
+
+    @Override
+    public Remediation fromSpec(RemediationSpec spec) {
+      return of(spec.require("instanceId")).toType(spec.require("instanceType")).build();
+    }
+
+    /** None: a resize is of one chosen instance. */
+    @Override
+    public Optional<Remediation> forRegion(Map<String, String> settings) {
+      return Optional.empty();
+    }
+
+    /** An instance id: that instance, to the type of {@code resize.instanceType} (required). */
+    @Override
+    public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
+      if (!resourceId.startsWith("i-")) {
+        return Optional.empty();
+      }
+      String type = INSTANCE_TYPE.valueIn(settings).orElseThrow(() ->
+          new InvalidRemediationException(ID + " needs the type to change to: "
+              + INSTANCE_TYPE.advice("t3.large", "toType(\"t3.large\")")));
+      return Optional.of(of(resourceId).toType(type).build());
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.remediate.ec2;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.remediate.core.ApplyResult;
+import dev.remediate.core.ApplyResult.Status;
+import dev.remediate.core.Guardrails;
+import dev.remediate.core.PlanSetResult;
+import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.Remediator;
+import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.PlanSet;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Step;
+import dev.remediate.testing.AwsEmulator;
+import dev.remediate.testing.AwsEmulatorExtension;
+import dev.remediate.testing.Fault;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Instance;
+
+/**
+ * {@link ResizeInstance} on the emulator: a running t2.micro resized to t3.large through a saved
+ * plan set; incompatible types refused before any stop; a fault on the type change compensated.
+ */
+@ExtendWith(AwsEmulatorExtension.class)
+class ResizeInstanceTest {
+  private AwsEmulator aws;
+  private Ec2Client ec2;
+  private String instanceId;
+
+  @BeforeEach
+  void instance(AwsEmulator aws) {
+    this.aws = aws;
+    ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    // an HVM x86_64 image, as t2 needs (the emulator's ami-12345678 is paravirtual)
+    String image = ec2.describeImages(r -> r.filters(
+            f -> f.name("virtualization-type").values("hvm"),
+            f -> f.name("architecture").values("x86_64"))).images().get(0).imageId();
+    instanceId = ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)
+        .instanceType("t2.micro")).instances().get(0).instanceId();
+  }
+
+  private Remediator remediator() {
+    return Remediator.builder().scope(aws.scope())
+        .guardrails(Guardrails.custom().consentTo(Flag.DOWNTIME).build()).build();
+  }
+
+  private PlanSet planSaved(String type) {
+    PlanSet plans = remediator().planSet(List.of(ResizeInstance.of(instanceId).toType(type)
+        .build()));
+    return PlanSet.fromJson(plans.toJson());
+  }
+
+  private Instance described() {
+    return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().get(0)
+        .instances().get(0);
+  }
+
+  private ApplyResult only(PlanSetResult result) {
+    assertEquals(1, result.results().size(), result.toString());
+    return result.results().get(0);
+  }
+
+  @Test
+  void apply_changesTheType_withOneStopAndOneStart_andTheNextPlanIsEmpty() {
+    PlanSet plans = planSaved("t2.large");
+    Plan plan = plans.withChanges().get(0);
+    assertEquals(List.of("StopInstances", "ModifyInstanceAttribute", "StartInstances"),
+        plan.steps().stream().map(Step::kind).toList());
+    assertTrue(ResizeInstance.IAM_ACTIONS.containsAll(plan.iamActions()), plan.iamActions()
+        .toString());
+    assertEquals(RemediationCatalog.load().fromSpec(plan.remediation()),
+        ResizeInstance.of(instanceId).toType("t2.large").build());
+
+    aws.recorder().reset();
+    ApplyResult result = only(remediator().apply(plans));
+
+    assertEquals(Status.APPLIED, result.status(), result.detail());
+    assertEquals(1, aws.recorder().count("StopInstances"), aws.recorder().toString());
+    assertEquals(1, aws.recorder().count("StartInstances"), aws.recorder().toString());
+    assertEquals(1, aws.recorder().count("ModifyInstanceAttribute"));
+    assertEquals("t2.large", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString());
+    assertTrue(remediator().planSet(List.of(ResizeInstance.of(instanceId).toType("t2.large")
+        .build())).withChanges().isEmpty());
+  }
+
+  @Test
+  void otherArchitecture_isRefusedBeforeAnyStop() {
+    aws.recorder().reset();
+    RemediationException e = assertThrows(RemediationException.class,
+        () -> remediator().planSet(List.of(ResizeInstance.of(instanceId).toType("t4g.large")
+            .build())));
+    assertTrue(e.getMessage().contains("architecture"), e.getMessage());
+    assertEquals(0, aws.recorder().count("StopInstances"));
+    assertEquals("t2.micro", described().instanceTypeAsString());
+  }
+
+  @Test
+  void unknownType_isRefusedBeforeAnyStop() {
+    aws.recorder().reset();
+    RemediationException e = assertThrows(RemediationException.class,
+        () -> remediator().planSet(List.of(ResizeInstance.of(instanceId).toType("t3.huge9")
+            .build())));
+    assertTrue(e.getMessage().contains("refused"), e.getMessage());
+    assertEquals(0, aws.recorder().count("StopInstances"));
+  }
+
+  @Test
+  void faultOnTheTypeChange_failsAndCompensates_thenAReApplyConverges() {
+    PlanSet plans = planSaved("t2.large");
+    aws.faults().failNth("ModifyInstanceAttribute", 1, Fault.of("InsufficientInstanceCapacity"));
+    ApplyResult failed = only(remediator().apply(plans));
+    aws.faults().reset();
+
+    assertEquals(Status.FAILED, failed.status(), failed.detail());
+    assertEquals("t2.micro", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString(), failed.detail());
+    assertEquals(List.of(instanceId + " started again"), failed.compensation());
+
+    ApplyResult again = only(remediator().apply(plans)); // the same reviewed plan, again
+    assertEquals(Status.APPLIED, again.status(), again.detail());
+    assertEquals("t2.large", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString());
+  }
+
+  @Test
+  void faultOnTheStop_failsWithTheInstanceRunningAsBefore() {
+    PlanSet plans = planSaved("t2.large");
+    aws.faults().failNth("StopInstances", 1, Fault.of("UnauthorizedOperation"));
+    aws.recorder().reset();
+    ApplyResult failed = only(remediator().apply(plans));
+    aws.faults().reset();
+
+    assertEquals(Status.FAILED, failed.status(), failed.detail());
+    assertEquals(0, aws.recorder().count("ModifyInstanceAttribute"), aws.recorder().toString());
+    assertEquals(0, aws.recorder().count("StartInstances"), aws.recorder().toString());
+    assertEquals("t2.micro", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString());
+  }
+
+  @Test
+  void withoutDowntimeConsent_nothingIsStopped() {
+    PlanSet plans = planSaved("t2.large");
+    aws.recorder().reset();
+    PlanSetResult result = Remediator.builder().scope(aws.scope()).build().apply(plans);
+
+    assertTrue(only(result).status() != Status.APPLIED, result.toString());
+    assertEquals(0, aws.recorder().count("StopInstances"));
+    assertEquals("t2.micro", described().instanceTypeAsString());
+  }
+
+  @Test
+  void faultOnTheStartAfterTheChange_restoresTheOldType_andStartsAgain() {
+    PlanSet plans = planSaved("t2.large");
+    aws.faults().failNth("StartInstances", 1, Fault.of("InsufficientInstanceCapacity"));
+    ApplyResult failed = only(remediator().apply(plans));
+    aws.faults().reset();
+
+    assertEquals(Status.FAILED, failed.status(), failed.detail());
+    assertEquals("t2.micro", described().instanceTypeAsString(), failed.detail());
+    assertEquals("running", described().state().nameAsString(), failed.detail());    assertEquals(List.of("instance type of " + instanceId + " restored to t2.micro",
+        instanceId + " started again"), failed.compensation());
+  }
+
+  @Test
+  void type_forTarget_needsTheSetting_andRoundTrips() {
+    ResizeInstance.Type type = new ResizeInstance.Type();
+    assertThrows(RemediationException.class, () -> type.forTarget(instanceId, Map.of()));
+    var one = type.forTarget(instanceId, Map.of("resize.instanceType", "t2.large"))
+        .orElseThrow();
+    assertEquals(one, type.fromSpec(RemediationSpec.of(ResizeInstance.ID,
+        one.spec().parameters())));
+    assertTrue(type.forRegion(Map.of("resize.instanceType", "t2.large")).isEmpty());
+    assertThrows(RemediationException.class, () -> ResizeInstance.of(instanceId)
+        .toType("T3 Large").build());
+  }
+}
