@@ -54,6 +54,34 @@ public interface Remediation {
   }
 
   /**
+   * The one plan of a remediation form that names one target, for {@link #plan} of a remediation
+   * whose {@link #planEach} also serves forms covering many targets: a form covering many is
+   * refused before anything is read, pointing to {@link Remediator#planSet}.
+   *
+   * <pre>{@code
+   * public Plan plan(RemediationContext context) {
+   *   return Remediation.onlyPlan(this, groupIds != null && groupIds.size() == 1,
+   *       "security groups", () -> planEach(context));
+   * }
+   * }</pre>
+   *
+   * @param remediation the remediation, named in the message
+   * @param oneTarget whether this form names exactly one target
+   * @param targets what the targets are, plural, for the message (e.g. {@code "instances"})
+   * @param planEach plans the one target
+   * @return the plan
+   * @throws InvalidRemediationException when the form covers several targets
+   */
+  static Plan onlyPlan(Remediation remediation, boolean oneTarget, String targets,
+      java.util.function.Supplier<List<Plan>> planEach) {
+    if (!oneTarget) {
+      throw new InvalidRemediationException(remediation + " covers several " + targets
+          + ", one plan each: plan it with Remediator.planSet");
+    }
+    return planEach.get().get(0);
+  }
+
+  /**
    * The catalog ids of remediations whose plans this one may build on (e.g. the CIS alarms need the
    * log group the trail's plan creates). {@link Remediator#planSet} plans those first, so that this
    * one can plan against what they will create ({@link RemediationContext#promised(String)}).

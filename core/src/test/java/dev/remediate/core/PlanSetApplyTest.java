@@ -269,6 +269,16 @@ class PlanSetApplyTest {
   }
 
   @Test
+  void onlyPlan_formOfSeveralTargets_isRefusedBeforeReadingAnything() {
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> Remediation.onlyPlan(everything(), false, "things", () -> {
+          throw new AssertionError("nothing may be read");
+        }));
+    assertTrue(e.getMessage().contains("covers several things"), e.getMessage());
+    assertTrue(e.getMessage().contains("Remediator.planSet"), e.getMessage());
+  }
+
+  @Test
   void planAndApply_appliesWithoutObservingAgain() {
     IntStream.range(0, 3).forEach(i -> world.put(thing(i), "bad"));
     List<PlanSet> shown = new ArrayList<>();

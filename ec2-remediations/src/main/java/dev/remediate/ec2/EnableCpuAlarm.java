@@ -175,11 +175,8 @@ public final class EnableCpuAlarm extends SpecValue {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    if (instanceIds == null || instanceIds.size() != 1) {
-      throw new InvalidRemediationException(this + " covers several instances, one plan each: "
-          + "plan it with Remediator.planSet");
-    }
-    return planEach(context).get(0);
+    return Remediation.onlyPlan(this, instanceIds != null && instanceIds.size() == 1, "instances",
+        () -> planEach(context));
   }
 
   /**

@@ -135,11 +135,8 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    if (vpcIds == null || vpcIds.size() != 1) {
-      throw new InvalidRemediationException(this + " covers several default groups, one plan "
-          + "each: plan it with Remediator.planSet");
-    }
-    return planEach(context).get(0);
+    return Remediation.onlyPlan(this, vpcIds != null && vpcIds.size() == 1, "default groups",
+        () -> planEach(context));
   }
 
   /** One plan per default group, in group id order. */

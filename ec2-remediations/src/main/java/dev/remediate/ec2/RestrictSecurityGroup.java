@@ -173,11 +173,8 @@ public final class RestrictSecurityGroup extends SpecValue {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    if (groupIds == null || groupIds.size() != 1) {
-      throw new InvalidRemediationException(this + " covers several security groups, one plan "
-          + "each: plan it with Remediator.planSet");
-    }
-    return planEach(context).get(0);
+    return Remediation.onlyPlan(this, groupIds != null && groupIds.size() == 1, "security groups",
+        () -> planEach(context));
   }
 
   /**
