@@ -10,13 +10,11 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +24,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
-import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
@@ -84,7 +79,6 @@ public final class QuarantineInstance extends SpecValue {
       + "groups may survive the group change until they go idle; block the peer with "
       + "BlockIpAddress (network ACLs are stateless) to cut them at once";
   private static final Pattern GROUP_NAME = Pattern.compile("[\\w .\\-:/()#,@\\[\\]+=&;{}!$*]{1,255}");
-  private static final String NEW_GROUP = "(new)";
   /** AWS's limit on the length of a tag value. */
   static final int MAX_TAG_VALUE = 256;
 
@@ -124,174 +118,30 @@ public final class QuarantineInstance extends SpecValue {
     return RemediationSpec.of(ID, p);
   }
 
-  // ---------------------------------------------------------------- observe
-
-  static Instance describeInstance(Ec2Client ec2, String instanceId) {
-    try {
-      return ec2.describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
-          .flatMap(r -> r.instances().stream()).findFirst()
-          .orElseThrow(() -> new RemediationException("Instance " + instanceId + " not found"));
-    } catch (AwsServiceException e) {
-      if ("InvalidInstanceID.NotFound".equals(errorCode(e))) {
-        throw new RemediationException("Instance " + instanceId + " not found", e);
-      }
-      throw e;
-    }
-  }
+  // ---------------------------------------------------------------- plan
 
   /**
-   * The instance's network interfaces with their groups, from {@code DescribeNetworkInterfaces}:
-   * the per-interface view (an emulator's {@code DescribeInstances} may show the instance's groups
-   * on every interface).
+   * Observes the instance ({@link QuarantineObserver}), skips it when opted out, and decides
+   * ({@link QuarantineDecision}).
    */
-  static List<NetworkInterface> interfaces(Ec2Client ec2, String instanceId) {
-    List<NetworkInterface> out = new ArrayList<>();
-    ec2.describeNetworkInterfacesPaginator(r -> r.filters(NetworkSupport.filter(
-        "attachment.instance-id", List.of(instanceId)))).networkInterfaces().forEach(out::add);
-    out.sort(java.util.Comparator.comparing(NetworkInterface::networkInterfaceId));
-    return out;
-  }
-
-  static Optional<IamInstanceProfileAssociation> profileAssociation(Ec2Client ec2,
-      String instanceId) {
-    return ec2.describeIamInstanceProfileAssociations(r -> r.filters(
-            NetworkSupport.filter("instance-id", List.of(instanceId)),
-            NetworkSupport.filter("state", List.of("associated", "associating"))))
-        .iamInstanceProfileAssociations().stream().findFirst();
-  }
-
-  // ---------------------------------------------------------------- decide
-
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    Instance instance = describeInstance(ec2, instanceId);
-    Map<String, String> tags = NetworkSupport.tags(instance.tags());
-    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId);
-    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
-    canonical.append(new TreeMap<>(tags)).append('\n');
-    if (context.isOptedOut(tags)) {
-      plan.addSkipped(Skip.of(instanceId, context.optOutReason()));
-      return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    Instance instance = QuarantineObserver.describeInstance(ec2, instanceId);
+    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId)
+        .addIamActions("ec2:DescribeInstances");
+    if (context.isOptedOut(NetworkSupport.tags(instance.tags()))) {
+      return plan.addSkipped(Skip.of(instanceId, context.optOutReason())).build();
     }
-    String state = instance.state() == null ? "" : instance.state().nameAsString();
-    if ("terminated".equals(state) || "shutting-down".equals(state)) {
-      throw new RemediationException("Instance " + instanceId + " is " + state
-          + "; there is nothing to quarantine");
-    }
-    String vpcId = instance.vpcId();
-    if (vpcId == null) {
-      throw new RemediationException("Instance " + instanceId + " is not in a VPC (EC2-Classic "
-          + "or terminated); it cannot be quarantined with security groups");
-    }
-    SecurityGroup isolation = ec2.describeSecurityGroups(r -> r.filters(
-            NetworkSupport.filter("vpc-id", List.of(vpcId)),
-            NetworkSupport.filter("group-name", List.of(groupName))))
-        .securityGroups().stream().findFirst().orElse(null);
-    if (isolation != null) {
-      requireIsolationTag(isolation);
-    }
-    List<SecurityGroupRule> isolationRules = isolation == null ? List.of()
-        : ec2.describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter("group-id",
-            List.of(isolation.groupId())))).securityGroupRules();
-    String groupRef = isolation == null ? NEW_GROUP : isolation.groupId();
-    canonical.append("isolation ").append(groupRef).append('\n');
-    isolationRules.stream().map(r -> IngressRule.of(r).describe()).sorted()
-        .forEach(d -> canonical.append("  ").append(d).append('\n'));
-
-    List<Step> steps = new ArrayList<>();
-    if (isolation == null) {
-      steps.add(Step.builder().kind("CreateSecurityGroup").action(Action.ADD).resource(vpcId)
-          .summary("create isolation group '" + groupName + "' (tagged " + GROUP_TAG + ")")
-          .putParameters("vpc", vpcId).build());
-    }
-    long ingressRules = isolationRules.stream().filter(r -> !Boolean.TRUE.equals(r.isEgress()))
-        .count();
-    long egressRules = isolationRules.size() - ingressRules;
-    if (ingressRules > 0) {
-      steps.add(Step.builder().kind("RevokeSecurityGroupIngress").action(Action.REMOVE)
-          .resource(groupRef).summary("remove every ingress rule of the isolation group")
-          .before(ingressRules + " ingress rule(s)").after("no ingress").build());
-    }
-    if (isolation == null || egressRules > 0) {
-      steps.add(Step.builder().kind("RevokeSecurityGroupEgress").action(Action.REMOVE)
-          .resource(groupRef)
-          .summary("remove every egress rule of the isolation group, including the default "
-              + "allow-all egress")
-          .before(isolation == null ? "allow-all egress (default)" : egressRules
-              + " egress rule(s)")
-          .after("no egress").build());
-    }
-
-    Map<String, String> record = new TreeMap<>();
-    List<Step> moves = new ArrayList<>();
-    for (NetworkInterface eni : interfaces(ec2, instanceId)) {
-      List<String> groups = eni.groups().stream().map(GroupIdentifier::groupId).sorted().toList();
-      canonical.append(eni.networkInterfaceId()).append(' ').append(groups).append('\n');
-      boolean isolated = isolation != null && groups.equals(List.of(isolation.groupId()));
-      if (isolated) {
-        continue;
-      }
-      String tagKey = ENI_TAG_PREFIX + eni.networkInterfaceId();
-      if (!tags.containsKey(tagKey)) {
-        String value = String.join(",", groups);
-        if (value.length() > MAX_TAG_VALUE) {
-          throw new RemediationException("Interface " + eni.networkInterfaceId() + " of instance "
-              + instanceId + " has " + groups.size() + " security groups; recording them takes "
-              + value.length() + " characters, more than AWS's " + MAX_TAG_VALUE + "-character "
-              + "tag value limit, so the quarantine could not be undone. Nothing was changed; "
-              + "reduce the interface's groups first");
-        }
-        record.put(tagKey, value);
-      }
-      moves.add(Step.builder().kind("ModifyNetworkInterfaceAttribute").action(Action.CHANGE)
-          .resource(eni.networkInterfaceId())
-          .summary("move the interface to isolation group " + groupRef + " (cuts its traffic)")
-          .before(String.join(",", groups)).after(groupRef)
-          .addFlags(Flag.DISRUPTIVE).putParameters("group", groupRef).build());
-    }
-    IamInstanceProfileAssociation association = null;
-    if (detachProfile) {
-      association = profileAssociation(ec2, instanceId).orElse(null);
-      canonical.append("profile ").append(association == null ? "-"
-          : association.associationId() + " " + association.iamInstanceProfile().arn()).append('\n');
-      if (association != null && !tags.containsKey(PROFILE_TAG)) {
-        record.put(PROFILE_TAG, association.iamInstanceProfile().arn());
-      }
-    }
-    if (!record.isEmpty()) {
-      Step.Builder tag = Step.builder().kind("CreateTags").action(Action.ADD).resource(instanceId)
-          .summary("record what quarantine changes, so ReleaseQuarantine can restore it")
-          .after(record.toString());
-      record.forEach((k, v) -> tag.putParameters("tag:" + k, v));
-      steps.add(tag.build());
-    }
-    steps.addAll(moves);
-    if (association != null) {
-      steps.add(Step.builder().kind("DisassociateIamInstanceProfile").action(Action.REMOVE)
-          .resource(association.associationId())
-          .summary("detach instance profile " + association.iamInstanceProfile().arn()
-              + " (the instance loses its AWS credentials)")
-          .before(association.iamInstanceProfile().arn())
-          .addFlags(Flag.DISRUPTIVE).build());
-      plan.addIamActions("ec2:DisassociateIamInstanceProfile");
-    }
-    if (!moves.isEmpty()) {
-      plan.addWarnings(TRACKING_WARNING);
-    }
-    plan.addAllSteps(steps);
-    plan.addIamActions("ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
-        "ec2:DescribeSecurityGroups",
+    QuarantineDecision.requireQuarantinable(QuarantineObserver.Observation.instanceOnly(instance));
+    QuarantineDecision.quarantine(
+        QuarantineObserver.forQuarantine(ec2, instance, groupName, detachProfile), groupName, plan);
+    plan.addIamActions("ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups",
         "ec2:DescribeSecurityGroupRules");
-    if (!steps.isEmpty()) {
-      plan.addIamActions("ec2:CreateSecurityGroup", "ec2:CreateTags",
-          "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
-          "ec2:ModifyNetworkInterfaceAttribute");
-    }
     if (detachProfile) {
       plan.addIamActions("ec2:DescribeIamInstanceProfileAssociations");
     }
-    return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    return plan.build();
   }
 
   // ---------------------------------------------------------------- steps
@@ -351,7 +201,7 @@ public final class QuarantineInstance extends SpecValue {
   }
 
   private static String groupId(String planned, RemediationContext context) {
-    if (!NEW_GROUP.equals(planned)) {
+    if (!QuarantineDecision.NEW_GROUP.equals(planned)) {
       return planned;
     }
     String created = context.outputs().get("isolationGroup");

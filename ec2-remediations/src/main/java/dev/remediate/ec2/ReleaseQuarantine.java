@@ -3,20 +3,16 @@ package dev.remediate.ec2;
 import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
-import static dev.remediate.ec2.QuarantineInstance.ENI_TAG_PREFIX;
-import static dev.remediate.ec2.QuarantineInstance.PROFILE_TAG;
 
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
-import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 
 /**
  * Undoes {@link QuarantineInstance}: puts every network interface back into the groups recorded in
@@ -76,70 +69,14 @@ public final class ReleaseQuarantine extends SpecValue {
     return RemediationSpec.of(ID, Map.of("instance", instanceId));
   }
 
+  /** Observes the instance ({@link QuarantineObserver}) and decides ({@link QuarantineDecision}). */
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    Instance instance = QuarantineInstance.describeInstance(ec2, instanceId);
-    Map<String, String> tags = NetworkSupport.tags(instance.tags());
+    Instance instance = QuarantineObserver.describeInstance(ec2, instanceId);
     Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId);
-    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n')
-        .append(tags).append('\n');
-    List<Step> steps = new ArrayList<>();
-    List<String> recordTags = new ArrayList<>();
-    for (NetworkInterface eni : QuarantineInstance.interfaces(ec2, instanceId)) {
-      String key = ENI_TAG_PREFIX + eni.networkInterfaceId();
-      List<String> current = eni.groups().stream().map(GroupIdentifier::groupId).sorted().toList();
-      canonical.append(eni.networkInterfaceId()).append(' ').append(current).append('\n');
-      String recorded = tags.get(key);
-      if (recorded == null) {
-        continue;
-      }
-      recordTags.add(key);
-      List<String> original = splitCsv(recorded).stream().sorted().toList();
-      if (original.isEmpty()) {
-        plan.addWarnings(eni.networkInterfaceId() + " has an empty record; it stays where it is");
-      } else if (!original.equals(current)) {
-        steps.add(Step.builder().kind("ModifyNetworkInterfaceAttribute").action(Action.CHANGE)
-            .resource(eni.networkInterfaceId())
-            .summary("restore the interface's original security groups")
-            .before(String.join(",", current)).after(String.join(",", original))
-            .putParameters("groups", String.join(",", original)).build());
-      }
-    }
-    tags.keySet().stream().filter(k -> k.startsWith(ENI_TAG_PREFIX) && !recordTags.contains(k))
-        .forEach(k -> {
-          plan.addWarnings(k + " names an interface no longer attached; only the tag is removed");
-          recordTags.add(k);
-        });
-    String profile = tags.get(PROFILE_TAG);
-    if (profile != null) {
-      recordTags.add(PROFILE_TAG);
-      IamInstanceProfileAssociation association =
-          QuarantineInstance.profileAssociation(ec2, instanceId).orElse(null);
-      canonical.append("profile ").append(association == null ? "-"
-          : association.iamInstanceProfile().arn()).append('\n');
-      if (association == null) {
-        steps.add(Step.builder().kind("AssociateIamInstanceProfile").action(Action.ADD)
-            .resource(instanceId).summary("re-attach instance profile " + profile)
-            .after(profile).putParameters("profile", profile).build());
-        plan.addIamActions("ec2:AssociateIamInstanceProfile", "iam:PassRole");
-      } else if (!association.iamInstanceProfile().arn().equals(profile)) {
-        plan.addWarnings("instance now has profile " + association.iamInstanceProfile().arn()
-            + ", not the recorded " + profile + "; it is left as it is");
-      }
-      plan.addIamActions("ec2:DescribeIamInstanceProfileAssociations");
-    }
-    if (!recordTags.isEmpty()) {
-      Step.Builder delete = Step.builder().kind("DeleteTags").action(Action.REMOVE)
-          .resource(instanceId).summary("remove the quarantine record").before(String.join(",",
-              recordTags));
-      recordTags.forEach(k -> delete.putParameters("tag:" + k, tags.get(k)));
-      steps.add(delete.build());
-      plan.addIamActions("ec2:DeleteTags", "ec2:ModifyNetworkInterfaceAttribute");
-    }
-    plan.addAllSteps(steps).addIamActions("ec2:DescribeInstances",
-        "ec2:DescribeNetworkInterfaces");
-    return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    QuarantineDecision.release(QuarantineObserver.forRelease(ec2, instance), plan);
+    return plan.addIamActions("ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces").build();
   }
 
   @Override

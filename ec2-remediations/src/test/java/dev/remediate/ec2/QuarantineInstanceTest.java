@@ -68,7 +68,7 @@ class QuarantineInstanceTest {
 
   static Map<String, List<String>> groupsByInterface(AwsEmulator aws, String instanceId) {
     Map<String, List<String>> out = new TreeMap<>();
-    QuarantineInstance.interfaces(aws.client(Ec2Client.class, Ec2Client::builder), instanceId)
+    QuarantineObserver.interfaces(aws.client(Ec2Client.class, Ec2Client::builder), instanceId)
         .forEach(n -> out.put(n.networkInterfaceId(), n.groups().stream()
             .map(GroupIdentifier::groupId).sorted().collect(Collectors.toList())));
     return out;
@@ -162,13 +162,13 @@ class QuarantineInstanceTest {
     remediator.apply(plan);
 
     Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
-    assertTrue(QuarantineInstance.profileAssociation(ec2, f.instance()).isEmpty());
+    assertTrue(QuarantineObserver.profileAssociation(ec2, f.instance()).isEmpty());
     assertEquals(profile, NetworkSupport.tags(instance(ec2, f.instance()).tags())
         .get(QuarantineInstance.PROFILE_TAG));
 
     Remediator plain = Remediator.create(aws.scope());
     plain.apply(plain.plan(ReleaseQuarantine.of(f.instance())));
-    assertEquals(profile, QuarantineInstance.profileAssociation(ec2, f.instance()).orElseThrow()
+    assertEquals(profile, QuarantineObserver.profileAssociation(ec2, f.instance()).orElseThrow()
         .iamInstanceProfile().arn());
   }
 
