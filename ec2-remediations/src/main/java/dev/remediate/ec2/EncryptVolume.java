@@ -329,8 +329,8 @@ public final class EncryptVolume implements Remediation {
         && steps.stream().noneMatch(s -> s.kind().equals("StopInstances"));
     if (!started && resumed) {
       // a resumed plan failed before its swap: the instance an earlier apply stopped must still
-      // be started again (only if it is still stopped by that apply; see EncryptVolumeSteps)
-      return new EncryptVolumeSteps(this, context).compensate(steps);
+      // be started again (only if it is still stopped by that apply; see EncryptVolumeCompensation)
+      return new EncryptVolumeCompensation(this, context).run(steps);
     }
     if (!started) {
       return List.of("nothing to undo: no volume was detached and the instance was not stopped "
@@ -340,7 +340,7 @@ public final class EncryptVolume implements Remediation {
       return List.of("nothing to undo: the swap had completed and the instance is back in its "
           + "state on its encrypted volumes; " + kept);
     }
-    return new EncryptVolumeSteps(this, context).compensate(steps);
+    return new EncryptVolumeCompensation(this, context).run(steps);
   }
 
   static Ec2Client ec2(RemediationContext context) {

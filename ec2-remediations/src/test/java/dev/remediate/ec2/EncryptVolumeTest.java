@@ -668,7 +668,7 @@ class EncryptVolumeTest {
             any(software.amazon.awssdk.services.ec2.model.StartInstancesRequest.class));
     EncryptVolume remediation = EncryptVolume.forInstance(f.instanceId).kmsKey(f.keyArn).build();
     // no 'pending' is ever seen: 'stopped' counts as a failed start once the grace has passed
-    EncryptVolumeSteps.startGrace = Duration.ofMillis(300);
+    EbsWaits.startGrace = Duration.ofMillis(300);
     try (AwsScope scope = aws.scopeBuilder(AwsEmulator.REGION).client(Ec2Client.class, stub)
         .build()) {
       Remediator remediator = Remediator.builder().scope(scope).guardrails(DOWNTIME_OK).build();
@@ -677,7 +677,7 @@ class EncryptVolumeTest {
           () -> remediator.apply(remediation, plan));
       assertTrue(e.getMessage().contains("did not start"), e.getMessage());
     } finally {
-      EncryptVolumeSteps.startGrace = EncryptVolumeSteps.DEFAULT_START_GRACE;
+      EbsWaits.startGrace = EbsWaits.DEFAULT_START_GRACE;
     }
     assertEquals(2, starts.get());
     assertEquals("running", f.instance().state().nameAsString());
