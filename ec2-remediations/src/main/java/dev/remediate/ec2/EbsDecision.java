@@ -161,7 +161,7 @@ final class EbsDecision {
   private Unit unit(EbsObservation obs, Volume v, @Nullable String device, String keyArn,
       List<String> warnings) {
     Instance instance = obs.instance();
-    String trustedStop = EncryptVolume.trustedStop(instance);
+    String trustedStop = EbsTags.trustedStop(instance);
     Predicate<Snapshot> fresh = s -> EbsAdoption.isFresh(s, instance, device, trustedStop, v);
     Snapshot snapshot = EbsAdoption.freshSnapshot(obs.snapshots(), v.volumeId(), fresh);
     Volume replacement = EbsAdoption.adoptableVolume(obs.ours(), v.volumeId(), keyArn,
@@ -215,7 +215,7 @@ final class EbsDecision {
         return false;
       }
       if (keyArn.equals(tags.get(TAG_KMS_KEY))) {
-        String trustedStop = EncryptVolume.trustedStop(instance);
+        String trustedStop = EbsTags.trustedStop(instance);
         if (trustedStop == null || !trustedStop.equals(tags.get(TAG_STOP))) {
           throw new RemediationException("Device " + device + " of " + instance.instanceId()
               + " is empty and its original " + origin + " is detached, but the encrypted copy "
@@ -345,7 +345,7 @@ final class EbsDecision {
 
   private static Frame frame(EbsObservation obs, Units units) {
     Instance instance = obs.instance();
-    String trustedStop = EncryptVolume.trustedStop(instance);
+    String trustedStop = EbsTags.trustedStop(instance);
     boolean running = instance != null && instance.state().name() == InstanceStateName.RUNNING;
     String stopTag = units.swaps() && running ? EncryptVolume.STOP_OF_THIS_APPLY
         : !running ? trustedStop : null;

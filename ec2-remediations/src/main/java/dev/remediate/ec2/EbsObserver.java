@@ -101,7 +101,7 @@ final class EbsObserver {
     InstanceStateName state = instance.state().name();
     if (state == InstanceStateName.PENDING || state == InstanceStateName.STOPPING) {
       LOG.debug("Waiting for {} to leave state {}", id, state);
-      try (Ec2Waiter waiter = EncryptVolume.waiter(ec2, context, instanceWait)) {
+      try (Ec2Waiter waiter = EbsWaits.waiter(ec2, context, instanceWait)) {
         if (state == InstanceStateName.PENDING) {
           waiter.waitUntilInstanceRunning(r -> r.instanceIds(id));
         } else {

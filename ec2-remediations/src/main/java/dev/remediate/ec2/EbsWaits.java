@@ -141,7 +141,7 @@ final class EbsWaits {
   }
 
   Ec2Waiter instanceWaiter() {
-    return EncryptVolume.waiter(ec2, context, limits.instance());
+    return EbsWaits.waiter(ec2, context, limits.instance());
   }
 
   /** Polls a snapshot until completed, reporting its progress; fails on {@code error}. */
@@ -208,5 +208,10 @@ final class EbsWaits {
       Thread.currentThread().interrupt();
       throw new RemediationException("Interrupted while waiting; intermediates are kept", e);
     }
+  }
+
+  static Ec2Waiter waiter(Ec2Client ec2, RemediationContext context, Duration timeout) {
+    return Ec2Waiter.builder().client(ec2)
+        .overrideConfiguration(context.scope().waiterConfiguration(timeout)).build();
   }
 }

@@ -11,7 +11,6 @@ import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +22,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMappingSpecification;
-import software.amazon.awssdk.services.ec2.model.InstanceStateName;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.Volume;
-import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 
 /**
  * Encrypts EBS volumes in place of unencrypted ones (FSBP EC2.3): snapshot, new encrypted volume,
@@ -347,21 +341,6 @@ public final class EncryptVolume implements Remediation {
     return context.scope().client(Ec2Client.class, Ec2Client::builder);
   }
 
-  static Ec2Waiter waiter(Ec2Client ec2, RemediationContext context, Duration timeout) {
-    return Ec2Waiter.builder().client(ec2)
-        .overrideConfiguration(context.scope().waiterConfiguration(timeout)).build();
-  }
-
-  static TagSpecification tagSpec(ResourceType type, Map<String, String> tags) {
-    return TagSpecification.builder().resourceType(type).tags(Tags.toSdk(tags)).build();
-  }
-
-  static InstanceBlockDeviceMappingSpecification deleteOnTermination(String device,
-      String volume, boolean delete) {
-    return InstanceBlockDeviceMappingSpecification.builder().deviceName(device)
-        .ebs(e -> e.volumeId(volume).deleteOnTermination(delete)).build();
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof EncryptVolume e && Objects.equals(volumeId, e.volumeId)
@@ -541,26 +520,14 @@ public final class EncryptVolume implements Remediation {
       if (p.containsKey("kmsKey")) {
         b.kmsKey(p.get("kmsKey"));
       }
-      b.keepOriginal(bool(spec, "keepOriginal", true));
-      b.deleteSnapshots(bool(spec, "deleteSnapshots", true));
-      b.allowAutoScalingGroup(bool(spec, "allowAutoScalingGroup", false));
+      b.keepOriginal(spec.getBoolean("keepOriginal", true));
+      b.deleteSnapshots(spec.getBoolean("deleteSnapshots", true));
+      b.allowAutoScalingGroup(spec.getBoolean("allowAutoScalingGroup", false));
       WaiterLimits d = WaiterLimits.ofDefaults();
       b.waiterLimits(new WaiterLimits(duration(spec, "snapshotTimeout", d.snapshot()),
           duration(spec, "volumeTimeout", d.volume()),
           duration(spec, "instanceTimeout", d.instance())));
       return b.build();
-    }
-
-    private static boolean bool(RemediationSpec spec, String name, boolean dflt) {
-      String v = spec.parameters().get(name);
-      if (v == null) {
-        return dflt;
-      }
-      if (!v.equals("true") && !v.equals("false")) {
-        throw new InvalidRemediationException("Spec " + spec.id() + ": parameter '" + name
-            + "' must be true or false, was '" + v + "'");
-      }
-      return Boolean.parseBoolean(v);
     }
 
     private static Duration duration(RemediationSpec spec, String name, Duration dflt) {
@@ -635,38 +602,5 @@ public final class EncryptVolume implements Remediation {
     }
   }
 
-  /** The {@value #TAG_STOPPED_BY} value of a stop: the operation id and the launch time. */
-  static String stopValue(String operationId, @Nullable String launchTime) {
-    return operationId + "|" + (launchTime == null ? "-" : launchTime);
-  }
 
-  /**
-   * The {@value #TAG_STOPPED_BY} value of {@code instance} if it still describes the current stop:
-   * the instance is stopped and its launch time is the one recorded when this remediation stopped
-   * it. An owner who started it since (and maybe stopped it again) changed the launch time: the tag
-   * then says nothing about the current stop, and null is returned.
-   */
-  static @Nullable String trustedStop(@Nullable Instance instance) {
-    if (instance == null || instance.state() == null
-        || instance.state().name() != InstanceStateName.STOPPED || instance.launchTime() == null) {
-      return null;
-    }
-    String value = NetworkSupport.tags(instance.tags()).get(TAG_STOPPED_BY);
-    if (value == null || value.lastIndexOf('|') < 0) {
-      return null;
-    }
-    return instance.launchTime().toString().equals(value.substring(value.lastIndexOf('|') + 1))
-        ? value : null;
-  }
-
-  static Map<String, String> ourTags(String operationId, String origin,
-      @Nullable String instance) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put(TAG_OPERATION, operationId);
-    tags.put(TAG_ORIGIN_VOLUME, origin);
-    if (instance != null) {
-      tags.put(TAG_ORIGIN_INSTANCE, instance);
-    }
-    return tags;
-  }
 }

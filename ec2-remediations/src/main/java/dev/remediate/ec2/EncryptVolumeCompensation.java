@@ -165,7 +165,7 @@ final class EncryptVolumeCompensation {
         "attached to " + id + " at " + swap.device(), v -> EbsWaits.isAttached(v, id,
             swap.device()));
     lines.add("re-attached original " + swap.original() + " at " + swap.device());
-    return Optional.of(EncryptVolume.deleteOnTermination(swap.device(), swap.original(),
+    return Optional.of(EbsTags.deleteOnTermination(swap.device(), swap.original(),
         swap.deleteOnTermination()));
   }
 
@@ -177,7 +177,7 @@ final class EncryptVolumeCompensation {
       List<String> lines) {
     String id = observed.instanceId();
     if (plan.restart() && !running
-        && (plan.stoppedHere() || EncryptVolume.trustedStop(observed) != null)) {
+        && (plan.stoppedHere() || EbsTags.trustedStop(observed) != null)) {
       waits.start(id);
       lines.add("started " + id + " again");
     } else if (plan.restart()) {

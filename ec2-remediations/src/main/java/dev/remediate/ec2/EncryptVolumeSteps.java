@@ -75,13 +75,13 @@ final class EncryptVolumeSteps {
 
   private void createSnapshot(Step step) {
     String volume = step.parameter("volume");
-    Map<String, String> tags = EncryptVolume.ourTags(context.operationId(), volume,
+    Map<String, String> tags = EbsTags.ourTags(context.operationId(), volume,
         step.parameters().get("instance"));
     putStop(step, tags);
     String id = ec2.createSnapshot(r -> r.volumeId(volume)
         .description(EncryptVolume.SNAPSHOT_DESCRIPTION + ": " + volume + ", operation "
             + context.operationId())
-        .tagSpecifications(EncryptVolume.tagSpec(ResourceType.SNAPSHOT, tags))).snapshotId();
+        .tagSpecifications(EbsTags.tagSpec(ResourceType.SNAPSHOT, tags))).snapshotId();
     context.outputs().put("snapshot:" + volume, id);
     LOG.debug("Created snapshot {} of {}", id, volume);
     recordSnapshotStart(waits.awaitSnapshot(id));
@@ -104,7 +104,7 @@ final class EncryptVolumeSteps {
     Map<String, String> tags = new LinkedHashMap<>(Tags.decode(step.parameters()
         .getOrDefault("tags", "")));
     String instance = step.parameters().get("instance");
-    tags.putAll(EncryptVolume.ourTags(context.operationId(), volume, instance));
+    tags.putAll(EbsTags.ourTags(context.operationId(), volume, instance));
     putStop(step, tags);
     String keyArn = step.parameter("kmsKeyArn");
     tags.put(TAG_KMS_KEY, keyArn);
@@ -119,7 +119,7 @@ final class EncryptVolumeSteps {
         .size(Integer.valueOf(step.parameter("size")))
         .encrypted(true)
         .kmsKeyId(keyArn)
-        .tagSpecifications(EncryptVolume.tagSpec(ResourceType.VOLUME, tags))
+        .tagSpecifications(EbsTags.tagSpec(ResourceType.VOLUME, tags))
         .clientToken(context.clientToken(step, volume));
     String iops = step.parameters().get("iops");
     if (iops != null) {
@@ -158,7 +158,7 @@ final class EncryptVolumeSteps {
     String instance = step.parameter("instance");
     // the launch time seen by the plan (a restart since then makes the plan stale): the tag is
     // trusted later only while the instance still has this launch time
-    String stopValue = EncryptVolume.stopValue(context.operationId(),
+    String stopValue = EbsTags.stopValue(context.operationId(),
         step.parameters().get("launchTime"));
     context.outputs().put("stop", stopValue);
     ec2.createTags(r -> r.resources(instance).tags(Tag.builder().key(TAG_STOPPED_BY)
@@ -275,7 +275,7 @@ final class EncryptVolumeSteps {
     for (String entry : step.parameter("devices").split(",")) {
       String[] parts = entry.split("\\|");
       String replacement = replacement(parts[1], "-".equals(parts[3]) ? null : parts[3]);
-      mappings.add(EncryptVolume.deleteOnTermination(parts[0], replacement,
+      mappings.add(EbsTags.deleteOnTermination(parts[0], replacement,
           Boolean.parseBoolean(parts[2])));
     }
     ec2.modifyInstanceAttribute(r -> r.instanceId(step.parameter("instance"))

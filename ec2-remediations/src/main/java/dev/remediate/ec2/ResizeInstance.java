@@ -144,7 +144,7 @@ public final class ResizeInstance extends SpecValue {
   }
 
   private static Ec2Waiter waiter(Ec2Client ec2, RemediationContext context) {
-    return EncryptVolume.waiter(ec2, context, EncryptVolume.WaiterLimits.ofDefaults().instance());
+    return EbsWaits.waiter(ec2, context, EncryptVolume.WaiterLimits.ofDefaults().instance());
   }
 
   /**

@@ -63,7 +63,7 @@ final class EbsFixture {
                 tag("aws:cloudformation:stack-name", "web")).build())).volumeId();
     ec2.attachVolume(r -> r.volumeId(dataVolume).instanceId(instanceId).device(DATA_DEVICE));
     ec2.modifyInstanceAttribute(r -> r.instanceId(instanceId).blockDeviceMappings(
-        EncryptVolume.deleteOnTermination(DATA_DEVICE, dataVolume, false)));
+        EbsTags.deleteOnTermination(DATA_DEVICE, dataVolume, false)));
   }
 
   /** The scenario with a t3.micro. */
