@@ -20,9 +20,9 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 /**
  * The S3 bucket a trail or a Config delivery channel writes to: observed with at most three reads,
  * planned as create (the us-east-1 location rule), block public access, default encryption, the
- * service's statements merged into the bucket policy, and a statement denying requests without
- * TLS ({@link PolicyDocuments#denyInsecureTransport}, its own step); shared by {@link EnsureTrail}
- * and {@link EnableConfigRecorder}.
+ * service's statements and a statement denying requests without TLS
+ * ({@link PolicyDocuments#denyInsecureTransport}) merged into the bucket policy in one write;
+ * shared by {@link EnsureTrail} and {@link EnableConfigRecorder}.
  */
 final class LogBucket {
   static final String CREATE_BUCKET = "CreateBucket";
@@ -155,45 +155,25 @@ final class LogBucket {
           .after("AES256").putParameters("bucket", bucket).build());
       added = true;
     }
-    String merged = PolicyDocuments.merge(state.policy(), wanted).orElse(null);
-    if (merged != null) {
-      // Before, after and the parameter hold only this remediation's statements: what was
+    List<IamStatement> add = PolicyDocuments.bucketStatementsToAdd(state.policy(), bucket,
+        wanted);
+    if (!add.isEmpty()) {
+      // Before, after and the parameter hold only the statements this remediation adds: what was
       // reviewed. Other statements of the bucket are merged with at apply (putMerged), so a change
-      // to them neither makes the plan stale nor is undone.
-      List<String> sids = wanted.stream().map(IamStatement::sid).toList();
-      String ours = PolicyDocuments.write(wanted);
+      // to them neither makes the plan stale nor is undone. One write: the service's statements
+      // (when missing or different) and DenyInsecureTransport (Security Hub S3.5) when no
+      // statement of the bucket denies requests without TLS yet.
+      List<String> sids = add.stream().map(IamStatement::sid).toList();
+      String ours = PolicyDocuments.write(add);
       plan.addSteps(Step.builder().kind(PUT_BUCKET_POLICY)
           .action(state.policy() == null ? Action.ADD : Action.CHANGE).resource(arn)
-          .summary("merge statements " + Policies.describe(wanted) + " into the policy of bucket "
+          .summary("merge statements " + Policies.describe(add) + " into the policy of bucket "
               + bucket + " (other statements kept)")
           .before(PolicyDocuments.describe(state.policy(), sids)).after(ours)
           .putParameters("bucket", bucket).putParameters("policy", ours).build());
       added = true;
     }
-    return planDenyInsecureTransport(state, plan) || added;
-  }
-
-  /**
-   * Plans the {@value PolicyDocuments#DENY_INSECURE_TRANSPORT_SID} statement (Security Hub S3.5)
-   * as its own {@code PutBucketPolicy} step when the bucket's policy has no such statement (under
-   * any Sid): its before and after
-   * are that statement alone, and it is merged into the policy the bucket has when it runs, after
-   * the service's statements.
-   */
-  private static boolean planDenyInsecureTransport(State state, Plan.Builder plan) {
-    if (PolicyDocuments.deniesInsecureTransport(state.policy(), state.bucket())) {
-      return false;
-    }
-    List<IamStatement> deny = List.of(PolicyDocuments.denyInsecureTransport(state.bucket()));
-    String statement = PolicyDocuments.write(deny);
-    String sid = PolicyDocuments.DENY_INSECURE_TRANSPORT_SID;
-    plan.addSteps(Step.builder().kind(PUT_BUCKET_POLICY).action(Action.ADD)
-        .resource("arn:aws:s3:::" + state.bucket())
-        .summary("deny every request to bucket " + state.bucket() + " made without TLS (statement "
-            + sid + ", aws:SecureTransport false; other statements kept)")
-        .before(PolicyDocuments.describe(state.policy(), List.of(sid))).after(statement)
-        .putParameters("bucket", state.bucket()).putParameters("policy", statement).build());
-    return true;
+    return added;
   }
 
   /**

@@ -33,10 +33,10 @@ class ConfigRecorderDecisionTest {
     Plan plan = decide(wanted, o);
 
     assertEquals(List.of("CreateServiceLinkedRole", "CreateBucket", "PutPublicAccessBlock",
-        "PutBucketEncryption", "PutBucketPolicy", "PutBucketPolicy", "PutConfigurationRecorder",
+        "PutBucketEncryption", "PutBucketPolicy", "PutConfigurationRecorder",
         "PutDeliveryChannel", "StartConfigurationRecorder"),
         plan.steps().stream().map(Step::kind).toList());
-    assertEquals("false", plan.steps().get(6).parameter("includeGlobal"),
+    assertEquals("false", plan.steps().get(5).parameter("includeGlobal"),
         "global types are recorded in us-east-1 only");
     assertEquals("default", plan.target().id());
   }

@@ -63,7 +63,7 @@ class EnsureTrailTest {
     Plan plan = remediator.plan(trail);
 
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy", "PutBucketPolicy", "CreateTrail", "StartLogging"), kinds(plan));
+        "PutBucketPolicy", "CreateTrail", "StartLogging"), kinds(plan));
     assertTrue(plan.iamActions().contains("cloudtrail:CreateTrail"), plan.iamActions().toString());
     assertTrue(plan.controls().contains("FSBP CloudTrail.1"));
     assertEquals(1, aws.recorder().count("DescribeTrails"));
@@ -588,10 +588,10 @@ class EnsureTrailTest {
     Plan plan = remediator.plan(trail);
 
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy", "PutBucketPolicy", "CreateLogGroup", "CreateTrail", "StartLogging"), kinds(plan));
+        "PutBucketPolicy", "CreateLogGroup", "CreateTrail", "StartLogging"), kinds(plan));
     assertEquals(0, aws.recorder().count("GetRole"), "a given role is not looked up");
     assertEquals(0, aws.recorder().count("GetRolePolicy"));
-    assertEquals(role, plan.steps().get(6).parameter("logsRoleArn"));
+    assertEquals(role, plan.steps().get(5).parameter("logsRoleArn"));
     assertTrue(plan.iamActions().contains("iam:PassRole"));
     assertFalse(plan.iamActions().contains("iam:CreateRole"), plan.iamActions().toString());
     assertEquals(ApplyResult.Status.APPLIED, remediator.apply(plan).status());

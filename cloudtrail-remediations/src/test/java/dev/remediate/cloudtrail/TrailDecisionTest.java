@@ -50,7 +50,7 @@ class TrailDecisionTest {
     Plan plan = decide(wanted, o);
 
     assertEquals(List.of("CreateBucket", "PutPublicAccessBlock", "PutBucketEncryption",
-        "PutBucketPolicy", "PutBucketPolicy", "CreateKey", "CreateLogGroup", "CreateRole", "PutRolePolicy",
+        "PutBucketPolicy", "CreateKey", "CreateLogGroup", "CreateRole", "PutRolePolicy",
         "CreateTrail", "StartLogging"), kinds(plan));
     String groupArn = "arn:aws:logs:" + REGION + ":" + ACCOUNT
         + ":log-group:aws-cloudtrail-logs-audit";

@@ -9,6 +9,7 @@ import dev.remediate.core.plan.Step;
 import dev.remediate.core.policy.PolicyDocuments;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.policybuilder.iam.IamConditionOperator;
@@ -22,9 +23,9 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The S3 destination of flow logs: the bucket (created when asked, with public access blocked and
- * default encryption), its policy letting {@code delivery.logs.amazonaws.com} write, and a statement
- * denying requests without TLS ({@link PolicyDocuments#denyInsecureTransport}, its own step), each
- * merged by Sid into the policy the bucket has when the step runs, other statements kept. Observe,
+ * default encryption), its policy letting {@code delivery.logs.amazonaws.com} write and denying
+ * requests without TLS ({@link PolicyDocuments#denyInsecureTransport}): the statements the bucket
+ * lacks, in one step merged by Sid into the policy the bucket has when it runs, others kept. Observe,
  * decide and steps, in that order.
  */
 final class FlowLogBucket {
@@ -71,37 +72,43 @@ final class FlowLogBucket {
           .resource(bucketArn).summary("encrypt objects by default (SSE-S3)")
           .after("AES256").build());
     }
-    List<IamStatement> wanted = statements(s, account, region);
-    if (PolicyDocuments.merge(state.policy(), wanted).isPresent()) {
-      List<String> sids = wanted.stream().map(IamStatement::sid).toList();
-      steps.add(Step.builder().kind(PUT_BUCKET_POLICY)
-          .action(state.exists() ? Action.CHANGE : Action.ADD).resource(bucketArn)
-          .summary("let " + SERVICE + " write flow logs (statements " + sids
-              + " merged by Sid; other statements kept)")
-          .before(PolicyDocuments.describe(state.policy(), sids))
-          .after(PolicyDocuments.write(wanted))
-          .putParameters("policy", PolicyDocuments.write(wanted)).build());
-    }
-    if (!PolicyDocuments.deniesInsecureTransport(state.policy(), s.s3Bucket())) {
-      steps.add(denyInsecureTransport(s.s3Bucket(), state.policy()));
-    }
+    policyStep(s, state, region, account).ifPresent(steps::add);
     return steps;
   }
 
   /**
-   * The {@value PolicyDocuments#DENY_INSECURE_TRANSPORT_SID} statement (Security Hub S3.5) as its
-   * own {@code PutBucketPolicy} step: its before and after are that statement alone, and it is
-   * merged into the policy the bucket has when the step runs.
+   * One {@code PutBucketPolicy} step with the statements the bucket lacks: the two the log
+   * delivery service needs (when the policy does not already hold them as wanted) and the
+   * {@value PolicyDocuments#DENY_INSECURE_TRANSPORT_SID} statement (Security Hub S3.5; left out
+   * when a statement of the owner's already denies requests without TLS). Its before and after are
+   * those statements alone; at apply they are merged by Sid into the policy the bucket has then,
+   * with one read and one write.
    */
-  private static Step denyInsecureTransport(String bucket, @Nullable String policy) {
-    String sid = PolicyDocuments.DENY_INSECURE_TRANSPORT_SID;
-    String statement = PolicyDocuments.write(List.of(PolicyDocuments.denyInsecureTransport(bucket)));
-    return Step.builder().kind(PUT_BUCKET_POLICY).action(Action.ADD)
-        .resource("arn:aws:s3:::" + bucket)
-        .summary("deny every request to bucket " + bucket + " made without TLS (statement " + sid
-            + ", aws:SecureTransport false; other statements kept)")
-        .before(PolicyDocuments.describe(policy, List.of(sid))).after(statement)
-        .putParameters("policy", statement).build();
+  private static Optional<Step> policyStep(FlowLogSettings s, State state, String region,
+      String account) {
+    List<IamStatement> delivery = statements(s, account, region);
+    List<IamStatement> wanted = PolicyDocuments.bucketStatementsToAdd(state.policy(), s.s3Bucket(),
+        delivery);
+    List<String> why = new ArrayList<>();
+    if (wanted.containsAll(delivery)) {
+      why.add("let " + SERVICE + " write flow logs");
+    }
+    if (wanted.stream().anyMatch(st ->
+        PolicyDocuments.DENY_INSECURE_TRANSPORT_SID.equals(st.sid()))) {
+      why.add("deny every request made without TLS (aws:SecureTransport false)");
+    }
+    if (wanted.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> sids = wanted.stream().map(IamStatement::sid).toList();
+    String statements = PolicyDocuments.write(wanted);
+    return Optional.of(Step.builder().kind(PUT_BUCKET_POLICY)
+        .action(state.exists() ? Action.CHANGE : Action.ADD)
+        .resource("arn:aws:s3:::" + s.s3Bucket())
+        .summary(String.join(" and ", why) + " (statements " + sids + " merged by Sid; other "
+            + "statements kept)")
+        .before(PolicyDocuments.describe(state.policy(), sids)).after(statements)
+        .putParameters("policy", statements).build());
   }
 
   /** The two statements the log delivery service needs, named per region (and prefix). */

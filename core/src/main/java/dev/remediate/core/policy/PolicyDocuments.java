@@ -119,6 +119,35 @@ public final class PolicyDocuments {
   }
 
   /**
+   * The statements a bucket policy lacks, for one write: the service's {@code wanted} statements
+   * when merging them by Sid would change the policy, then the
+   * {@value #DENY_INSECURE_TRANSPORT_SID} statement of the bucket when no statement of the policy
+   * already denies requests without TLS (see {@link #deniesInsecureTransport}).
+   *
+   * <pre>{@code
+   * List<IamStatement> add = PolicyDocuments.bucketStatementsToAdd(policy, "logs", delivery);
+   * PolicyDocuments.merge(policy, add).ifPresent(doc -> s3.putBucketPolicy(r -> r.bucket("logs")
+   *     .policy(doc)));
+   * }</pre>
+   *
+   * @param existing the bucket's policy, or null
+   * @param bucket the bucket name
+   * @param wanted the statements a service needs, each with a Sid
+   * @return the statements to merge in; empty when the policy needs nothing
+   */
+  public static List<IamStatement> bucketStatementsToAdd(@Nullable String existing,
+      String bucket, List<IamStatement> wanted) {
+    List<IamStatement> add = new java.util.ArrayList<>();
+    if (merge(existing, wanted).isPresent()) {
+      add.addAll(wanted);
+    }
+    if (!deniesInsecureTransport(existing, bucket)) {
+      add.add(denyInsecureTransport(bucket));
+    }
+    return List.copyOf(add);
+  }
+
+  /**
    * Tells whether a policy already holds every wanted statement (same id, same content).
    *
    * @param existing the document, or null

@@ -28,6 +28,27 @@ class PolicyDocumentsTest {
       + "\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::logs/*\"}]}";
 
   @Test
+  void bucketStatementsToAdd_onlyWhatThePolicyLacks_inOneList() {
+    String sid = PolicyDocuments.DENY_INSECURE_TRANSPORT_SID;
+    assertEquals(List.of("Ours", sid), PolicyDocuments.bucketStatementsToAdd(null, "logs",
+        List.of(OURS)).stream().map(IamStatement::sid).toList(), "an empty policy lacks both");
+    String withOurs = PolicyDocuments.merge(OTHERS, List.of(OURS)).orElseThrow();
+    assertEquals(List.of(sid), PolicyDocuments.bucketStatementsToAdd(withOurs, "logs",
+        List.of(OURS)).stream().map(IamStatement::sid).toList());
+    String ownersTls = PolicyDocuments.merge(OTHERS, List.of(PolicyDocuments
+        .denyInsecureTransport("logs").toBuilder().sid("OwnersTlsOnly").build())).orElseThrow();
+    assertEquals(List.of("Ours"), PolicyDocuments.bucketStatementsToAdd(ownersTls, "logs",
+        List.of(OURS)).stream().map(IamStatement::sid).toList(),
+        "the owner's own TLS statement counts: none added twice");
+    String both = PolicyDocuments.merge(withOurs, List.of(PolicyDocuments.denyInsecureTransport(
+        "logs"))).orElseThrow();
+    assertTrue(PolicyDocuments.bucketStatementsToAdd(both, "logs", List.of(OURS)).isEmpty());
+    assertEquals(List.of("Ours", sid), PolicyDocuments.bucketStatementsToAdd(both, "other-bucket",
+        List.of(OURS.toBuilder().addAction("s3:ListBucket").build())).stream()
+        .map(IamStatement::sid).toList(), "a changed statement and another bucket's TLS rule");
+  }
+
+  @Test
   void merge_noPolicy_writesOnlyOurStatement() {
     IamPolicy merged = IamPolicy.fromJson(PolicyDocuments.merge(null, List.of(OURS)).orElseThrow());
     assertEquals(List.of("Ours"), merged.statements().stream().map(IamStatement::sid).toList());
