@@ -79,7 +79,7 @@ final class IamSupport {
 
   /** @return true when the statement denies every action on every resource */
   static boolean isDenyEverything(IamStatement s) {
-    return s.effect() == IamEffect.DENY && s.actions().size() == 1
+    return s.effect() != null && "Deny".equals(s.effect().value()) && s.actions().size() == 1
         && "*".equals(s.actions().get(0).value()) && s.resources().size() == 1
         && "*".equals(s.resources().get(0).value()) && s.principals().isEmpty()
         && s.notPrincipals().isEmpty() && s.notActions().isEmpty() && s.notResources().isEmpty();
