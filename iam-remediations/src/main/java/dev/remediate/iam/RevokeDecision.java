@@ -31,19 +31,24 @@ import software.amazon.awssdk.policybuilder.iam.IamStatement;
  *       apply empty, while planning again later (after the credentials leaked again) revokes
  *       again, moving the time forward.
  *   <li>Otherwise one {@code PutRolePolicy} step ({@link Flag#DISRUPTIVE}). Its identity holds the
- *       role, the policy name and what the role has now (no revocation, an earlier one, or a
- *       policy of that name with other content), <b>not a time</b>: the time is the time of
- *       apply, written when the step runs. So a saved plan applied an hour later is the same
- *       reviewed step, never stale because the clock moved; if someone revoked in between (less
- *       than {@code recent} ago) the step is "already done".
+ *       role, the policy name and what the role has now (not revoked, which covers no policy and
+ *       an earlier revocation alike, or a policy of that name with other content), <b>no
+ *       time</b>: the time is the time of apply, written when the step runs. So a saved plan
+ *       applied an hour later, or applied again after its first apply, is the same reviewed
+ *       step, never stale because the clock moved; if someone revoked in between (less than
+ *       {@code recent} ago) the step is "already done".
  * </ul>
  *
  * @param now when the plan is made
  * @param recent how old a revocation may be and still count as done
  */
 record RevokeDecision(Instant now, Duration recent) {
-  static final String NONE = "no " + RevokeRoleSessions.POLICY_NAME + " policy";
-  static final String EARLIER = "an earlier revocation (" + RevokeRoleSessions.POLICY_NAME + ")";
+  /**
+   * What the role has when it has no revocation or an earlier one: the same text for both, since
+   * they differ only by a time (a saved plan applied again after its first apply is not stale).
+   */
+  static final String NOT_REVOKED = "sessions issued before the time of apply not denied (no "
+      + RevokeRoleSessions.POLICY_NAME + " policy, or an earlier revocation)";
   static final String OTHER = "a policy named " + RevokeRoleSessions.POLICY_NAME
       + " that is not a revocation (replaced)";
   static final String AFTER = "Deny * on * to sessions whose aws:TokenIssueTime is before the "
@@ -117,7 +122,7 @@ record RevokeDecision(Instant now, Duration recent) {
     if (before.isPresent() && !before.get().isBefore(now.minus(recent))) {
       return new Outcome(List.of(), List.of(), List.of());
     }
-    String current = role.revocationPolicy() == null ? NONE : before.isPresent() ? EARLIER : OTHER;
+    String current = role.revocationPolicy() == null || before.isPresent() ? NOT_REVOKED : OTHER;
     Step step = Step.builder().kind(IamSteps.PUT_ROLE_POLICY).action(Action.ADD)
         .resource("role/" + role.name())
         .summary("revoke every session of role " + role.name() + " issued before the time of "

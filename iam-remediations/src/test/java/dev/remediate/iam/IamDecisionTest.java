@@ -108,7 +108,7 @@ class IamDecisionTest {
     Step step = outcome.steps().get(0);
     assertEquals("PutRolePolicy", step.kind());
     assertTrue(step.has(Flag.DISRUPTIVE));
-    assertEquals(Optional.of(RevokeDecision.NONE), step.before());
+    assertEquals(Optional.of(RevokeDecision.NOT_REVOKED), step.before());
     assertFalse(step.identity().contains("2026"), step.identity());
     // the identity is the same whenever it is planned: a later apply is never stale by the clock
     assertEquals(step.identity(), new RevokeDecision(NOW.plusSeconds(7200), Duration.ofMinutes(15))
@@ -121,7 +121,7 @@ class IamDecisionTest {
     assertTrue(revoke().decide(role("/", recent)).steps().isEmpty());
     String old = RevokeDecision.document(NOW.minus(Duration.ofHours(2)).toString());
     Step again = revoke().decide(role("/", old)).steps().get(0);
-    assertEquals(Optional.of(RevokeDecision.EARLIER), again.before());
+    assertEquals(Optional.of(RevokeDecision.NOT_REVOKED), again.before());
     assertTrue(again.summary().contains(NOW.minus(Duration.ofHours(2)).toString()),
         again.summary());
   }
