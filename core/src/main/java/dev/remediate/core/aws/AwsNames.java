@@ -26,6 +26,7 @@ public final class AwsNames {
   private static final Pattern TRAIL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]");
   private static final Pattern LOG_GROUP = Pattern.compile("[\\w./#-]{1,512}");
   private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+  private static final Pattern ACCESS_KEY_ID = Pattern.compile("(AKIA|ASIA)[A-Z0-9]{16}");
   private static final Pattern ROLE_ARN =
       Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
   private static final Pattern KMS_KEY = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
@@ -163,6 +164,37 @@ public final class AwsNames {
    */
   public static String roleName(@Nullable String name) {
     return require(name, ROLE_NAME, "IAM role name", "1-64 of letters, digits and +=,.@_-");
+  }
+
+  /**
+   * @param name an IAM user name
+   * @return the name
+   */
+  public static String userName(@Nullable String name) {
+    return require(name, ROLE_NAME, "IAM user name", "1-64 of letters, digits and +=,.@_-");
+  }
+
+  /**
+   * An IAM access key id: {@code AKIA} (a user's long-term key) or {@code ASIA} (a session's
+   * temporary key) and 16 uppercase letters or digits.
+   *
+   * @param id e.g. {@code AKIAIOSFODNN7EXAMPLE}
+   * @return the id
+   */
+  public static String accessKeyId(@Nullable String id) {
+    return require(id, ACCESS_KEY_ID, "access key id",
+        "AKIA or ASIA and 16 uppercase letters or digits, e.g. AKIAIOSFODNN7EXAMPLE");
+  }
+
+  /**
+   * Tells whether a text has the form of an access key id, for choosing among the forms of a
+   * target (a key id or a user name) without an exception.
+   *
+   * @param text any text
+   * @return true when {@link #accessKeyId(String)} accepts it
+   */
+  public static boolean isAccessKeyId(@Nullable String text) {
+    return text != null && ACCESS_KEY_ID.matcher(text).matches();
   }
 
   /**

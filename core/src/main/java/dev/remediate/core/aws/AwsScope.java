@@ -66,6 +66,8 @@ public final class AwsScope implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AwsScope.class);
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+  /** Regions of the commercial partition: two letters, words, a number (eu-west-1). */
+  private static final Pattern REGION_LIKE = Pattern.compile("(af|ap|ca|eu|il|me|mx|sa|us)(-[a-z]+)+-\\d+");
 
   /** Default for how long a waiter may wait. */
   public static final Duration DEFAULT_WAITER_TIMEOUT = Duration.ofMinutes(30);
@@ -182,6 +184,49 @@ public final class AwsScope implements AutoCloseable {
     Key key = new Key(type, region);
     SdkClient client = shared.clients.computeIfAbsent(key, k -> build(builder.get()));
     return type.cast(client);
+  }
+
+  /**
+   * The client of a global service (IAM) for this scope's partition: built once in the
+   * partition's global region ({@code aws-global}, {@code aws-cn-global},
+   * {@code aws-us-gov-global}, ...) and shared by every region of the scope, so that a global
+   * resource is read and changed through one client whatever region a remediation plans in.
+   *
+   * <pre>{@code
+   * IamClient iam = scope.globalClient(IamClient.class, IamClient::builder);
+   * }</pre>
+   *
+   * @param type the client interface, e.g. {@code IamClient.class}
+   * @param builder its builder factory, e.g. {@code IamClient::builder}
+   * @param <C> the client type
+   * @param <B> its builder type
+   * @return the client
+   */
+  public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C globalClient(
+      Class<C> type, Supplier<B> builder) {
+    return inRegion(globalRegion(region)).client(type, builder);
+  }
+
+  /**
+   * The global region of a region's partition, e.g. {@code aws-global} for {@code eu-west-1}.
+   *
+   * @param region a region
+   * @return its partition's global region (the region itself when the partition has none known)
+   */
+  public static Region globalRegion(Region region) {
+    String id = region.id();
+    if (region.isGlobalRegion()) {
+      return region;
+    } else if (id.startsWith("cn-")) {
+      return Region.AWS_CN_GLOBAL;
+    } else if (id.startsWith("us-gov-")) {
+      return Region.AWS_US_GOV_GLOBAL;
+    } else if (id.startsWith("us-isob-")) {
+      return Region.AWS_ISO_B_GLOBAL;
+    } else if (id.startsWith("us-iso-")) {
+      return Region.AWS_ISO_GLOBAL;
+    }
+    return REGION_LIKE.matcher(id).matches() ? Region.AWS_GLOBAL : region;
   }
 
   private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C build(

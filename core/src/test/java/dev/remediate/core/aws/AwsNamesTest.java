@@ -36,6 +36,11 @@ class AwsNamesTest {
         Arguments.of("logGroup", (Function<String, Object>) AwsNames::logGroup,
             "/aws/vpc/flow-logs#1"),
         Arguments.of("role", (Function<String, Object>) AwsNames::roleName, "remediate-flow+logs"),
+        Arguments.of("user", (Function<String, Object>) AwsNames::userName, "alice@example.com"),
+        Arguments.of("accessKey", (Function<String, Object>) AwsNames::accessKeyId,
+            "AKIAIOSFODNN7EXAMPLE"),
+        Arguments.of("accessKey", (Function<String, Object>) AwsNames::accessKeyId,
+            "ASIAIOSFODNN7EXAMPLE"),
         Arguments.of("roleArn", (Function<String, Object>) AwsNames::roleArn,
             "arn:aws:iam::111122223333:role/service/remediate"),
         Arguments.of("kms", (Function<String, Object>) AwsNames::kmsKey, "alias/aws/ebs"),
@@ -71,6 +76,14 @@ class AwsNamesTest {
         Arguments.of((Function<String, Object>) AwsNames::logGroup, "with space", "log group"),
         Arguments.of((Function<String, Object>) AwsNames::roleArn,
             "arn:aws:iam::1111:role/x", "IAM role ARN"),
+        Arguments.of((Function<String, Object>) AwsNames::userName, "bad name!",
+            "IAM user name 'bad name!'"),
+        Arguments.of((Function<String, Object>) AwsNames::userName, "x".repeat(65),
+            "IAM user name"),
+        Arguments.of((Function<String, Object>) AwsNames::accessKeyId, "AKIAiosfodnn7example",
+            "access key id 'AKIAiosfodnn7example'"),
+        Arguments.of((Function<String, Object>) AwsNames::accessKeyId, "ABIAIOSFODNN7EXAMPLE",
+            "access key id"),
         Arguments.of((Function<String, Object>) AwsNames::kmsKey, "my-key", "KMS key"),
         Arguments.of((Function<String, Object>) AwsNames::snsTopicArn,
             "arn:aws:sqs:us-east-1:111122223333:q", "SNS topic ARN"),
@@ -138,5 +151,16 @@ class AwsNamesTest {
         .awsErrorDetails(AwsErrorDetails.builder().build()).build();
     assertEquals("", AwsErrors.code(internal));
     assertEquals("HTTP 500", AwsErrors.describe(internal));
+  }
+
+  @org.junit.jupiter.api.Test
+  void globalRegion_isThePartitionsGlobalRegion() {
+    assertEquals(software.amazon.awssdk.regions.Region.AWS_GLOBAL,
+        AwsScope.globalRegion(software.amazon.awssdk.regions.Region.EU_WEST_1));
+    assertEquals(software.amazon.awssdk.regions.Region.AWS_CN_GLOBAL,
+        AwsScope.globalRegion(software.amazon.awssdk.regions.Region.CN_NORTH_1));
+    assertEquals(software.amazon.awssdk.regions.Region.AWS_US_GOV_GLOBAL,
+        AwsScope.globalRegion(software.amazon.awssdk.regions.Region.US_GOV_WEST_1));
+    assertTrue(!AwsNames.isAccessKeyId("alice") && AwsNames.isAccessKeyId("AKIAIOSFODNN7EXAMPLE"));
   }
 }

@@ -37,7 +37,8 @@ class CatalogSpecRoundTripTest {
       Map.entry("resize.instanceType", "t3.large"));
   /** One resource of each kind a type may be given with --target. */
   private static final List<String> TARGETS = List.of("vpc-0abc1234", "sg-0abc1234",
-      "subnet-0abc1234", "i-0abc1234def567890", "vol-0abc1234");
+      "subnet-0abc1234", "i-0abc1234def567890", "vol-0abc1234", "AKIAIOSFODNN7EXAMPLE",
+      "alice");
 
   static Stream<String> types() {
     return RemediationCatalog.load().types().stream().map(RemediationType::id).sorted();

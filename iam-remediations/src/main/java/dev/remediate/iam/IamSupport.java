@@ -1,0 +1,120 @@
+package dev.remediate.iam;
+
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.Remediation;
+import dev.remediate.core.RemediationContext;
+import dev.remediate.core.RemediationException;
+import dev.remediate.core.aws.AwsErrors;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.policy.PolicyDocuments;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.policybuilder.iam.IamEffect;
+import software.amazon.awssdk.policybuilder.iam.IamPolicy;
+import software.amazon.awssdk.policybuilder.iam.IamStatement;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/** What the IAM remediations share: the global client, the deny-all policy, spec checks. */
+final class IamSupport {
+  /** The deny-all statement's id in the quarantine policy. */
+  static final String DENY_ALL_SID = "RemediateDenyAll";
+
+  private IamSupport() {}
+
+  /** @return the scope's IAM client, built once in the partition's global region */
+  static IamClient iam(RemediationContext context) {
+    return context.scope().globalClient(IamClient.class, IamClient::builder);
+  }
+
+  /** @return true when the failure is IAM's {@code NoSuchEntity} */
+  static boolean notFound(Throwable failure) {
+    return AwsErrors.is(failure, "NoSuchEntity");
+  }
+
+  /**
+   * Runs a read, turning {@code NoSuchEntity} into a {@link RemediationException} naming what was
+   * not found.
+   */
+  static <T> T found(String what, Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (RuntimeException e) {
+      if (notFound(e)) {
+        throw new RemediationException(what + " not found (IAM NoSuchEntity)", e);
+      }
+      throw e;
+    }
+  }
+
+  /** A read whose {@code NoSuchEntity} means "absent": null then. */
+  static <T> @Nullable T orNull(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (RuntimeException e) {
+      if (notFound(e)) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** @return the deny-all policy document of the quarantine: Deny {@code *} on {@code *} */
+  static String denyAll() {
+    return PolicyDocuments.write(java.util.List.of(IamStatement.builder().sid(DENY_ALL_SID)
+        .effect(IamEffect.DENY).addAction("*").addResource("*").build()));
+  }
+
+  /** @return true when the (possibly URL-encoded) document is exactly one deny-all statement */
+  static boolean isDenyAll(String document) {
+    try {
+      IamPolicy policy = IamPolicy.fromJson(PolicyDocuments.decode(document));
+      return policy.statements().size() == 1 && isDenyEverything(policy.statements().get(0))
+          && policy.statements().get(0).conditions().isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** @return true when the statement denies every action on every resource */
+  static boolean isDenyEverything(IamStatement s) {
+    return s.effect() != null && "Deny".equals(s.effect().value()) && s.actions().size() == 1
+        && "*".equals(s.actions().get(0).value()) && s.resources().size() == 1
+        && "*".equals(s.resources().get(0).value()) && s.principals().isEmpty()
+        && s.notPrincipals().isEmpty() && s.notActions().isEmpty() && s.notResources().isEmpty();
+  }
+
+  /** Refuses spec parameters the remediation does not know: a typo in a saved plan is named. */
+  static void requireKnown(RemediationSpec spec, Set<String> known) {
+    for (String name : spec.parameters().keySet()) {
+      if (!known.contains(name)) {
+        throw new InvalidRemediationException("Remediation spec " + spec.id()
+            + ": unknown parameter '" + name + "', expected one of " + new TreeSet<>(known));
+      }
+    }
+  }
+
+  /**
+   * Equality, hash and text of a remediation by its {@link #spec()}: the spec holds every value it
+   * was built with.
+   */
+  abstract static class SpecValue implements Remediation {
+    SpecValue() {}
+
+    @Override
+    public final boolean equals(@Nullable Object o) {
+      return o != null && o.getClass() == getClass() && spec().equals(((Remediation) o).spec());
+    }
+
+    @Override
+    public final int hashCode() {
+      return spec().hashCode();
+    }
+
+    @Override
+    public final String toString() {
+      return getClass().getSimpleName() + spec().parameters();
+    }
+  }
+}
