@@ -93,7 +93,7 @@ public final class CisAlarms implements Remediation {
   private final @Nullable String homeRegion;
 
   private CisAlarms(Builder b) {
-    this.logGroup = Names.logGroup(b.logGroup);
+    this.logGroup = AwsNames.logGroup(b.logGroup);
     this.topic = topic(b.topicArn);
     this.homeRegion = b.homeRegion == null ? null : AwsNames.region(b.homeRegion);
     if (b.alarms.isEmpty()) {

@@ -105,11 +105,11 @@ public final class EnableConfigRecorder implements Remediation {
   private final @Nullable String recorderName;
 
   private EnableConfigRecorder(Builder b) {
-    this.bucket = Names.bucket(b.bucket);
+    this.bucket = AwsNames.bucket(b.bucket);
     this.prefix = Names.prefix(b.prefix);
-    this.snsTopic = b.snsTopic == null ? null : Names.topicArn(b.snsTopic);
-    this.role = b.role == null ? null : Names.roleArn(b.role);
-    this.globalRegion = Names.region(b.globalRegion);
+    this.snsTopic = b.snsTopic == null ? null : AwsNames.snsTopicArn(b.snsTopic);
+    this.role = b.role == null ? null : AwsNames.roleArn(b.role);
+    this.globalRegion = AwsNames.region(b.globalRegion);
     if (b.recorderName != null && (b.recorderName.isBlank() || b.recorderName.length() > 256
         || b.recorderName.startsWith(RESERVED_PREFIX))) {
       throw new InvalidRemediationException("'" + b.recorderName + "' is not a recorder name this "

@@ -108,13 +108,13 @@ public final class EnsureTrail implements Remediation {
   private final @Nullable String homeRegion;
 
   private EnsureTrail(Builder b) {
-    this.bucket = Names.bucket(b.bucket);
+    this.bucket = AwsNames.bucket(b.bucket);
     this.prefix = Names.prefix(b.prefix);
-    this.trailName = b.trailName == null ? null : Names.trail(b.trailName);
-    this.kmsKey = b.kmsKey == null || CREATE_KEY.equals(b.kmsKey) ? b.kmsKey : Names.kmsKey(b.kmsKey);
+    this.trailName = b.trailName == null ? null : AwsNames.trailName(b.trailName);
+    this.kmsKey = b.kmsKey == null || CREATE_KEY.equals(b.kmsKey) ? b.kmsKey : AwsNames.kmsKey(b.kmsKey);
     String group = b.defaultLogGroup ? defaultLogGroup(trailName()) : b.logGroup;
-    this.logGroup = group == null ? null : Names.logGroup(group);
-    this.logsRole = b.logsRole == null ? null : Names.roleArn(b.logsRole);
+    this.logGroup = group == null ? null : AwsNames.logGroup(group);
+    this.logsRole = b.logsRole == null ? null : AwsNames.roleArn(b.logsRole);
     this.validation = b.validation;
     this.homeRegion = b.homeRegion == null ? null : AwsNames.region(b.homeRegion);
     if (logsRole != null && logGroup == null) {
@@ -153,7 +153,7 @@ public final class EnsureTrail implements Remediation {
    */
   static Optional<String> logGroupSetting(Map<String, String> settings) {
     String name = Names.blankToNull(settings.get("trail.name"));
-    String trail = name == null ? DEFAULT_TRAIL_NAME : Names.trail(name);
+    String trail = name == null ? DEFAULT_TRAIL_NAME : AwsNames.trailName(name);
     return Parameters.nameOrBoolean(settings, CLOUD_WATCH_LOGS.key(), defaultLogGroup(trail));
   }
 

@@ -1,7 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.SUBNET_ID;
-import static dev.remediate.ec2.NetworkSupport.VPC_ID;
 import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
@@ -114,9 +112,9 @@ public final class BlockIpAddress extends SpecValue {
             + "for address " + address + ", not both and not neither");
       }
       if (vpcId != null) {
-        return new Scope(cidr, NetworkSupport.requireId(vpcId, VPC_ID, "VPC"), List.of());
+        return new Scope(cidr, AwsNames.vpcId(vpcId), List.of());
       }
-      return new Scope(cidr, null, NetworkSupport.requireIds(subnets, SUBNET_ID, "subnet"));
+      return new Scope(cidr, null, NetworkSupport.requireIds(subnets, AwsNames::subnetId, "subnet"));
     }
 
     static Scope fromSpec(RemediationSpec spec) {

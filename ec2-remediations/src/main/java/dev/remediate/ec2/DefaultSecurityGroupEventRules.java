@@ -6,6 +6,7 @@ import dev.remediate.core.event.CloudTrailEvent;
 import dev.remediate.core.event.EventKey;
 import dev.remediate.core.event.EventRule;
 import dev.remediate.core.event.EventRuleProvider;
+import dev.remediate.core.aws.AwsNames;
 import java.util.List;
 import java.util.Set;
 
@@ -51,7 +52,7 @@ public final class DefaultSecurityGroupEventRules implements EventRuleProvider {
           .filter(JsonNode::isTextual)
           .map(JsonNode::asText)
           .orElse("");
-      if (!Ec2Rules.VPC_ID.matcher(vpcId).matches()) {
+      if (!AwsNames.isEc2Id("vpc", vpcId)) {
         return List.of();
       }
       return List.of(RestrictDefaultSecurityGroup.forVpc(vpcId));

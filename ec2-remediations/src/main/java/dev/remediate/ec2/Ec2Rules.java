@@ -1,31 +1,11 @@
 package dev.remediate.ec2;
 
-import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
-/** Shared EC2 helpers for this package: id validation, rule rendering, error classification. */
+/** Shared EC2 helpers for this package: rule rendering, error classification. */
 final class Ec2Rules {
-  static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8}([0-9a-f]{9})?");
-  static final Pattern GROUP_ID = Pattern.compile("sg-[0-9a-f]{8}([0-9a-f]{9})?");
-
   private Ec2Rules() {}
-
-  /**
-   * Validates a resource id.
-   *
-   * @param what what the id names, for the message
-   * @param pattern the id pattern
-   * @param id the id
-   * @return the id
-   */
-  static String requireId(String what, Pattern pattern, String id) {
-    if (id == null || !pattern.matcher(id).matches()) {
-      throw new dev.remediate.core.InvalidRemediationException("'" + id + "' is not a valid " + what
-          + " id (expected " + pattern.pattern() + ")");
-    }
-    return id;
-  }
 
   /**
    * Renders a rule in one line, e.g. {@code ingress tcp 22 from 0.0.0.0/0}.

@@ -1,6 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
 import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
@@ -16,6 +15,7 @@ import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.policy.PolicyDocuments;
+import dev.remediate.core.aws.AwsNames;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -127,7 +127,7 @@ public final class EnableCpuAlarm extends SpecValue {
    * @return a builder for those instances
    */
   public static Builder forInstances(Collection<String> instanceIds) {
-    return new Builder(NetworkSupport.requireIds(instanceIds, INSTANCE_ID, "instance"));
+    return new Builder(NetworkSupport.requireIds(instanceIds, AwsNames::instanceId, "instance"));
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.VPC_ID;
 import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
@@ -14,6 +13,7 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
+import dev.remediate.core.aws.AwsNames;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -461,7 +461,7 @@ public final class EnableVpcFlowLogs extends SpecValue {
      */
     public EnableVpcFlowLogs build() {
       if (!every) {
-        vpcIds = NetworkSupport.requireIds(vpcIds, VPC_ID, "VPC");
+        vpcIds = NetworkSupport.requireIds(vpcIds, AwsNames::vpcId, "VPC");
       }
       FlowLogSettings settings = new FlowLogSettings(s3Bucket, s3Prefix, createBucket, logGroup,
           deliveryRoleArn, deliveryRoleName, retentionDays, logGroupKmsKey, trafficType, logFormat,

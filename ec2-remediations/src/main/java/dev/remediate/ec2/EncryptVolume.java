@@ -2,6 +2,7 @@ package dev.remediate.ec2;
 
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.Setting;
@@ -18,7 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -133,8 +133,6 @@ public final class EncryptVolume implements Remediation {
   static final String STOP_OF_THIS_APPLY = "@this-apply";
   /** How the description of every transient snapshot starts. */
   static final String SNAPSHOT_DESCRIPTION = "remediate transient snapshot for encryption";
-  private static final Pattern VOLUME_ID = Pattern.compile("vol-([0-9a-f]{8}|[0-9a-f]{17})");
-  private static final Pattern INSTANCE_ID = Pattern.compile("i-([0-9a-f]{8}|[0-9a-f]{17})");
   private static final Set<String> SWAP_KINDS = Set.of("StopInstances", "DetachVolume",
       "AttachVolume", "ModifyInstanceAttribute", "StartInstances");
 
@@ -164,11 +162,7 @@ public final class EncryptVolume implements Remediation {
    * @return a builder
    */
   public static Builder forVolume(String volumeId) {
-    if (volumeId == null || !VOLUME_ID.matcher(volumeId).matches()) {
-      throw new InvalidRemediationException(ID + ": '" + volumeId
-          + "' is not a volume id like vol-0123456789abcdef0");
-    }
-    return new Builder(volumeId, null);
+    return new Builder(AwsNames.volumeId(volumeId), null);
   }
 
   /**
@@ -178,11 +172,7 @@ public final class EncryptVolume implements Remediation {
    * @return a builder
    */
   public static Builder forInstance(String instanceId) {
-    if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
-      throw new InvalidRemediationException(ID + ": '" + instanceId
-          + "' is not an instance id like i-0123456789abcdef0");
-    }
-    return new Builder(null, instanceId);
+    return new Builder(null, AwsNames.instanceId(instanceId));
   }
 
   /** @return the volume of the volume form */

@@ -2,6 +2,7 @@ package dev.remediate.ec2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.remediate.core.Remediation;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.event.CloudTrailEvent;
 import dev.remediate.core.event.EventKey;
 import dev.remediate.core.event.EventRule;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,8 +53,6 @@ public final class EncryptionEventRules implements EventRuleProvider {
       "ec2.ebs-encryption-by-default.on-disable";
 
   private static final String EC2 = "ec2.amazonaws.com";
-  private static final Pattern VOLUME_ID = Pattern.compile("vol-([0-9a-f]{8}|[0-9a-f]{17})");
-  private static final Pattern INSTANCE_ID = Pattern.compile("i-([0-9a-f]{8}|[0-9a-f]{17})");
 
   /** Creates the provider (used by {@link java.util.ServiceLoader}). */
   public EncryptionEventRules() {}
@@ -105,7 +103,7 @@ public final class EncryptionEventRules implements EventRuleProvider {
     }
     String volumeId = response.path("volumeId").asText("");
     boolean encrypted = response.path("encrypted").asBoolean(false);
-    if (encrypted || !VOLUME_ID.matcher(volumeId).matches()) {
+    if (encrypted || !AwsNames.isEc2Id("vol", volumeId)) {
       return List.of();
     }
     return List.of(withKey(EncryptVolume.forVolume(volumeId), kmsKey).build());
@@ -133,7 +131,7 @@ public final class EncryptionEventRules implements EventRuleProvider {
     for (JsonNode instance : response.path("instancesSet").path("items")) {
       String id = instance.path("instanceId").asText("");
       boolean ebsRoot = !"instance-store".equals(instance.path("rootDeviceType").asText("ebs"));
-      if (INSTANCE_ID.matcher(id).matches() && (ebsRoot || requestedEbs && !requestedAllEncrypted)) {
+      if (AwsNames.isEc2Id("i", id) && (ebsRoot || requestedEbs && !requestedAllEncrypted)) {
         remediations.add(withKey(EncryptVolume.forInstance(id), kmsKey).build());
       }
     }

@@ -6,6 +6,7 @@ import dev.remediate.core.event.CloudTrailEvent;
 import dev.remediate.core.event.EventKey;
 import dev.remediate.core.event.EventRule;
 import dev.remediate.core.event.EventRuleProvider;
+import dev.remediate.core.aws.AwsNames;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class NetworkEventRules implements EventRuleProvider {
     public List<Remediation> remediationsFor(CloudTrailEvent event) {
       Set<String> groups = new TreeSet<>();
       for (IngressRule rule : openedRules(event)) {
-        if (probe.isOffending(rule) && NetworkSupport.SG_ID.matcher(rule.groupId()).matches()) {
+        if (probe.isOffending(rule) && AwsNames.isEc2Id("sg", rule.groupId())) {
           groups.add(rule.groupId());
         }
       }
@@ -261,7 +262,7 @@ public final class NetworkEventRules implements EventRuleProvider {
     public List<Remediation> remediationsFor(CloudTrailEvent event) {
       String vpcId = event.responseElements().map(r -> text(r.path("vpc").path("vpcId")))
           .orElse(null);
-      if (vpcId == null || !NetworkSupport.VPC_ID.matcher(vpcId).matches()) {
+      if (vpcId == null || !AwsNames.isEc2Id("vpc", vpcId)) {
         return List.of();
       }
       Optional<EnableVpcFlowLogs.Builder> builder =

@@ -1,6 +1,7 @@
 package dev.remediate.ec2;
 
 import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.aws.AwsNames;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -20,30 +20,24 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 
 /** Helpers shared by the network remediations of this package: ids, CIDRs, tags, error codes. */
 final class NetworkSupport {
-  static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8,17}");
-  static final Pattern SG_ID = Pattern.compile("sg-[0-9a-f]{8,17}");
-  static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8,17}");
-  static final Pattern INSTANCE_ID = Pattern.compile("i-[0-9a-f]{8,17}");
   /** EC2 accepts up to 200 values in one filter. */
   static final int FILTER_VALUES = 200;
 
   private NetworkSupport() {}
 
-  static String requireId(@Nullable String id, Pattern pattern, String what) {
-    if (id == null || !pattern.matcher(id).matches()) {
-      throw new InvalidRemediationException("'" + id + "' is not a " + what + " id like "
-          + pattern.pattern().replace("[0-9a-f]{8,17}", "0123456789abcdef0"));
-    }
-    return id;
-  }
-
-  static List<String> requireIds(@Nullable Collection<String> ids, Pattern pattern, String what) {
+  /**
+   * Checks ids with one of {@link AwsNames}' checks, e.g. {@code AwsNames::vpcId}.
+   *
+   * @return the ids, sorted, without duplicates
+   */
+  static List<String> requireIds(@Nullable Collection<String> ids,
+      java.util.function.UnaryOperator<String> check, String what) {
     if (ids == null || ids.isEmpty()) {
       throw new InvalidRemediationException("At least one " + what + " id is needed");
     }
     Set<String> sorted = new TreeSet<>();
     for (String id : ids) {
-      sorted.add(requireId(id, pattern, what));
+      sorted.add(check.apply(id));
     }
     return List.copyOf(sorted);
   }

@@ -1,6 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 
 import dev.remediate.core.AbstractRemediationType;
@@ -295,7 +294,7 @@ public final class QuarantineInstance extends SpecValue {
      * @throws InvalidRemediationException naming the bad value
      */
     public QuarantineInstance build() {
-      NetworkSupport.requireId(instanceId, INSTANCE_ID, "instance");
+      AwsNames.instanceId(instanceId);
       requireGroupName(groupName);
       return new QuarantineInstance(this);
     }

@@ -1,6 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
@@ -45,7 +44,7 @@ public final class ReleaseQuarantine extends SpecValue {
   private final String instanceId;
 
   private ReleaseQuarantine(String instanceId) {
-    this.instanceId = NetworkSupport.requireId(instanceId, INSTANCE_ID, "instance");
+    this.instanceId = AwsNames.instanceId(instanceId);
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.ec2.SecurityGroupObserver.Observation;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -97,7 +98,7 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
   private static RestrictDefaultSecurityGroup forVpcs(Collection<String> vpcIds,
       boolean tolerateMissing) {
     SortedSet<String> ids = new TreeSet<>();
-    vpcIds.forEach(id -> ids.add(Ec2Rules.requireId("VPC", Ec2Rules.VPC_ID, id)));
+    vpcIds.forEach(id -> ids.add(AwsNames.vpcId(id)));
     if (ids.isEmpty()) {
       throw new InvalidRemediationException("At least one VPC id is needed");
     }

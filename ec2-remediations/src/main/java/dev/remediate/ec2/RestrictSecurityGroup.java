@@ -1,6 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.SG_ID;
 import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
@@ -15,6 +14,7 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.ec2.SecurityGroupObserver.Observation;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -348,7 +348,7 @@ public final class RestrictSecurityGroup extends SpecValue {
      */
     public RestrictSecurityGroup build() {
       if (!every) {
-        groupIds = NetworkSupport.requireIds(groupIds, SG_ID, "security group");
+        groupIds = NetworkSupport.requireIds(groupIds, AwsNames::securityGroupId, "security group");
       }
       if (!allPortsExcept && ports.isEmpty()) {
         throw new InvalidRemediationException("At least one sensitive port is needed");

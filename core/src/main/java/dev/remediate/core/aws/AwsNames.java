@@ -40,9 +40,28 @@ public final class AwsNames {
 
   private AwsNames() {}
 
+  /**
+   * Tells whether a text is an EC2 resource id with the given prefix ({@code vpc}, {@code sg},
+   * {@code subnet}, {@code i}, {@code vol}, {@code acl}, ...): the prefix, a dash and 8 or 17
+   * lowercase hex digits. For choosing among the forms of a value without an exception (e.g. what
+   * a CloudTrail record or a {@code --target} names); to check a given id, use the named methods.
+   *
+   * @param prefix the id prefix, without the dash
+   * @param text any text, or null
+   * @return true when the text is such an id
+   */
+  public static boolean isEc2Id(String prefix, @Nullable String text) {
+    if (text == null || !text.startsWith(prefix + "-")) {
+      return false;
+    }
+    int digits = text.length() - prefix.length() - 1;
+    return (digits == 8 || digits == 17) && text.chars().skip(prefix.length() + 1L)
+        .allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+  }
+
   /** An EC2 resource id prefix and what it names, e.g. {@code vpc} and "VPC id". */
   private static String ec2Id(String prefix, String what, @Nullable String id) {
-    if (id == null || !id.matches(Pattern.quote(prefix) + "-([0-9a-f]{8}|[0-9a-f]{17})")) {
+    if (!isEc2Id(prefix, id)) {
       throw new InvalidRemediationException(what + " '" + id + "' is not like " + prefix
           + "-0abc1234 (" + prefix + "- and 8 or 17 hex digits)");
     }
@@ -142,12 +161,18 @@ public final class AwsNames {
   }
 
   /**
-   * @param name a CloudTrail trail name (3-128 letters, digits, '.', '_', '-')
+   * @param name a CloudTrail trail name (3-128 letters, digits, '.', '_', '-'; starting and ending
+   *     with a letter or digit; no two of '.', '_', '-' in a row; not like an IP address)
    * @return the name
    */
   public static String trailName(@Nullable String name) {
-    return require(name, TRAIL, "trail name",
+    require(name, TRAIL, "trail name",
         "3-128 letters, digits, '.', '_' and '-', starting and ending with a letter or digit");
+    if (name.matches(".*[._-]{2}.*") || IP_LIKE.matcher(name).matches()) {
+      throw new InvalidRemediationException("trail name '" + name + "' must not have two of "
+          + "'.', '_' and '-' in a row or look like an IP address");
+    }
+    return name;
   }
 
   /**

@@ -73,6 +73,8 @@ class AwsNamesTest {
         Arguments.of((Function<String, Object>) AwsNames::bucket, "My_Bucket", "S3 bucket"),
         Arguments.of((Function<String, Object>) AwsNames::bucket, "192.168.1.1", "IP address"),
         Arguments.of((Function<String, Object>) AwsNames::trailName, "a", "trail name"),
+        Arguments.of((Function<String, Object>) AwsNames::trailName, "org__trail", "in a row"),
+        Arguments.of((Function<String, Object>) AwsNames::trailName, "10.0.0.1", "IP address"),
         Arguments.of((Function<String, Object>) AwsNames::logGroup, "with space", "log group"),
         Arguments.of((Function<String, Object>) AwsNames::roleArn,
             "arn:aws:iam::1111:role/x", "IAM role ARN"),
@@ -105,6 +107,18 @@ class AwsNamesTest {
         () -> check.apply(value));
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
     assertTrue(e.getMessage().contains(value), e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void isEc2Id_prefixDashAnd8Or17LowercaseHexDigits() {
+    assertTrue(AwsNames.isEc2Id("vpc", "vpc-0abc1234"));
+    assertTrue(AwsNames.isEc2Id("i", "i-0123456789abcdef0"));
+    assertTrue(AwsNames.isEc2Id("sg", "sg-0123abcd"));
+    for (String no : new String[] {"vpc-0abc123", "vpc-0123456789abcdef", "vpc-0ABC1234",
+        "vpc0abc1234", "sg-0abc1234", "vpc-0abc1234 ", "vpc-", "", "vpc-0abc12345"}) {
+      org.junit.jupiter.api.Assertions.assertFalse(AwsNames.isEc2Id("vpc", no), no);
+    }
+    org.junit.jupiter.api.Assertions.assertFalse(AwsNames.isEc2Id("vpc", null));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
