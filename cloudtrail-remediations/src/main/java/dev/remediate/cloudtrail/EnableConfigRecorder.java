@@ -542,6 +542,12 @@ public final class EnableConfigRecorder implements Remediation {
           CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DESTRUCTIVE));
     }
 
+    /** The recorder's role (service-linked or given) is assumed by AWS Config. */
+    @Override
+    public Set<String> roleServices() {
+      return Set.of("config.amazonaws.com");
+    }
+
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
       Builder b = toBucket(spec.require("bucket")).keyPrefix(spec.parameters().get("prefix"))

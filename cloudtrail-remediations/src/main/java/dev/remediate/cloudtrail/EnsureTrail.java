@@ -428,6 +428,12 @@ public final class EnsureTrail implements Remediation {
           CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
+    /** The CloudWatch Logs delivery role is assumed by CloudTrail. */
+    @Override
+    public Set<String> roleServices() {
+      return Set.of("cloudtrail.amazonaws.com");
+    }
+
     /** Parameter {@code validation} is {@code true} or {@code false}; anything else is refused. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {

@@ -29,6 +29,31 @@ public interface RemediationType {
   /** @return every IAM action the remediation may need to plan and apply */
   Set<String> iamActions();
 
+  /**
+   * The incident-response actions among {@link #iamActions()}: IAM writes on arbitrary users and
+   * roles (deactivate a key, put a deny policy on a role, restore an instance profile's role) that
+   * no name prefix can scope. The generated policy puts them in a statement of their own (the
+   * "responder" statement, or a separate role), never beside the scoped ones; see
+   * {@link dev.remediate.core.policy.LeastPrivilegePolicy}.
+   *
+   * @return the marked actions, each also in {@link #iamActions()}; empty by default
+   */
+  default Set<String> responderActions() {
+    return Set.of();
+  }
+
+  /**
+   * The AWS services that assume the roles this type creates, passes ({@code iam:PassRole}) or
+   * links ({@code iam:CreateServiceLinkedRole}), e.g. {@code vpc-flow-logs.amazonaws.com}: the
+   * values of the {@code iam:PassedToService} and {@code iam:AWSServiceName} conditions of the
+   * generated policy.
+   *
+   * @return service principals; empty by default
+   */
+  default Set<String> roleServices() {
+    return Set.of();
+  }
+
   /** @return flags its plans may carry */
   Set<dev.remediate.core.plan.Flag> flags();
 

@@ -486,6 +486,12 @@ public final class EnableVpcFlowLogs extends SpecValue {
           CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DESTRUCTIVE));
     }
 
+    /** The delivery role is assumed by VPC Flow Logs. */
+    @Override
+    public Set<String> roleServices() {
+      return Set.of("vpc-flow-logs.amazonaws.com");
+    }
+
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
       Part part = Part.of(spec.parameters().get("part"));

@@ -113,6 +113,21 @@ public final class ReleaseQuarantine extends SpecValue {
           List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
     }
 
+    /**
+     * {@code iam:PassRole} restores the instance profile a quarantine removed, whatever role it
+     * holds: no prefix can scope it, so it belongs to the responder statement.
+     */
+    @Override
+    public Set<String> responderActions() {
+      return Set.of("iam:PassRole");
+    }
+
+    /** The restored instance profile's role is passed to EC2. */
+    @Override
+    public Set<String> roleServices() {
+      return Set.of("ec2.amazonaws.com");
+    }
+
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
       return of(spec.require("instance"));

@@ -133,6 +133,17 @@ public final class EmulatorEndpoint {
     return moto;
   }
 
+  /**
+   * A moto server of its own (not the JVM's shared one), stopped by {@link #stop()}.
+   *
+   * @param server the server
+   * @return its endpoint
+   */
+  static EmulatorEndpoint ownMoto(MotoServer server) {
+    return new EmulatorEndpoint(server.endpoint(), "moto server at " + server.endpoint()
+        + " (own)", true, server);
+  }
+
   /** Clears all emulator state (moto: {@code POST /moto-api/reset}). */
   public void reset() {
     if (uri == null) {
@@ -146,14 +157,26 @@ public final class EmulatorEndpoint {
   }
 
   private void post(String path) {
+    post(path, "");
+  }
+
+  /**
+   * POSTs a body to a path of the emulator.
+   *
+   * @param path e.g. {@code /moto-api/reset-auth}
+   * @param body the body
+   */
+  void post(String path, String body) {
     try {
       HttpURLConnection c = (HttpURLConnection) uri().resolve(path).toURL().openConnection();
       c.setRequestMethod("POST");
       c.setDoOutput(true);
+      // not a form: moto reads the raw body (reset-auth's count)
+      c.setRequestProperty("Content-Type", "text/plain");
       c.setConnectTimeout(2000);
       c.setReadTimeout(30000);
       try (OutputStream out = c.getOutputStream()) {
-        out.write(new byte[0]);
+        out.write(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       int code = c.getResponseCode();
       c.disconnect();

@@ -106,6 +106,21 @@ public final class AwsScope implements AutoCloseable {
   }
 
   /**
+   * The same settings (endpoint, retry strategy, interceptors, client customizer, waiters) in
+   * another account reached with other credentials, e.g. those of an assumed role
+   * ({@link AccountRole#scopeFor}). Clients handed to this scope's builder are not carried over.
+   * The new scope builds its own clients: close it when done.
+   *
+   * @param account the other account's 12-digit id
+   * @param credentials credentials acting in it
+   * @return a scope in this scope's region
+   */
+  public AwsScope inAccount(String account, AwsCredentialsProvider credentials) {
+    return new AwsScope(new Shared(shared, AwsNames.accountId(account),
+        Objects.requireNonNull(credentials, "credentials")), region);
+  }
+
+  /**
    * The account id: given to the builder, or looked up once with STS {@code GetCallerIdentity}.
    *
    * @return 12 digits
@@ -293,6 +308,19 @@ public final class AwsScope implements AutoCloseable {
       this.waiterPoll = b.waiterPoll;
       this.defaultRegion = defaultRegion;
       this.account = b.account;
+    }
+
+    Shared(Shared base, String account, AwsCredentialsProvider credentials) {
+      this.givenClients = Map.of();
+      this.credentials = credentials;
+      this.endpoint = base.endpoint;
+      this.retryStrategy = base.retryStrategy;
+      this.interceptors = base.interceptors;
+      this.customizer = base.customizer;
+      this.waiterTimeout = base.waiterTimeout;
+      this.waiterPoll = base.waiterPoll;
+      this.defaultRegion = base.defaultRegion;
+      this.account = account;
     }
 
     synchronized SdkHttpClient httpClient() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Flag;
+import dev.remediate.core.policy.LeastPrivilegePolicy;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
@@ -15,10 +16,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.policybuilder.iam.IamEffect;
-import software.amazon.awssdk.policybuilder.iam.IamPolicy;
 import software.amazon.awssdk.policybuilder.iam.IamPolicyWriter;
-import software.amazon.awssdk.policybuilder.iam.IamStatement;
 
 /**
  * {@code remediate catalog}: every remediation on the class path with its id, controls, IAM
@@ -28,6 +26,7 @@ import software.amazon.awssdk.policybuilder.iam.IamStatement;
  * remediate catalog
  * remediate catalog --json
  * remediate catalog --iam-policy --only ec2.vpc-flow-logs,ec2.default-security-group
+ * remediate catalog --iam-policy --account 111122223333
  * }</pre>
  */
 @Command(name = "catalog", mixinStandardHelpOptions = true,
@@ -37,8 +36,8 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
       new com.fasterxml.jackson.databind.ObjectMapper()
           .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
-  /** The statement id of the generated IAM policy. */
-  public static final String POLICY_SID = "RemediateCatalog";
+  /** The statement id of the generated IAM policy's unscoped actions. */
+  public static final String POLICY_SID = LeastPrivilegePolicy.CATALOG_SID;
 
   @Mixin
   Selection selection;
@@ -50,6 +49,10 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
       description = "Print a least-privilege IAM policy document allowing every IAM action of the "
           + "selected remediations.")
   boolean iamPolicy;
+
+  @Option(names = "--account", paramLabel = "ID", defaultValue = "*",
+      description = "With --iam-policy: the account id in the role ARNs (default: *, any account).")
+  String account;
 
   /** Creates the command (picocli fills its fields). */
   public CatalogCommand() {}
@@ -63,7 +66,10 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
     List<RemediationType> types = selection.select(env().catalog());
     PrintWriter out = out();
     if (iamPolicy) {
-      out.println(iamPolicy(types));
+      if (!account.equals("*") && !account.matches("\\d{12}")) {
+        throw CliException.badInput("--account '" + account + "' is not a 12-digit account id");
+      }
+      out.println(iamPolicy(types, account));
     } else if (json) {
       out.println(json(types));
     } else if (types.isEmpty() && !env().catalog().types().isEmpty()) {
@@ -75,29 +81,24 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
   }
 
   /**
-   * A least-privilege policy: one statement allowing exactly the IAM actions the types list.
+   * The least-privilege policy of the types, statement by statement ({@link LeastPrivilegePolicy}):
+   * IAM role actions limited to {@code remediate-*} roles, {@code iam:PassRole} and
+   * {@code iam:CreateServiceLinkedRole} limited by service, responder actions in a statement of
+   * their own.
    *
    * @param types the remediation types
+   * @param account the account id the role ARNs name, or {@code *} for any account
    * @return the policy document, pretty-printed
    * @throws CliException when the types need no action (an empty statement is invalid)
    */
-  public static String iamPolicy(List<RemediationType> types) {
-    Set<String> actions = new TreeSet<>();
-    types.forEach(t -> actions.addAll(t.iamActions()));
-    if (actions.isEmpty()) {
+  public static String iamPolicy(List<RemediationType> types, String account) {
+    LeastPrivilegePolicy policy = LeastPrivilegePolicy.of(types);
+    if (policy.isEmpty()) {
       throw CliException.badInput("no IAM actions: no remediation is selected (the catalog has "
           + "none on the class path, or --only/--skip left none)");
     }
-    IamPolicy policy = IamPolicy.builder()
-        .version("2012-10-17")
-        .addStatement(IamStatement.builder()
-            .sid(POLICY_SID)
-            .effect(IamEffect.ALLOW)
-            .actionIds(List.copyOf(actions))
-            .addResource("*")
-            .build())
-        .build();
-    String written = policy.toJson(IamPolicyWriter.builder().prettyPrint(false).build());
+    String written = policy.all("aws", account)
+        .toJson(IamPolicyWriter.builder().prettyPrint(false).build());
     try {
       // The SDK writes a single statement as an object; tools (and AWS's own examples) expect
       // Statement to be an array.
@@ -128,6 +129,8 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
       type.controls().forEach(controls::add);
       ArrayNode actions = node.putArray("iamActions");
       new TreeSet<>(type.iamActions()).forEach(actions::add);
+      ArrayNode responder = node.putArray("responderActions");
+      new TreeSet<>(type.responderActions()).forEach(responder::add);
       ArrayNode flags = node.putArray("flags");
       new TreeSet<>(type.flags()).forEach(f -> flags.add(f.name()));
     }

@@ -5,6 +5,7 @@ import dev.remediate.core.event.EventKey;
 import dev.remediate.core.event.EventRouter;
 import dev.remediate.core.event.EventRule;
 import dev.remediate.core.aws.AwsScope;
+import dev.remediate.core.policy.LeastPrivilegePolicy;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -13,7 +14,10 @@ import java.util.TreeSet;
 /**
  * The SAM template of the Lambda adapter ({@code examples/lambda/template.yaml}), rendered from the
  * code: the EventBridge rule matches exactly the (eventSource, eventName) pairs the event rules on
- * the class path react to, and the function's role allows exactly the catalog's IAM actions. A
+ * the class path react to, and the function's role allows exactly the catalog's IAM actions,
+ * statement by statement ({@link LeastPrivilegePolicy}): IAM role writes only on
+ * {@code remediate-*} roles of the stack's account; the responder actions are not the function's but
+ * a separate role's, assumed to apply reviewed plans. A
  * test checks the committed file against it; {@link GenerateDocs} rewrites it.
  *
  * <pre>{@code
@@ -37,6 +41,11 @@ public final class LambdaTemplate {
       "config.s3Bucket", "example-config-logs",
       "alarms.snsTopic", "arn:aws:sns:us-east-1:111122223333:example-alarms");
 
+  /** The partition in generated ARNs: the stack's. */
+  static final String PARTITION = "${AWS::Partition}";
+  /** The account in generated ARNs: the stack's. */
+  static final String ACCOUNT = "${AWS::AccountId}";
+
   private LambdaTemplate() {}
 
   /**
@@ -48,8 +57,7 @@ public final class LambdaTemplate {
    * @return YAML text
    */
   public static String render(RemediationCatalog catalog, EventRouter router) {
-    SortedSet<String> actions = new TreeSet<>();
-    catalog.types().forEach(t -> actions.addAll(t.iamActions()));
+    LeastPrivilegePolicy policy = LeastPrivilegePolicy.of(catalog.types());
     SortedSet<String> sources = new TreeSet<>();
     SortedSet<String> names = new TreeSet<>();
     for (EventRule rule : router.rules()) {
@@ -88,13 +96,7 @@ public final class LambdaTemplate {
     y.append("          REMEDIATE_OPT_OUT_TAG: !Ref OptOutTag\n");
     y.append("          REMEDIATE_SETTINGS: !Ref Settings\n");
     y.append("      Policies:\n        - Version: '2012-10-17'\n          Statement:\n");
-    y.append("            - Sid: RemediateCatalog\n              Effect: Allow\n");
-    y.append("              Action:\n");
-    if (actions.isEmpty()) {
-      y.append("                []\n");
-    }
-    actions.forEach(a -> y.append("                - '").append(a).append("'\n"));
-    y.append("              Resource: '*'\n");
+    y.append(PolicyYaml.statements(policy.scoped(PARTITION, ACCOUNT).statements(), "            "));
     y.append("      Events:\n        CloudTrailApiCalls:\n          Type: EventBridgeRule\n");
     y.append("          Properties:\n            Pattern:\n");
     y.append("              detail-type: ['AWS API Call via CloudTrail']\n");
@@ -102,7 +104,34 @@ public final class LambdaTemplate {
     y.append("                eventSource: ").append(list(sources)).append('\n');
     y.append("                eventName: ").append(list(names)).append('\n');
     y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
+    policy.responder().ifPresent(r -> y.append(responderRole(policy)));
     y.append("Outputs:\n  FunctionArn:\n    Value: !GetAtt RemediateFunction.Arn\n");
+    policy.responder().ifPresent(r -> y.append("  ResponderRoleArn:\n")
+        .append("    Description: Assume it to apply reviewed incident-response plans.\n")
+        .append("    Value: !GetAtt RemediateResponderRole.Arn\n"));
+    return y.toString();
+  }
+
+  /**
+   * The responder role: every statement, the responder actions included, trusted by the account
+   * (its principals still need {@code sts:AssumeRole} on it). The function never holds the
+   * responder actions: a person or pipeline assumes this role to apply a reviewed plan.
+   */
+  private static String responderRole(LeastPrivilegePolicy policy) {
+    StringBuilder y = new StringBuilder();
+    y.append("  RemediateResponderRole:\n    Type: AWS::IAM::Role\n    Properties:\n");
+    y.append("      Description: Applies reviewed incident-response plans (IAM writes on any ")
+        .append("user or role); not used by the function.\n");
+    y.append("      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n");
+    y.append("        Statement:\n          - Effect: Allow\n            Principal:\n");
+    y.append("              AWS: ").append(PolicyYaml.value("arn:" + PARTITION + ":iam::"
+        + ACCOUNT + ":root")).append('\n');
+    y.append("            Action: 'sts:AssumeRole'\n");
+    y.append("      Policies:\n        - PolicyName: remediate-responder\n");
+    y.append("          PolicyDocument:\n            Version: '2012-10-17'\n");
+    y.append("            Statement:\n");
+    y.append(PolicyYaml.statements(policy.all(PARTITION, ACCOUNT).statements(),
+        "              "));
     return y.toString();
   }
 

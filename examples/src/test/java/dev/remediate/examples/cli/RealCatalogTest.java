@@ -29,6 +29,45 @@ class RealCatalogTest {
   }
 
   @Test
+  void catalog_iamPolicy_noIamWriteOnEveryResource_passRoleByService() throws Exception {
+    Remediate.Result r = Remediate.run(CliTesting.real(null), "catalog", "--iam-policy",
+        "--account", "111122223333");
+    assertEquals(0, r.exitCode(), r.toString());
+    com.fasterxml.jackson.databind.JsonNode statements =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("Statement");
+    java.util.Set<String> passRoleConditions = new java.util.TreeSet<>();
+    for (com.fasterxml.jackson.databind.JsonNode s : statements) {
+      String sid = s.get("Sid").asText();
+      java.util.List<String> actions = texts(s.get("Action"));
+      if (texts(s.get("Resource")).contains("*") && !sid.equals("RemediateResponder")) {
+        actions.forEach(a -> assertTrue(!dev.remediate.core.policy.LeastPrivilegePolicy
+            .isIamWrite(a), a + " on Resource * in " + s));
+      }
+      if (actions.contains("iam:PassRole") && !sid.equals("RemediateResponder")) {
+        assertEquals(java.util.List.of("arn:aws:iam::111122223333:role/remediate-*",
+            "arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/*"),
+            texts(s.get("Resource")));
+        passRoleConditions.addAll(texts(s.path("Condition").path("StringEquals")
+            .path("iam:PassedToService")));
+      }
+    }
+    assertEquals(java.util.Set.of("cloudtrail.amazonaws.com", "config.amazonaws.com",
+        "vpc-flow-logs.amazonaws.com"), passRoleConditions, r.out());
+    // the one responder action of the catalog today: restoring an instance profile's role
+    assertTrue(r.out().contains("RemediateResponder"), r.out());
+  }
+
+  private static java.util.List<String> texts(com.fasterxml.jackson.databind.JsonNode node) {
+    java.util.List<String> values = new java.util.ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(n -> values.add(n.asText()));
+    } else if (!node.isMissingNode()) {
+      values.add(node.asText());
+    }
+    return values;
+  }
+
+  @Test
   void scanThenApply_defaultSecurityGroups_endsCompliant(AwsEmulator aws) {
     String vpc = EmulatorFixtures.vpcWithAwsDefaultGroup(
         aws.client(Ec2Client.class, Ec2Client::builder));
