@@ -7,6 +7,7 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.policy.PolicyDocuments;
+import dev.remediate.core.policy.LeastPrivilegePolicy;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -22,6 +23,16 @@ final class IamSupport {
   static final String DENY_ALL_SID = "RemediateDenyAll";
 
   private IamSupport() {}
+
+  /**
+   * The responder actions of a type of this module: every IAM write it lists, since each acts on a
+   * user or role chosen at run time that no name prefix can scope (see
+   * {@link dev.remediate.core.RemediationType#responderActions()}).
+   */
+  static Set<String> responderActions(Set<String> iamActions) {
+    return iamActions.stream().filter(LeastPrivilegePolicy::isIamWrite)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
 
   /** @return the scope's IAM client, built once in the partition's global region */
   static IamClient iam(RemediationContext context) {

@@ -103,5 +103,11 @@ public final class ReleaseUser extends IamSupport.SpecValue {
     public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
       return IamTargets.userName(resourceId).map(ReleaseUser::of);
     }
+
+    /** Every IAM write of this type acts on a user or role chosen at run time: all responder. */
+    @Override
+    public Set<String> responderActions() {
+      return IamSupport.responderActions(IAM_ACTIONS);
+    }
   }
 }

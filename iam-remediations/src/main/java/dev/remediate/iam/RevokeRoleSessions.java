@@ -234,5 +234,11 @@ public final class RevokeRoleSessions extends IamSupport.SpecValue {
       RECENT_MINUTES.valueIn(settings, Integer::parseInt).ifPresent(b::recentMinutes);
       return Optional.of(b.build());
     }
+
+    /** Every IAM write of this type acts on a user or role chosen at run time: all responder. */
+    @Override
+    public Set<String> responderActions() {
+      return IamSupport.responderActions(IAM_ACTIONS);
+    }
   }
 }
