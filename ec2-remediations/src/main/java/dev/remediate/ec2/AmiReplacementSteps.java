@@ -235,7 +235,6 @@ final class AmiReplacementSteps {
             + OutdatedAmi.ID + ")")
         .noReboot(Boolean.parseBoolean(step.parameter("noReboot")))
         .tagSpecifications(EncryptVolume.tagSpec(ResourceType.IMAGE,
-            Map.of(AmiObserver.BACKUP_OF, old)), EncryptVolume.tagSpec(ResourceType.SNAPSHOT,
             Map.of(AmiObserver.BACKUP_OF, old)))).imageId();
     context.progress("waiting for backup image " + image, -1);
     try (Ec2Waiter w = EncryptVolume.waiter(ec2, context, IMAGE_WAIT)) {
