@@ -215,6 +215,11 @@ record AmiDecision(int maxAgeDays, boolean rebootForImage, boolean terminateRepl
     if (outdated.isEmpty() && newer == null) {
       return Target.empty(GROUP, g.name());
     }
+    if (g.refreshing() && newer == null) {
+      return new Target(GROUP, g.name(), List.of(), List.of("an instance refresh of group "
+          + g.name() + " is under way; members still on outdated images: " + outdated.stream()
+              .map(InstanceFacts::id).toList()), List.of());
+    }
     if (g.unsupported() != null) {
       return Target.skip(GROUP, g.name(), g.unsupported());
     }

@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
  *       {@code ModifyLaunchTemplate DefaultVersion} when it uses {@code $Default};
  *       {@code UpdateAutoScalingGroup} when it names a version number;
  *   <li>{@code StartInstanceRefresh} with {@code SkipMatching}: Auto Scaling replaces the
- *       instances not matching the template, keeping its healthy minimum (90% by default); a
- *       refresh already in progress counts as started.
+ *       instances not matching the template, keeping its healthy minimum (90% by default).
+ *       While it runs, the group is observed as under way (no step), so verification passes and
+ *       a new plan does not start a second one; another refresh in progress fails the step.
  * </ol>
  */
 final class AmiGroupSteps {
@@ -138,10 +139,11 @@ final class AmiGroupSteps {
       autoScaling(context).startInstanceRefresh(r -> r.autoScalingGroupName(group)
           .preferences(p -> p.skipMatching(true)));
     } catch (RuntimeException e) {
-      if (!AwsErrors.is(e, "InstanceRefreshInProgress")) {
-        throw e;
+      if (AwsErrors.is(e, "InstanceRefreshInProgress")) {
+        throw new RemediationException("another instance refresh of " + group + " is in "
+            + "progress: apply again once it has ended", e);
       }
-      context.progress("an instance refresh of " + group + " is already in progress", -1);
+      throw e;
     }
   }
 

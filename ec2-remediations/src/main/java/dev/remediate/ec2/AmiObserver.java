@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
  *       (filter {@code tag:remediate:replaces});
  *   <li>{@code DescribeAutoScalingGroups} of the groups running instances belong to, and one
  *       {@code DescribeLaunchTemplateVersions} per group with a launch template (the group's
- *       version and {@code $Latest});
+ *       version and {@code $Latest}), and {@code DescribeInstanceRefreshes} (the latest one) of a
+ *       group whose running members are not all on its template's image;
  *   <li>{@code DescribeImages} of the images in use (filter {@code image-id}), then one per image
  *       family ({@link AmiFamily}: owner, name pattern, architecture, virtualization type,
  *       {@code state=available});
@@ -142,10 +143,17 @@ final class AmiObserver {
    * @param imageId the image of that version, or null
    * @param latestImageId the image of the template's latest version, or null
    * @param unsupported why this remediation leaves the group alone, or null
+   * @param refreshing whether an instance refresh is under way (read only when a running member's
+   *     image differs from the template's)
    */
   record Group(String name, @Nullable String templateId, @Nullable String version,
       long versionNumber, @Nullable String imageId, @Nullable String latestImageId,
-      @Nullable String unsupported) {}
+      @Nullable String unsupported, boolean refreshing) {
+    Group withRefreshing(boolean now) {
+      return new Group(name, templateId, version, versionNumber, imageId, latestImageId,
+          unsupported, now);
+    }
+  }
 
   /**
    * What was read.
@@ -304,17 +312,29 @@ final class AmiObserver {
       autoScaling.describeAutoScalingGroupsPaginator(r -> r.autoScalingGroupNames(chunk))
           .autoScalingGroups().forEach(g -> groups.put(g.autoScalingGroupName(), group(ec2, g)));
     }
+    groups.replaceAll((name, g) -> g.imageId() != null && instances.stream().anyMatch(i ->
+            name.equals(i.group()) && "running".equals(i.state())
+                && !g.imageId().equals(i.imageId()))
+        ? g.withRefreshing(refreshing(autoScaling, name)) : g);
     return groups;
+  }
+
+  private static final Set<String> REFRESHING = Set.of("Pending", "InProgress", "Baking",
+      "Cancelling", "RollbackInProgress");
+
+  private static boolean refreshing(AutoScalingClient autoScaling, String group) {
+    return autoScaling.describeInstanceRefreshes(r -> r.autoScalingGroupName(group).maxRecords(1))
+        .instanceRefreshes().stream().anyMatch(x -> REFRESHING.contains(x.statusAsString()));
   }
 
   private static Group group(Ec2Client ec2, AutoScalingGroup g) {
     if (g.mixedInstancesPolicy() != null) {
       return new Group(g.autoScalingGroupName(), null, null, 0, null, null, "it uses a mixed "
-          + "instances policy: update its launch template overrides yourself");
+          + "instances policy: update its launch template overrides yourself", false);
     }
     if (g.launchTemplate() == null) {
       return new Group(g.autoScalingGroupName(), null, null, 0, null, null, "it uses a launch "
-          + "configuration, which cannot take a new version: move it to a launch template");
+          + "configuration, which cannot take a new version: move it to a launch template", false);
     }
     String templateId = g.launchTemplate().launchTemplateId();
     String version = g.launchTemplate().version() == null ? "$Default"
@@ -326,7 +346,7 @@ final class AmiObserver {
         LaunchTemplateVersion::versionNumber)).orElse(null);
     return new Group(g.autoScalingGroupName(), templateId, version,
         used == null ? 0 : used.versionNumber(), imageOf(used), imageOf(latest),
-        used == null ? "its launch template version " + version + " was not found" : null);
+        used == null ? "its launch template version " + version + " was not found" : null, false);
   }
 
   private static @Nullable String imageOf(@Nullable LaunchTemplateVersion v) {
