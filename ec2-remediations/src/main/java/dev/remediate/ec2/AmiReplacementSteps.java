@@ -170,7 +170,7 @@ final class AmiReplacementSteps {
           + "the stopped instance) and in the backup image; move it before relying on them");
     }
     warnings.add("not copied: secondary addresses, placement group, source/destination check, "
-        + "volume tags other than the instance's");
+        + "volume tags (the replacement's volumes carry the instance's tags)");
   }
 
   static Step terminate(InstanceFacts i, Observation o) {
@@ -260,6 +260,7 @@ final class AmiReplacementSteps {
         .monitoring(m -> m.enabled(Boolean.parseBoolean(step.parameter("monitoring"))))
         .blockDeviceMappings(devices(step.parameter("blockDevices")))
         .tagSpecifications(EncryptVolume.tagSpec(ResourceType.INSTANCE,
+            Tags.decode(step.parameter("tags"))), EncryptVolume.tagSpec(ResourceType.VOLUME,
             Tags.decode(step.parameter("tags"))));
     optional(step, "profile").ifPresent(p -> r.iamInstanceProfile(p2 -> p2.arn(p)));
     optional(step, "keyName").ifPresent(r::keyName);

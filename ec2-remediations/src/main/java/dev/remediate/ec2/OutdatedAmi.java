@@ -58,7 +58,8 @@ public final class OutdatedAmi extends SpecValue {
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeInstances",
       "ec2:DescribeImages", "ec2:DescribeVolumes", "ec2:DescribeAddresses",
       "ec2:DescribeInstanceAttribute", "ec2:DescribeLaunchTemplateVersions",
-      "autoscaling:DescribeAutoScalingGroups", "ec2:CreateImage", "ec2:CreateTags",
+      "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes",
+      "ec2:CreateImage", "ec2:CreateTags",
       "ec2:RunInstances", "iam:PassRole", "ec2:DescribeInstanceStatus", "ec2:AssociateAddress",
       "ec2:StopInstances", "ec2:TerminateInstances", "ec2:CreateLaunchTemplateVersion",
       "ec2:ModifyLaunchTemplate", "autoscaling:UpdateAutoScalingGroup",
@@ -243,6 +244,7 @@ public final class OutdatedAmi extends SpecValue {
       if (s.kind().equals(AmiGroupSteps.CREATE_VERSION) || s.kind().equals(
           AmiGroupSteps.REFRESH)) {
         actions.add("autoscaling:DescribeAutoScalingGroups");
+        actions.add("autoscaling:DescribeInstanceRefreshes");
         actions.add("ec2:DescribeLaunchTemplateVersions");
       }
     }
