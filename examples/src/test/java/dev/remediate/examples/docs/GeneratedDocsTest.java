@@ -27,7 +27,7 @@ class GeneratedDocsTest {
   /** The stable ids of issue 7 and the companions that undo two of them. */
   private static final Set<String> EXPECTED_IDS = new TreeSet<>(List.of("ec2.vpc-flow-logs",
       "ec2.default-security-group", "ec2.security-group-open-ports",
-      "ec2.ebs-encryption-by-default", "ec2.encrypt-volumes", "ec2.block-ip",
+      "ec2.ebs-encryption-by-default", "ec2.encrypt-volumes", "ec2.outdated-ami", "ec2.block-ip",
       "ec2.quarantine-instance", "cloudtrail.trail", "config.recorder", "cloudwatch.cis-alarms",
       "ec2.cpu-alarm", "ec2.resize-instance", "iam.deactivate-access-key",
       "iam.revoke-role-sessions", "iam.quarantine-user",

@@ -34,7 +34,8 @@ class ExampleProgramsTest {
       Map.entry("ReactivateAccessKeyExample", ReactivateAccessKeyExample::run),
       Map.entry("RevokeRoleSessionsExample", RevokeRoleSessionsExample::run),
       Map.entry("QuarantineUserExample", QuarantineUserExample::run),
-      Map.entry("ReleaseUserExample", ReleaseUserExample::run));
+      Map.entry("ReleaseUserExample", ReleaseUserExample::run),
+      Map.entry("OutdatedAmiExample", OutdatedAmiExample::run));
 
   static Stream<String> examples() {
     return EXAMPLES.keySet().stream().sorted();
