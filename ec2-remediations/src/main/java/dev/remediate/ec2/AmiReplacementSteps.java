@@ -207,7 +207,7 @@ final class AmiReplacementSteps {
       case AWAIT -> {
         String replacement = replacement(ec2, old, context);
         context.progress("waiting for " + replacement + " to pass its status checks", -1);
-        try (Ec2Waiter w = EncryptVolume.waiter(ec2, context, INSTANCE_WAIT)) {
+        try (Ec2Waiter w = EbsWaits.waiter(ec2, context, INSTANCE_WAIT)) {
           w.waitUntilInstanceRunning(r -> r.instanceIds(replacement));
           w.waitUntilInstanceStatusOk(r -> r.instanceIds(replacement));
         }
@@ -219,7 +219,7 @@ final class AmiReplacementSteps {
         ec2.createTags(r -> r.resources(old).tags(t -> t.key(AmiObserver.REPLACED_BY)
             .value(replacement)));
         ec2.stopInstances(r -> r.instanceIds(old));
-        try (Ec2Waiter w = EncryptVolume.waiter(ec2, context, INSTANCE_WAIT)) {
+        try (Ec2Waiter w = EbsWaits.waiter(ec2, context, INSTANCE_WAIT)) {
           w.waitUntilInstanceStopped(r -> r.instanceIds(old));
         }
       }
@@ -234,10 +234,10 @@ final class AmiReplacementSteps {
         .description("backup of " + old + " before its replacement (remediate "
             + OutdatedAmi.ID + ")")
         .noReboot(Boolean.parseBoolean(step.parameter("noReboot")))
-        .tagSpecifications(EncryptVolume.tagSpec(ResourceType.IMAGE,
+        .tagSpecifications(EbsTags.tagSpec(ResourceType.IMAGE,
             Map.of(AmiObserver.BACKUP_OF, old)))).imageId();
     context.progress("waiting for backup image " + image, -1);
-    try (Ec2Waiter w = EncryptVolume.waiter(ec2, context, IMAGE_WAIT)) {
+    try (Ec2Waiter w = EbsWaits.waiter(ec2, context, IMAGE_WAIT)) {
       w.waitUntilImageAvailable(r -> r.imageIds(image));
     }
   }
@@ -259,8 +259,8 @@ final class AmiReplacementSteps {
         .ebsOptimized(Boolean.parseBoolean(step.parameter("ebsOptimized")))
         .monitoring(m -> m.enabled(Boolean.parseBoolean(step.parameter("monitoring"))))
         .blockDeviceMappings(devices(step.parameter("blockDevices")))
-        .tagSpecifications(EncryptVolume.tagSpec(ResourceType.INSTANCE,
-            Tags.decode(step.parameter("tags"))), EncryptVolume.tagSpec(ResourceType.VOLUME,
+        .tagSpecifications(EbsTags.tagSpec(ResourceType.INSTANCE,
+            Tags.decode(step.parameter("tags"))), EbsTags.tagSpec(ResourceType.VOLUME,
             Tags.decode(step.parameter("tags"))));
     optional(step, "profile").ifPresent(p -> r.iamInstanceProfile(p2 -> p2.arn(p)));
     optional(step, "keyName").ifPresent(r::keyName);

@@ -1,6 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.INSTANCE_ID;
 import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
@@ -14,6 +13,7 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
+import dev.remediate.core.aws.AwsNames;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -120,7 +120,8 @@ public final class OutdatedAmi extends SpecValue {
    * @return a builder for those instances
    */
   public static Builder forInstances(Collection<String> instanceIds) {
-    return new Builder(NetworkSupport.requireIds(instanceIds, INSTANCE_ID, "instance"), null);
+    return new Builder(NetworkSupport.requireIds(instanceIds, AwsNames::instanceId, "instance"),
+        null);
   }
 
   /**
@@ -347,6 +348,21 @@ public final class OutdatedAmi extends SpecValue {
     static final Setting TERMINATE = Setting.bool("amis.terminateReplaced", "Terminate a "
         + "replaced instance once its replacement is healthy (needs DESTRUCTIVE consent); by "
         + "default it is left stopped with its volumes", false);
+
+    /**
+     * {@code iam:PassRole} passes the replaced instance's own profile role to the replacement,
+     * whatever that role is: no prefix can scope it, so it belongs to the responder statement.
+     */
+    @Override
+    public Set<String> responderActions() {
+      return Set.of("iam:PassRole");
+    }
+
+    /** The instance profile's role is passed to EC2. */
+    @Override
+    public Set<String> roleServices() {
+      return Set.of("ec2.amazonaws.com");
+    }
 
     /** Creates the type (service loader). */
     public Type() {
