@@ -140,6 +140,34 @@ class IamEnforcedCatalogTest {
           String trail = "--set trail.s3Bucket=org-trail --set trail.cloudWatchLogs=org-trail-logs";
           adminApply(aws, "--only cloudtrail.trail " + trail);
           return trail + " --set alarms.snsTopic=" + topic(aws);
+        }),
+        new Case("ec2.outdated-ami", aws -> {
+          // an Amazon Linux 2 image of moto's catalog that a newer one of its family supersedes
+          ec2(aws).runInstances(r -> r.imageId("ami-04681a1dbd79675a5").minCount(1).maxCount(1)
+              .instanceType("t3.micro"));
+          return "";
+        }),
+        new Case("iam.deactivate-access-key", aws -> "--target " + userWithKey(aws, "suspect")),
+        new Case("iam.reactivate-access-key", aws -> {
+          adminApply(aws, "--only iam.deactivate-access-key --target "
+              + userWithKey(aws, "cleared"));
+          return "--target cleared";
+        }),
+        new Case("iam.revoke-role-sessions", aws -> {
+          iam(aws).createRole(r -> r.roleName("app-role").assumeRolePolicyDocument(
+              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+              + "\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},"
+              + "\"Action\":\"sts:AssumeRole\"}]}"));
+          return "--target app-role";
+        }),
+        new Case("iam.quarantine-user", aws -> {
+          userWithKey(aws, "intruder");
+          return "--target intruder";
+        }),
+        new Case("iam.release-user", aws -> {
+          userWithKey(aws, "released");
+          adminApply(aws, "--only iam.quarantine-user --target released");
+          return "--target released";
         }));
   }
 
@@ -315,6 +343,16 @@ class IamEnforcedCatalogTest {
   private static String[] split(String args) {
     return Arrays.stream(args.strip().split(" +")).filter(s -> !s.isEmpty())
         .toArray(String[]::new);
+  }
+
+  private static IamClient iam(AwsEmulator aws) {
+    return aws.scope().globalClient(IamClient.class, IamClient::builder);
+  }
+
+  /** Creates a user with one active access key; returns the key's id. */
+  private static String userWithKey(AwsEmulator aws, String name) {
+    iam(aws).createUser(r -> r.userName(name));
+    return iam(aws).createAccessKey(r -> r.userName(name)).accessKey().accessKeyId();
   }
 
   private static Ec2Client ec2(AwsEmulator aws) {
