@@ -28,7 +28,7 @@ class GeneratedDocsTest {
       "ec2.default-security-group", "ec2.security-group-open-ports",
       "ec2.ebs-encryption-by-default", "ec2.encrypt-volumes", "ec2.block-ip",
       "ec2.quarantine-instance", "cloudtrail.trail", "config.recorder", "cloudwatch.cis-alarms",
-      "ec2.cpu-alarm", "ec2.resize-instance",
+      "ec2.cpu-alarm", "ec2.resize-instance", "guardduty.detector",
       // companions
       "ec2.unblock-ip", "ec2.release-quarantine"));
 

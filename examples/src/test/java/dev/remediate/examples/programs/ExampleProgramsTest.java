@@ -19,17 +19,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Each example program, on the emulator, applies and ends with an empty second plan. */
 @ExtendWith(AwsEmulatorExtension.class)
 class ExampleProgramsTest {
-  private static final Map<String, Function<ExampleSupport, PlanSet>> EXAMPLES = Map.of(
-      "EnableVpcFlowLogsExample", EnableVpcFlowLogsExample::run,
-      "RestrictSecurityGroupExample", RestrictSecurityGroupExample::run,
-      "RestrictDefaultSecurityGroupExample", RestrictDefaultSecurityGroupExample::run,
-      "BlockIpAddressExample", BlockIpAddressExample::run,
-      "QuarantineInstanceExample", QuarantineInstanceExample::run,
-      "EncryptVolumeExample", EncryptVolumeExample::run,
-      "EnableEbsEncryptionByDefaultExample", EnableEbsEncryptionByDefaultExample::run,
-      "EnsureTrailExample", EnsureTrailExample::run,
-      "EnableConfigRecorderExample", EnableConfigRecorderExample::run,
-      "CisAlarmsExample", CisAlarmsExample::run);
+  private static final Map<String, Function<ExampleSupport, PlanSet>> EXAMPLES = Map.ofEntries(
+      Map.entry("EnableVpcFlowLogsExample", EnableVpcFlowLogsExample::run),
+      Map.entry("RestrictSecurityGroupExample", RestrictSecurityGroupExample::run),
+      Map.entry("RestrictDefaultSecurityGroupExample", RestrictDefaultSecurityGroupExample::run),
+      Map.entry("BlockIpAddressExample", BlockIpAddressExample::run),
+      Map.entry("QuarantineInstanceExample", QuarantineInstanceExample::run),
+      Map.entry("EncryptVolumeExample", EncryptVolumeExample::run),
+      Map.entry("EnableEbsEncryptionByDefaultExample", EnableEbsEncryptionByDefaultExample::run),
+      Map.entry("EnsureTrailExample", EnsureTrailExample::run),
+      Map.entry("EnableConfigRecorderExample", EnableConfigRecorderExample::run),
+      Map.entry("CisAlarmsExample", CisAlarmsExample::run),
+      Map.entry("EnableGuardDutyExample", EnableGuardDutyExample::run));
 
   static Stream<String> examples() {
     return EXAMPLES.keySet().stream().sorted();
