@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.ssm.waiters.SsmWaiter;
 final class AuthorizedKeyCommand {
   /** How long the command may run on the instance, in seconds. */
   static final int EXECUTION_TIMEOUT_SECONDS = 120;
-  /** How long the wait for the command lasts at most. */
+  /** How long the wait for the command lasts at most (or the scope's waiter timeout). */
   static final Duration WAIT = Duration.ofMinutes(10);
   private static final String PUBLIC_KEY = "(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+={0,3}";
 
@@ -59,11 +59,17 @@ final class AuthorizedKeyCommand {
             List.of(String.valueOf(EXECUTION_TIMEOUT_SECONDS))))).command().commandId();
     context.progress("waiting for Run Command " + commandId + " on " + instanceId, -1);
     try (SsmWaiter waiter = SsmWaiter.builder().client(ssm)
-        .overrideConfiguration(context.scope().waiterConfiguration(WAIT)).build()) {
+        .overrideConfiguration(context.scope().waiterConfiguration(waitLimit())).build()) {
       waiter.waitUntilCommandExecuted(r -> r.commandId(commandId).instanceId(instanceId));
     } catch (SdkException e) {
       throw failed(commandId, instanceId, e);
     }
+  }
+
+  /** At most {@link #WAIT}, less when the scope's waiter timeout is shorter. */
+  private Duration waitLimit() {
+    Duration scope = context.scope().waiterTimeout();
+    return scope.compareTo(WAIT) < 0 ? scope : WAIT;
   }
 
   private RemediationException failed(String commandId, String instanceId, SdkException e) {
