@@ -29,6 +29,7 @@ class GeneratedDocsTest {
       "ec2.ebs-encryption-by-default", "ec2.encrypt-volumes", "ec2.block-ip",
       "ec2.quarantine-instance", "cloudtrail.trail", "config.recorder", "cloudwatch.cis-alarms",
       "ec2.cpu-alarm", "ec2.resize-instance", "guardduty.detector",
+      "ec2.replace-ssh-key",
       // companions
       "ec2.unblock-ip", "ec2.release-quarantine"));
 

@@ -30,7 +30,8 @@ class ExampleProgramsTest {
       Map.entry("EnsureTrailExample", EnsureTrailExample::run),
       Map.entry("EnableConfigRecorderExample", EnableConfigRecorderExample::run),
       Map.entry("CisAlarmsExample", CisAlarmsExample::run),
-      Map.entry("EnableGuardDutyExample", EnableGuardDutyExample::run));
+      Map.entry("EnableGuardDutyExample", EnableGuardDutyExample::run),
+      Map.entry("ReplaceSshKeyExample", ReplaceSshKeyExample::run));
 
   static Stream<String> examples() {
     return EXAMPLES.keySet().stream().sorted();
