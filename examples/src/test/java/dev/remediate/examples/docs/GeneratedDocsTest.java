@@ -30,7 +30,8 @@ class GeneratedDocsTest {
       "ec2.ebs-encryption-by-default", "ec2.encrypt-volumes", "ec2.outdated-ami", "ec2.block-ip",
       "ec2.quarantine-instance", "cloudtrail.trail", "config.recorder", "cloudwatch.cis-alarms",
       "ec2.cpu-alarm", "ec2.resize-instance", "iam.deactivate-access-key",
-      "iam.revoke-role-sessions", "iam.quarantine-user",
+      "iam.revoke-role-sessions", "iam.quarantine-user", "guardduty.detector",
+      "ec2.replace-ssh-key",
       // companions
       "ec2.unblock-ip", "ec2.release-quarantine", "iam.reactivate-access-key",
       "iam.release-user"));

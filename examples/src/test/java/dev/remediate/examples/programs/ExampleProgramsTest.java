@@ -35,7 +35,9 @@ class ExampleProgramsTest {
       Map.entry("RevokeRoleSessionsExample", RevokeRoleSessionsExample::run),
       Map.entry("QuarantineUserExample", QuarantineUserExample::run),
       Map.entry("ReleaseUserExample", ReleaseUserExample::run),
-      Map.entry("OutdatedAmiExample", OutdatedAmiExample::run));
+      Map.entry("OutdatedAmiExample", OutdatedAmiExample::run),
+      Map.entry("EnableGuardDutyExample", EnableGuardDutyExample::run),
+      Map.entry("ReplaceSshKeyExample", ReplaceSshKeyExample::run));
 
   static Stream<String> examples() {
     return EXAMPLES.keySet().stream().sorted();
