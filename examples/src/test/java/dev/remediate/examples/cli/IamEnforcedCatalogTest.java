@@ -13,6 +13,7 @@ import dev.remediate.core.RemediationCatalog;
 import dev.remediate.examples.programs.EmulatorFixtures;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.IamEnforcedEmulator;
+import dev.remediate.testing.SsmManagedInstances;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +53,8 @@ class IamEnforcedCatalogTest {
   private static final String CONSENT = "--yes --allow-disruptive --allow-destructive "
       + "--allow-downtime";
   private static IamEnforcedEmulator moto;
+  /** moto has no DescribeInstanceInformation: this answers it for the instances a case registers. */
+  private static final SsmManagedInstances SSM = new SsmManagedInstances();
 
   @TempDir
   Path dir;
@@ -164,6 +167,13 @@ class IamEnforcedCatalogTest {
           userWithKey(aws, "intruder");
           return "--target intruder";
         }),
+        new Case("guardduty.detector", aws -> ""),
+        new Case("ec2.replace-ssh-key", aws -> {
+          String instance = ec2(aws).runInstances(r -> r.imageId("ami-04681a1dbd79675a5")
+              .minCount(1).maxCount(1).instanceType("t3.micro")).instances().get(0).instanceId();
+          SSM.online(instance, "Linux");
+          return "--target " + instance;
+        }),
         new Case("iam.release-user", aws -> {
           userWithKey(aws, "released");
           adminApply(aws, "--only iam.quarantine-user --target released");
@@ -272,7 +282,8 @@ class IamEnforcedCatalogTest {
   /**
    * The generated policy as moto checks it: CloudWatch actions also as {@code monitoring:X}; a
    * bucket's public-access-block and encryption reads also as {@code s3:ListBucket}, writes as
-   * {@code s3:CreateBucket}; role actions on a role that does not exist yet and
+   * {@code s3:CreateBucket}; {@code ssm:DescribeInstanceInformation} also as
+   * {@code ssm:ListCommands} (the call {@link SsmManagedInstances} sends moto); role actions on a role that does not exist yet and
    * {@code CreateServiceLinkedRole} (moto checks those against the resource {@code *}, AWS against
    * the new role's ARN) also on {@code ARN|[*]}, which moto's regex matching reads as the ARN
    * pattern or exactly {@code *}, never another role's ARN.
@@ -294,6 +305,9 @@ class IamEnforcedCatalogTest {
         if (Set.of("s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration")
             .contains(action)) {
           extra.add("s3:CreateBucket");
+        }
+        if (action.equals("ssm:DescribeInstanceInformation")) {
+          extra.add("ssm:ListCommands"); // how SsmManagedInstances sends it to moto
         }
       }
       actions.addAll(extra);
@@ -331,7 +345,8 @@ class IamEnforcedCatalogTest {
 
   private static CliEnvironment asUser(AwsCredentialsProvider user) {
     return CliEnvironment.builder().terminal(Terminal.none()).env(Map.of())
-        .scopes((region, options) -> moto.scopeBuilder(Region.of(region), user).build()).build();
+        .scopes((region, options) -> moto.scopeBuilder(Region.of(region), user)
+            .addInterceptor(SSM).build()).build();
   }
 
   private static void adminApply(AwsEmulator aws, String args) {
