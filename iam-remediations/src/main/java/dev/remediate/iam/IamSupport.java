@@ -7,7 +7,6 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.policy.PolicyDocuments;
-import dev.remediate.core.policy.LeastPrivilegePolicy;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -25,12 +24,13 @@ final class IamSupport {
   private IamSupport() {}
 
   /**
-   * The responder actions of a type of this module: every IAM write it lists, since each acts on a
-   * user or role chosen at run time that no name prefix can scope (see
-   * {@link dev.remediate.core.RemediationType#responderActions()}).
+   * The responder actions of a type of this module: every IAM action it lists, reads included,
+   * since each acts on a user or role chosen at run time that no name prefix can scope (a role
+   * read such as {@code iam:GetRole} would otherwise be limited to Remediate's own roles); see
+   * {@link dev.remediate.core.RemediationType#responderActions()}.
    */
   static Set<String> responderActions(Set<String> iamActions) {
-    return iamActions.stream().filter(LeastPrivilegePolicy::isIamWrite)
+    return iamActions.stream().filter(a -> a.startsWith("iam:"))
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 

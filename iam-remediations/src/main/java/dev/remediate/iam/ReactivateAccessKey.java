@@ -103,7 +103,7 @@ public final class ReactivateAccessKey extends IamSupport.SpecValue {
       return IamTargets.userName(resourceId).map(ReactivateAccessKey::forUser);
     }
 
-    /** Every IAM write of this type acts on a user or role chosen at run time: all responder. */
+    /** Every IAM action of this type acts on a user or role chosen at run time: all responder. */
     @Override
     public Set<String> responderActions() {
       return IamSupport.responderActions(IAM_ACTIONS);

@@ -235,7 +235,7 @@ public final class RevokeRoleSessions extends IamSupport.SpecValue {
       return Optional.of(b.build());
     }
 
-    /** Every IAM write of this type acts on a user or role chosen at run time: all responder. */
+    /** Every IAM action of this type acts on a user or role chosen at run time: all responder. */
     @Override
     public Set<String> responderActions() {
       return IamSupport.responderActions(IAM_ACTIONS);

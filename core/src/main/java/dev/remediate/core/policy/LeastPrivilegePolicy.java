@@ -134,9 +134,9 @@ public final class LeastPrivilegePolicy {
    *     template
    * @param account the account id, {@code *} for any account, or {@code ${AWS::AccountId}} in a
    *     template
-   * @return the policy; empty statements are left out
+   * @return the statements, empty ones left out; none when the types list only responder actions
    */
-  public IamPolicy scoped(String partition, String account) {
+  public List<IamStatement> scoped(String partition, String account) {
     String roles = "arn:" + partition + ":iam::" + account + ":role/";
     List<IamStatement> statements = new ArrayList<>();
     if (!unscoped.isEmpty()) {
@@ -149,7 +149,10 @@ public final class LeastPrivilegePolicy {
     if (passRole) {
       IamStatement.Builder pass = allow(PASS_ROLE_SID, Set.of(PASS_ROLE))
           .addResource(roles + ROLE_PREFIX + "*");
-      linkedServices.forEach(s -> pass.addResource(roles + "aws-service-role/" + s + "/*"));
+      // a service-linked role is passed only to its own service (AWS Config's recorder), never
+      // one whose service merely has it created (GuardDuty's)
+      linkedServices.stream().filter(passedToServices::contains)
+          .forEach(s -> pass.addResource(roles + "aws-service-role/" + s + "/*"));
       passedToServices.forEach(s -> pass.addCondition(IamConditionOperator.STRING_EQUALS,
           "iam:PassedToService", s));
       statements.add(pass.build());
@@ -161,7 +164,7 @@ public final class LeastPrivilegePolicy {
           "iam:AWSServiceName", s));
       statements.add(link.build());
     }
-    return IamPolicy.builder().version(PolicyDocuments.VERSION).statements(statements).build();
+    return List.copyOf(statements);
   }
 
   /**
@@ -185,7 +188,7 @@ public final class LeastPrivilegePolicy {
    * @return the policy
    */
   public IamPolicy all(String partition, String account) {
-    List<IamStatement> statements = new ArrayList<>(scoped(partition, account).statements());
+    List<IamStatement> statements = new ArrayList<>(scoped(partition, account));
     responder().ifPresent(r -> statements.addAll(r.statements()));
     return IamPolicy.builder().version(PolicyDocuments.VERSION).statements(statements).build();
   }

@@ -78,8 +78,8 @@ class LeastPrivilegePolicyTest {
 
   @Test
   void scoped_roleWritesOnlyOnThePrefix_passRoleAndLinkByService() {
-    IamPolicy policy = LeastPrivilegePolicy.of(List.of(FLOW_LOGS, CONFIG))
-        .scoped("aws", "111122223333");
+    IamPolicy policy = IamPolicy.builder().statements(LeastPrivilegePolicy.of(
+        List.of(FLOW_LOGS, CONFIG)).scoped("aws", "111122223333")).build();
     Map<String, IamStatement> s = bySid(policy);
     assertEquals(Set.of("RemediateCatalog", "RemediateOwnRoles", "RemediatePassOwnRoles",
         "RemediateServiceLinkedRoles"), s.keySet());
@@ -103,9 +103,17 @@ class LeastPrivilegePolicyTest {
   }
 
   @Test
+  void onlyResponderActions_noScopedStatement_allIsTheResponderStatement() {
+    LeastPrivilegePolicy policy = LeastPrivilegePolicy.of(List.of(RESPONDER));
+    assertEquals(List.of(), policy.scoped("aws", "*"));
+    assertEquals(List.of("RemediateResponder"), policy.all("aws", "*").statements().stream()
+        .map(IamStatement::sid).toList());
+  }
+
+  @Test
   void responder_keptApartFromTheScopedStatements() {
     LeastPrivilegePolicy policy = LeastPrivilegePolicy.of(List.of(FLOW_LOGS, RESPONDER));
-    assertTrue(policy.scoped("aws", "*").statements().stream()
+    assertTrue(policy.scoped("aws", "*").stream()
         .noneMatch(s -> actions(s).contains("iam:UpdateAccessKey")));
     IamStatement responder = policy.responder().orElseThrow().statements().get(0);
     assertEquals("RemediateResponder", responder.sid());
@@ -144,8 +152,8 @@ class LeastPrivilegePolicyTest {
 
   @Test
   void scoped_templateAccount_keepsThePseudoParameters() {
-    IamPolicy policy = LeastPrivilegePolicy.of(List.of(FLOW_LOGS))
-        .scoped("${AWS::Partition}", "${AWS::AccountId}");
+    IamPolicy policy = IamPolicy.builder().statements(LeastPrivilegePolicy.of(List.of(FLOW_LOGS))
+        .scoped("${AWS::Partition}", "${AWS::AccountId}")).build();
     assertEquals(List.of("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/remediate-*"),
         resources(bySid(policy).get("RemediateOwnRoles")));
   }

@@ -96,7 +96,7 @@ public final class LambdaTemplate {
     y.append("          REMEDIATE_OPT_OUT_TAG: !Ref OptOutTag\n");
     y.append("          REMEDIATE_SETTINGS: !Ref Settings\n");
     y.append("      Policies:\n        - Version: '2012-10-17'\n          Statement:\n");
-    y.append(PolicyYaml.statements(policy.scoped(PARTITION, ACCOUNT).statements(), "            "));
+    y.append(PolicyYaml.statements(policy.scoped(PARTITION, ACCOUNT), "            "));
     y.append("      Events:\n        CloudTrailApiCalls:\n          Type: EventBridgeRule\n");
     y.append("          Properties:\n            Pattern:\n");
     y.append("              detail-type: ['AWS API Call via CloudTrail']\n");
