@@ -20,12 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Volume;
@@ -180,7 +178,7 @@ final class EbsDecision {
           + v.attachments().get(0).stateAsString() + " on " + instance.instanceId()
           + "; plan again once the attachment has settled");
     }
-    boolean dot = device != null && deleteOnTermination(instance).getOrDefault(device, false);
+    boolean dot = device != null && EbsTags.deleteOnTerminationByDevice(instance).getOrDefault(device, false);
     return new Unit(v.volumeId(), v, device, dot, device != null, replacement,
         replacement == null ? snapshot : null);
   }
@@ -191,7 +189,7 @@ final class EbsDecision {
     if (instance == null) {
       return true;
     }
-    Map<String, String> deviceVolume = deviceVolumes(instance);
+    Map<String, String> deviceVolume = EbsTags.volumesByDevice(instance);
     for (Volume r : obs.ours()) {
       Map<String, String> tags = NetworkSupport.tags(r.tags());
       String origin = tags.get(TAG_ORIGIN_VOLUME);
@@ -456,7 +454,7 @@ final class EbsDecision {
         appendDevice(devices, u, u.replacement() == null ? "-" : u.replacement().volumeId());
       }
     }
-    Map<String, Boolean> current = deleteOnTermination(f.instance());
+    Map<String, Boolean> current = EbsTags.deleteOnTerminationByDevice(f.instance());
     for (Unit u : f.units().done()) {
       // an interrupted apply may have attached a replacement without restoring the attribute
       if (u.device() != null && f.instance() != null
@@ -584,29 +582,5 @@ final class EbsDecision {
       b.putParameters("replacement", u.replacement().volumeId());
     }
     return b;
-  }
-
-  // ------------------------------------------------------------------------------ helpers
-
-  private static Map<String, Boolean> deleteOnTermination(@Nullable Instance instance) {
-    Map<String, Boolean> map = new TreeMap<>();
-    if (instance != null) {
-      for (InstanceBlockDeviceMapping m : instance.blockDeviceMappings()) {
-        if (m.ebs() != null) {
-          map.put(m.deviceName(), Boolean.TRUE.equals(m.ebs().deleteOnTermination()));
-        }
-      }
-    }
-    return map;
-  }
-
-  private static Map<String, String> deviceVolumes(Instance instance) {
-    Map<String, String> map = new TreeMap<>();
-    for (InstanceBlockDeviceMapping m : instance.blockDeviceMappings()) {
-      if (m.ebs() != null) {
-        map.put(m.deviceName(), m.ebs().volumeId());
-      }
-    }
-    return map;
   }
 }

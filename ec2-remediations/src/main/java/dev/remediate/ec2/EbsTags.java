@@ -7,8 +7,10 @@ import static dev.remediate.ec2.EncryptVolume.TAG_STOPPED_BY;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.InstanceBlockDeviceMappingSpecification;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -65,5 +67,29 @@ final class EbsTags {
       tags.put(TAG_ORIGIN_INSTANCE, instance);
     }
     return tags;
+  }
+
+  /** @return each EBS device of the instance and its DeleteOnTermination; empty for null */
+  static Map<String, Boolean> deleteOnTerminationByDevice(@Nullable Instance instance) {
+    Map<String, Boolean> map = new TreeMap<>();
+    if (instance != null) {
+      for (InstanceBlockDeviceMapping m : instance.blockDeviceMappings()) {
+        if (m.ebs() != null) {
+          map.put(m.deviceName(), Boolean.TRUE.equals(m.ebs().deleteOnTermination()));
+        }
+      }
+    }
+    return map;
+  }
+
+  /** @return each EBS device of the instance and its volume id */
+  static Map<String, String> volumesByDevice(Instance instance) {
+    Map<String, String> map = new TreeMap<>();
+    for (InstanceBlockDeviceMapping m : instance.blockDeviceMappings()) {
+      if (m.ebs() != null) {
+        map.put(m.deviceName(), m.ebs().volumeId());
+      }
+    }
+    return map;
   }
 }
