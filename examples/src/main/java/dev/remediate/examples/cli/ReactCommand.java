@@ -81,8 +81,10 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     AtomicLong records = new AtomicLong();
     EventInputs.Read read = EventInputs.forEach(files, env.stdin(), event -> {
       records.incrementAndGet();
-      for (RoutedRemediation r : router.route(event)) {
-        routed.putIfAbsent(r.remediation(), r);
+      if (event instanceof dev.remediate.core.event.CloudTrailEvent record) {
+        for (RoutedRemediation r : router.route(record)) {
+          routed.putIfAbsent(r.remediation(), r);
+        }
       }
     });
     if (routed.isEmpty()) {
@@ -101,7 +103,7 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     try (Scopes scopes = new Scopes(env, global, guardrails, new ApplyCommand.TargetLines(err))) {
       for (RoutedRemediation r : routed.values()) {
         String name = r.remediation().id() + " (rule " + r.ruleId() + ", "
-            + r.trigger().eventName() + " " + r.trigger().eventId() + ")";
+            + r.trigger().describe() + ")";
         PlanSet planned;
         try {
           String account = scopes.scope(r.region()).account();

@@ -97,7 +97,7 @@ public final class EventReactor implements AutoCloseable {
    */
   public ObjectNode react(CloudTrailEvent event) {
     ObjectNode summary = JSON.createObjectNode();
-    summary.put("eventID", event.eventId());
+    summary.put("eventID", event.eventId().orElse(null));
     summary.put("eventSource", event.eventSource());
     summary.put("eventName", event.eventName());
     summary.put("awsRegion", event.awsRegion());
