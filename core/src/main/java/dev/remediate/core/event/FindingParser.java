@@ -92,8 +92,12 @@ final class FindingParser {
     for (JsonNode r : f.path("Resources")) {
       Optional<String> id = text(r, "Id");
       if (id.isPresent()) {
+        Optional<String> vpc = Optional.empty();
+        for (JsonNode details : r.path("Details")) {
+          vpc = vpc.or(() -> text(details, "VpcId"));
+        }
         resources.add(new SecurityHubFinding.Resource(text(r, "Type").orElse(""), id.get(),
-            text(r, "Region")));
+            text(r, "Region"), vpc));
       }
     }
     List<String> types = new ArrayList<>();

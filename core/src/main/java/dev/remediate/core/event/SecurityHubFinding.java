@@ -71,19 +71,22 @@ public record SecurityHubFinding(String id, String productArn, Optional<String> 
    * @param type the ASFF type, e.g. {@code AwsEc2SecurityGroup}
    * @param id the id as written, usually an ARN
    * @param region the resource's region, when given
+   * @param vpcId the VPC named in the resource's {@code Details} (e.g. a security group's), when given
    */
-  public record Resource(String type, String id, Optional<String> region) {
+  public record Resource(String type, String id, Optional<String> region, Optional<String> vpcId) {
     /**
      * Creates a resource.
      *
      * @param type the type
      * @param id the id
      * @param region the region
+     * @param vpcId the VPC of its details
      */
     public Resource {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(vpcId, "vpcId");
     }
 
     /**
