@@ -53,8 +53,9 @@ import org.jspecify.annotations.Nullable;
  * fields, ISO-8601 times, value types. Damaged JSON is always an error.
  *
  * <p>Reading streams: memory does not grow with the input's size. Gzip input is decompressed on a
- * daemon thread ({@code remediate-gunzip <source>}) while the caller's thread parses; {@link #close()}
- * stops it. Malformed input (truncated gzip, invalid JSON, a top-level value of the wrong type,
+ * daemon thread ({@code remediate-gunzip <source>}) while the caller's thread parses (gzip files
+ * under 1 MiB are inflated on the caller's thread: a thread costs more than it saves there);
+ * {@link #close()} stops it. Malformed input (truncated gzip, invalid JSON, a top-level value of the wrong type,
  * nesting deeper than 128 levels, a string longer than 1 MiB, a {@code requestParameters},
  * {@code responseElements} or {@code additionalEventData} part longer than 2 MiB) throws a
  * {@link CloudTrailParseException} naming the source and the position, from {@link #hasNext()} or
@@ -132,13 +133,15 @@ public final class SecurityEventReader implements Iterator<SecurityEvent>, AutoC
    */
   public static SecurityEventReader open(Path file) {
     InputStream in;
+    long size;
     try {
       in = Files.newInputStream(file);
+      size = Files.size(file);
     } catch (IOException e) {
       throw new CloudTrailParseException(file.toString(), -1, -1, -1,
           "cannot open: " + e, e);
     }
-    return open(in, file.toString());
+    return open(in, file.toString(), size >= SMALL_GZIP);
   }
 
   /**
@@ -150,15 +153,22 @@ public final class SecurityEventReader implements Iterator<SecurityEvent>, AutoC
    * @throws CloudTrailParseException when the first bytes cannot be read
    */
   public static SecurityEventReader open(InputStream in, String sourceName) {
+    return open(in, sourceName, true);
+  }
+
+  /** Gzip files smaller than this are inflated on the caller's thread: a thread costs more. */
+  private static final long SMALL_GZIP = 1 << 20;
+
+  private static SecurityEventReader open(InputStream in, String sourceName, boolean background) {
     PushbackInputStream head = new PushbackInputStream(in, 2);
     boolean gzip = false;
     try {
       byte[] magic = head.readNBytes(2);
       head.unread(magic);
       gzip = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-      InputStream data = gzip
+      InputStream data = !gzip ? head : background
           ? new BackgroundGunzip(new GZIPInputStream(head, BUFFER), sourceName)
-          : head;
+          : new GZIPInputStream(head, BUFFER);
       return new SecurityEventReader(sourceName, data, gzip);
     } catch (IOException e) {
       closeQuietly(head);

@@ -41,8 +41,9 @@ final class EventInputs {
   static final String STDIN = "-";
   /** The folder CloudTrail writes digest files to, and the part of their names that says so. */
   static final String DIGEST = "CloudTrail-Digest";
-  /** Threads reading many files: the cores, at most 4. */
-  static final int THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  /** Threads reading many files: the cores, at most 4; system property {@code remediate.readThreads}. */
+  static final int THREADS = Math.max(1, Integer.getInteger("remediate.readThreads",
+      Math.min(4, Runtime.getRuntime().availableProcessors())));
   /** Files this large are streamed, not read ahead into memory by the pool. */
   static final long LARGE = 8L << 20;
 

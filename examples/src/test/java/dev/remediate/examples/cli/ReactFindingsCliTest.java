@@ -205,11 +205,15 @@ class ReactFindingsCliTest {
     return folder;
   }
 
+  private Remediate.Result reactOnLogins(AwsEmulator aws, int count) throws Exception {
+    Network n = network(aws);
+    return Remediate.run(CliTesting.real(aws), "react", "--set", "signals.blockIn=" + n.vpc(),
+        logins(count).toString());
+  }
+
   @Test
   void react_tenFailedLoginsFromOneIp_plansBlockOfThatIp(AwsEmulator aws) throws Exception {
-    Network n = network(aws);
-    Remediate.Result r = Remediate.run(CliTesting.real(aws), "react", "--set",
-        "signals.blockIn=" + n.vpc(), logins(10).toString());
+    Remediate.Result r = reactOnLogins(aws, 10);
     assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
     assertTrue(r.out().contains("198.51.100.66/32"), r.out());
     assertTrue(r.err().contains("signal: 10 ConsoleLoginFailures from 198.51.100.66"), r.err());
@@ -218,9 +222,7 @@ class ReactFindingsCliTest {
 
   @Test
   void react_nineFailedLogins_noBlock(AwsEmulator aws) throws Exception {
-    Network n = network(aws);
-    Remediate.Result r = Remediate.run(CliTesting.real(aws), "react", "--set",
-        "signals.blockIn=" + n.vpc(), logins(9).toString());
+    Remediate.Result r = reactOnLogins(aws, 9);
     assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
     assertFalse(r.out().contains("198.51.100.66"), r.out());
     assertTrue(r.err().contains("Read 9 record(s); none calls for a remediation."), r.err());
