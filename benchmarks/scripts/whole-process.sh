@@ -3,6 +3,8 @@
 # (dev.remediate.benchmarks.TokenPass) over the same file, alternating, RUNS times each.
 # Prints every run's wall-clock seconds and the ratio of the medians.
 # Usage: benchmarks/scripts/whole-process.sh FILE [RUNS]   (jars built first: see docs/performance.md)
+# BASELINE_OPTS: JVM options of the token pass (default none: java as a user runs it); e.g.
+# BASELINE_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1" gives it the launcher's options.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 file="$1"; runs="${2:-5}"
@@ -11,7 +13,7 @@ bench="$root/benchmarks/target/benchmarks.jar"
 now() { date +%s.%N; }
 cli_times=(); base_times=()
 for ((i = 1; i <= runs; i++)); do
-  t0=$(now); java -cp "$bench" dev.remediate.benchmarks.TokenPass "$file" >/dev/null; t1=$(now)
+  t0=$(now); java ${BASELINE_OPTS:-} -cp "$bench" dev.remediate.benchmarks.TokenPass "$file" >/dev/null; t1=$(now)
   "$root/remediate" events --count "$file" >/dev/null; t2=$(now)
   base_times+=("$(echo "$t1 - $t0" | bc)"); cli_times+=("$(echo "$t2 - $t1" | bc)")
   echo "run $i: token pass ${base_times[-1]} s, remediate events --count ${cli_times[-1]} s"

@@ -96,4 +96,25 @@ class EventsLenientCliTest {
     assertEquals(expected, all.out().lines()
         .map(l -> l.replaceAll(".*\"eventTime\":\"([^\"]*)\".*", "$1")).toList());
   }
+
+  @Test
+  void events_findingsMixedWithRecords_oneLineEachAndCountedByType() throws Exception {
+    Path file = dir.resolve("mixed.json");
+    Files.writeString(file, Records.createVpc("vpc-0a1b2c3d", "e-1") + "\n"
+        + "{\"schemaVersion\":\"2.0\",\"accountId\":\"123456789012\",\"region\":\"us-east-1\","
+        + "\"id\":\"f-1\",\"type\":\"Recon:EC2/PortProbeUnprotectedPort\",\"resource\":{"
+        + "\"resourceType\":\"Instance\",\"instanceDetails\":{\"instanceId\":\"i-0abc\"}},"
+        + "\"service\":{\"resourceRole\":\"TARGET\"},\"severity\":5}\n");
+    Remediate.Result lines = Remediate.run(offline(), "events", file.toString());
+    assertEquals(0, lines.exitCode(), lines.toString());
+    List<String> out = lines.out().lines().toList();
+    assertEquals(2, out.size(), lines.out());
+    assertEquals("{\"finding\":\"GuardDuty\",\"type\":\"Recon:EC2/PortProbeUnprotectedPort\","
+        + "\"id\":\"f-1\",\"region\":\"us-east-1\",\"account\":\"123456789012\","
+        + "\"resources\":[\"i-0abc\"]}", out.get(1));
+    Remediate.Result summary = Remediate.run(offline(), "events", "--summary", file.toString());
+    assertEquals("       1  ec2.amazonaws.com CreateVpc\n"
+        + "       1  GuardDuty Recon:EC2/PortProbeUnprotectedPort\n"
+        + "       1  records\n       1  findings\n", summary.out());
+  }
 }
