@@ -1,7 +1,6 @@
 package dev.remediate.core.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.remediate.core.InvalidRemediationException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,9 @@ import org.immutables.value.Value;
  * to 1.11). Read records with {@link CloudTrailReader}; build them by hand (tests) with
  * {@link #builder()}.
  *
- * <p>Fields CloudTrail always writes are plain values; every other field is an {@link Optional}.
+ * <p>The reader is lenient: a field missing from a record (even one CloudTrail always writes, such
+ * as {@code eventID}) is an empty {@link Optional}, or empty text for the three routing fields
+ * {@code eventSource}, {@code eventName} and {@code awsRegion}.
  * {@code requestParameters}, {@code responseElements}, {@code additionalEventData} and the other
  * service-specific parts are opaque JSON trees: empty when CloudTrail wrote {@code null} or left the
  * field out. Their {@code ...Json()} companions give the same data as JSON text. A record from
@@ -24,32 +25,61 @@ import org.immutables.value.Value;
  * try (CloudTrailReader reader = CloudTrailReader.open(Path.of("trail.json.gz"))) {
  *   reader.stream()
  *       .filter(event -> !event.isError())
- *       .forEach(event -> System.out.println(event.eventTime() + " " + event.key() + " by "
+ *       .forEach(event -> System.out.println(event.eventTimeText().orElse("?") + " " + event.key() + " by "
  *           + event.userIdentity().arn().orElse("?")));
  * }
  * }</pre>
  */
 @Value.Immutable
-public abstract class CloudTrailEvent {
-  /** @return the record format version as written, e.g. {@code 1.09}; compare with {@link #eventVersionNumber()} */
-  public abstract String eventVersion();
+public abstract class CloudTrailEvent implements SecurityEvent {
+  /**
+   * The record format version as written, e.g. {@code 1.09}; compare with
+   * {@link #eventVersionNumber()}.
+   *
+   * @return the version text; empty when the record has none
+   */
+  public abstract Optional<String> eventVersion();
 
-  /** @return when the request was completed */
-  public abstract Instant eventTime();
+  /**
+   * When the request was completed. The reader accepts CloudTrail's form and the variants found in
+   * exports and documentation (a space instead of {@code T}, fractional seconds of any length, an
+   * offset, no zone meaning UTC); {@link #eventTimeText()} keeps the text as written.
+   *
+   * @return the instant; empty when the record has no {@code eventTime} or it does not parse
+   */
+  public abstract Optional<Instant> eventTime();
 
-  /** @return the service the request was made to, e.g. {@code ec2.amazonaws.com} */
-  public abstract String eventSource();
+  /** @return {@code eventTime} exactly as written (also when it does not parse); empty when absent */
+  public abstract Optional<String> eventTimeText();
 
-  /** @return the API action, e.g. {@code CreateVpc} */
-  public abstract String eventName();
+  /**
+   * The service the request was made to, e.g. {@code ec2.amazonaws.com}. With
+   * {@link #eventName()} it keys the event rules: a record lacking either cannot be routed
+   * ({@link #isRoutable()}).
+   *
+   * @return the service; empty text when the record has none
+   */
+  @Value.Default
+  public String eventSource() {
+    return "";
+  }
+
+  /** @return the API action, e.g. {@code CreateVpc}; empty text when the record has none */
+  @Value.Default
+  public String eventName() {
+    return "";
+  }
 
   /**
    * The region the request was made to. When a record in an EventBridge envelope lacks it, the
    * reader takes the envelope's {@code region}.
    *
-   * @return the region, e.g. {@code us-east-1}
+   * @return the region, e.g. {@code us-east-1}; empty text when neither names one
    */
-  public abstract String awsRegion();
+  @Value.Default
+  public String awsRegion() {
+    return "";
+  }
 
   /**
    * The caller's address ({@code sourceIPAddress}): an IP address, or a name such as
@@ -106,8 +136,8 @@ public abstract class CloudTrailEvent {
   /** @return the service's request id ({@code requestID}) */
   public abstract Optional<String> requestId();
 
-  /** @return CloudTrail's unique id of this record ({@code eventID}) */
-  public abstract String eventId();
+  /** @return CloudTrail's unique id of this record ({@code eventID}); empty when absent */
+  public abstract Optional<String> eventId();
 
   /** @return whether the call only reads */
   public abstract Optional<Boolean> readOnly();
@@ -115,8 +145,12 @@ public abstract class CloudTrailEvent {
   /** @return whether this is a management event */
   public abstract Optional<Boolean> managementEvent();
 
-  /** @return the record type, e.g. {@code AwsApiCall}, {@code AwsServiceEvent}, {@code AwsConsoleSignIn} */
-  public abstract String eventType();
+  /**
+   * The record type, e.g. {@code AwsApiCall}, {@code AwsServiceEvent}, {@code AwsConsoleSignIn}.
+   *
+   * @return the type; empty when absent
+   */
+  public abstract Optional<String> eventType();
 
   /** @return {@code Management}, {@code Data}, {@code NetworkActivity} or {@code Insight} */
   public abstract Optional<String> eventCategory();
@@ -163,9 +197,33 @@ public abstract class CloudTrailEvent {
   /** @return top-level fields this model does not know, in record order, kept as JSON */
   public abstract Map<String, JsonNode> unknownFields();
 
-  /** @return {@link #eventVersion()} as a number pair, so that {@code 1.10} sorts after {@code 1.9} */
-  public EventVersion eventVersionNumber() {
-    return EventVersion.parse(eventVersion());
+  /**
+   * {@link #eventVersion()} as a number pair, so that {@code 1.10} sorts after {@code 1.9}.
+   *
+   * @return the version; empty when absent or not a version number
+   */
+  public Optional<EventVersion> eventVersionNumber() {
+    return eventVersion().flatMap(EventVersion::tryParse);
+  }
+
+  /**
+   * Whether event rules can route this record: it names its {@code eventSource},
+   * {@code eventName} and region. Readers hand out the others too; commands count them.
+   *
+   * @return true when the three are present
+   */
+  public boolean isRoutable() {
+    return !eventSource().isEmpty() && !eventName().isEmpty() && !awsRegion().isEmpty();
+  }
+
+  @Override
+  public String region() {
+    return awsRegion();
+  }
+
+  @Override
+  public String describe() {
+    return (eventName().isEmpty() ? "record" : eventName()) + eventId().map(id -> " " + id).orElse("");
   }
 
   /** @return true when the request failed ({@link #errorCode()} is present) */
@@ -199,18 +257,9 @@ public abstract class CloudTrailEvent {
    *
    * @return the account id, or empty when the record names none
    */
+  @Override
   public Optional<String> account() {
     return recipientAccountId().or(() -> userIdentity().accountId());
-  }
-
-  @Value.Check
-  void check() {
-    try {
-      eventVersionNumber();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRemediationException("CloudTrail record " + eventId()
-          + " has an invalid eventVersion '" + eventVersion() + "'", e);
-    }
   }
 
   /** @return a new builder */

@@ -1,54 +1,19 @@
 package dev.remediate.core.event;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.remediate.core.event.RecordParser.Malformed;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import java.util.zip.GZIPInputStream;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Reads CloudTrail records one at a time from data in any shape CloudTrail delivers, detecting the
- * shape by itself:
- * <ul>
- *   <li>an S3 log file {@code {"Records":[...]}};</li>
- *   <li>a JSON array of records;</li>
- *   <li>NDJSON (one record per line), or simply one record;</li>
- *   <li>EventBridge events ({@code detail-type} "AWS API Call via CloudTrail", "AWS Console Sign In
- *       via CloudTrail", ...), whose {@code region} and {@code account} fill a record's missing
- *       {@code awsRegion} and {@code recipientAccountId};</li>
- *   <li>the CLI's {@code aws cloudtrail lookup-events} output (records as JSON strings under
- *       {@code Events[].CloudTrailEvent});</li>
- *   <li>any of these gzip-compressed, recognised by the gzip magic bytes, not the file name.</li>
- * </ul>
- * Several of these may follow each other in one input (concatenated log files, an array of
- * envelopes). A CloudTrail digest file is refused with a message saying so.
- *
- * <p>Reading streams: memory does not grow with the input's size. Gzip input is decompressed on a
- * daemon thread ({@code remediate-gunzip <source>}) while the caller's thread parses; {@link #close()}
- * stops it. Malformed input (truncated gzip,
- * invalid JSON, a field of the wrong type, nesting deeper than 128 levels, a string longer than
- * 1 MiB, a {@code requestParameters}, {@code responseElements} or {@code additionalEventData} part
- * longer than 2 MiB) throws a {@link CloudTrailParseException} naming the source and the position, from
- * {@link #hasNext()} or {@link #next()}, after every record before the fault has been handed out;
- * the reader then ends. No {@link IOException} or Jackson exception escapes.
+ * Reads CloudTrail records one at a time, in every shape {@link SecurityEventReader} reads (S3 log
+ * file, gzip, JSON array, NDJSON, one record, EventBridge envelope, {@code lookup-events} output),
+ * leniently by default ({@link #strict()} for the schema checks). Input that holds a GuardDuty or
+ * Security Hub finding is refused at that point: read findings with {@link SecurityEventReader}.
  *
  * <pre>{@code
  * try (CloudTrailReader reader = CloudTrailReader.open(Path.of("log.json.gz"))) {
@@ -58,43 +23,15 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Not thread-safe.
+ * <p>Malformed input throws a {@link CloudTrailParseException} naming the source and the position,
+ * after every record before the fault has been handed out. Not thread-safe.
  */
 public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCloseable {
-  private static final int BUFFER = 1 << 16;
-  private static final Set<String> ENVELOPE_FIELDS = Set.of(
-      "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail");
-  private static final Set<String> DIGEST_FIELDS = Set.of("awsAccountId", "digestStartTime",
-      "digestEndTime", "digestS3Bucket", "digestS3Object", "digestPublicKeyFingerprint",
-      "digestSignatureAlgorithm", "logFiles", "previousDigestS3Bucket");
-
-  /** An array being read: of records, or the {@code Events} of lookup-events output. */
-  private static final class Frame {
-    final boolean lookup;
-    final boolean insideObject;
-
-    Frame(boolean lookup, boolean insideObject) {
-      this.lookup = lookup;
-      this.insideObject = insideObject;
-    }
-  }
-
-  private final String source;
-  private final InputStream input;
-  private final boolean gzip;
-  private final Recorder recorder;
-  private final JsonParser parser;
-  private final Deque<Frame> frames = new ArrayDeque<>();
-  private @Nullable CloudTrailEvent pending;
-  private boolean done;
+  private final SecurityEventReader reader;
   private long count;
 
-  private CloudTrailReader(String source, InputStream input, boolean gzip) throws IOException {
-    this.source = source;
-    this.input = input;
-    this.gzip = gzip;
-    this.recorder = new Recorder(input);
-    this.parser = Json.FACTORY.createParser(recorder);
+  private CloudTrailReader(SecurityEventReader reader) {
+    this.reader = reader;
   }
 
   /**
@@ -105,14 +42,7 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
    * @throws CloudTrailParseException when the file cannot be opened or its first bytes not read
    */
   public static CloudTrailReader open(Path file) {
-    InputStream in;
-    try {
-      in = Files.newInputStream(file);
-    } catch (IOException e) {
-      throw new CloudTrailParseException(file.toString(), -1, -1, -1,
-          "cannot open: " + e, e);
-    }
-    return open(in, file.toString());
+    return new CloudTrailReader(SecurityEventReader.open(file));
   }
 
   /**
@@ -124,26 +54,22 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
    * @throws CloudTrailParseException when the first bytes cannot be read
    */
   public static CloudTrailReader open(InputStream in, String sourceName) {
-    PushbackInputStream head = new PushbackInputStream(in, 2);
-    boolean gzip = false;
-    try {
-      byte[] magic = head.readNBytes(2);
-      head.unread(magic);
-      gzip = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-      InputStream data = gzip
-          ? new BackgroundGunzip(new GZIPInputStream(head, BUFFER), sourceName)
-          : head;
-      return new CloudTrailReader(sourceName, data, gzip);
-    } catch (IOException e) {
-      closeQuietly(head);
-      throw new CloudTrailParseException(sourceName, -1, -1, 0,
-          (gzip ? "corrupt gzip header: " : "cannot read: ") + e, e);
-    }
+    return new CloudTrailReader(SecurityEventReader.open(in, sourceName));
+  }
+
+  /**
+   * Turns on the schema checks ({@link SecurityEventReader#strict()}). Call before reading.
+   *
+   * @return this reader
+   */
+  public CloudTrailReader strict() {
+    reader.strict();
+    return this;
   }
 
   /** @return the name messages give the input */
   public String source() {
-    return source;
+    return reader.source();
   }
 
   /** @return how many records {@link #next()} has handed out */
@@ -155,34 +81,11 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
    * Reads ahead to the next record.
    *
    * @return true when there is one
-   * @throws CloudTrailParseException when the input is malformed at this point; the reader ends
+   * @throws CloudTrailParseException when the input is malformed at this point, or holds a finding
    */
   @Override
   public boolean hasNext() {
-    if (pending != null) {
-      return true;
-    }
-    if (done) {
-      return false;
-    }
-    try {
-      pending = advance();
-    } catch (Malformed e) {
-      throw fail(e.getMessage(), null, e);
-    } catch (JsonProcessingException e) {
-      throw fail(e.getOriginalMessage(), e.getLocation(), e);
-    } catch (IOException e) {
-      String what = gzip ? "truncated or corrupt gzip data: " : "cannot read: ";
-      throw fail(what + e.getMessage(), null, e);
-    } catch (RuntimeException e) {
-      // Guards against a record the model rejects in a way the parser did not foresee.
-      throw fail("not a valid CloudTrail record: " + e.getMessage(), null, e);
-    }
-    if (pending == null) {
-      done = true;
-      close();
-    }
-    return pending != null;
+    return reader.hasNext();
   }
 
   /**
@@ -190,17 +93,19 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
    *
    * @return the record
    * @throws NoSuchElementException when there are no more records
-   * @throws CloudTrailParseException when the input is malformed at this point; the reader ends
+   * @throws CloudTrailParseException when the input is malformed at this point, or holds a finding
    */
   @Override
   public CloudTrailEvent next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException("No more records in " + source);
+    SecurityEvent next = reader.next();
+    if (!(next instanceof CloudTrailEvent)) {
+      reader.close();
+      throw new CloudTrailParseException(reader.source(), -1, -1, -1, "after " + count
+          + " record(s), a finding (" + next.describe() + "), not a CloudTrail record: read "
+          + "findings with SecurityEventReader", null);
     }
-    CloudTrailEvent event = pending;
-    pending = null;
     count++;
-    return event;
+    return (CloudTrailEvent) next;
   }
 
   /**
@@ -216,156 +121,6 @@ public final class CloudTrailReader implements Iterator<CloudTrailEvent>, AutoCl
   /** Closes the input. Idempotent; never throws. */
   @Override
   public void close() {
-    done = true;
-    try {
-      parser.close();
-    } catch (IOException | RuntimeException e) {
-      // Nothing left to read; a failure to close a read-only stream loses nothing.
-    }
-    closeQuietly(input);
-  }
-
-  private CloudTrailParseException fail(@Nullable String problem, @Nullable JsonLocation at,
-      Throwable cause) {
-    JsonLocation location = at != null && at.getLineNr() > 0 ? at : parser.currentLocation();
-    close();
-    return new CloudTrailParseException(source, location.getLineNr(), location.getColumnNr(),
-        location.getByteOffset(), problem == null ? cause.toString() : problem, cause);
-  }
-
-  private @Nullable CloudTrailEvent advance() throws IOException {
-    while (true) {
-      JsonToken t = parser.nextToken();
-      Frame frame = frames.peek();
-      if (frame == null) {
-        if (t == null) {
-          return null;
-        }
-        if (t == JsonToken.START_ARRAY) {
-          frames.push(new Frame(false, false));
-          continue;
-        }
-        if (t != JsonToken.START_OBJECT) {
-          throw new Malformed("expected a CloudTrail record, log file or array of records, found "
-              + RecordParser.describe(t));
-        }
-      } else if (t == JsonToken.END_ARRAY) {
-        frames.pop();
-        if (frame.insideObject) {
-          skipRestOfObject();
-        }
-        continue;
-      } else if (t != JsonToken.START_OBJECT) {
-        throw new Malformed((frame.lookup ? "an Events[] entry" : "an array element")
-            + " must be an object, found " + RecordParser.describe(t));
-      } else if (frame.lookup) {
-        return lookupEntry();
-      }
-      CloudTrailEvent event = object();
-      if (event != null) {
-        return event;
-      }
-    }
-  }
-
-  /** Reads an object: a record, an envelope, or the start of a log file or lookup-events output. */
-  private @Nullable CloudTrailEvent object() throws IOException {
-    JsonToken t = parser.nextToken();
-    if (t == JsonToken.END_OBJECT) {
-      throw new Malformed("an empty object is not a CloudTrail record");
-    }
-    String first = parser.currentName();
-    if ("Records".equals(first) || "Events".equals(first)) {
-      JsonToken value = parser.nextToken();
-      if (value != JsonToken.START_ARRAY) {
-        throw RecordParser.wrongType(first, "an array", value);
-      }
-      frames.push(new Frame("Events".equals(first), true));
-      return null;
-    }
-    if (DIGEST_FIELDS.contains(first)) {
-      throw new Malformed("this is a CloudTrail digest file (hashes of log files, field '" + first
-          + "'), not a log file: read the log files it lists instead");
-    }
-    if (ENVELOPE_FIELDS.contains(first)) {
-      return envelope(first);
-    }
-    return RecordParser.parse(parser, null, null, recorder);
-  }
-
-  /** Reads an object whose first field is an EventBridge field: an envelope, or a record after all. */
-  private CloudTrailEvent envelope(String first) throws IOException {
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    for (String name = first; name != null; name = parser.nextFieldName()) {
-      parser.nextToken();
-      node.set(name, Json.tree(parser));
-    }
-    JsonNode detail = node.get("detail");
-    if (detail == null) {
-      return fromTree(node, null, null);
-    }
-    String type = node.path("detail-type").asText("");
-    if (!type.endsWith("via CloudTrail")) {
-      throw new Malformed("an EventBridge event of detail-type '" + RecordParser.shorten(type)
-          + "' does not carry a CloudTrail record");
-    }
-    if (!detail.isObject()) {
-      throw RecordParser.wrongType("detail", "an object", detail.asToken());
-    }
-    return fromTree(detail, textOrNull(node.get("region")), textOrNull(node.get("account")));
-  }
-
-  private static @Nullable String textOrNull(@Nullable JsonNode node) {
-    return node != null && node.isTextual() ? node.asText() : null;
-  }
-
-  private static CloudTrailEvent fromTree(JsonNode record, @Nullable String region,
-      @Nullable String account) throws IOException {
-    try (JsonParser p = record.traverse()) {
-      p.nextToken();
-      return RecordParser.parse(p, region, account, null);
-    }
-  }
-
-  /** Reads one {@code Events[]} entry of lookup-events output; its record is a JSON string. */
-  private CloudTrailEvent lookupEntry() throws IOException {
-    CloudTrailEvent event = null;
-    for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-      JsonToken value = parser.nextToken();
-      if (!"CloudTrailEvent".equals(name)) {
-        parser.skipChildren();
-        continue;
-      }
-      if (value != JsonToken.VALUE_STRING) {
-        throw RecordParser.wrongType("Events[].CloudTrailEvent", "a string of JSON", value);
-      }
-      try (JsonParser embedded = Json.FACTORY.createParser(parser.getText())) {
-        if (embedded.nextToken() != JsonToken.START_OBJECT) {
-          throw new Malformed("Events[].CloudTrailEvent must hold a JSON object");
-        }
-        event = RecordParser.parse(embedded, null, null, null);
-      } catch (JsonProcessingException e) {
-        throw new Malformed("invalid JSON in Events[].CloudTrailEvent: " + e.getOriginalMessage());
-      }
-    }
-    if (event == null) {
-      throw new Malformed("an Events[] entry has no CloudTrailEvent");
-    }
-    return event;
-  }
-
-  private void skipRestOfObject() throws IOException {
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      parser.nextToken();
-      parser.skipChildren();
-    }
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException e) {
-      // Read-only: nothing is lost.
-    }
+    reader.close();
   }
 }

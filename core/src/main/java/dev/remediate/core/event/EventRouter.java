@@ -106,11 +106,12 @@ public final class EventRouter {
    * remediations from several rules come back once (needing approval if any of those rules says so).
    *
    * @param event the record
-   * @return the remediations, in rule order; empty when the record is skipped or no rule applies
+   * @return the remediations, in rule order; empty when the record is skipped, cannot be routed
+   *     ({@link CloudTrailEvent#isRoutable()}) or no rule applies
    * @throws RemediationException when a rule fails, naming the rule and the record
    */
   public List<RoutedRemediation> route(CloudTrailEvent event) {
-    if (skipped(event)) {
+    if (skipped(event) || !event.isRoutable()) {
       return List.of();
     }
     List<EventRule> candidates = rulesByKey.get(event.key());
@@ -124,7 +125,7 @@ public final class EventRouter {
         remediations = rule.remediationsFor(event);
       } catch (RuntimeException e) {
         throw new RemediationException("Event rule '" + rule.id() + "' failed on " + event.key()
-            + " record " + event.eventId() + ": " + e.getMessage(), e);
+            + " record " + event.eventId().orElse("without eventID") + ": " + e.getMessage(), e);
       }
       for (Remediation remediation : remediations) {
         found.merge(remediation,

@@ -19,7 +19,8 @@ public final class EventSummaries {
   private EventSummaries() {}
 
   /**
-   * The summary of one record: {@code eventTime}, {@code eventSource}, {@code eventName},
+   * The summary of one record: {@code eventTime} (ISO-8601 UTC, or as written when it does not
+   * parse), {@code eventSource}, {@code eventName},
    * {@code awsRegion}, {@code recipientAccountId}, {@code principalArn} (the caller's ARN),
    * {@code errorCode} (absent values as {@code null}), and {@code resources}, the
    * {@link ResourceExtractor} view of what the record touched.
@@ -29,10 +30,11 @@ public final class EventSummaries {
    */
   public static ObjectNode summary(CloudTrailEvent event) {
     ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("eventTime", event.eventTime().toString());
-    node.put("eventSource", event.eventSource());
-    node.put("eventName", event.eventName());
-    node.put("awsRegion", event.awsRegion());
+    node.put("eventTime", event.eventTime().map(Object::toString)
+        .orElse(event.eventTimeText().orElse(null)));
+    node.put("eventSource", emptyAsNull(event.eventSource()));
+    node.put("eventName", emptyAsNull(event.eventName()));
+    node.put("awsRegion", emptyAsNull(event.awsRegion()));
     node.put("recipientAccountId", event.recipientAccountId().orElse(null));
     node.put("principalArn", event.userIdentity().arn().orElse(null));
     node.put("errorCode", event.errorCode().orElse(null));
@@ -46,6 +48,56 @@ public final class EventSummaries {
           .put("account", ref.account().orElse(null));
     }
     return node;
+  }
+
+  private static @org.jspecify.annotations.Nullable String emptyAsNull(String text) {
+    return text.isEmpty() ? null : text;
+  }
+
+  /**
+   * The summary of a record ({@link #summary(CloudTrailEvent)}) or of a finding:
+   * {@code finding} ({@code GuardDuty}, {@code SecurityHub} or {@code Signal}), {@code type},
+   * {@code id}, {@code region}, {@code account}, and {@code resources}, the ids it names.
+   *
+   * @param event the record or finding
+   * @return a new JSON object
+   */
+  public static ObjectNode summary(SecurityEvent event) {
+    if (event instanceof CloudTrailEvent record) {
+      return summary(record);
+    }
+    Finding finding = (Finding) event;
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("finding", kind(finding));
+    node.put("type", finding.type());
+    node.put("id", finding.id());
+    node.put("region", emptyAsNull(finding.region()));
+    node.put("account", finding.account().orElse(null));
+    ArrayNode resources = node.putArray("resources");
+    if (finding instanceof GuardDutyFinding g) {
+      g.instanceId().ifPresent(resources::add);
+      g.accessKeyId().ifPresent(resources::add);
+    } else if (finding instanceof SecurityHubFinding h) {
+      h.resources().forEach(r -> resources.add(r.id()));
+    } else if (finding instanceof Signal signal) {
+      resources.add(signal.key());
+    }
+    return node;
+  }
+
+  private static String kind(Finding finding) {
+    return finding instanceof GuardDutyFinding ? "GuardDuty"
+        : finding instanceof SecurityHubFinding ? "SecurityHub" : "Signal";
+  }
+
+  /**
+   * The summary of a record or finding as one line of JSON, without a line break.
+   *
+   * @param event the record or finding
+   * @return the line
+   */
+  public static String line(SecurityEvent event) {
+    return summary(event).toString();
   }
 
   /**
@@ -63,10 +115,15 @@ public final class EventSummaries {
     return new Tally();
   }
 
-  /** Counts records by event source and, within each source, by event name. Not thread-safe. */
+  /**
+   * Counts records by event source and, within each source, by event name, and the records that
+   * cannot be routed (no {@code eventSource}, {@code eventName} or region). Not thread-safe.
+   */
   public static final class Tally {
     private final Map<String, Map<String, Long>> counts = new TreeMap<>();
+    private final Map<String, Long> findings = new TreeMap<>();
     private long total;
+    private long unroutable;
 
     private Tally() {}
 
@@ -77,13 +134,62 @@ public final class EventSummaries {
      * @return this tally
      */
     public Tally add(CloudTrailEvent event) {
-      counts.computeIfAbsent(event.eventSource(), s -> new TreeMap<>())
-          .merge(event.eventName(), 1L, Long::sum);
+      if (!event.isRoutable()) {
+        unroutable++;
+      }
+      if (!event.eventSource().isEmpty() && !event.eventName().isEmpty()) {
+        counts.computeIfAbsent(event.eventSource(), s -> new TreeMap<>())
+            .merge(event.eventName(), 1L, Long::sum);
+      }
       total++;
       return this;
     }
 
-    /** @return how many records were counted */
+    /**
+     * Counts a record, or a finding by kind and type ({@code GuardDuty Recon:EC2/PortProbeUnprotectedPort}).
+     *
+     * @param event the record or finding
+     * @return this tally
+     */
+    public Tally add(SecurityEvent event) {
+      if (event instanceof CloudTrailEvent record) {
+        return add(record);
+      }
+      Finding finding = (Finding) event;
+      findings.merge(kind(finding) + " " + finding.type(), 1L, Long::sum);
+      total++;
+      return this;
+    }
+
+    /** @return findings counted, by kind and type, sorted */
+    public Map<String, Long> findings() {
+      return java.util.Collections.unmodifiableMap(findings);
+    }
+
+    /**
+     * Adds the counts of another tally (e.g. of another file read on another thread).
+     *
+     * @param other the other tally
+     * @return this tally
+     */
+    public Tally addAll(Tally other) {
+      other.counts.forEach((source, names) -> names.forEach((name, n) ->
+          counts.computeIfAbsent(source, s -> new TreeMap<>()).merge(name, n, Long::sum)));
+      other.findings.forEach((type, n) -> findings.merge(type, n, Long::sum));
+      total += other.total;
+      unroutable += other.unroutable;
+      return this;
+    }
+
+    /**
+     * @return how many records lack {@code eventSource}, {@code eventName} or region, so that no
+     *     rule can route them (counted in {@link #total()}, not by source and name)
+     */
+    public long unroutable() {
+      return unroutable;
+    }
+
+    /** @return how many records and findings were counted */
     public long total() {
       return total;
     }
@@ -99,14 +205,15 @@ public final class EventSummaries {
     }
 
     /**
-     * The counts as JSON: {@code {"total":n,"eventSources":{"ec2.amazonaws.com":{"total":n,
-     * "eventNames":{"CreateVpc":n}}}}}, sources and names sorted.
+     * The counts as JSON: {@code {"total":n,"unroutable":n,"eventSources":{"ec2.amazonaws.com":
+     * {"total":n,"eventNames":{"CreateVpc":n}}}}}, sources and names sorted.
      *
      * @return a new JSON object
      */
     public ObjectNode toJson() {
       ObjectNode node = Json.MAPPER.createObjectNode();
       node.put("total", total);
+      node.put("unroutable", unroutable);
       ObjectNode sources = node.putObject("eventSources");
       counts.forEach((source, names) -> {
         ObjectNode perSource = sources.putObject(source);
@@ -114,6 +221,10 @@ public final class EventSummaries {
         ObjectNode perName = perSource.putObject("eventNames");
         names.forEach(perName::put);
       });
+      if (!findings.isEmpty()) {
+        ObjectNode byType = node.putObject("findings");
+        findings.forEach(byType::put);
+      }
       return node;
     }
 

@@ -7,7 +7,7 @@ import java.util.Comparator;
  * {@code 1.10} is newer than {@code 1.9}.
  *
  * <pre>{@code
- * EventVersion version = event.eventVersionNumber();
+ * EventVersion version = event.eventVersionNumber().orElse(EventVersion.parse("1.0"));
  * if (version.isAtLeast(EventVersion.parse("1.09"))) {
  *   System.out.println("record format " + version);
  * }
@@ -50,6 +50,20 @@ public record EventVersion(int major, int minor) implements Comparable<EventVers
           Integer.parseInt(text.substring(dot + 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Not an event version: '" + text + "'", e);
+    }
+  }
+
+  /**
+   * Parses a version, without failing.
+   *
+   * @param text the version text
+   * @return the version, or empty when the text is not a version number
+   */
+  public static java.util.Optional<EventVersion> tryParse(String text) {
+    try {
+      return java.util.Optional.of(parse(text));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
     }
   }
 

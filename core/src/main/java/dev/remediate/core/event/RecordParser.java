@@ -11,11 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the tokens of one record object into a {@link CloudTrailEvent}, field by field, without a
- * tree for the record (only its opaque parts become trees). Type errors throw {@link Malformed}.
+ * tree for the record (only its opaque parts become trees). {@link #STRICT} throws {@link Malformed}
+ * for a missing required field or a value of the wrong type; {@link #LENIENT} leaves them absent.
  */
 final class RecordParser {
-  private RecordParser() {}
-
   /** A record that is valid JSON but not a valid CloudTrail record; the reader adds the position. */
   static final class Malformed extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -23,6 +22,17 @@ final class RecordParser {
     Malformed(String message) {
       super(message, null, false, false);
     }
+  }
+
+  /** Today's schema checks: required fields, ISO-8601 {@code eventTime}, types. */
+  static final RecordParser STRICT = new RecordParser(true);
+  /** Missing fields are absent, time variants parse, values of the wrong type are left out. */
+  static final RecordParser LENIENT = new RecordParser(false);
+
+  private final boolean strict;
+
+  private RecordParser(boolean strict) {
+    this.strict = strict;
   }
 
   /**
@@ -34,88 +44,131 @@ final class RecordParser {
    * @param raw the bytes under {@code p} when it reads the input itself, so that opaque parts can
    *     be kept as bytes; null to build trees
    */
-  static CloudTrailEvent parse(JsonParser p, @Nullable String region, @Nullable String account,
+  CloudTrailEvent parse(JsonParser p, @Nullable String region, @Nullable String account,
       @Nullable Recorder raw) throws IOException {
     CloudTrailEvent.Builder b = CloudTrailEvent.builder();
-    String eventVersion = null;
-    Instant eventTime = null;
-    String eventSource = null;
-    String eventName = null;
-    String awsRegion = null;
-    String eventId = null;
-    String eventType = null;
-    String recipient = null;
+    Head head = new Head();
     JsonToken t = p.currentToken() == JsonToken.START_OBJECT ? p.nextToken() : p.currentToken();
     for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String name = p.currentName();
       p.nextToken();
-      switch (name) {
-        case "eventVersion": eventVersion = text(p, name); break;
-        case "eventTime": eventTime = instant(p, name); break;
-        case "eventSource": eventSource = text(p, name); break;
-        case "eventName": eventName = text(p, name); break;
-        case "awsRegion": awsRegion = text(p, name); break;
-        case "eventID": eventId = text(p, name); break;
-        case "eventType": eventType = text(p, name); break;
-        case "recipientAccountId": recipient = text(p, name); break;
-        case "sourceIPAddress": {
-          String ip = text(p, name);
-          if (ip != null) {
-            b.sourceIpAddress(ip);
-          }
-          break;
-        }
-        case "userIdentity": {
-          UserIdentity identity = userIdentity(p);
-          if (identity != null) {
-            b.userIdentity(identity);
-          }
-          break;
-        }
-        case "userAgent": b.userAgent(Optional.ofNullable(text(p, name))); break;
-        case "errorCode": b.errorCode(Optional.ofNullable(text(p, name))); break;
-        case "errorMessage": b.errorMessage(Optional.ofNullable(text(p, name))); break;
-        case "requestParameters": b.requestParametersData(captured(p, raw, name)); break;
-        case "responseElements": b.responseElementsData(captured(p, raw, name)); break;
-        case "additionalEventData": b.additionalEventDataData(captured(p, raw, name)); break;
-        case "requestID": b.requestId(Optional.ofNullable(text(p, name))); break;
-        case "readOnly": b.readOnly(Optional.ofNullable(bool(p, name))); break;
-        case "managementEvent": b.managementEvent(Optional.ofNullable(bool(p, name))); break;
-        case "eventCategory": b.eventCategory(Optional.ofNullable(text(p, name))); break;
-        case "resources": resources(p, b); break;
-        case "sharedEventID": b.sharedEventId(Optional.ofNullable(text(p, name))); break;
-        case "vpcEndpointId": b.vpcEndpointId(Optional.ofNullable(text(p, name))); break;
-        case "vpcEndpointAccountId": b.vpcEndpointAccountId(Optional.ofNullable(text(p, name))); break;
-        case "apiVersion": b.apiVersion(Optional.ofNullable(text(p, name))); break;
-        case "serviceEventDetails": b.serviceEventDetails(opaque(p)); break;
-        case "tlsDetails": b.tlsDetails(Optional.ofNullable(tlsDetails(p))); break;
-        case "sessionCredentialFromConsole":
-          b.sessionCredentialFromConsole(Optional.ofNullable(bool(p, name)));
-          break;
-        case "edgeDeviceDetails": b.edgeDeviceDetails(opaque(p)); break;
-        case "insightDetails": b.insightDetails(opaque(p)); break;
-        case "addendum": b.addendum(opaque(p)); break;
-        case "eventContext": b.eventContext(opaque(p)); break;
-        default: b.putUnknownFields(name, Json.tree(p)); break;
+      if (!head.read(this, p, name)) {
+        field(p, name, b, raw);
       }
     }
     if (t != JsonToken.END_OBJECT) {
       throw new Malformed("expected a field name or the end of the record, found " + t);
     }
-    b.eventVersion(required(eventVersion, "eventVersion"))
-        .eventTime(required(eventTime, "eventTime"))
-        .eventSource(required(eventSource, "eventSource"))
-        .eventName(required(eventName, "eventName"))
-        .awsRegion(required(awsRegion != null ? awsRegion : region, "awsRegion"))
-        .eventId(required(eventId, "eventID"))
-        .eventType(required(eventType, "eventType"))
-        .recipientAccountId(Optional.ofNullable(recipient != null ? recipient : account));
-    try {
-      EventVersion.parse(eventVersion);
-    } catch (IllegalArgumentException e) {
-      throw new Malformed("eventVersion '" + eventVersion + "' is not a version number");
+    if (head.awsRegion == null) {
+      head.awsRegion = region;
     }
+    if (strict) {
+      head.check();
+    }
+    head.into(b, this);
+    b.recipientAccountId(Optional.ofNullable(head.recipient != null ? head.recipient : account));
     return b.build();
+  }
+
+  /** The fields CloudTrail always writes, checked together at the end of the record. */
+  private static final class Head {
+    @Nullable String eventVersion;
+    @Nullable String eventTime;
+    @Nullable String eventSource;
+    @Nullable String eventName;
+    @Nullable String awsRegion;
+    @Nullable String eventId;
+    @Nullable String eventType;
+    @Nullable String recipient;
+
+    boolean read(RecordParser parser, JsonParser p, String name) throws IOException {
+      switch (name) {
+        case "eventVersion": eventVersion = parser.text(p, name); return true;
+        case "eventTime": eventTime = parser.text(p, name); return true;
+        case "eventSource": eventSource = parser.text(p, name); return true;
+        case "eventName": eventName = parser.text(p, name); return true;
+        case "awsRegion": awsRegion = parser.text(p, name); return true;
+        case "eventID": eventId = parser.text(p, name); return true;
+        case "eventType": eventType = parser.text(p, name); return true;
+        case "recipientAccountId": recipient = parser.text(p, name); return true;
+        default: return false;
+      }
+    }
+
+    void check() {
+      required(eventVersion, "eventVersion");
+      required(eventTime, "eventTime");
+      required(eventSource, "eventSource");
+      required(eventName, "eventName");
+      required(awsRegion, "awsRegion");
+      required(eventId, "eventID");
+      required(eventType, "eventType");
+      if (EventVersion.tryParse(eventVersion).isEmpty()) {
+        throw new Malformed("eventVersion '" + eventVersion + "' is not a version number");
+      }
+    }
+
+    void into(CloudTrailEvent.Builder b, RecordParser parser) {
+      b.eventVersion(Optional.ofNullable(eventVersion))
+          .eventTimeText(Optional.ofNullable(eventTime))
+          .eventTime(Optional.ofNullable(eventTime == null ? null : parser.instant(eventTime)))
+          .eventId(Optional.ofNullable(eventId))
+          .eventType(Optional.ofNullable(eventType));
+      if (eventSource != null) {
+        b.eventSource(eventSource);
+      }
+      if (eventName != null) {
+        b.eventName(eventName);
+      }
+      if (awsRegion != null) {
+        b.awsRegion(awsRegion);
+      }
+    }
+  }
+
+  private void field(JsonParser p, String name, CloudTrailEvent.Builder b, @Nullable Recorder raw)
+      throws IOException {
+    switch (name) {
+      case "sourceIPAddress": {
+        String ip = text(p, name);
+        if (ip != null) {
+          b.sourceIpAddress(ip);
+        }
+        break;
+      }
+      case "userIdentity": {
+        UserIdentity identity = userIdentity(p);
+        if (identity != null) {
+          b.userIdentity(identity);
+        }
+        break;
+      }
+      case "userAgent": b.userAgent(Optional.ofNullable(text(p, name))); break;
+      case "errorCode": b.errorCode(Optional.ofNullable(text(p, name))); break;
+      case "errorMessage": b.errorMessage(Optional.ofNullable(text(p, name))); break;
+      case "requestParameters": b.requestParametersData(captured(p, raw, name)); break;
+      case "responseElements": b.responseElementsData(captured(p, raw, name)); break;
+      case "additionalEventData": b.additionalEventDataData(captured(p, raw, name)); break;
+      case "requestID": b.requestId(Optional.ofNullable(text(p, name))); break;
+      case "readOnly": b.readOnly(Optional.ofNullable(bool(p, name))); break;
+      case "managementEvent": b.managementEvent(Optional.ofNullable(bool(p, name))); break;
+      case "eventCategory": b.eventCategory(Optional.ofNullable(text(p, name))); break;
+      case "resources": resources(p, b); break;
+      case "sharedEventID": b.sharedEventId(Optional.ofNullable(text(p, name))); break;
+      case "vpcEndpointId": b.vpcEndpointId(Optional.ofNullable(text(p, name))); break;
+      case "vpcEndpointAccountId": b.vpcEndpointAccountId(Optional.ofNullable(text(p, name))); break;
+      case "apiVersion": b.apiVersion(Optional.ofNullable(text(p, name))); break;
+      case "serviceEventDetails": b.serviceEventDetails(opaque(p)); break;
+      case "tlsDetails": b.tlsDetails(Optional.ofNullable(tlsDetails(p))); break;
+      case "sessionCredentialFromConsole":
+        b.sessionCredentialFromConsole(Optional.ofNullable(bool(p, name)));
+        break;
+      case "edgeDeviceDetails": b.edgeDeviceDetails(opaque(p)); break;
+      case "insightDetails": b.insightDetails(opaque(p)); break;
+      case "addendum": b.addendum(opaque(p)); break;
+      case "eventContext": b.eventContext(opaque(p)); break;
+      default: b.putUnknownFields(name, Json.tree(p)); break;
+    }
   }
 
   private static <T> T required(@Nullable T value, String field) {
@@ -125,7 +178,26 @@ final class RecordParser {
     return value;
   }
 
-  private static @Nullable String text(JsonParser p, String field) throws IOException {
+  /**
+   * The instant of an {@code eventTime}: strict, CloudTrail's form or ISO-8601 (else malformed);
+   * lenient, also the variants {@link EventTimes} knows (else null: the text is kept).
+   */
+  @Nullable Instant instant(String s) {
+    Instant fast = utcSeconds(s);
+    if (fast != null) {
+      return fast;
+    }
+    if (!strict) {
+      return EventTimes.parse(s);
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new Malformed("eventTime '" + shorten(s) + "' is not an ISO-8601 instant");
+    }
+  }
+
+  private @Nullable String text(JsonParser p, String field) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_STRING) {
       return p.getText();
@@ -133,10 +205,26 @@ final class RecordParser {
     if (t == JsonToken.VALUE_NULL) {
       return null;
     }
-    throw wrongType(field, "a string", t);
+    if (strict) {
+      throw wrongType(field, "a string", t);
+    }
+    if (t.isScalarValue()) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return null;
   }
 
-  private static @Nullable Boolean bool(JsonParser p, String field) throws IOException {
+  /** Lenient: a value of the wrong type is skipped and absent; strict: malformed. */
+  private <T> @Nullable T wrong(JsonParser p, String field, String expected) throws IOException {
+    if (strict) {
+      throw wrongType(field, expected, p.currentToken());
+    }
+    p.skipChildren();
+    return null;
+  }
+
+  private @Nullable Boolean bool(JsonParser p, String field) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
       return t == JsonToken.VALUE_TRUE;
@@ -150,20 +238,7 @@ final class RecordParser {
         return Boolean.parseBoolean(s);
       }
     }
-    throw wrongType(field, "a boolean", t);
-  }
-
-  private static @Nullable Instant instant(JsonParser p, String field) throws IOException {
-    String s = text(p, field);
-    if (s == null) {
-      return null;
-    }
-    try {
-      Instant fast = utcSeconds(s);
-      return fast != null ? fast : Instant.parse(s);
-    } catch (DateTimeParseException e) {
-      throw new Malformed(field + " '" + shorten(s) + "' is not an ISO-8601 instant");
-    }
+    return wrong(p, field, "a boolean");
   }
 
   /**
@@ -209,7 +284,7 @@ final class RecordParser {
   }
 
   /** An opaque object or array as the bytes the parser skipped over, else as a tree. */
-  private static Optional<OpaqueJson> captured(JsonParser p, @Nullable Recorder raw, String field)
+  private Optional<OpaqueJson> captured(JsonParser p, @Nullable Recorder raw, String field)
       throws IOException {
     JsonToken t = p.currentToken();
     if (raw == null || t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
@@ -228,7 +303,7 @@ final class RecordParser {
     return p.currentToken() == JsonToken.VALUE_NULL ? Optional.empty() : Optional.of(Json.tree(p));
   }
 
-  private static boolean startObject(JsonParser p, String field) {
+  private boolean startObject(JsonParser p, String field) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.START_OBJECT) {
       return true;
@@ -236,10 +311,11 @@ final class RecordParser {
     if (t == JsonToken.VALUE_NULL) {
       return false;
     }
-    throw wrongType(field, "an object", t);
+    wrong(p, field, "an object");
+    return false;
   }
 
-  private static @Nullable UserIdentity userIdentity(JsonParser p) throws IOException {
+  private @Nullable UserIdentity userIdentity(JsonParser p) throws IOException {
     if (!startObject(p, "userIdentity")) {
       return null;
     }
@@ -264,7 +340,7 @@ final class RecordParser {
     return b.build();
   }
 
-  private static @Nullable SessionContext sessionContext(JsonParser p) throws IOException {
+  private @Nullable SessionContext sessionContext(JsonParser p) throws IOException {
     if (!startObject(p, "sessionContext")) {
       return null;
     }
@@ -283,7 +359,7 @@ final class RecordParser {
     return b.build();
   }
 
-  private static void attributes(JsonParser p, ImmutableSessionContext.Builder b)
+  private void attributes(JsonParser p, ImmutableSessionContext.Builder b)
       throws IOException {
     if (!startObject(p, "attributes")) {
       return;
@@ -297,7 +373,7 @@ final class RecordParser {
     });
   }
 
-  private static @Nullable SessionIssuer sessionIssuer(JsonParser p) throws IOException {
+  private @Nullable SessionIssuer sessionIssuer(JsonParser p) throws IOException {
     if (!startObject(p, "sessionIssuer")) {
       return null;
     }
@@ -315,7 +391,7 @@ final class RecordParser {
     return b.build();
   }
 
-  private static @Nullable TlsDetails tlsDetails(JsonParser p) throws IOException {
+  private @Nullable TlsDetails tlsDetails(JsonParser p) throws IOException {
     if (!startObject(p, "tlsDetails")) {
       return null;
     }
@@ -333,18 +409,20 @@ final class RecordParser {
     return b.build();
   }
 
-  private static void resources(JsonParser p, CloudTrailEvent.Builder event)
+  private void resources(JsonParser p, CloudTrailEvent.Builder event)
       throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_NULL) {
       return;
     }
     if (t != JsonToken.START_ARRAY) {
-      throw wrongType("resources", "an array", t);
+      wrong(p, "resources", "an array");
+      return;
     }
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t != JsonToken.START_OBJECT) {
-        throw wrongType("resources[]", "an object", t);
+        wrong(p, "resources[]", "an object");
+        continue;
       }
       ImmutableEventResource.Builder b = EventResource.builder();
       fields(p, name -> {

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A remediation a record called for, with the record that triggered it (for audit) and the rule that
+ * A remediation a record or finding called for, with what triggered it (for audit) and the rule that
  * chose it.
  *
  * <pre>{@code
@@ -18,17 +18,17 @@ import java.util.Optional;
  * }</pre>
  *
  * @param remediation the remediation to plan
- * @param trigger the record that called for it
+ * @param trigger the record or finding that called for it
  * @param ruleId the id of the {@link EventRule} that produced it
  * @param needsApproval true when its plans need a person's approval before apply
  */
-public record RoutedRemediation(Remediation remediation, CloudTrailEvent trigger, String ruleId,
+public record RoutedRemediation(Remediation remediation, SecurityEvent trigger, String ruleId,
     boolean needsApproval) {
   /**
    * Creates a routed remediation.
    *
    * @param remediation the remediation
-   * @param trigger the record
+   * @param trigger the record or finding
    * @param ruleId the rule id
    * @param needsApproval whether apply needs approval
    */
@@ -38,19 +38,19 @@ public record RoutedRemediation(Remediation remediation, CloudTrailEvent trigger
     Objects.requireNonNull(ruleId, "ruleId");
   }
 
-  /** @return the region to act in: the record's {@code awsRegion} */
+  /** @return the region to act in: the record's {@code awsRegion}, the finding's region */
   public String region() {
-    return trigger.awsRegion();
+    return trigger.region();
   }
 
-  /** @return the account to act in: the record's recipient account, else the caller's account */
+  /** @return the account to act in: the record's recipient account (else the caller's), the finding's */
   public Optional<String> account() {
     return trigger.account();
   }
 
   @Override
   public String toString() {
-    return remediation + " <- " + trigger.eventName() + " " + trigger.eventId() + " in "
+    return remediation + " <- " + trigger.describe() + " in "
         + region() + account().map(a -> "/" + a).orElse("") + " (rule " + ruleId
         + (needsApproval ? ", needs approval)" : ")");
   }

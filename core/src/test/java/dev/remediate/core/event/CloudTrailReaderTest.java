@@ -53,7 +53,7 @@ class CloudTrailReaderTest {
   }
 
   static List<String> ids(List<CloudTrailEvent> events) {
-    return events.stream().map(CloudTrailEvent::eventId).collect(Collectors.toList());
+    return events.stream().map(e -> e.eventId().orElseThrow()).collect(Collectors.toList());
   }
 
   static byte[] gzip(byte[] data) {
@@ -68,8 +68,15 @@ class CloudTrailReaderTest {
 
   /** Reads until the failure; returns the records read before it and the failure. */
   static Outcome readUntilFailure(byte[] bytes) {
+    return readUntilFailure(bytes, false);
+  }
+
+  static Outcome readUntilFailure(byte[] bytes, boolean strict) {
     List<CloudTrailEvent> before = new ArrayList<>();
     try (CloudTrailReader reader = CloudTrailReader.open(new ByteArrayInputStream(bytes), "in.json")) {
+      if (strict) {
+        reader.strict();
+      }
       CloudTrailParseException failure = assertThrows(CloudTrailParseException.class, () -> {
         while (reader.hasNext()) {
           before.add(reader.next());
@@ -153,7 +160,7 @@ class CloudTrailReaderTest {
     Path file = tmp.resolve("plain-name.json");
     Files.write(file, gzip(("{\"Records\":[" + record("a") + "]}").getBytes(UTF_8)));
     try (CloudTrailReader reader = CloudTrailReader.open(file)) {
-      assertEquals("a", reader.next().eventId());
+      assertEquals("a", reader.next().eventId().orElseThrow());
       assertFalse(reader.hasNext());
       assertEquals(1, reader.count());
       assertEquals(file.toString(), reader.source());
@@ -176,7 +183,7 @@ class CloudTrailReaderTest {
     CloudTrailEvent e = read(envelope).get(0);
     assertEquals("ap-south-1", e.awsRegion());
     assertEquals(Optional.of("444455556666"), e.recipientAccountId());
-    assertEquals("a", e.eventId());
+    assertEquals("a", e.eventId().orElseThrow());
   }
 
   @Test
@@ -289,7 +296,7 @@ class CloudTrailReaderTest {
     assertEquals(UserIdentity.none(), e.userIdentity());
     assertEquals("", e.sourceIpAddress());
     assertEquals("Start", e.insightDetails().orElseThrow().get("state").asText());
-    assertTrue(e.eventVersionNumber().isAtLeast(EventVersion.parse("1.10")));
+    assertTrue(e.eventVersionNumber().orElseThrow().isAtLeast(EventVersion.parse("1.10")));
   }
 
   @Test
@@ -301,7 +308,7 @@ class CloudTrailReaderTest {
     byte[] gz = gzip(log.append("]}").toString().getBytes(UTF_8));
     Outcome outcome = readUntilFailure(Arrays.copyOf(gz, gz.length / 2));
     assertTrue(outcome.before().size() > 10, "records before the cut: " + outcome.before().size());
-    assertEquals("r0", outcome.before().get(0).eventId());
+    assertEquals("r0", outcome.before().get(0).eventId().orElseThrow());
     assertTrue(outcome.failure().getMessage().startsWith("in.json at line 1"),
         outcome.failure().getMessage());
     assertTrue(outcome.failure().getMessage().contains("gzip"), outcome.failure().getMessage());
@@ -321,9 +328,9 @@ class CloudTrailReaderTest {
   }
 
   @Test
-  void hasNext_wrongFieldType_namesFieldAndPosition() {
+  void hasNext_strictWrongFieldType_namesFieldAndPosition() {
     String text = "[\n" + record("a") + ",\n" + record("b").replace("\"2024-05-01T10:00:00Z\"", "12") + "\n]";
-    Outcome outcome = readUntilFailure(text.getBytes(UTF_8));
+    Outcome outcome = readUntilFailure(text.getBytes(UTF_8), true);
     assertEquals(List.of("a"), ids(outcome.before()));
     assertEquals(3, outcome.failure().line());
     assertTrue(outcome.failure().getMessage().contains("eventTime must be a string, found a number"),
@@ -331,15 +338,32 @@ class CloudTrailReaderTest {
   }
 
   @Test
-  void hasNext_badValues_parseExceptionNamingTheProblem() {
-    assertProblem(record("a").replace("2024-05-01T10:00:00Z", "yesterday"), "is not an ISO-8601 instant");
-    assertProblem(record("a").replace("\"readOnly\":false", "\"readOnly\":\"maybe\""), "readOnly must be a boolean");
-    assertProblem(record("a").replace("\"eventID\":\"a\",", ""), "required field 'eventID'");
-    assertProblem(record("a").replace("\"1.09\"", "\"one\""), "eventVersion 'one'");
-    assertProblem(record("a").replace("\"recipientAccountId\":\"111122223333\"",
+  void hasNext_strictBadValues_parseExceptionNamingTheProblem() {
+    assertStrictProblem(record("a").replace("2024-05-01T10:00:00Z", "yesterday"), "is not an ISO-8601 instant");
+    assertStrictProblem(record("a").replace("2024-05-01T10:00:00Z", "2024-05-01 10:00:00"),
+        "is not an ISO-8601 instant");
+    assertStrictProblem(record("a").replace("\"readOnly\":false", "\"readOnly\":\"maybe\""), "readOnly must be a boolean");
+    assertStrictProblem(record("a").replace("\"eventID\":\"a\",", ""), "required field 'eventID'");
+    assertStrictProblem(record("a").replace("\"1.09\"", "\"one\""), "eventVersion 'one'");
+    assertStrictProblem(record("a").replace("\"recipientAccountId\":\"111122223333\"",
         "\"recipientAccountId\":111122223333"), "recipientAccountId must be a string");
-    assertProblem(record("a").replace("{\"type\":\"IAMUser\"", "[{\"type\":\"IAMUser\"")
+    assertStrictProblem(record("a").replace("{\"type\":\"IAMUser\"", "[{\"type\":\"IAMUser\"")
         .replace("/alice\"}", "/alice\"}]"), "userIdentity must be an object");
+  }
+
+  private static void assertStrictProblem(String input, String expected) {
+    assertEquals(1, read(input).size(), "lenient reading accepts it");
+    CloudTrailParseException e = assertThrows(CloudTrailParseException.class, () -> {
+      try (CloudTrailReader reader = CloudTrailReader.open(
+          new ByteArrayInputStream(input.getBytes(UTF_8)), "test").strict()) {
+        reader.forEachRemaining(x -> { });
+      }
+    });
+    assertTrue(e.getMessage().contains(expected), () -> "expected '" + expected + "' in: " + e.getMessage());
+  }
+
+  @Test
+  void hasNext_damagedJson_parseExceptionNamingTheProblem() {
     assertProblem("[1]", "an array element must be an object");
     assertProblem("\"x\"", "expected a CloudTrail record");
     assertProblem("{}", "empty object");
@@ -415,7 +439,7 @@ class CloudTrailReaderTest {
       }
     };
     try (Stream<CloudTrailEvent> events = CloudTrailReader.open(in, "s").stream()) {
-      assertEquals("a", events.findFirst().orElseThrow().eventId());
+      assertEquals("a", events.findFirst().orElseThrow().eventId().orElseThrow());
       assertFalse(closed.get());
     }
     assertTrue(closed.get());
@@ -429,7 +453,7 @@ class CloudTrailReaderTest {
     }
     byte[] gz = gzip(log.append("]").toString().getBytes(UTF_8));
     try (CloudTrailReader reader = CloudTrailReader.open(new ByteArrayInputStream(gz), "halfway")) {
-      assertEquals("r0", reader.next().eventId());
+      assertEquals("r0", reader.next().eventId().orElseThrow());
       assertTrue(gunzipThreads("halfway") > 0);
     }
     for (int i = 0; i < 100 && gunzipThreads("halfway") > 0; i++) {

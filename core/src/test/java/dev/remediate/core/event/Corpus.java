@@ -101,7 +101,7 @@ final class Corpus {
   }
 
   static CloudTrailEvent byId(String eventId) {
-    return all().stream().filter(e -> e.eventId().equals(eventId)).findFirst()
+    return all().stream().filter(e -> e.eventId().orElseThrow().equals(eventId)).findFirst()
         .orElseThrow(() -> new AssertionError("No record " + eventId + " in the corpus"));
   }
 }

@@ -50,7 +50,7 @@ class EventRouterTest {
     List<RoutedRemediation> routed = createVpcs.stream().flatMap(e -> router.route(e).stream())
         .collect(Collectors.toList());
     assertEquals(7, routed.size());
-    assertTrue(routed.stream().allMatch(r -> r.trigger().errorCode().isEmpty()));
+    assertTrue(routed.stream().allMatch(r -> ((CloudTrailEvent) r.trigger()).errorCode().isEmpty()));
     assertTrue(routed.contains(new RoutedRemediation(new LockDown("vpc-06fe1a64761a0f720"),
         Corpus.byId("f5e4b2d3-a4a2-4a78-b81f-9036f12b623e"), "lock", false)));
   }

@@ -1,6 +1,7 @@
 package dev.remediate.examples.cli;
 
 import dev.remediate.core.event.EventSummaries;
+import dev.remediate.core.event.SecurityEvent;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,10 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code remediate events [--summary|--count] FILE...}: reads CloudTrail records in any shape
- * (S3 log files, gzip, arrays, NDJSON, EventBridge envelopes, lookup-events output; {@code -} for
- * standard input) and prints one JSON line per record ({@link EventSummaries#line}), counts by event
- * source and name ({@code --summary}), or the number of records ({@code --count}). On malformed
+ * {@code remediate events [--summary|--count] FILE...}: reads CloudTrail records and GuardDuty and
+ * Security Hub findings in any shape (S3 log files, gzip, arrays, NDJSON, EventBridge envelopes,
+ * lookup-events and get-findings output; {@code -} for standard input; folders read by a bounded
+ * pool of threads, output in file order) and prints one JSON line per record or finding
+ * ({@link EventSummaries#line(SecurityEvent)}), counts by event source and name and by finding type
+ * ({@code --summary}), or the number of records and findings ({@code --count}). Records without
+ * {@code eventSource}, {@code eventName} or {@code awsRegion} are read, counted and reported on
+ * standard error (no rule can route them). On malformed
  * input it prints the records it could read, then one line naming the file and the position on
  * standard error, and exits 2.
  *
@@ -54,20 +59,39 @@ public final class EventsCommand extends BaseCommand implements Callable<Integer
   public Integer call() {
     checkGlobalOptions();
     PrintWriter out = out();
-    boolean summary = mode != null && mode.summary;
-    boolean count = mode != null && mode.count;
+    boolean lines = mode == null;
     EventSummaries.Tally tally = EventSummaries.tally();
     // A count or summary of input that could not be read would be a wrong number: on failure,
     // nothing is printed on standard output (the records before it are, one line each).
-    EventInputs.Read read = EventInputs.forEach(files, env().stdin(), event -> {
-      tally.add(event);
-      if (!summary && !count) {
-        out.println(EventSummaries.line(event));
-      }
-    });
-    if (summary) {
+    EventInputs.Read read = EventInputs.forEach(files, env().stdin(),
+        new EventInputs.Handler<Output>() {
+          @Override
+          public Output buffer() {
+            return new Output(lines);
+          }
+
+          @Override
+          public void add(Output buffer, SecurityEvent item) {
+            buffer.add(item);
+          }
+
+          @Override
+          public void flush(Output buffer) {
+            tally.addAll(buffer.tally);
+            out.print(buffer.text);
+          }
+
+          @Override
+          public void direct(SecurityEvent item) {
+            tally.add(item);
+            if (lines) {
+              out.println(EventSummaries.line(item));
+            }
+          }
+        });
+    if (mode != null && mode.summary) {
       printSummary(out, tally);
-    } else if (count) {
+    } else if (mode != null) {
       out.println(tally.total());
     }
     out.flush();
@@ -75,7 +99,29 @@ public final class EventsCommand extends BaseCommand implements Callable<Integer
       err().println("remediate: " + read.skippedNote().substring(2) + " (hashes of log files, "
           + "not records)");
     }
+    if (tally.unroutable() > 0) {
+      err().println("remediate: " + tally.unroutable() + " record(s) without eventSource, "
+          + "eventName or awsRegion: no rule can route them");
+    }
     return Remediate.EXIT_OK;
+  }
+
+  /** One file's lines and counts, made on a reading thread. */
+  private static final class Output {
+    final boolean lines;
+    final EventSummaries.Tally tally = EventSummaries.tally();
+    final StringBuilder text = new StringBuilder();
+
+    Output(boolean lines) {
+      this.lines = lines;
+    }
+
+    void add(SecurityEvent item) {
+      tally.add(item);
+      if (lines) {
+        text.append(EventSummaries.line(item)).append(System.lineSeparator());
+      }
+    }
   }
 
   private static void printSummary(PrintWriter out, EventSummaries.Tally tally) {
@@ -90,6 +136,14 @@ public final class EventsCommand extends BaseCommand implements Callable<Integer
     for (Map.Entry<String, Long> entry : entries) {
       out.printf("%8d  %s%n", entry.getValue(), entry.getKey());
     }
-    out.printf("%8d  records%n", total);
+    tally.findings().forEach((type, n) -> out.printf("%8d  %s%n", n, type));
+    if (tally.unroutable() > 0) {
+      out.printf("%8d  records without eventSource, eventName or awsRegion%n", tally.unroutable());
+    }
+    long findings = tally.findings().values().stream().mapToLong(Long::longValue).sum();
+    out.printf("%8d  records%n", total - findings);
+    if (findings > 0) {
+      out.printf("%8d  findings%n", findings);
+    }
   }
 }

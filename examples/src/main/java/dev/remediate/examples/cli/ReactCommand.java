@@ -3,8 +3,15 @@ package dev.remediate.examples.cli;
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationException;
+import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.event.CloudTrailEvent;
 import dev.remediate.core.event.EventRouter;
+import dev.remediate.core.event.Finding;
+import dev.remediate.core.event.FindingRouter;
 import dev.remediate.core.event.RoutedRemediation;
+import dev.remediate.core.event.SecurityEvent;
+import dev.remediate.core.event.Signal;
+import dev.remediate.core.event.SignalDetector;
 import dev.remediate.core.ApplyResult;
 import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.plan.Flag;
@@ -19,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,9 +33,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code remediate react FILE...}: reads CloudTrail records (any shape {@code events} reads),
- * routes them through the event rules on the class path (rules that need settings, such as the
- * trail bucket, take them from the same flags and {@code --config} file as {@code scan}), and
+ * {@code remediate react FILE...}: reads CloudTrail records and GuardDuty and Security Hub findings
+ * (any shape {@code events} reads; one input may mix them), routes records through the event rules
+ * on the class path (rules that need settings, such as the trail bucket, take them from the same
+ * flags and {@code --config} file as {@code scan}) and findings through the {@link FindingRouter}
+ * (catalog remediations by id: a remediation that is not installed or not configured is reported,
+ * not an error), counts bursts of failed console logins and denied calls per source address and
+ * principal ({@link SignalDetector}: {@code signals.threshold}, {@code signals.window};
+ * {@code signals.blockIn} names where an address is blocked) and routes them like findings, and
  * prints the plans they call for. With
  * {@code --apply} it applies the plans that need no consent: the rule does not ask for approval
  * and no step is flagged. The others are reported; save them with {@code --out} and apply them
@@ -76,18 +87,15 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     CliEnvironment env = env();
     checkGlobalOptions();
     Guardrails guardrails = guardrailOptions.guardrails();
-    EventRouter router = env.router(settings.resolve(err, env.catalog()));
-    Map<Remediation, RoutedRemediation> routed = new LinkedHashMap<>();
-    AtomicLong records = new AtomicLong();
-    EventInputs.Read read = EventInputs.forEach(files, env.stdin(), event -> {
-      records.incrementAndGet();
-      for (RoutedRemediation r : router.route(event)) {
-        routed.putIfAbsent(r.remediation(), r);
-      }
-    });
+    Map<String, String> resolved = settings.resolve(err, env.catalog());
+    Routes routes = new Routes(env.router(resolved), FindingRouter.of(env.catalog(), resolved),
+        signalDetector(resolved));
+    EventInputs.Read read = EventInputs.forEach(files, env.stdin(), routes::accept);
+    routes.notes.forEach(note -> err.println("remediate: " + note));
+    Map<Remediation, RoutedRemediation> routed = routes.routed;
+    String readNote = routes.readNote() + read.skippedNote();
     if (routed.isEmpty()) {
-      err.println("Read " + records.get() + " record(s)" + read.skippedNote()
-          + "; none calls for a remediation.");
+      err.println(readNote + "; none calls for a remediation.");
       if (out != null) {
         PlanFiles.write(out, PlanSet.of());
       }
@@ -101,7 +109,7 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     try (Scopes scopes = new Scopes(env, global, guardrails, new ApplyCommand.TargetLines(err))) {
       for (RoutedRemediation r : routed.values()) {
         String name = r.remediation().id() + " (rule " + r.ruleId() + ", "
-            + r.trigger().eventName() + " " + r.trigger().eventId() + ")";
+            + r.trigger().describe() + ")";
         PlanSet planned;
         try {
           String account = scopes.scope(r.region()).account();
@@ -162,7 +170,7 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     if (out != null) {
       PlanFiles.write(out, PlanSet.of(plans));
     }
-    err.println("Read " + records.get() + " record(s)" + read.skippedNote() + "; "
+    err.println(readNote + "; "
         + routed.size() + " remediation(s) called for; "
         + plans.stream().filter(p -> !p.isEmpty()).count() + " with changes, "
         + (guardrails.dryRun() ? applied + " would apply (dry run: nothing was changed), "
@@ -174,5 +182,65 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
     // a dry run applies nothing: what it would apply is still to do (exit 3, as documented)
     return pending > 0 || (guardrails.dryRun() && applied > 0) ? Remediate.EXIT_CHANGES
         : Remediate.EXIT_OK;
+  }
+
+  private static SignalDetector signalDetector(Map<String, String> settings) {
+    try {
+      return SignalDetector.of(settings);
+    } catch (InvalidRemediationException e) {
+      throw CliException.badInput(e.getMessage());
+    }
+  }
+
+  /** Routes what the inputs hold: records by the event rules, findings and signals by catalog id. */
+  static final class Routes {
+    final EventRouter records;
+    final FindingRouter findings;
+    final SignalDetector signals;
+    final Map<Remediation, RoutedRemediation> routed = new LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+    long recordCount;
+    long findingCount;
+    long signalCount;
+    long unroutable;
+
+    Routes(EventRouter records, FindingRouter findings, SignalDetector signals) {
+      this.records = records;
+      this.findings = findings;
+      this.signals = signals;
+    }
+
+    void accept(SecurityEvent item) {
+      if (item instanceof CloudTrailEvent record) {
+        recordCount++;
+        if (!record.isRoutable()) {
+          unroutable++;
+        }
+        records.route(record).forEach(r -> routed.putIfAbsent(r.remediation(), r));
+        for (Signal signal : signals.accept(record)) {
+          signalCount++;
+          notes.add("signal: " + signal.describe());
+          add(findings.route(signal));
+        }
+      } else {
+        findingCount++;
+        add(findings.route((Finding) item));
+      }
+    }
+
+    private void add(FindingRouter.Routing routing) {
+      routing.remediations().forEach(r -> routed.merge(r.remediation(), r,
+          (first, later) -> later.needsApproval() && !first.needsApproval() ? later : first));
+      notes.addAll(routing.notes());
+    }
+
+    /** @return e.g. {@code Read 12 record(s), 2 finding(s), 1 signal(s)} */
+    String readNote() {
+      return "Read " + recordCount + " record(s)"
+          + (findingCount > 0 ? ", " + findingCount + " finding(s)" : "")
+          + (signalCount > 0 ? ", " + signalCount + " signal(s)" : "")
+          + (unroutable > 0 ? ", " + unroutable + " record(s) without eventSource, eventName or "
+              + "awsRegion (not routable)" : "");
+    }
   }
 }

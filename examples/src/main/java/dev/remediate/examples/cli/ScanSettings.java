@@ -49,7 +49,7 @@ public final class ScanSettings {
   public static final Set<String> KNOWN_KEYS = declared(RemediationCatalog.load()).keySet();
 
   /**
-   * The settings a catalog's types declare, by key.
+   * The settings a catalog's types declare, by key, and those of react's signal counting.
    *
    * @param catalog the catalog
    * @return the declared settings, sorted by key
@@ -59,6 +59,9 @@ public final class ScanSettings {
     for (RemediationType type : catalog.types()) {
       type.settings().forEach(setting -> declared.putIfAbsent(setting.key(), setting));
     }
+    // react's signal counting (SignalDetector) is not a catalog type but reads settings too
+    dev.remediate.core.event.SignalDetector.SETTINGS
+        .forEach(setting -> declared.putIfAbsent(setting.key(), setting));
     return java.util.Collections.unmodifiableMap(declared);
   }
 

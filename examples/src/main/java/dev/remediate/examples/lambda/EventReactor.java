@@ -11,9 +11,13 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
 import dev.remediate.core.aws.AwsScope;
+import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.event.CloudTrailEvent;
-import dev.remediate.core.event.CloudTrailReader;
 import dev.remediate.core.event.EventRouter;
+import dev.remediate.core.event.Finding;
+import dev.remediate.core.event.FindingRouter;
+import dev.remediate.core.event.SecurityEvent;
+import dev.remediate.core.event.SecurityEventReader;
 import dev.remediate.core.event.RoutedRemediation;
 import dev.remediate.core.plan.PlanSet;
 import java.io.InputStream;
@@ -27,9 +31,15 @@ import java.util.function.Function;
 
 /**
  * The Lambda adapter's engine, free of the Lambda runtime: reads EventBridge "AWS API Call via
- * CloudTrail" events (or any shape {@link CloudTrailReader} reads), routes each record, plans, and
- * applies the plans that need no consent under the {@link Guardrails}, then reports one JSON
- * summary line per record.
+ * CloudTrail", "GuardDuty Finding" and "Security Hub Findings - Imported" events (or any shape
+ * {@link SecurityEventReader} reads), routes each record (event rules) and finding
+ * ({@link FindingRouter}), plans, and applies the plans that need no consent under the
+ * {@link Guardrails}, then reports one JSON summary line per record or finding.
+ *
+ * <p>Signals ({@link dev.remediate.core.event.SignalDetector}) are not counted here: an invocation
+ * sees one event, and counting across invocations needs state kept outside the function (for
+ * example a DynamoDB table with a TTL). Use {@code remediate react} on a folder of the trail's
+ * files for them.
  *
  * <p>Outcomes per remediation: {@code applied}, {@code dry-run}, {@code compliant} (empty plan),
  * {@code needs-approval} (the rule asks for approval or a step is flagged: not applied),
@@ -48,6 +58,7 @@ public final class EventReactor implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final EventRouter router;
+  private final FindingRouter findings;
   private final Guardrails guardrails;
   private final Function<String, AwsScope> scopes;
   private final Map<String, Remediator> remediators = new ConcurrentHashMap<>();
@@ -62,26 +73,42 @@ public final class EventReactor implements AutoCloseable {
    */
   public EventReactor(EventRouter router, Guardrails guardrails,
       Function<String, AwsScope> scopes) {
+    this(router, FindingRouter.of(RemediationCatalog.load(), Map.of()), guardrails, scopes);
+  }
+
+  /**
+   * Creates a reactor that also routes findings.
+   *
+   * @param router routes records to remediations
+   * @param findings routes findings to catalog remediations
+   * @param guardrails the guardrails (no consent is ever given)
+   * @param scopes opens the scope of a region
+   */
+  public EventReactor(EventRouter router, FindingRouter findings, Guardrails guardrails,
+      Function<String, AwsScope> scopes) {
+    this.findings = Objects.requireNonNull(findings, "findings");
     this.router = Objects.requireNonNull(router, "router");
     this.guardrails = Objects.requireNonNull(guardrails, "guardrails");
     this.scopes = Objects.requireNonNull(scopes, "scopes");
   }
 
   /**
-   * Reacts to every record of an input.
+   * Reacts to every record and finding of an input.
    *
-   * @param input the event(s): an EventBridge envelope, a log file, NDJSON, ...
+   * @param input the event(s): an EventBridge envelope, a log file, NDJSON, findings, ...
    * @param source how messages name the input
-   * @param log receives one JSON summary line per record
-   * @return one summary per record, as logged
+   * @param log receives one JSON summary line per record or finding
+   * @return one summary per record or finding, as logged
    * @throws dev.remediate.core.event.CloudTrailParseException when the input is malformed (after
    *     the records before the fault were handled)
    */
   public List<ObjectNode> react(InputStream input, String source, Consumer<String> log) {
     List<ObjectNode> summaries = new ArrayList<>();
-    try (CloudTrailReader reader = CloudTrailReader.open(input, source)) {
+    try (SecurityEventReader reader = SecurityEventReader.open(input, source)) {
       while (reader.hasNext()) {
-        ObjectNode summary = react(reader.next());
+        SecurityEvent next = reader.next();
+        ObjectNode summary = next instanceof CloudTrailEvent record ? react(record)
+            : react((Finding) next);
         summaries.add(summary);
         log.accept(summary.toString());
       }
@@ -97,7 +124,7 @@ public final class EventReactor implements AutoCloseable {
    */
   public ObjectNode react(CloudTrailEvent event) {
     ObjectNode summary = JSON.createObjectNode();
-    summary.put("eventID", event.eventId());
+    summary.put("eventID", event.eventId().orElse(null));
     summary.put("eventSource", event.eventSource());
     summary.put("eventName", event.eventName());
     summary.put("awsRegion", event.awsRegion());
@@ -113,6 +140,29 @@ public final class EventReactor implements AutoCloseable {
     }
     for (RoutedRemediation r : routed) {
       results.add(handle(r));
+    }
+    return summary;
+  }
+
+  /**
+   * Reacts to one finding.
+   *
+   * @param finding the finding
+   * @return its summary: the finding, the remediations, and notes on what could not be routed
+   */
+  public ObjectNode react(Finding finding) {
+    ObjectNode summary = JSON.createObjectNode();
+    summary.put("finding", finding.type());
+    summary.put("id", finding.id());
+    summary.put("region", finding.region());
+    summary.put("account", finding.account().orElse(null));
+    summary.put("dryRun", guardrails.dryRun());
+    ArrayNode results = summary.putArray("remediations");
+    FindingRouter.Routing routing = findings.route(finding);
+    routing.remediations().forEach(r -> results.add(handle(r)));
+    if (!routing.notes().isEmpty()) {
+      ArrayNode notes = summary.putArray("notes");
+      routing.notes().forEach(notes::add);
     }
     return summary;
   }

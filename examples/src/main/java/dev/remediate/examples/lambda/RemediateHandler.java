@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.event.CloudTrailParseException;
+import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.event.EventRouter;
+import dev.remediate.core.event.FindingRouter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,9 +18,13 @@ import java.util.function.Consumer;
 
 /**
  * The AWS Lambda handler: {@code dev.remediate.examples.lambda.RemediateHandler::handleRequest}.
- * It receives EventBridge "AWS API Call via CloudTrail" events, routes them, plans, and applies
- * what needs no consent under the guardrails of {@link LambdaSettings} (dry run by default),
- * logging one JSON summary line per record.
+ * It receives EventBridge "AWS API Call via CloudTrail", "GuardDuty Finding" and "Security Hub
+ * Findings - Imported" events, routes them (records by the event rules, findings by catalog id
+ * through {@link FindingRouter}), plans, and applies what needs no consent under the guardrails of
+ * {@link LambdaSettings} (dry run by default), logging one JSON summary line per record or
+ * finding. Findings that call for approval (quarantine, session revocation, key deactivation) are
+ * reported as {@code needs-approval} with their plan, never applied. Signals (bursts of failed
+ * logins) need state across invocations and are not counted here.
  *
  * <p>The function acts in the event's region with its own credentials; records of other accounts
  * are skipped. When a remediation fails, the handler throws after logging, so that EventBridge's
@@ -64,7 +70,8 @@ public final class RemediateHandler implements RequestStreamHandler {
    */
   public RemediateHandler(Map<String, String> env, EventRouter router,
       java.util.function.Function<String, AwsScope> scopes) {
-    this.reactor = new EventReactor(router, LambdaSettings.guardrails(env), scopes);
+    this.reactor = new EventReactor(router, FindingRouter.of(RemediationCatalog.load(),
+        LambdaSettings.settings(env)), LambdaSettings.guardrails(env), scopes);
   }
 
   /**

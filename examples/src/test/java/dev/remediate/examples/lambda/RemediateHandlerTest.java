@@ -121,6 +121,37 @@ class RemediateHandlerTest {
     assertEquals(1, defaultGroup().ipPermissions().size());
   }
 
+  /** A Security Hub EC2.2 control finding on the VPC's default group, as EventBridge delivers it. */
+  private String securityHubEc22() {
+    String group = defaultGroup().groupId();
+    return """
+        {"version": "0", "id": "9a1b", "detail-type": "Security Hub Findings - Imported",
+         "source": "aws.securityhub", "account": "%3$s", "region": "us-east-1",
+         "detail": {"findings": [{
+           "SchemaVersion": "2018-10-08",
+           "Id": "arn:aws:securityhub:us-east-1:%3$s:security-control/EC2.2/finding/1",
+           "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+           "GeneratorId": "security-control/EC2.2", "AwsAccountId": "%3$s", "Region": "us-east-1",
+           "Compliance": {"Status": "FAILED", "SecurityControlId": "EC2.2"},
+           "Workflow": {"Status": "NEW"}, "RecordState": "ACTIVE",
+           "Resources": [{"Type": "AwsEc2SecurityGroup",
+             "Id": "arn:aws:ec2:us-east-1:%3$s:security-group/%1$s", "Region": "us-east-1",
+             "Details": {"AwsEc2SecurityGroup": {"GroupName": "default", "VpcId": "%2$s"}}}]}]}}
+        """.formatted(group, vpcId, AwsEmulator.ACCOUNT);
+  }
+
+  @Test
+  void handle_securityHubControlFinding_plansTheControlsRemediationInDryRun() throws Exception {
+    JsonNode result = invoke(handler(Map.of()), securityHubEc22());
+    assertEquals(1, result.get("records").asInt());
+    JsonNode outcome = onlyOutcome(result);
+    assertEquals("ec2.default-security-group", outcome.get("id").asText());
+    assertEquals("securityhub.control.EC2.2", outcome.get("rule").asText());
+    assertEquals("dry-run", outcome.get("outcome").asText(), outcome.toString());
+    assertEquals("EC2.2", JSON.readTree(logged.get(0)).get("finding").asText());
+    assertEquals(1, defaultGroup().ipPermissions().size());
+  }
+
   @Test
   void handle_dryRunOff_appliesTheLockDown() throws Exception {
     aws.recorder().reset();
