@@ -4,28 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.RemediationType;
-import dev.remediate.core.plan.Flag;
-import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * {@code remediate react} on GuardDuty and Security Hub findings and on signals, with the real
@@ -103,48 +97,10 @@ class ReactFindingsCliTest {
     assertTrue(r.out().contains("0.0.0.0/0"), r.out());
   }
 
-  /** A stand-in for iam.revoke-role-sessions (another module): tags the VPCs with the role. */
-  static final class RevokeStandIn implements RemediationType {
-    @Override
-    public String id() {
-      return "iam.revoke-role-sessions";
-    }
-
-    @Override
-    public String description() {
-      return "stand-in";
-    }
-
-    @Override
-    public List<String> controls() {
-      return List.of();
-    }
-
-    @Override
-    public Set<String> iamActions() {
-      return VpcTag.IAM_ACTIONS;
-    }
-
-    @Override
-    public Set<Flag> flags() {
-      return EnumSet.noneOf(Flag.class);
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return new VpcTag.Type().fromSpec(spec);
-    }
-
-    @Override
-    public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
-      return Optional.of(new VpcTag("revoked-sessions", resourceId, Set.of(), "*"));
-    }
-  }
-
-  private static CliEnvironment withStandIn(AwsEmulator aws) {
-    RemediationCatalog catalog = RemediationCatalog.of(Stream.concat(
-        RemediationCatalog.load().types().stream(), Stream.of(new RevokeStandIn()))
-        .toArray(RemediationType[]::new));
+  /** The catalog without the IAM module's remediations, as a user without remediate-iam has. */
+  private static CliEnvironment withoutIamModule(AwsEmulator aws) {
+    RemediationCatalog catalog = RemediationCatalog.of(RemediationCatalog.load().types().stream()
+        .filter(t -> !t.id().startsWith("iam.")).toArray(RemediationType[]::new));
     return CliEnvironment.builder().terminal(Terminal.none()).env(Map.of()).catalog(catalog)
         .scopes((region, options) -> aws.scopeBuilder(Region.of(region)).build()).build();
   }
@@ -160,21 +116,27 @@ class ReactFindingsCliTest {
   @Test
   void react_credentialExfiltration_plansSessionRevocationNeedingApproval(AwsEmulator aws)
       throws Exception {
-    network(aws);
+    aws.scope().globalClient(IamClient.class, IamClient::builder).createRole(r -> r
+        .roleName("web-role").assumeRolePolicyDocument("{\"Version\":\"2012-10-17\","
+            + "\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+            + "\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"));
     Path finding = write("exfil.json", EXFILTRATION);
     aws.recorder().reset();
-    Remediate.Result r = Remediate.run(withStandIn(aws), "react", "--apply", finding.toString());
+    Remediate.Result r = Remediate.run(CliTesting.real(aws), "react", "--apply",
+        finding.toString());
     assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
-    assertTrue(r.out().contains("revoked-sessions=web-role"), r.out());
-    assertTrue(r.err().contains("not applied, needs approval: test.vpc-tag (rule "
+    assertTrue(r.out().contains("iam.revoke-role-sessions"), r.out());
+    assertTrue(r.out().contains("web-role"), r.out());
+    assertTrue(r.out().contains("AWSRevokeOlderSessions"), r.out());
+    assertTrue(r.err().contains("not applied, needs approval: iam.revoke-role-sessions (rule "
         + "guardduty.credential-exfiltration.revoke-sessions"), r.err());
-    assertEquals(0, aws.recorder().count("CreateTags"));
+    assertEquals(0, aws.recorder().count("PutRolePolicy"), "planned, never applied");
   }
 
   @Test
   void react_routeToRemediationNotInstalled_reportedNotFatal(AwsEmulator aws) throws Exception {
     Path finding = write("exfil.json", EXFILTRATION);
-    Remediate.Result r = Remediate.run(CliTesting.real(aws), "react", finding.toString());
+    Remediate.Result r = Remediate.run(withoutIamModule(aws), "react", finding.toString());
     assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
     assertTrue(r.err().contains("remediation iam.revoke-role-sessions not installed"), r.err());
   }
