@@ -33,7 +33,12 @@ public abstract class EventResource {
   public abstract Map<String, JsonNode> unknownFields();
 
   /** @return a new builder */
-  public static ImmutableEventResource.Builder builder() {
-    return ImmutableEventResource.builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link EventResource}. */
+  public static final class Builder extends ImmutableEventResource.Builder {
+    Builder() {}
   }
 }

@@ -59,7 +59,12 @@ public abstract class SessionContext {
   }
 
   /** @return a new builder */
-  public static ImmutableSessionContext.Builder builder() {
-    return ImmutableSessionContext.builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link SessionContext}. */
+  public static final class Builder extends ImmutableSessionContext.Builder {
+    Builder() {}
   }
 }

@@ -38,7 +38,12 @@ public abstract class SessionIssuer {
   public abstract Map<String, JsonNode> unknownFields();
 
   /** @return a new builder */
-  public static ImmutableSessionIssuer.Builder builder() {
-    return ImmutableSessionIssuer.builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link SessionIssuer}. */
+  public static final class Builder extends ImmutableSessionIssuer.Builder {
+    Builder() {}
   }
 }

@@ -30,7 +30,12 @@ public abstract class TlsDetails {
   public abstract Map<String, JsonNode> unknownFields();
 
   /** @return a new builder */
-  public static ImmutableTlsDetails.Builder builder() {
-    return ImmutableTlsDetails.builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link TlsDetails}. */
+  public static final class Builder extends ImmutableTlsDetails.Builder {
+    Builder() {}
   }
 }

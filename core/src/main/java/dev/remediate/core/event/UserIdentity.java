@@ -60,8 +60,13 @@ public abstract class UserIdentity {
   public abstract Map<String, JsonNode> unknownFields();
 
   /** @return a new builder */
-  public static ImmutableUserIdentity.Builder builder() {
-    return ImmutableUserIdentity.builder();
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link UserIdentity}. */
+  public static final class Builder extends ImmutableUserIdentity.Builder {
+    Builder() {}
   }
 
   /** @return an identity with no field set, as for Insights events */

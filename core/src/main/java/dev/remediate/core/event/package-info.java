@@ -34,7 +34,7 @@
 @NullMarked
 @Value.Style(
     jdkOnly = true,
-    visibility = Value.Style.ImplementationVisibility.PUBLIC,
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
     defaults = @Value.Immutable(copy = false, prehash = false))
 package dev.remediate.core.event;
 

@@ -91,6 +91,21 @@ class ModuleBoundaryTest {
     assertTrue(errors.contains("ImmutablePlan is not public"), errors);
   }
 
+  @Test
+  void generatedEventTypesAreNotVisible_theirBuildersAreReachedThroughTheApi() throws IOException {
+    String errors = compile("import dev.remediate.core.event.ImmutableUserIdentity;",
+        "return ImmutableUserIdentity.class;");
+    assertTrue(errors.contains("ImmutableUserIdentity is not public"), errors);
+    assertEquals("", compile("""
+        import dev.remediate.core.event.CloudTrailEvent;
+        import dev.remediate.core.event.UserIdentity;
+        """, """
+            UserIdentity who = UserIdentity.builder().type("IAMUser").build();
+            return CloudTrailEvent.builder().eventSource("ec2.amazonaws.com")
+                .eventName("CreateVpc").awsRegion("eu-west-1").userIdentity(who).build();
+        """));
+  }
+
   /** The module exports exactly the API packages; a new package must be placed on purpose. */
   @Test
   void exportsExactlyTheApiPackages() throws IOException {
