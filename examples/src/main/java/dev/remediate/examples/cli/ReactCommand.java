@@ -82,7 +82,6 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
 
   @Override
   public Integer call() {
-    PrintWriter stdout = out();
     PrintWriter err = err();
     CliEnvironment env = env();
     checkGlobalOptions();
@@ -92,96 +91,125 @@ public final class ReactCommand extends BaseCommand implements Callable<Integer>
         signalDetector(resolved));
     EventInputs.Read read = EventInputs.forEach(files, env.stdin(), routes::accept);
     routes.notes.forEach(note -> err.println("remediate: " + note));
-    Map<Remediation, RoutedRemediation> routed = routes.routed;
     String readNote = routes.readNote() + read.skippedNote();
-    if (routed.isEmpty()) {
+    if (routes.routed.isEmpty()) {
       err.println(readNote + "; none calls for a remediation.");
       if (out != null) {
         PlanFiles.write(out, PlanSet.of());
       }
       return Remediate.EXIT_OK;
     }
-    int failures = 0;
-    int pending = 0;
-    int applied = 0;
-    int skipped = 0;
+    Tally tally = new Tally();
     List<Plan> plans = new ArrayList<>();
     try (Scopes scopes = new Scopes(env, global, guardrails, new ApplyCommand.TargetLines(err))) {
-      for (RoutedRemediation r : routed.values()) {
-        String name = r.remediation().id() + " (rule " + r.ruleId() + ", "
-            + r.trigger().describe() + ")";
-        PlanSet planned;
-        try {
-          String account = scopes.scope(r.region()).account();
-          if (r.account().isPresent() && !r.account().get().equals(account)) {
-            err.println("remediate: skipped " + name + ": the record is for account "
-                + r.account().get() + ", these credentials are for " + account);
-            skipped++;
-            continue;
-          }
-          planned = scopes.remediator(r.region()).planSet(List.of(r.remediation()));
-        } catch (RemediationException e) {
-          failures++;
-          err.println("remediate: planning " + name + " failed: " + e.getMessage());
-          continue;
-        }
-        Set<String> known = new java.util.HashSet<>();
-        plans.forEach(p -> known.add(p.key()));
-        List<Plan> twice = planned.plans().stream().filter(p -> known.contains(p.key())).toList();
-        if (!twice.isEmpty()) {
-          twice.forEach(p -> err.println("remediate: " + name + ": " + p.key() + " is already "
-              + "planned by an earlier rule; keeping that plan"));
-          planned = planned.select(p -> !known.contains(p.key()));
-        }
-        plans.addAll(planned.plans());
-        if (!json) {
-          stdout.print(planned.toText());
-        }
-        if (planned.isEmpty()) {
-          continue;
-        }
-        Set<Flag> flags = EnumSet.noneOf(Flag.class);
-        planned.plans().forEach(p -> flags.addAll(p.flags()));
-        if (!apply) {
-          pending++;
-        } else if (r.needsApproval() || !flags.isEmpty()) {
-          pending++;
-          err.println("remediate: not applied, needs approval: " + name
-              + (flags.isEmpty() ? "" : " (flags " + flags + ")")
-              + (out != null ? "; review " + out + " and run 'remediate apply " + out + "'"
-                  : "; save it with --out and run 'remediate apply'"));
-        } else {
-          PlanSetResult result = scopes.apply(planned.select(p -> !p.isEmpty()), false);
-          stdout.print(result.toText());
-          if (result.hasProblems()) {
-            failures++;
-            result.results().stream().filter(ApplyResult::isProblem).forEach(x -> err.println(
-                "remediate: " + name + ": " + x.status() + " " + x.plan().key() + ": "
-                    + x.detail().lines().findFirst().orElse("")));
-          } else {
-            applied++;
-          }
-        }
+      for (RoutedRemediation r : routes.routed.values()) {
+        react(r, scopes, plans, tally);
       }
     }
     if (json) {
-      stdout.print(PlanSet.of(plans).toJson());
+      out().print(PlanSet.of(plans).toJson());
     }
     if (out != null) {
       PlanFiles.write(out, PlanSet.of(plans));
     }
-    err.println(readNote + "; "
-        + routed.size() + " remediation(s) called for; "
+    err.println(readNote + "; " + routes.routed.size() + " remediation(s) called for; "
         + plans.stream().filter(p -> !p.isEmpty()).count() + " with changes, "
-        + (guardrails.dryRun() ? applied + " would apply (dry run: nothing was changed), "
-            : applied + " applied, ") + pending + " not applied, " + failures + " failed, "
-        + skipped + " skipped (records of another account)");
-    if (failures > 0) {
+        + tally.describe(guardrails.dryRun()));
+    if (tally.failures > 0) {
       return Remediate.EXIT_FAILURE;
     }
     // a dry run applies nothing: what it would apply is still to do (exit 3, as documented)
-    return pending > 0 || (guardrails.dryRun() && applied > 0) ? Remediate.EXIT_CHANGES
-        : Remediate.EXIT_OK;
+    return tally.pending > 0 || (guardrails.dryRun() && tally.applied > 0)
+        ? Remediate.EXIT_CHANGES : Remediate.EXIT_OK;
+  }
+
+  /** What the routed remediations came to: the summary line and the exit code. */
+  private static final class Tally {
+    int failures;
+    int pending;
+    int applied;
+    int skipped;
+
+    String describe(boolean dryRun) {
+      return (dryRun ? applied + " would apply (dry run: nothing was changed), "
+          : applied + " applied, ") + pending + " not applied, " + failures + " failed, "
+          + skipped + " skipped (records of another account)";
+    }
+  }
+
+  /** Plans one routed remediation, prints its plans, and applies them when no consent is needed. */
+  private void react(RoutedRemediation r, Scopes scopes, List<Plan> plans, Tally tally) {
+    String name = r.remediation().id() + " (rule " + r.ruleId() + ", " + r.trigger().describe()
+        + ")";
+    PlanSet planned = plan(r, name, scopes, tally);
+    if (planned == null) {
+      return;
+    }
+    planned = withoutPlannedTwice(planned, plans, name);
+    plans.addAll(planned.plans());
+    if (!json) {
+      out().print(planned.toText());
+    }
+    if (planned.isEmpty()) {
+      return;
+    }
+    Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    planned.plans().forEach(p -> flags.addAll(p.flags()));
+    if (!apply) {
+      tally.pending++;
+    } else if (r.needsApproval() || !flags.isEmpty()) {
+      tally.pending++;
+      err().println("remediate: not applied, needs approval: " + name
+          + (flags.isEmpty() ? "" : " (flags " + flags + ")")
+          + (out != null ? "; review " + out + " and run 'remediate apply " + out + "'"
+              : "; save it with --out and run 'remediate apply'"));
+    } else {
+      applyNow(planned, name, scopes, tally);
+    }
+  }
+
+  /** @return the plan set, or null when the record is another account's or planning failed */
+  private @Nullable PlanSet plan(RoutedRemediation r, String name, Scopes scopes, Tally tally) {
+    try {
+      String account = scopes.scope(r.region()).account();
+      if (r.account().isPresent() && !r.account().get().equals(account)) {
+        err().println("remediate: skipped " + name + ": the record is for account "
+            + r.account().get() + ", these credentials are for " + account);
+        tally.skipped++;
+        return null;
+      }
+      return scopes.remediator(r.region()).planSet(List.of(r.remediation()));
+    } catch (RemediationException e) {
+      tally.failures++;
+      err().println("remediate: planning " + name + " failed: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Leaves out the plans an earlier rule already made (same key), saying so. */
+  private PlanSet withoutPlannedTwice(PlanSet planned, List<Plan> plans, String name) {
+    Set<String> known = new java.util.HashSet<>();
+    plans.forEach(p -> known.add(p.key()));
+    List<Plan> twice = planned.plans().stream().filter(p -> known.contains(p.key())).toList();
+    if (twice.isEmpty()) {
+      return planned;
+    }
+    twice.forEach(p -> err().println("remediate: " + name + ": " + p.key() + " is already "
+        + "planned by an earlier rule; keeping that plan"));
+    return planned.select(p -> !known.contains(p.key()));
+  }
+
+  private void applyNow(PlanSet planned, String name, Scopes scopes, Tally tally) {
+    PlanSetResult result = scopes.apply(planned.select(p -> !p.isEmpty()), false);
+    out().print(result.toText());
+    if (result.hasProblems()) {
+      tally.failures++;
+      result.results().stream().filter(ApplyResult::isProblem).forEach(x -> err().println(
+          "remediate: " + name + ": " + x.status() + " " + x.plan().key() + ": "
+              + x.detail().lines().findFirst().orElse("")));
+    } else {
+      tally.applied++;
+    }
   }
 
   private static SignalDetector signalDetector(Map<String, String> settings) {
