@@ -15,6 +15,7 @@ final class FindingRules {
   static final String QUARANTINE = "ec2.quarantine-instance";
   static final String REVOKE_SESSIONS = "iam.revoke-role-sessions";
   static final String DEACTIVATE_KEY = "iam.deactivate-access-key";
+  static final String RESIZE = "ec2.resize-instance";
   private static final String EXFILTRATION =
       "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration";
 
@@ -30,7 +31,26 @@ final class FindingRules {
     if (finding instanceof Signal s) {
       return signal(s, router.settings(), notes);
     }
+    if (finding instanceof AlarmStateChange a) {
+      return alarm(a);
+    }
     return List.of();
+  }
+
+  /**
+   * An EC2 {@code CPUUtilization} alarm that went into {@code ALARM}: a resize of its instance to
+   * the type its {@code remediate:resize-to} tag names ({@code resize.instanceType=tag}; an
+   * instance without the tag gets an empty plan saying so). Needs approval: a resize stops the
+   * instance.
+   */
+  static List<Want> alarm(AlarmStateChange a) {
+    String instance = a.dimensions().get("InstanceId");
+    if (!a.isAlarm() || instance == null || !a.namespace().map("AWS/EC2"::equals).orElse(false)
+        || !a.metricName().map("CPUUtilization"::equals).orElse(false)) {
+      return List.of();
+    }
+    return List.of(new Want("cloudwatch.cpu-alarm.resize-to-tag", RESIZE, instance,
+        Map.of("resize.instanceType", "tag"), true));
   }
 
   static List<Want> guardDuty(GuardDutyFinding f, List<String> notes) {

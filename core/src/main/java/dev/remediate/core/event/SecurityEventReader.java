@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code awsRegion} and {@code recipientAccountId};</li>
  *   <li>the CLI's {@code aws cloudtrail lookup-events} output (records as JSON strings under
  *       {@code Events[].CloudTrailEvent});</li>
+ *   <li>CloudWatch alarm state changes ({@link AlarmStateChange}): the EventBridge event of
+ *       detail-type "CloudWatch Alarm State Change".</li>
  *   <li>GuardDuty findings ({@link GuardDutyFinding}): the finding JSON, the "GuardDuty Finding"
  *       EventBridge event, {@code aws guardduty get-findings} output;</li>
  *   <li>Security Hub findings ({@link SecurityHubFinding}, ASFF): one finding,
@@ -398,8 +400,14 @@ public final class SecurityEventReader implements Iterator<SecurityEvent>, AutoC
       }
       return queued.poll();
     }
+    if (type.equals(AlarmStateChange.DETAIL_TYPE)) {
+      JsonNode resources = node.path("resources");
+      return AlarmStateChange.parse(detail, region, account,
+          resources.isArray() && !resources.isEmpty() ? textOrNull(resources.get(0)) : null);
+    }
     throw new Malformed("an EventBridge event of detail-type '" + RecordParser.shorten(type)
-        + "' carries neither a CloudTrail record nor a GuardDuty or Security Hub finding");
+        + "' carries neither a CloudTrail record, a GuardDuty or Security Hub finding nor a "
+        + "CloudWatch alarm state change");
   }
 
   private static @Nullable String textOrNull(@Nullable JsonNode node) {

@@ -26,8 +26,11 @@ class FindingRouterTest {
   static final TargetedType DETECTOR = new TargetedType("guardduty.detector",
       List.of("FSBP GuardDuty.1"), List.of(), "-", true);
 
+  static final TargetedType RESIZE = new TargetedType("ec2.resize-instance", List.of(),
+      List.of("i-"), "resize.", false);
+
   static final RemediationCatalog ALL = RemediationCatalog.of(BLOCK, PORTS, QUARANTINE, REVOKE,
-      DEACTIVATE, DEFAULT_SG, DETECTOR);
+      DEACTIVATE, DEFAULT_SG, DETECTOR, RESIZE);
 
   private static FindingRouter.Routing route(RemediationCatalog catalog, String resource, int index) {
     Finding finding = (Finding) FindingsReadingTest.read(resource).get(index);
@@ -54,6 +57,30 @@ class FindingRouterTest {
     assertEquals("us-east-1", r.region());
     assertEquals(Optional.of("123456789012"), r.account());
     assertEquals(List.of(), routing.notes());
+  }
+
+  @Test
+  void route_cpuAlarmIntoAlarm_resizesToTheInstancesTagWithApproval_otherAlarmsNothing() {
+    List<SecurityEvent> events = FindingsReadingTest.read("cloudwatch-cpu-alarm-state-change.json");
+    AlarmStateChange alarm = (AlarmStateChange) events.get(0);
+    assertEquals("remediate-cpu-i-0abc1234def567890", alarm.alarmName());
+    assertEquals("ALARM", alarm.state());
+    assertEquals(Optional.of("OK"), alarm.previousState());
+    assertEquals(Map.of("InstanceId", "i-0abc1234def567890"), alarm.dimensions());
+    assertEquals("eu-west-1", alarm.region());
+    FindingRouter router = FindingRouter.of(ALL, Map.of());
+    FindingRouter.Routing routing = router.route(alarm);
+    assertEquals(1, routing.remediations().size(), routing.toString());
+    RoutedRemediation r = routing.remediations().get(0);
+    assertEquals("ec2.resize-instance", r.remediation().id());
+    assertEquals("i-0abc1234def567890", target(r));
+    assertEquals("tag", parameters(r).get("resize.instanceType"));
+    assertTrue(r.needsApproval(), "a resize stops the instance");
+    assertEquals("eu-west-1", r.region());
+    assertEquals(List.of(), router.route((Finding) events.get(1)).remediations(),
+        "back to OK: nothing");
+    assertEquals(List.of(), router.route((Finding) events.get(2)).remediations(),
+        "not an EC2 CPU alarm: nothing");
   }
 
   @Test
