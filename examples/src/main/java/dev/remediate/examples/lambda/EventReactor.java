@@ -10,6 +10,7 @@ import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
+import dev.remediate.core.aws.AccountRole;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.event.CloudTrailEvent;
@@ -28,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Lambda adapter's engine, free of the Lambda runtime: reads EventBridge "AWS API Call via
@@ -43,8 +45,15 @@ import java.util.function.Function;
  *
  * <p>Outcomes per remediation: {@code applied}, {@code dry-run}, {@code compliant} (empty plan),
  * {@code needs-approval} (the rule asks for approval or a step is flagged: not applied),
- * {@code refused} (a guardrail, or a stale plan), {@code skipped} (another account), and
- * {@code failed}.
+ * {@code refused} (a guardrail, or a stale plan), {@code skipped} (another account, when no
+ * member role is given), and {@code failed}.
+ *
+ * <p>Events forwarded from member accounts (their EventBridge rules sending to a central bus) are
+ * handled in the event's account when a member role is given ({@link AccountRole}: the role is
+ * assumed once per account and region and kept for later invocations); an account whose role
+ * cannot be assumed is a {@code failed} outcome naming the role. EventBridge delivers at least
+ * once: a second delivery of the same event plans again from what the account holds now, so it
+ * finds the work done ({@code compliant}) or does only what is left.
  *
  * <pre>{@code
  * EventReactor reactor = new EventReactor(EventRouter.load(), guardrails,
@@ -61,8 +70,11 @@ public final class EventReactor implements AutoCloseable {
   private final FindingRouter findings;
   private final Guardrails guardrails;
   private final Function<String, AwsScope> scopes;
+  private final @Nullable AccountRole memberRole;
   private final Map<String, Remediator> remediators = new ConcurrentHashMap<>();
   private final Map<String, AwsScope> opened = new ConcurrentHashMap<>();
+  /** Member accounts' scopes, by account and region. */
+  private final Map<String, AwsScope> members = new ConcurrentHashMap<>();
 
   /**
    * Creates a reactor.
@@ -86,6 +98,22 @@ public final class EventReactor implements AutoCloseable {
    */
   public EventReactor(EventRouter router, FindingRouter findings, Guardrails guardrails,
       Function<String, AwsScope> scopes) {
+    this(router, findings, guardrails, scopes, null);
+  }
+
+  /**
+   * Creates a reactor that also acts in the accounts events come from, through a member role.
+   *
+   * @param router routes records to remediations
+   * @param findings routes findings to catalog remediations
+   * @param guardrails the guardrails (no consent is ever given)
+   * @param scopes opens the scope of a region (the function's own account)
+   * @param memberRole the role assumed in the event's account when it is not the function's; null
+   *     to skip such events
+   */
+  public EventReactor(EventRouter router, FindingRouter findings, Guardrails guardrails,
+      Function<String, AwsScope> scopes, @Nullable AccountRole memberRole) {
+    this.memberRole = memberRole;
     this.findings = Objects.requireNonNull(findings, "findings");
     this.router = Objects.requireNonNull(router, "router");
     this.guardrails = Objects.requireNonNull(guardrails, "guardrails");
@@ -174,9 +202,15 @@ public final class EventReactor implements AutoCloseable {
     try {
       Remediator remediator = remediator(routed.region());
       String account = opened.get(routed.region()).account();
-      if (routed.account().isPresent() && !routed.account().get().equals(account)) {
-        return outcome(result, "skipped", "the record is for account " + routed.account().get()
-            + ", this function acts in " + account);
+      String target = routed.account().orElse(account);
+      if (!target.equals(account)) {
+        if (memberRole == null) {
+          return outcome(result, "skipped", "the record is for account " + target
+              + ", this function acts in " + account + " (set "
+              + LambdaSettings.MEMBER_ROLE + " to act in member accounts)");
+        }
+        result.put("account", target);
+        remediator = memberRemediator(target, routed.region());
       }
       PlanSet plans = remediator.planSet(List.of(routed.remediation()));
       result.put("target", plans.plans().stream().map(p -> p.target().toString())
@@ -217,6 +251,16 @@ public final class EventReactor implements AutoCloseable {
     return result;
   }
 
+  /** The remediator of a member account's region; assumes the member role the first time. */
+  private Remediator memberRemediator(String account, String region) {
+    String key = account + "|" + region;
+    return remediators.computeIfAbsent(key, k -> Remediator.builder()
+        .scope(members.computeIfAbsent(k, x -> memberRole.scopeFor(
+            opened.computeIfAbsent(region, scopes), account)))
+        .guardrails(guardrails)
+        .build());
+  }
+
   private Remediator remediator(String region) {
     return remediators.computeIfAbsent(region, r -> Remediator.builder()
         .scope(opened.computeIfAbsent(r, scopes))
@@ -248,6 +292,8 @@ public final class EventReactor implements AutoCloseable {
   /** Closes the scopes opened. */
   @Override
   public void close() {
+    members.values().forEach(AwsScope::close);
+    members.clear();
     opened.values().forEach(AwsScope::close);
     opened.clear();
     remediators.clear();

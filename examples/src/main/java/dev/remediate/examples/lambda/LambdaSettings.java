@@ -35,6 +35,10 @@ public final class LambdaSettings {
   public static final String OPT_OUT_TAG = "REMEDIATE_OPT_OUT_TAG";
   /** Settings for rules that need them, as JSON: {@code {"trail": {"s3Bucket": "logs"}}}. */
   public static final String SETTINGS = "REMEDIATE_SETTINGS";
+  /** Variable naming the role assumed in member accounts (e.g. {@code RemediateExecutionRole}). */
+  public static final String MEMBER_ROLE = "REMEDIATE_MEMBER_ROLE";
+  /** Variable holding the external id the member role requires, if any. */
+  public static final String EXTERNAL_ID = "REMEDIATE_EXTERNAL_ID";
 
   private LambdaSettings() {}
 
@@ -109,5 +113,35 @@ public final class LambdaSettings {
       return Map.of();
     }
     return ScanSettings.parse(json, true, SETTINGS);
+  }
+
+  /**
+   * The role assumed in the account an event comes from when it is not the function's:
+   * {@code REMEDIATE_MEMBER_ROLE} (a role name), with {@code REMEDIATE_EXTERNAL_ID} when the role
+   * requires one.
+   *
+   * @param env the environment variables
+   * @return the role, or empty when {@code REMEDIATE_MEMBER_ROLE} is unset (such events are
+   *     skipped)
+   * @throws InvalidRemediationException naming the variable when a value is malformed
+   */
+  public static java.util.Optional<dev.remediate.core.aws.AccountRole> memberRole(
+      Map<String, String> env) {
+    String name = env.get(MEMBER_ROLE);
+    if (name == null || name.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      dev.remediate.core.aws.AccountRole.Builder role = dev.remediate.core.aws.AccountRole
+          .builder().roleName(name.trim());
+      String externalId = env.get(EXTERNAL_ID);
+      if (externalId != null && !externalId.isBlank()) {
+        role.externalId(externalId.trim());
+      }
+      return java.util.Optional.of(role.build());
+    } catch (InvalidRemediationException e) {
+      throw new InvalidRemediationException(MEMBER_ROLE + "/" + EXTERNAL_ID + ": "
+          + e.getMessage(), e);
+    }
   }
 }

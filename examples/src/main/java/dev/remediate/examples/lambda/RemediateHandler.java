@@ -71,7 +71,8 @@ public final class RemediateHandler implements RequestStreamHandler {
   public RemediateHandler(Map<String, String> env, EventRouter router,
       java.util.function.Function<String, AwsScope> scopes) {
     this.reactor = new EventReactor(router, FindingRouter.of(RemediationCatalog.load(),
-        LambdaSettings.settings(env)), LambdaSettings.guardrails(env), scopes);
+        LambdaSettings.settings(env)), LambdaSettings.guardrails(env), scopes,
+        LambdaSettings.memberRole(env).orElse(null));
   }
 
   /**

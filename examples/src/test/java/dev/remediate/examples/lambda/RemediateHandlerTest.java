@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.event.EventRouter;
 import dev.remediate.examples.programs.EmulatorFixtures;
+import dev.remediate.core.aws.AccountRole;
+import dev.remediate.core.aws.AwsScope;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
 import dev.remediate.testing.Fault;
@@ -38,7 +40,7 @@ class RemediateHandlerTest {
   private AwsEmulator aws;
   private Ec2Client ec2;
   private String vpcId;
-  private final List<String> logged = new ArrayList<>();
+  private final List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void setUp(AwsEmulator aws) {
@@ -232,6 +234,86 @@ class RemediateHandlerTest {
         envelope(vpcId, "210987654321"));
     assertEquals("skipped", onlyOutcome(result).get("outcome").asText());
     assertEquals(0, aws.recorder().total());
+  }
+
+  @Test
+  void handle_memberAccountEvent_actsInThatAccountThroughTheMemberRole() throws Exception {
+    String member = "210987654321";
+    try (AwsScope memberScope = AccountRole.ofDefaults().scopeFor(aws.scope(), member)) {
+      Ec2Client memberEc2 = memberScope.client(Ec2Client.class, Ec2Client::builder);
+      String memberVpc = EmulatorFixtures.vpcWithAwsDefaultGroup(memberEc2);
+      JsonNode result = invoke(handler(Map.of(LambdaSettings.DRY_RUN, "false",
+          LambdaSettings.MEMBER_ROLE, AccountRole.DEFAULT_ROLE_NAME)), envelope(memberVpc, member));
+      JsonNode outcome = onlyOutcome(result);
+      assertEquals("applied", outcome.get("outcome").asText(), outcome.toString());
+      assertEquals(member, outcome.get("account").asText());
+      SecurityGroup group = memberEc2.describeSecurityGroups(r -> r.filters(
+          f -> f.name("vpc-id").values(memberVpc), f -> f.name("group-name").values("default")))
+          .securityGroups().get(0);
+      assertTrue(group.ipPermissions().isEmpty(), group.toString());
+      assertTrue(group.ipPermissionsEgress().isEmpty(), group.toString());
+    }
+    assertEquals(1, defaultGroup().ipPermissions().size(), "the function's own account untouched");
+  }
+
+  @Test
+  void handle_memberRoleCannotBeAssumed_failedNamingTheRole() throws Exception {
+    aws.faults().failAll("AssumeRole", Fault.of("AccessDenied"));
+    JsonNode result;
+    try {
+      result = invoke(handler(Map.of(LambdaSettings.MEMBER_ROLE, "RemediateExecutionRole")),
+          envelope(vpcId, "210987654321"));
+    } catch (IllegalStateException e) {
+      // a failed remediation makes the invocation fail so that EventBridge retries: logged first
+      result = null;
+    }
+    JsonNode line = JSON.readTree(logged.get(0)).get("remediations").get(0);
+    assertEquals("failed", line.get("outcome").asText(), line.toString());
+    assertTrue(line.get("message").asText().contains(
+        "arn:aws:iam::210987654321:role/RemediateExecutionRole"), line.toString());
+    assertTrue(result == null || result.get("failed").asInt() == 1);
+  }
+
+  @Test
+  void handle_twoDeliveriesOfOneEventRacing_leaveOneResult() throws Exception {
+    String event = envelope(vpcId, AwsEmulator.ACCOUNT);
+    Map<String, String> env = Map.of(LambdaSettings.DRY_RUN, "false");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<JsonNode>> deliveries = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        RemediateHandler handler = handler(env); // each delivery its own function instance
+        deliveries.add(pool.submit(() -> {
+          start.await();
+          return invoke(handler, event);
+        }));
+      }
+      start.countDown();
+      List<String> outcomes = new ArrayList<>();
+      for (java.util.concurrent.Future<JsonNode> d : deliveries) {
+        JsonNode result = d.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, result.get("failed").asInt(), result.toString());
+        result.get("summaries").get(0).get("remediations")
+            .forEach(r -> outcomes.add(r.get("outcome").asText()));
+      }
+      assertEquals(2, outcomes.size(), outcomes.toString());
+      assertTrue(outcomes.contains("applied"), outcomes.toString());
+      assertTrue(outcomes.stream().allMatch(o -> o.equals("applied") || o.equals("compliant")),
+          outcomes.toString());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(defaultGroup().ipPermissions().isEmpty());
+    assertTrue(defaultGroup().ipPermissionsEgress().isEmpty());
+    assertEquals(0, remainingChanges(), "a third delivery finds nothing to do");
+  }
+
+  /** The changes a third delivery of the CreateVpc event would still make. */
+  private int remainingChanges() throws Exception {
+    logged.clear();
+    JsonNode result = invoke(handler(Map.of()), envelope(vpcId, AwsEmulator.ACCOUNT));
+    return result.get("summaries").get(0).get("remediations").get(0).get("steps").asInt();
   }
 
   @Test
