@@ -83,20 +83,34 @@ public final class LambdaTemplate {
     y.append("  Settings:\n    Type: String\n    Default: '{}'\n");
     y.append("    Description: JSON settings for rules that need them, e.g. ")
         .append("{\"trail\":{\"s3Bucket\":\"my-trail-logs\"}}\n");
+    y.append("  MemberRoleName:\n    Type: String\n    Default: RemediateExecutionRole\n");
+    y.append("    Description: Role assumed in the account an event comes from (events forwarded ")
+        .append("from member accounts); the function acts there through it.\n");
     y.append("Resources:\n");
+    y.append("  RemediateFailures:\n    Type: AWS::SQS::Queue\n    Properties:\n");
+    y.append("      MessageRetentionPeriod: 1209600\n      SqsManagedSseEnabled: true\n");
     y.append("  RemediateFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n");
     y.append("      Runtime: java21\n");
     y.append("      Handler: ").append(HANDLER).append('\n');
     y.append("      CodeUri: ../target/remediate-examples-").append(AwsScope.libraryVersion())
         .append("-cli.jar\n");
     y.append("      MemorySize: 1024\n      Timeout: 300\n");
+    y.append("      AutoPublishAlias: live\n");
+    y.append("      SnapStart:\n        ApplyOn: PublishedVersions\n");
+    y.append("      EventInvokeConfig:\n        MaximumRetryAttempts: 2\n");
+    y.append("        DestinationConfig:\n          OnFailure:\n            Type: SQS\n");
+    y.append("            Destination: !GetAtt RemediateFailures.Arn\n");
     y.append("      Environment:\n        Variables:\n");
     y.append("          REMEDIATE_DRY_RUN: !Ref DryRun\n");
     y.append("          REMEDIATE_MAX_CHANGES: !Ref MaxChanges\n");
     y.append("          REMEDIATE_OPT_OUT_TAG: !Ref OptOutTag\n");
     y.append("          REMEDIATE_SETTINGS: !Ref Settings\n");
+    y.append("          REMEDIATE_MEMBER_ROLE: !Ref MemberRoleName\n");
     y.append("      Policies:\n        - Version: '2012-10-17'\n          Statement:\n");
     y.append(PolicyYaml.statements(policy.scoped(PARTITION, ACCOUNT), "            "));
+    y.append("            - Sid: RemediateMemberAccounts\n              Effect: Allow\n");
+    y.append("              Action: 'sts:AssumeRole'\n");
+    y.append("              Resource: !Sub 'arn:${AWS::Partition}:iam::*:role/${MemberRoleName}'\n");
     y.append("      Events:\n        CloudTrailApiCalls:\n          Type: EventBridgeRule\n");
     y.append("          Properties:\n            Pattern:\n");
     y.append("              detail-type: ['AWS API Call via CloudTrail']\n");
@@ -106,6 +120,8 @@ public final class LambdaTemplate {
     y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
     policy.responder().ifPresent(r -> y.append(responderRole(policy)));
     y.append("Outputs:\n  FunctionArn:\n    Value: !GetAtt RemediateFunction.Arn\n");
+    y.append("  FailureQueueUrl:\n    Description: Events whose handling failed after the ")
+        .append("retries (on-failure destination).\n    Value: !Ref RemediateFailures\n");
     policy.responder().ifPresent(r -> y.append("  ResponderRoleArn:\n")
         .append("    Description: Assume it to apply reviewed incident-response plans.\n")
         .append("    Value: !GetAtt RemediateResponderRole.Arn\n"));

@@ -98,6 +98,16 @@ class GeneratedDocsTest {
     catalog.types().forEach(t -> t.iamActions().stream()
         .filter(a -> !t.responderActions().contains(a)).forEach(expected::add));
     assertEquals(expected, actions, "the function holds every non-responder action");
+    assertEquals("MemberRoleName", function.path("Environment").path("Variables")
+        .path("REMEDIATE_MEMBER_ROLE").asText(), "events of member accounts act through it");
+    assertTrue(statements.findValuesAsText("Action").contains("sts:AssumeRole"));
+    assertEquals("SQS", function.path("EventInvokeConfig").path("DestinationConfig")
+        .path("OnFailure").path("Type").asText(), "failed events are kept, not lost");
+    assertEquals("RemediateFailures.Arn", function.path("EventInvokeConfig")
+        .path("DestinationConfig").path("OnFailure").path("Destination").asText());
+    assertEquals("AWS::SQS::Queue", template.path("Resources").path("RemediateFailures")
+        .path("Type").asText());
+    assertEquals("PublishedVersions", function.path("SnapStart").path("ApplyOn").asText());
     JsonNode detail = function.path("Events").path("CloudTrailApiCalls").path("Properties")
         .path("Pattern").path("detail");
     List<String> names = new ArrayList<>();
