@@ -23,12 +23,13 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
  * <ul>
  *   <li>A running instance in scope (carrying the tag, when one selects) wants the alarm
  *       {@value EnableCpuAlarm#ALARM_PREFIX}{@code <instance id>}: {@code AWS/EC2 CPUUtilization}
- *       of that instance, Average over {@value EnableCpuAlarm#PERIOD} s,
+ *       of that instance, the statistic (default Average) over {@value EnableCpuAlarm#PERIOD} s,
  *       {@code GreaterThanOrEqualToThreshold} the threshold for the number of periods, notifying
  *       the topic. An alarm of that name set otherwise, disabled or not notifying the topic is
  *       changed (its other actions kept); the topic is created and its policy merged first when
  *       needed ({@link AlarmTopics#steps}).
- *   <li>An instance with the opt-out tag is skipped; one not running (stopped, pending) and
+ *   <li>A pending instance (just launched) is treated as running: it wants its alarm.
+ *   <li>An instance with the opt-out tag is skipped; one neither running nor pending and
  *       without its alarm is skipped, saying so; an existing alarm of a stopped instance is left.
  *   <li>An alarm of this remediation whose instance is gone (terminated, shutting down, or no
  *       longer listed) is reported with a warning and a {@code DeleteAlarms} step flagged
@@ -37,17 +38,34 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
  *
  * @param threshold the CPU percentage, canonical text (e.g. {@code 80}, {@code 85.5})
  * @param periods evaluation periods
+ * @param statistic the statistic compared, e.g. {@code Average} ({@link EnableCpuAlarm#STATISTICS})
  * @param topic the topic, a checked ARN or name
  * @param tagKey the key of the tag selecting instances, or null for every instance
  * @param tagValue the value of that tag, or null
  */
-record CpuAlarmDecision(String threshold, int periods, String topic, @Nullable String tagKey,
-    @Nullable String tagValue) {
+record CpuAlarmDecision(String threshold, int periods, String statistic, String topic,
+    @Nullable String tagKey, @Nullable String tagValue) {
   /** Step kind putting the alarm. */
   static final String PUT_METRIC_ALARM = "PutMetricAlarm";
   /** Step kind deleting the alarm of a gone instance. */
   static final String DELETE_ALARMS = "DeleteAlarms";
   private static final Set<String> GONE = Set.of("terminated", "shutting-down");
+  /** States wanting the alarm: running, or starting (a new instance, as a RunInstances event). */
+  private static final Set<String> WANTING = Set.of("running", "pending");
+
+  /**
+   * The decision with the default statistic, {@value EnableCpuAlarm#DEFAULT_STATISTIC}.
+   *
+   * @param threshold the CPU percentage, canonical text
+   * @param periods evaluation periods
+   * @param topic the topic, a checked ARN or name
+   * @param tagKey the key of the tag selecting instances, or null
+   * @param tagValue the value of that tag, or null
+   */
+  CpuAlarmDecision(String threshold, int periods, String topic, @Nullable String tagKey,
+      @Nullable String tagValue) {
+    this(threshold, periods, EnableCpuAlarm.DEFAULT_STATISTIC, topic, tagKey, tagValue);
+  }
 
   /**
    * What the decision wants for one instance, before it becomes a plan.
@@ -95,7 +113,7 @@ record CpuAlarmDecision(String threshold, int periods, String topic, @Nullable S
     if (instance.tags().containsKey(optOutTagKey)) {
       return new Target(id, List.of(), List.of(), List.of(Skip.of(id, optOutReason)));
     }
-    if (!"running".equals(instance.state())) {
+    if (!WANTING.contains(instance.state())) {
       return alarm != null ? empty(id) : new Target(id, List.of(), List.of(), List.of(Skip.of(id,
           "instance is " + instance.state() + ": its alarm is planned once it runs")));
     }
@@ -123,13 +141,18 @@ record CpuAlarmDecision(String threshold, int periods, String topic, @Nullable S
     var step = Step.builder().kind(PUT_METRIC_ALARM)
         .action(alarm == null ? Action.ADD : Action.CHANGE)
         .resource(alarmArn(o, name))
-        .summary("put alarm " + name + ": CPUUtilization of " + instanceId + " Average >= "
+        .summary("put alarm " + name + ": CPUUtilization of " + instanceId + " " + statistic
+            + " >= "
             + threshold + "% for " + periods + " periods of " + EnableCpuAlarm.PERIOD
             + " s, notifying " + topicArn)
         .after(wantedSettings(instanceId) + " -> " + actions)
         .putParameters("alarmName", name).putParameters("instanceId", instanceId)
         .putParameters("threshold", threshold).putParameters("periods", String.valueOf(periods))
         .putParameters("actions", String.join(",", actions));
+    if (!EnableCpuAlarm.DEFAULT_STATISTIC.equals(statistic)) {
+      // Only when not the default: steps of plans saved before the setting existed stay the same.
+      step.putParameters("statistic", statistic);
+    }
     if (alarm != null) {
       step.before(settings(alarm) + " -> " + new TreeSet<>(alarm.alarmActions())
           + (Boolean.FALSE.equals(alarm.actionsEnabled()) ? " (actions disabled)" : ""));
@@ -160,7 +183,7 @@ record CpuAlarmDecision(String threshold, int periods, String topic, @Nullable S
   /** The wanted settings of an instance's alarm, in the form of {@link #settings(MetricAlarm)}. */
   String wantedSettings(String instanceId) {
     return EnableCpuAlarm.NAMESPACE + "/" + EnableCpuAlarm.METRIC + " InstanceId=" + instanceId
-        + " Average GreaterThanOrEqualToThreshold " + threshold + " period="
+        + " " + statistic + " GreaterThanOrEqualToThreshold " + threshold + " period="
         + EnableCpuAlarm.PERIOD + " evaluationPeriods=" + periods + " datapointsToAlarm="
         + periods;
   }

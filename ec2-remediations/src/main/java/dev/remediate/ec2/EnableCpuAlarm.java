@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * Remediation alarms = EnableCpuAlarm.forEveryInstance()
  *     .snsTopic("ops-alarms")            // a name: the topic of that name in the Region
  *     .threshold("90").periods(2)        // default: Average >= 80% for 3 periods of 300 s
+ *     .statistic("Maximum")              // Average (default), Maximum, Minimum, Sum, SampleCount
  *     .tag("env", "prod")                // optional: only instances tagged env=prod
  *     .build();
  * PlanSet plans = remediator.planSet(List.of(alarms)); // one plan per instance
@@ -71,6 +72,11 @@ public final class EnableCpuAlarm extends SpecValue {
   public static final String DEFAULT_THRESHOLD = "80";
   /** The evaluation periods unless others are given. */
   public static final int DEFAULT_PERIODS = 3;
+  /** The statistic unless another is given. */
+  public static final String DEFAULT_STATISTIC = "Average";
+  /** The statistics an alarm may compare (CloudWatch's names). */
+  public static final List<String> STATISTICS = List.of("Average", "Maximum", "Minimum", "Sum",
+      "SampleCount");
   /** The period of the alarms, seconds. */
   public static final int PERIOD = 300;
   /** Every IAM action planning and applying may need. */
@@ -85,6 +91,7 @@ public final class EnableCpuAlarm extends SpecValue {
   private final @Nullable List<String> instanceIds;
   private final String threshold;
   private final int periods;
+  private final String statistic;
   private final String topic;
   private final @Nullable String tagKey;
   private final @Nullable String tagValue;
@@ -95,6 +102,7 @@ public final class EnableCpuAlarm extends SpecValue {
     this.instanceIds = instanceIds;
     this.threshold = threshold(b.threshold);
     this.periods = periods(b.periods);
+    this.statistic = statistic(b.statistic);
     if (b.topic == null) {
       throw new InvalidRemediationException("snsTopic is required: the SNS topic the CPU alarms "
           + "notify (" + Type.SNS_TOPIC.advice("ops-alarms", "snsTopic(\"ops-alarms\")") + ")");
@@ -149,6 +157,9 @@ public final class EnableCpuAlarm extends SpecValue {
     p.put("instances", instanceIds == null ? EVERY : csv(instanceIds));
     p.put("threshold", threshold);
     p.put("periods", String.valueOf(periods));
+    if (!DEFAULT_STATISTIC.equals(statistic)) {
+      p.put("statistic", statistic); // absent from specs saved before the setting existed
+    }
     p.put("snsTopic", topic);
     if (tagKey != null) {
       p.put("tag", tagKey + "=" + tagValue);
@@ -157,12 +168,13 @@ public final class EnableCpuAlarm extends SpecValue {
   }
 
   private EnableCpuAlarm with(@Nullable List<String> ids, boolean tolerate) {
-    Builder b = new Builder(ids).threshold(threshold).periods(periods).snsTopic(topic);
+    Builder b = new Builder(ids).threshold(threshold).periods(periods).statistic(statistic)
+        .snsTopic(topic);
     return new EnableCpuAlarm(b, ids, tolerate);
   }
 
   private CpuAlarmDecision decision() {
-    return new CpuAlarmDecision(threshold, periods, topic, tagKey, tagValue);
+    return new CpuAlarmDecision(threshold, periods, statistic, topic, tagKey, tagValue);
   }
 
   // ---------------------------------------------------------------- plan: observe, decide
@@ -243,7 +255,8 @@ public final class EnableCpuAlarm extends SpecValue {
         .alarmDescription("CPU of " + instanceId + " (created by remediate " + ID + ")")
         .namespace(NAMESPACE).metricName(METRIC)
         .dimensions(d -> d.name("InstanceId").value(instanceId))
-        .statistic(Statistic.AVERAGE).period(PERIOD).evaluationPeriods(evaluationPeriods)
+        .statistic(Statistic.fromValue(step.parameters().getOrDefault("statistic",
+            DEFAULT_STATISTIC))).period(PERIOD).evaluationPeriods(evaluationPeriods)
         .datapointsToAlarm(evaluationPeriods)
         .threshold(Double.valueOf(step.parameter("threshold")))
         .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
@@ -301,11 +314,23 @@ public final class EnableCpuAlarm extends SpecValue {
     return Integer.parseInt(text.strip());
   }
 
+  /**
+   * @return the statistic's CloudWatch name, one of {@link #STATISTICS}, matched ignoring case
+   * @throws InvalidRemediationException naming the value otherwise
+   */
+  static String statistic(@Nullable String text) {
+    String wanted = text == null ? "" : text.strip();
+    return STATISTICS.stream().filter(s -> s.equalsIgnoreCase(wanted)).findFirst()
+        .orElseThrow(() -> new InvalidRemediationException("statistic '" + text + "' is not one "
+            + "of " + STATISTICS));
+  }
+
   /** Builds {@link EnableCpuAlarm}; {@link #build()} validates every value. */
   public static final class Builder {
     private final @Nullable List<String> instanceIds;
     private String threshold = DEFAULT_THRESHOLD;
     private String periods = String.valueOf(DEFAULT_PERIODS);
+    private String statistic = DEFAULT_STATISTIC;
     private @Nullable String topic;
     private @Nullable String tagKey;
     private @Nullable String tagValue;
@@ -327,7 +352,7 @@ public final class EnableCpuAlarm extends SpecValue {
     }
 
     /**
-     * @param percent the CPU percentage the Average must reach (default {@value #DEFAULT_THRESHOLD})
+     * @param percent the CPU percentage the statistic must reach (default {@value #DEFAULT_THRESHOLD})
      * @return this builder
      */
     public Builder threshold(String percent) {
@@ -341,6 +366,16 @@ public final class EnableCpuAlarm extends SpecValue {
      */
     public Builder periods(int periods) {
       this.periods = String.valueOf(periods);
+      return this;
+    }
+
+    /**
+     * @param statistic the statistic compared with the threshold: {@code Average} (default),
+     *     {@code Maximum}, {@code Minimum}, {@code Sum} or {@code SampleCount}
+     * @return this builder
+     */
+    public Builder statistic(String statistic) {
+      this.statistic = statistic;
       return this;
     }
 
@@ -386,6 +421,9 @@ public final class EnableCpuAlarm extends SpecValue {
         Optional.of(DEFAULT_THRESHOLD));
     static final Setting PERIODS = Setting.integer("cpuAlarm.periods", "How many 5-minute "
         + "periods in a row the CPU must stay at or above the threshold", "3");
+    static final Setting STATISTIC = new Setting("cpuAlarm.statistic", Setting.Kind.TEXT,
+        "Statistic of CPUUtilization compared with the threshold: Average, Maximum, Minimum, Sum "
+        + "or SampleCount", Optional.of(DEFAULT_STATISTIC));
     static final Setting TAG = Setting.text("cpuAlarm.tag", "KEY=VALUE: only running instances "
         + "carrying this tag get the alarm (default: every running instance)");
 
@@ -398,7 +436,7 @@ public final class EnableCpuAlarm extends SpecValue {
 
     @Override
     public List<Setting> settings() {
-      return List.of(SNS_TOPIC, ALARMS_SNS_TOPIC, THRESHOLD, PERIODS, TAG);
+      return List.of(SNS_TOPIC, ALARMS_SNS_TOPIC, THRESHOLD, PERIODS, STATISTIC, TAG);
     }
 
     @Override
@@ -408,6 +446,10 @@ public final class EnableCpuAlarm extends SpecValue {
       b.threshold(spec.require("threshold"));
       b.periods = spec.require("periods");
       b.snsTopic(spec.require("snsTopic"));
+      String statistic = spec.parameters().get("statistic");
+      if (statistic != null) {
+        b.statistic(statistic(statistic));
+      }
       String tag = spec.parameters().get("tag");
       if (tag != null) {
         tag(b, tag);
@@ -417,7 +459,8 @@ public final class EnableCpuAlarm extends SpecValue {
 
     /**
      * Every running instance (those tagged {@code cpuAlarm.tag}, when set), with
-     * {@code cpuAlarm.threshold}, {@code cpuAlarm.periods} and the topic of
+     * {@code cpuAlarm.threshold}, {@code cpuAlarm.periods}, {@code cpuAlarm.statistic} and the
+     * topic of
      * {@code cpuAlarm.snsTopic} or else {@code alarms.snsTopic}; none without a topic.
      */
     @Override
@@ -465,11 +508,12 @@ public final class EnableCpuAlarm extends SpecValue {
       return combined;
     }
 
-    private static Optional<Builder> withSettings(Builder b, Map<String, String> settings) {
+    static Optional<Builder> withSettings(Builder b, Map<String, String> settings) {
       Optional<String> topic = SNS_TOPIC.valueIn(settings)
           .or(() -> ALARMS_SNS_TOPIC.valueIn(settings));
       THRESHOLD.valueIn(settings, t -> b.threshold(threshold(t)));
       PERIODS.valueIn(settings, p -> b.periods(periods(p)));
+      STATISTIC.valueIn(settings, s -> b.statistic(statistic(s)));
       return topic.map(t -> b.snsTopic(AlarmTopics.checked(t)));
     }
 

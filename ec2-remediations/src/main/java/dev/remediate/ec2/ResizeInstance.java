@@ -25,23 +25,28 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
 
 /**
  * Changes the type of one EBS-backed instance: stop it (when running), change its type, start it
- * again.
+ * again; to a named type or to the next size up in its family.
  *
  * <pre>{@code
  * Remediation resize = ResizeInstance.of("i-0abc1234def567890").toType("t3.large").build();
+ * Remediation bigger = ResizeInstance.of("i-0abc1234def567890").toType(ResizeInstance.NEXT).build();
  * PlanSet plans = remediator.planSet(List.of(resize)); // refused here when incompatible
  * }</pre>
  *
  * <p><b>Observe</b> ({@link ResizeObserver}): {@code DescribeInstances},
  * {@code DescribeInstanceTypes} of the current and target types,
- * {@code DescribeInstanceTypeOfferings} of the target type in the instance's Availability Zone.
+ * {@code DescribeInstanceTypeOfferings} of the target type in the instance's Availability Zone
+ * (for {@value #NEXT}: of the family's sizes).
  * <b>Decide</b> ({@link ResizeDecision}, no AWS call): already the type, nothing; refused before
  * any change when the type is not offered there, the architecture or virtualization differs, the
  * type requires ENA and the instance has it off, the root device is an instance store, the
- * instance is Spot or an Auto Scaling member. <b>Steps</b>: {@code StopInstances}
+ * instance is Spot or an Auto Scaling member (the refusal names the group and how to change its
+ * launch template). <b>Steps</b>: {@code CreateTags} (the resize tags), {@code StopInstances}
  * ({@link Flag#DOWNTIME}), {@code ModifyInstanceAttribute}, {@code StartInstances}, each waited
- * for. <b>Failure</b> after the stop: {@link #compensate} restores the old type if it was changed
- * and starts the instance again; applying again converges.
+ * for, {@code DeleteTags}. <b>Failure</b> after the stop: {@link #compensate} restores the old
+ * type if it was changed and starts the instance again; applying again converges. <b>Resume</b>:
+ * when the process dies mid-resize, a later plan sees the stopped instance carrying the resize
+ * tags and finishes the resize (type change if needed, start, tags removed).
  */
 public final class ResizeInstance extends SpecValue {
   /** The catalog id. */
@@ -49,7 +54,9 @@ public final class ResizeInstance extends SpecValue {
   /** Every IAM action planning and applying may need. */
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeInstances",
       "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceTypeOfferings", "ec2:StopInstances",
-      "ec2:ModifyInstanceAttribute", "ec2:StartInstances");
+      "ec2:ModifyInstanceAttribute", "ec2:StartInstances", "ec2:CreateTags", "ec2:DeleteTags");
+  /** The target meaning "the next size up in the instance's family". */
+  public static final String NEXT = "next";
   private static final Set<String> READS = Set.of("ec2:DescribeInstances",
       "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceTypeOfferings");
   private static final String OUT_STOPPED = "resize-stopped:";
@@ -71,11 +78,17 @@ public final class ResizeInstance extends SpecValue {
     return new Builder(instanceId);
   }
 
-  /** @return the type a name stands for; e.g. {@code t3.large}, {@code u-6tb1.metal} */
+  /**
+   * @return the type a name stands for; e.g. {@code t3.large}, {@code u-6tb1.metal}, or
+   *     {@value #NEXT}
+   */
   static String instanceType(@Nullable String text) {
+    if (NEXT.equals(text)) {
+      return NEXT;
+    }
     if (text == null || !text.matches("[a-z][a-z0-9-]{0,30}\\.[a-z0-9-]{1,30}")) {
       throw new InvalidRemediationException("instanceType '" + text + "' is not an EC2 "
-          + "instance type such as t3.large");
+          + "instance type such as t3.large, nor " + NEXT + " (the next size up)");
     }
     return text;
   }
@@ -99,7 +112,11 @@ public final class ResizeInstance extends SpecValue {
         context.account()).decide(ResizeObserver.observe(instanceId, instanceType, context));
     Set<String> actions = new TreeSet<>(READS);
     outcome.steps().forEach(s -> actions.add("ec2:" + s.kind()));
-    return context.newPlan(this, "AWS::EC2::Instance", instanceId).addAllSteps(outcome.steps())
+    // The spec names the type resolved (next size up, interrupted resize): apply and verify
+    // observe against that type, not a size further up.
+    ResizeInstance planned = outcome.targetType().equals(instanceType) ? this
+        : new ResizeInstance(instanceId, outcome.targetType());
+    return context.newPlan(planned, "AWS::EC2::Instance", instanceId).addAllSteps(outcome.steps())
         .addAllWarnings(outcome.warnings()).addAllIamActions(actions).build();
   }
 
@@ -121,8 +138,17 @@ public final class ResizeInstance extends SpecValue {
         modify(ec2, instance, step.parameter("instanceType"));
       }
       case ResizeDecision.START -> start(ec2, instance, context);
+      case ResizeDecision.TAG -> ec2.createTags(r -> r.resources(instance).tags(
+          t -> t.key(ResizeDecision.FROM_TAG).value(step.parameter("from")),
+          t -> t.key(ResizeDecision.TARGET_TAG).value(step.parameter("target"))));
+      case ResizeDecision.UNTAG -> untag(ec2, instance);
       default -> throw new RemediationException("ResizeInstance has no step " + step.kind());
     }
+  }
+
+  private static void untag(Ec2Client ec2, String instance) {
+    ec2.deleteTags(r -> r.resources(instance).tags(t -> t.key(ResizeDecision.FROM_TAG),
+        t -> t.key(ResizeDecision.TARGET_TAG)));
   }
 
   private static void modify(Ec2Client ec2, String instance, String type) {
@@ -149,7 +175,9 @@ public final class ResizeInstance extends SpecValue {
 
   /**
    * After a failure following the stop: the old type back if it was changed, and the instance
-   * started again if this apply stopped it. Never deletes anything.
+   * started again if this apply stopped it (then the resize tags removed: nothing is left to
+   * resume). Never deletes anything else. When this fails too, the instance keeps its tags and a
+   * later plan finishes the resize.
    */
   @Override
   public List<String> compensate(List<Step> completed, RuntimeException failure,
@@ -182,6 +210,7 @@ public final class ResizeInstance extends SpecValue {
     if (stoppedHere) {
       start(ec2, instanceId, context);
       lines.add(instanceId + " started again");
+      untag(ec2, instanceId);
     }
     return lines;
   }
@@ -200,7 +229,8 @@ public final class ResizeInstance extends SpecValue {
     }
 
     /**
-     * @param type the wanted instance type (required), e.g. {@code t3.large}
+     * @param type the wanted instance type (required), e.g. {@code t3.large}, or {@value #NEXT}
+     *     for the next size up in the instance's family
      * @return this builder
      */
     public Builder toType(String type) {
@@ -220,7 +250,8 @@ public final class ResizeInstance extends SpecValue {
   /** The catalog entry of {@link ResizeInstance}; its plans stop running instances. */
   public static final class Type extends AbstractRemediationType {
     static final Setting INSTANCE_TYPE = Setting.text("resize.instanceType", "The instance type "
-        + "to change the chosen instance to, e.g. t3.large (required; no region-wide form)");
+        + "to change the chosen instance to, e.g. t3.large, or next: the next size up in its "
+        + "family offered in its Availability Zone (required; no region-wide form)");
 
     /** Creates the type (service loader). */
     public Type() {

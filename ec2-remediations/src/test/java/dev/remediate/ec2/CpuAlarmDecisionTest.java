@@ -171,4 +171,52 @@ class CpuAlarmDecisionTest {
       assertTrue(e.getMessage().contains("periods '" + bad + "'"), e.getMessage());
     }
   }
+
+  @Test
+  void decide_otherStatistic_existingAverageAlarmIsAPlannedChange() {
+    CpuAlarmDecision maximum = new CpuAlarmDecision("80", 3, "Maximum", "ops", null, null);
+    Target t = only(maximum.decide(observed(List.of(instance("i-0a", "running", Map.of())),
+        List.of(alarm("i-0a", b -> b)), true, READY_POLICY), "remediate:skip", "opt-out"));
+
+    assertEquals(List.of("PutMetricAlarm"), kinds(t));
+    Step put = t.steps().get(0);
+    assertEquals("Maximum", put.parameter("statistic"));
+    assertTrue(put.before().orElseThrow().contains(" Average "), put.toString());
+    assertTrue(put.after().orElseThrow().contains(" Maximum "), put.toString());
+    assertTrue(put.summary().contains("Maximum >= 80%"), put.summary());
+
+    Target same = only(maximum.decide(observed(List.of(instance("i-0a", "running", Map.of())),
+        List.of(alarm("i-0a", b -> b.statistic(Statistic.MAXIMUM))), true, READY_POLICY),
+        "remediate:skip", "opt-out"));
+    assertEquals(List.of(), same.steps());
+  }
+
+  @Test
+  void decide_defaultStatistic_stepCarriesNoStatisticParameter() {
+    Target t = only(DEFAULTS.decide(observed(List.of(instance("i-0a", "running", Map.of())),
+        List.of(), true, READY_POLICY), "remediate:skip", "opt-out"));
+
+    assertEquals(List.of("PutMetricAlarm"), kinds(t));
+    assertTrue(!t.steps().get(0).parameters().containsKey("statistic"),
+        "steps of plans saved before the setting stay the same: " + t.steps());
+  }
+
+  @Test
+  void decide_pendingInstance_justLaunched_wantsItsAlarm() {
+    Target t = only(DEFAULTS.decide(observed(List.of(instance("i-0a", "pending", Map.of())),
+        List.of(), true, READY_POLICY), "remediate:skip", "opt-out"));
+
+    assertEquals(List.of("PutMetricAlarm"), kinds(t));
+  }
+
+  @Test
+  void statistic_parsedStrictly() {
+    assertEquals("SampleCount", EnableCpuAlarm.statistic("samplecount"));
+    assertEquals("Maximum", EnableCpuAlarm.statistic(" Maximum "));
+    for (String bad : List.of("Max", "p99", "", "Averge")) {
+      InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+          () -> EnableCpuAlarm.statistic(bad), bad);
+      assertTrue(e.getMessage().contains("statistic '" + bad + "'"), e.getMessage());
+    }
+  }
 }

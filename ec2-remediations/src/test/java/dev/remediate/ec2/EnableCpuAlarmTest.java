@@ -15,6 +15,9 @@ import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.aws.AlarmTopics;
+import dev.remediate.core.event.CloudTrailEvent;
+import dev.remediate.core.event.EventRouter;
+import dev.remediate.core.event.RoutedRemediation;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.PlanSet;
@@ -246,11 +249,39 @@ class EnableCpuAlarmTest {
   }
 
   @Test
+  void eventRule_runInstancesRecordRouted_planAppliedGivesTheNewInstanceItsAlarm() {
+    String launched = running.get(2);
+    CloudTrailEvent record = NetworkEventRulesTest.record("RunInstances", "{}",
+        CpuAlarmEventRulesTest.instancesSet(launched));
+    List<RoutedRemediation> routed = EventRouter.load(Map.of("alarms.snsTopic", TOPIC,
+        "cpuAlarm.statistic", "Maximum", "cpuAlarm.threshold", "90")).route(record).stream()
+        .filter(r -> r.ruleId().equals(CpuAlarmEventRules.RUN_INSTANCES_RULE)).toList();
+    assertEquals(1, routed.size(), routed.toString());
+    assertFalse(routed.get(0).needsApproval());
+
+    Remediator remediator = remediator();
+    PlanSet plans = scan(remediator, routed.get(0).remediation());
+    assertEquals(List.of(launched), plans.withChanges().stream().map(p -> p.target().id())
+        .toList(), plans.toText());
+    PlanSetResult result = remediator.apply(plans);
+
+    assertFalse(result.hasProblems(), result.toText());
+    Map<String, MetricAlarm> alarms = alarms();
+    assertEquals(Set.of(EnableCpuAlarm.alarmName(launched)), alarms.keySet());
+    MetricAlarm alarm = alarms.get(EnableCpuAlarm.alarmName(launched));
+    assertEquals("Maximum", alarm.statisticAsString());
+    assertEquals(90.0, alarm.threshold());
+    assertEquals(List.of(topicArn()), alarm.alarmActions());
+    assertTrue(remediator.planSet(List.of(routed.get(0).remediation())).withChanges().isEmpty(),
+        "a second routing of the record plans nothing");
+  }
+
+  @Test
   void type_settingsDeclaredReadAndCheckedStrictly() {
     EnableCpuAlarm.Type type = new EnableCpuAlarm.Type();
     DeclaredSettings.assertReadsExactlyDeclared(type, List.of(
         Map.of("cpuAlarm.snsTopic", TOPIC, "cpuAlarm.threshold", "85", "cpuAlarm.periods", "2",
-            "cpuAlarm.tag", "env=prod"),
+            "cpuAlarm.statistic", "Maximum", "cpuAlarm.tag", "env=prod"),
         Map.of("alarms.snsTopic", TOPIC)), "i-0123456789abcdef0");
     assertTrue(type.forRegion(Map.of()).isEmpty(), "no topic: nothing planned");
     InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
@@ -259,6 +290,17 @@ class EnableCpuAlarmTest {
         e.getMessage());
     assertThrows(InvalidRemediationException.class,
         () -> type.forRegion(Map.of("alarms.snsTopic", TOPIC, "cpuAlarm.tag", "prod")));
+    InvalidRemediationException statistic = assertThrows(InvalidRemediationException.class,
+        () -> type.forRegion(Map.of("alarms.snsTopic", TOPIC, "cpuAlarm.statistic", "Max")));
+    assertTrue(statistic.getMessage().contains("cpuAlarm.statistic")
+        && statistic.getMessage().contains("'Max'"), statistic.getMessage());
+    Remediation maximum = type.forRegion(Map.of("alarms.snsTopic", TOPIC,
+        "cpuAlarm.statistic", "maximum")).orElseThrow();
+    assertEquals("Maximum", maximum.spec().parameters().get("statistic"));
+    assertEquals(maximum, type.fromSpec(maximum.spec()));
+    assertThrows(InvalidRemediationException.class, () -> type.fromSpec(
+        dev.remediate.core.plan.RemediationSpec.of(EnableCpuAlarm.ID, Map.of("instances", "*",
+            "threshold", "80", "periods", "3", "snsTopic", TOPIC, "statistic", "avg"))));
     assertThrows(InvalidRemediationException.class, () -> type.forTarget("i-0123456789abcdef0",
         Map.of()));
     Remediation r = type.forRegion(Map.of("alarms.snsTopic", TOPIC, "cpuAlarm.tag", "env=prod"))

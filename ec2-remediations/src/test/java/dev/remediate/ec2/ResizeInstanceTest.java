@@ -74,8 +74,8 @@ class ResizeInstanceTest {
   void apply_changesTheType_withOneStopAndOneStart_andTheNextPlanIsEmpty() {
     PlanSet plans = planSaved("t2.large");
     Plan plan = plans.withChanges().get(0);
-    assertEquals(List.of("StopInstances", "ModifyInstanceAttribute", "StartInstances"),
-        plan.steps().stream().map(Step::kind).toList());
+    assertEquals(List.of("CreateTags", "StopInstances", "ModifyInstanceAttribute",
+        "StartInstances", "DeleteTags"), plan.steps().stream().map(Step::kind).toList());
     assertTrue(ResizeInstance.IAM_ACTIONS.containsAll(plan.iamActions()), plan.iamActions()
         .toString());
     assertEquals(RemediationCatalog.load().fromSpec(plan.remediation()),
@@ -90,8 +90,76 @@ class ResizeInstanceTest {
     assertEquals(1, aws.recorder().count("ModifyInstanceAttribute"));
     assertEquals("t2.large", described().instanceTypeAsString());
     assertEquals("running", described().state().nameAsString());
+    assertEquals(Map.of(), resizeTags());
     assertTrue(remediator().planSet(List.of(ResizeInstance.of(instanceId).toType("t2.large")
         .build())).withChanges().isEmpty());
+  }
+
+  private Map<String, String> resizeTags() {
+    Map<String, String> tags = new java.util.TreeMap<>(NetworkSupport.tags(described().tags()));
+    tags.keySet().removeIf(k -> !k.startsWith("remediate:resize-"));
+    return tags;
+  }
+
+  private List<String> kinds(PlanSet plans) {
+    return plans.withChanges().get(0).steps().stream().map(Step::kind).toList();
+  }
+
+  @Test
+  void next_resizesToTheNextSizeOfTheFamily() {
+    aws.recorder().reset();
+    PlanSet plans = planSaved(ResizeInstance.NEXT);
+    assertEquals(1, aws.recorder().count("DescribeInstanceTypeOfferings"),
+        aws.recorder().toString());
+    Step modify = plans.withChanges().get(0).steps().get(2);
+    assertEquals("t2.small", modify.parameter("instanceType"), plans.toText());
+    assertEquals("t2.small", plans.withChanges().get(0).remediation().parameters()
+        .get("instanceType"), "the saved plan names the size it resolved, not next");
+
+    assertEquals(Status.APPLIED, only(remediator().apply(plans)).status());
+    assertEquals("t2.small", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString());
+  }
+
+  @Test
+  void crashAfterTheStop_aLaterPlanFinishesTheResize_withoutAnotherStop() {
+    ec2.createTags(r -> r.resources(instanceId).tags(
+        t -> t.key("remediate:resize-from").value("t2.micro"),
+        t -> t.key("remediate:resize-target").value("t2.large")));
+    ec2.stopInstances(r -> r.instanceIds(instanceId)); // then the process died
+
+    PlanSet plans = planSaved("t2.large");
+    assertEquals(List.of("ModifyInstanceAttribute", "StartInstances", "DeleteTags"),
+        kinds(plans));
+    aws.recorder().reset();
+    assertEquals(Status.APPLIED, only(remediator().apply(plans)).status());
+
+    assertEquals(0, aws.recorder().count("StopInstances"), aws.recorder().toString());
+    assertEquals("t2.large", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString());
+    assertEquals(Map.of(), resizeTags());
+  }
+
+  @Test
+  void startFailsAndSoDoesTheCompensation_aReplanFinishesFromTheTags() {
+    PlanSet plans = planSaved("t2.large");
+    aws.faults().failAll("StartInstances", Fault.of("InsufficientInstanceCapacity"));
+    ApplyResult failed = only(remediator().apply(plans));
+    aws.faults().reset();
+
+    assertEquals(Status.FAILED, failed.status(), failed.detail());
+    assertEquals("stopped", described().state().nameAsString(), failed.compensation().toString());
+    assertEquals(Map.of("remediate:resize-from", "t2.micro",
+        "remediate:resize-target", "t2.large"), resizeTags());
+
+    PlanSet again = planSaved("t2.large");
+    assertEquals(List.of("ModifyInstanceAttribute", "StartInstances", "DeleteTags"),
+        kinds(again), "the compensation restored t2.micro before its start failed");
+    assertEquals(Status.APPLIED, only(remediator().apply(again)).status());
+    assertEquals("t2.large", described().instanceTypeAsString());
+    assertEquals("running", described().state().nameAsString());
+    assertEquals(Map.of(), resizeTags());
+    assertTrue(planSaved("t2.large").withChanges().isEmpty());
   }
 
   @Test
