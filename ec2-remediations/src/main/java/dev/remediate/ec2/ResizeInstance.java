@@ -10,6 +10,7 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -57,6 +58,14 @@ public final class ResizeInstance extends SpecValue {
       "ec2:ModifyInstanceAttribute", "ec2:StartInstances", "ec2:CreateTags", "ec2:DeleteTags");
   /** The target meaning "the next size up in the instance's family". */
   public static final String NEXT = "next";
+  /**
+   * Target {@value}: the type the instance's {@value #RESIZE_TO_TAG} tag names (a type or
+   * {@value #NEXT}); an instance without the tag gets an empty plan saying so. What a CPU alarm's
+   * state change routes to: the owner allows a resize by tagging the instance.
+   */
+  public static final String FROM_TAG = "tag";
+  /** The tag with which an instance's owner allows (and sizes) a resize an alarm may call for. */
+  public static final String RESIZE_TO_TAG = "remediate:resize-to";
   private static final Set<String> READS = Set.of("ec2:DescribeInstances",
       "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceTypeOfferings");
   private static final String OUT_STOPPED = "resize-stopped:";
@@ -83,12 +92,13 @@ public final class ResizeInstance extends SpecValue {
    *     {@value #NEXT}
    */
   static String instanceType(@Nullable String text) {
-    if (NEXT.equals(text)) {
-      return NEXT;
+    if (NEXT.equals(text) || FROM_TAG.equals(text)) {
+      return text;
     }
     if (text == null || !text.matches("[a-z][a-z0-9-]{0,30}\\.[a-z0-9-]{1,30}")) {
       throw new InvalidRemediationException("instanceType '" + text + "' is not an EC2 "
-          + "instance type such as t3.large, nor " + NEXT + " (the next size up)");
+          + "instance type such as t3.large, nor " + NEXT + " (the next size up), nor " + FROM_TAG
+          + " (the instance's " + RESIZE_TO_TAG + " tag)");
     }
     return text;
   }
@@ -108,8 +118,24 @@ public final class ResizeInstance extends SpecValue {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    ResizeDecision.Outcome outcome = new ResizeDecision(instanceType, context.region(),
-        context.account()).decide(ResizeObserver.observe(instanceId, instanceType, context));
+    Instance found = ResizeObserver.instance(instanceId, context);
+    String wanted = instanceType;
+    if (FROM_TAG.equals(instanceType)) {
+      String tagged = NetworkSupport.tags(found.tags()).get(RESIZE_TO_TAG);
+      if (tagged == null) {
+        return context.newPlan(this, "AWS::EC2::Instance", instanceId).addAllIamActions(READS)
+            .addSkipped(Skip.of(instanceId, "no " + RESIZE_TO_TAG + " tag: its owner has not "
+                + "allowed a resize (tag it with a type such as t3.large, or " + NEXT + ")"))
+            .build();
+      }
+      wanted = instanceType(tagged);
+      if (FROM_TAG.equals(wanted)) {
+        throw new InvalidRemediationException(RESIZE_TO_TAG + " of " + instanceId + " is '"
+            + tagged + "': name an instance type or " + NEXT);
+      }
+    }
+    ResizeDecision.Outcome outcome = new ResizeDecision(wanted, context.region(),
+        context.account()).decide(ResizeObserver.observe(found, wanted, context));
     Set<String> actions = new TreeSet<>(READS);
     outcome.steps().forEach(s -> actions.add("ec2:" + s.kind()));
     // The spec names the type resolved (next size up, interrupted resize): apply and verify
@@ -229,7 +255,8 @@ public final class ResizeInstance extends SpecValue {
     }
 
     /**
-     * @param type the wanted instance type (required), e.g. {@code t3.large}, or {@value #NEXT}
+     * @param type the wanted instance type (required), e.g. {@code t3.large}, {@value #NEXT}, or
+     *     {@value #FROM_TAG} (the instance's {@value #RESIZE_TO_TAG} tag)
      *     for the next size up in the instance's family
      * @return this builder
      */

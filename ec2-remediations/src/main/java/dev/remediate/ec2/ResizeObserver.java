@@ -113,9 +113,21 @@ final class ResizeObserver {
    * @throws RemediationException when the instance is not found
    */
   static Observation observe(String instanceId, String targetType, RemediationContext context) {
+    return observe(instance(instanceId, context), targetType, context);
+  }
+
+  /**
+   * @throws RemediationException when the instance is not found
+   */
+  static Instance instance(String instanceId, RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    Instance found = describe(ec2, instanceId).orElseThrow(() ->
+    return describe(ec2, instanceId).orElseThrow(() ->
         new RemediationException("Instance " + instanceId + " not found in " + context.region()));
+  }
+
+  /** Observes an instance already described, for the wanted type. */
+  static Observation observe(Instance found, String targetType, RemediationContext context) {
+    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
     InstanceFacts facts = facts(found);
     Map<String, String> tags = NetworkSupport.tags(found.tags());
     String from = tags.get(ResizeDecision.FROM_TAG);

@@ -95,6 +95,32 @@ class ResizeInstanceTest {
         .build())).withChanges().isEmpty());
   }
 
+  @Test
+  void typeFromTheOwnersTag_resizesToWhatItNames_andWithoutTheTagPlansNothing() {
+    ResizeInstance fromTag = ResizeInstance.of(instanceId).toType(ResizeInstance.FROM_TAG).build();
+    aws.recorder().reset();
+    Plan untagged = remediator().plan(fromTag);
+    assertEquals(List.of(), untagged.steps());
+    assertTrue(untagged.skipped().get(0).reason().contains(ResizeInstance.RESIZE_TO_TAG),
+        untagged.toText());
+    assertEquals(1, aws.recorder().count("DescribeInstances"), aws.recorder().toString());
+    assertEquals(0, aws.recorder().count("DescribeInstanceTypes"), "nothing to size");
+
+    ec2.createTags(r -> r.resources(instanceId).tags(t -> t.key(ResizeInstance.RESIZE_TO_TAG)
+        .value("t2.small")));
+    aws.recorder().reset();
+    PlanSet plans = PlanSet.fromJson(remediator().planSet(List.of(fromTag)).toJson());
+    assertEquals(1, aws.recorder().count("DescribeInstances"), "the instance is read once");
+    Plan plan = plans.withChanges().get(0);
+    assertEquals("t2.small", plan.remediation().parameters().get("instanceType"),
+        "the plan names the type the tag gave, so apply observes against it");
+    assertEquals(Status.APPLIED, only(remediator().apply(plans)).status());
+    assertEquals("t2.small", described().instanceTypeAsString());
+    assertEquals("t2.small", NetworkSupport.tags(described().tags())
+        .get(ResizeInstance.RESIZE_TO_TAG), "the owner's tag is left as it is");
+    assertTrue(remediator().plan(fromTag).steps().isEmpty(), "already the tagged type");
+  }
+
   private Map<String, String> resizeTags() {
     Map<String, String> tags = new java.util.TreeMap<>(NetworkSupport.tags(described().tags()));
     tags.keySet().removeIf(k -> !k.startsWith("remediate:resize-"));

@@ -133,6 +133,41 @@ class ReactFindingsCliTest {
     assertEquals(0, aws.recorder().count("PutRolePolicy"), "planned, never applied");
   }
 
+  /** A "CloudWatch Alarm State Change" event as AWS documents it, for an instance's CPU alarm. */
+  private static String cpuAlarm(String instance) {
+    return "{\"version\":\"0\",\"id\":\"a1\",\"detail-type\":\"CloudWatch Alarm State Change\","
+        + "\"source\":\"aws.cloudwatch\",\"account\":\"123456789012\",\"time\":"
+        + "\"2026-11-30T10:15:00Z\",\"region\":\"us-east-1\",\"resources\":[\"arn:aws:cloudwatch:"
+        + "us-east-1:123456789012:alarm:remediate-cpu-" + instance + "\"],\"detail\":{\"alarmName\":"
+        + "\"remediate-cpu-" + instance + "\",\"state\":{\"value\":\"ALARM\"},\"previousState\":"
+        + "{\"value\":\"OK\"},\"configuration\":{\"metrics\":[{\"id\":\"m1\",\"metricStat\":{"
+        + "\"metric\":{\"namespace\":\"AWS/EC2\",\"name\":\"CPUUtilization\",\"dimensions\":"
+        + "{\"InstanceId\":\"" + instance + "\"}},\"period\":300,\"stat\":\"Average\"}}]}}}";
+  }
+
+  @Test
+  void react_cpuAlarmOfAnInstanceTaggedResizeTo_plansTheResizeNeedingApproval(AwsEmulator aws)
+      throws Exception {
+    Ec2Client ec2 = aws.client(Ec2Client.class, Ec2Client::builder);
+    String image = ec2.describeImages(r -> r.filters(
+        f -> f.name("virtualization-type").values("hvm"),
+        f -> f.name("architecture").values("x86_64"))).images().get(0).imageId();
+    String instance = ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)
+        .instanceType("t2.micro").tagSpecifications(t -> t.resourceType("instance")
+            .tags(tag -> tag.key("remediate:resize-to").value("t2.small")))).instances().get(0)
+        .instanceId();
+    Path event = write("alarm.json", cpuAlarm(instance));
+    aws.recorder().reset();
+    Remediate.Result r = Remediate.run(CliTesting.real(aws), "react", "--apply",
+        event.toString());
+    assertEquals(Remediate.EXIT_CHANGES, r.exitCode(), r.toString());
+    assertTrue(r.out().contains("ec2.resize-instance"), r.out());
+    assertTrue(r.out().contains("t2.small"), r.out());
+    assertTrue(r.err().contains("not applied, needs approval: ec2.resize-instance (rule "
+        + "cloudwatch.cpu-alarm.resize-to-tag"), r.err());
+    assertEquals(0, aws.recorder().count("StopInstances"), "planned, never applied");
+  }
+
   @Test
   void react_routeToRemediationNotInstalled_reportedNotFatal(AwsEmulator aws) throws Exception {
     Path finding = write("exfil.json", EXFILTRATION);
