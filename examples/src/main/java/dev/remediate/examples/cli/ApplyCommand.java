@@ -10,6 +10,7 @@ import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.Step;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,7 +190,13 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
   private int report(PlanSetResult result, Guardrails guardrails, PrintWriter out,
       PrintWriter err) {
     out.print(result.toText());
+    Map<String, Integer> unreachable = new LinkedHashMap<>();
     for (ApplyResult target : result.results()) {
+      if (target.status() == ApplyResult.Status.SKIPPED
+          && target.detail().startsWith("account " + target.plan().target().account() + ": ")) {
+        unreachable.merge(target.detail(), 1, Integer::sum); // one line per account
+        continue;
+      }
       switch (target.status()) {
         case STALE -> err.println("remediate: refused stale " + target.plan().key() + ": "
             + target.detail() + ". Plan again and review the new plan (or check that "
@@ -202,6 +209,8 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
         default -> { }
       }
     }
+    unreachable.forEach((account, plans) -> err.println("remediate: " + account + " (" + plans
+        + " plan(s) not applied)"));
     err.println("Applied: " + result.summary()
         + (guardrails.dryRun() ? " (dry run: nothing was changed)" : ""));
     boolean problems = result.results().stream().anyMatch(r -> r.isProblem()
