@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.aws.AccountRole;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.PlanSet;
+import dev.remediate.examples.docs.MemberRoleTemplate;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
 import dev.remediate.testing.Fault;
@@ -169,14 +171,16 @@ class FleetCliTest {
     OrganizationsClient organizations = aws.client(OrganizationsClient.class,
         OrganizationsClient::builder);
     organizations.createOrganization(o -> o.featureSet("ALL"));
-    for (String name : List.of("dev", "prod")) {
+    for (String name : List.of("dev", "prod", "closed")) {
       CreateAccountState state = organizations.createAccount(a -> a.accountName(name)
           .email(name + "@example.com")).createAccountStatus().state();
       assertEquals(CreateAccountState.SUCCEEDED, state);
     }
     List<String> members = organizations.listAccounts(l -> { }).accounts().stream()
         .map(Account::id).filter(id -> !id.equals(aws.scope().account())).toList();
-    assertEquals(2, members.size(), members.toString());
+    assertEquals(3, members.size(), members.toString());
+    // the third is suspended: not ACTIVE, so not acted in
+    organizations.closeAccount(c -> c.accountId(members.get(2)));
     Map<String, String> groups = untidy(aws, members, List.of(Region.US_EAST_1));
     Path plans = dir.resolve("plans.json");
 
@@ -184,10 +188,35 @@ class FleetCliTest {
         members.get(1), "--only", "ec2.security-group-open-ports", "--sg-ports", "22",
         "--region", "us-east-1", "--out", plans.toString());
     assertEquals(Remediate.EXIT_CHANGES, scan.exitCode(), scan.toString());
-    // the management account and the first member: two places; the skipped member is not scanned
+    // the management account and the first member: two places; the skipped and the suspended
+    // members are not scanned
     assertTrue(scan.err().contains("Scanned 2 place(s)"), scan.err());
     String first = members.get(0) + " us-east-1";
     assertEquals(Map.of(first, groups.get(first)), planned(plans));
+  }
+
+  @Test
+  void applyWithoutPlanFile_twoAccounts_plansAndFixesEveryPlace(AwsEmulator aws) {
+    Map<String, String> groups = untidy(aws, List.of(A, B), REGIONS);
+    Remediate.Result apply = run(aws, ssh("apply", "--accounts", A + "," + B, "--yes"));
+    assertEquals(Remediate.EXIT_OK, apply.exitCode(), apply.toString());
+    groups.forEach((place, group) -> assertFalse(openToWorld(aws, place, group), place));
+  }
+
+  @Test
+  void catalogMemberRole_isTheTemplateOfTheSelectedRemediations() {
+    CliEnvironment env = CliEnvironment.builder().terminal(Terminal.none()).env(Map.of())
+        .scopes((region, options) -> {
+          throw new AssertionError("catalog must not open an AWS scope");
+        }).build();
+    Remediate.Result r = Remediate.run(env, "catalog", "--member-role", "--only",
+        "ec2.security-group-open-ports");
+    assertEquals(Remediate.EXIT_OK, r.exitCode(), r.toString());
+    assertEquals(MemberRoleTemplate.render(List.of(RemediationCatalog.load()
+        .require("ec2.security-group-open-ports"))), r.out());
+    assertTrue(r.out().contains("'sts:ExternalId': !Ref ExternalId"), r.out());
+    assertBadInput(Remediate.run(env, "catalog", "--member-role", "--json"),
+        "cannot be combined");
   }
 
   @Test
