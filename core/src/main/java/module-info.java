@@ -24,6 +24,7 @@ module dev.remediate.core {
   requires transitive software.amazon.awssdk.utils;
   requires transitive com.fasterxml.jackson.databind;
   requires software.amazon.awssdk.services.sts;
+  requires software.amazon.awssdk.services.organizations;
   requires software.amazon.awssdk.http.apache;
   requires software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.retries;

@@ -99,7 +99,7 @@ public final class AccountRole {
       credentials.resolveCredentials();
     } catch (RuntimeException e) {
       credentials.close();
-      throw new RemediationException("Could not assume " + arn + ": " + e.getMessage(), e);
+      throw new RemediationException("cannot assume " + arn + ": " + e.getMessage(), e);
     }
     return caller.inAccount(account, credentials);
   }

@@ -10,6 +10,7 @@ import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.Step;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,13 +30,16 @@ import picocli.CommandLine.Parameters;
  * <p>With a file, each target is observed again first: reviewed steps still needed run, steps done
  * meanwhile are skipped, a target whose steps would now differ is refused as stale while the
  * others go on. Without {@code --yes} it shows the plans and asks on a terminal, and refuses
- * elsewhere. Exit 0 when everything was applied (or already done), 1 when a target failed, was
- * refused as stale or skipped, 2 on bad input.
+ * elsewhere. Each plan is applied in its own account: the member role ({@code --role},
+ * {@code --external-id}) is assumed for plans of accounts other than the caller's. Exit 0 when
+ * everything was applied (or already done), 1 when a target failed, was refused as stale or
+ * skipped (an account whose role cannot be assumed), 2 on bad input.
  *
  * <pre>{@code
  * remediate apply plans.json
  * remediate apply plans.json --yes --max-changes 20 --allow-downtime
  * remediate apply --only ec2.vpc-flow-logs --flow-logs-bucket my-logs --yes
+ * remediate apply fleet-plans.json --yes --external-id org-secret
  * }</pre>
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
@@ -56,6 +60,9 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
 
   @Mixin
   PlanningOptions planning;
+
+  @Mixin
+  AccountOptions accounts;
 
   @Parameters(arity = "0..*", paramLabel = "PLAN.json",
       description = "Plan files written by 'scan --out' or 'react --out' ('-' for standard input)."
@@ -79,6 +86,7 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
     PrintWriter err = err();
     checkGlobalOptions();
     planning.check(!global.regions().isEmpty());
+    accounts.check();
     if (maxConcurrentDowntime < 1) {
       throw CliException.badInput("--max-concurrent-downtime must be at least 1, was "
           + maxConcurrentDowntime);
@@ -103,12 +111,15 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
       if (!saved && !asked) {
         out.print(toApply.toText());
       }
-      PlanSetResult result = scopes.apply(toApply, saved || asked);
+      PlanSetResult result = scopes.applyInAccounts(toApply, saved || asked, accounts.role());
       return report(result, guardrails, out, err);
     }
   }
 
-  /** Reads the plan files and keeps what --region, --only, --skip and --target select. */
+  /**
+   * Reads the plan files and keeps what --region, --only, --skip, --target, --accounts and
+   * --skip-accounts select.
+   */
   private PlanSet savedPlans() {
     PlanSet plans = PlanSet.of();
     for (String file : files) {
@@ -122,6 +133,7 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
     List<String> targets = planning.targetsOrNull();
     return plans.select(p -> (!selection.explicitOrSkips() || ids.contains(p.remediation().id()))
         && (regions.isEmpty() || regions.contains(p.target().region()))
+        && accounts.selects(p.target().account())
         && (targets == null || targets.contains(p.target().id())));
   }
 
@@ -143,7 +155,7 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
   }
 
   private PlanSet planNow(Scopes scopes, PrintWriter err) {
-    Scanner scanner = new Scanner(env(), global, planning, err);
+    Scanner scanner = new Scanner(env(), global, planning, accounts, err);
     Map<String, String> resolved = settings.resolve(err, env().catalog());
     Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()), resolved,
         selection.onlyIds());
@@ -178,7 +190,13 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
   private int report(PlanSetResult result, Guardrails guardrails, PrintWriter out,
       PrintWriter err) {
     out.print(result.toText());
+    Map<String, Integer> unreachable = new LinkedHashMap<>();
     for (ApplyResult target : result.results()) {
+      if (target.status() == ApplyResult.Status.SKIPPED
+          && target.detail().startsWith("account " + target.plan().target().account() + ": ")) {
+        unreachable.merge(target.detail(), 1, Integer::sum); // one line per account
+        continue;
+      }
       switch (target.status()) {
         case STALE -> err.println("remediate: refused stale " + target.plan().key() + ": "
             + target.detail() + ". Plan again and review the new plan (or check that "
@@ -191,6 +209,8 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
         default -> { }
       }
     }
+    unreachable.forEach((account, plans) -> err.println("remediate: " + account + " (" + plans
+        + " plan(s) not applied)"));
     err.println("Applied: " + result.summary()
         + (guardrails.dryRun() ? " (dry run: nothing was changed)" : ""));
     boolean problems = result.results().stream().anyMatch(r -> r.isProblem()

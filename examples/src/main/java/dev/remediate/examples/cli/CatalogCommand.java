@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.policy.LeastPrivilegePolicy;
+import dev.remediate.examples.docs.MemberRoleTemplate;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.policybuilder.iam.IamPolicyWriter;
  * remediate catalog --json
  * remediate catalog --iam-policy --only ec2.vpc-flow-logs,ec2.default-security-group
  * remediate catalog --iam-policy --account 111122223333
+ * remediate catalog --member-role --only ec2.security-group-open-ports > member-role.yaml
  * }</pre>
  */
 @Command(name = "catalog", mixinStandardHelpOptions = true,
@@ -50,6 +52,12 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
           + "selected remediations.")
   boolean iamPolicy;
 
+  @Option(names = "--member-role",
+      description = "Print the CloudFormation template (for StackSets) of the role assumed in "
+          + "member accounts (scan --accounts), with the least-privilege statements of the "
+          + "selected remediations.")
+  boolean memberRole;
+
   @Option(names = "--account", paramLabel = "ID", defaultValue = "*",
       description = "With --iam-policy: the account id in the role ARNs (default: *, any account).")
   String account;
@@ -60,8 +68,8 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
   @Override
   public Integer call() {
     checkGlobalOptions();
-    if (json && iamPolicy) {
-      throw CliException.badInput("--json and --iam-policy cannot be combined");
+    if ((json ? 1 : 0) + (iamPolicy ? 1 : 0) + (memberRole ? 1 : 0) > 1) {
+      throw CliException.badInput("--json, --iam-policy and --member-role cannot be combined");
     }
     List<RemediationType> types = selection.select(env().catalog());
     PrintWriter out = out();
@@ -70,6 +78,11 @@ public final class CatalogCommand extends BaseCommand implements Callable<Intege
         throw CliException.badInput("--account '" + account + "' is not a 12-digit account id");
       }
       out.println(iamPolicy(types, account));
+    } else if (memberRole) {
+      if (LeastPrivilegePolicy.of(types).isEmpty()) {
+        throw CliException.badInput("no IAM actions: no remediation is selected");
+      }
+      out.print(MemberRoleTemplate.render(types));
     } else if (json) {
       out.println(json(types));
     } else if (types.isEmpty() && !env().catalog().types().isEmpty()) {

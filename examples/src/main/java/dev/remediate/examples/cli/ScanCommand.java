@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
  * remediate scan --region eu-west-1 --region us-east-1 --flow-logs-bucket my-logs
  * remediate scan --all-regions --config remediate.yaml --json --out plans.json
  * remediate scan --only ec2.security-group-open-ports --target sg-0123456789abcdef0
+ * remediate scan --accounts 111122223333,444455556666 --region us-east-1 --out plans.json
  * }</pre>
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
@@ -37,6 +38,9 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
 
   @Mixin
   PlanningOptions planning;
+
+  @Mixin
+  AccountOptions accounts;
 
   @Option(names = "--json", description = "Print the plan set as JSON (the file format of "
       + "'apply').")
@@ -59,8 +63,9 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
     PrintWriter err = err();
     checkGlobalOptions();
     planning.check(!global.regions().isEmpty());
+    accounts.check();
     Map<String, String> resolved = settings.resolve(err, env().catalog());
-    Scanner scanner = new Scanner(env(), global, planning, err);
+    Scanner scanner = new Scanner(env(), global, planning, accounts, err);
     Scanner.Selected selected = scanner.remediations(selection.select(env().catalog()), resolved,
         selection.onlyIds());
     selected.requireConfigured(selection, resolved);
@@ -76,7 +81,8 @@ public final class ScanCommand extends BaseCommand implements Callable<Integer> 
       if (out != null) {
         PlanFiles.write(out, plans);
       }
-      err.println("Scanned " + outcome.regions().size() + " region(s) with "
+      err.println("Scanned " + outcome.regions().size()
+          + (accounts.given() ? " place(s) (account x region)" : " region(s)") + " with "
           + outcome.remediations() + " remediation(s): " + plans.compliant()
           + " target(s) compliant, " + plans.withChanges().size() + " with changes ("
           + plans.changes() + " change(s)), " + plans.skipped() + " resource(s) skipped (opt-out "

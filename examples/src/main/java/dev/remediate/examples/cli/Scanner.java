@@ -4,6 +4,7 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationType;
 import dev.remediate.core.Remediator;
+import dev.remediate.core.aws.Fleet;
 import dev.remediate.core.plan.PlanSet;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -27,15 +28,21 @@ final class Scanner {
   private final CliEnvironment env;
   private final GlobalOptions global;
   private final PlanningOptions options;
+  private final AccountOptions accounts;
   private final PrintWriter err;
 
-  /** What a scan found: the plans, the failures (one line each), what it covered. */
+  /**
+   * What a scan found: the plans, the failures (one line each), the places it covered (regions,
+   * or "account region" with accounts).
+   */
   record Outcome(PlanSet plans, List<String> failures, List<String> regions, int remediations) {}
 
-  Scanner(CliEnvironment env, GlobalOptions global, PlanningOptions options, PrintWriter err) {
+  Scanner(CliEnvironment env, GlobalOptions global, PlanningOptions options,
+      AccountOptions accounts, PrintWriter err) {
     this.env = env;
     this.global = global;
     this.options = options;
+    this.accounts = accounts;
     this.err = err;
   }
 
@@ -93,8 +100,65 @@ final class Scanner {
     return new Selected(remediations, notConfigured);
   }
 
-  /** Plans the remediations in every region, regions in parallel; output in region order. */
+  /**
+   * Plans the remediations in every region (of every account chosen with {@code --accounts} or
+   * {@code --organization}), places in parallel; output in account then region order.
+   */
   Outcome plan(Scopes scopes, List<Remediation> remediations) {
+    return accounts.given() ? planFleet(scopes, remediations) : planRegions(scopes, remediations);
+  }
+
+  /**
+   * Plans in every (account, region) place through the member role; an account whose role cannot
+   * be assumed is one failure line and the others go on.
+   */
+  private Outcome planFleet(Scopes scopes, List<Remediation> remediations) {
+    List<String> regions = regions(scopes);
+    List<String> chosen = accounts.resolve(scopes.caller());
+    if (chosen.isEmpty()) {
+      throw CliException.badInput("no account to scan: every account is skipped");
+    }
+    Progress progress = new Progress(err, env.terminal().isInteractive(), "scan",
+        chosen.size() * regions.size());
+    List<Fleet.Outcome<RegionPlans>> outcomes = scopes.fleet(accounts.role()).accounts(chosen)
+        .regions(regions.stream().map(software.amazon.awssdk.regions.Region::of).toList())
+        .build().run(scope -> {
+          String place = scope.account() + " " + scope.region().id();
+          synchronized (progress) {
+            progress.advance(place);
+          }
+          List<String> failures = new ArrayList<>();
+          PlanSet plans = scopes.remediator(scope).planSet(remediations, (remediation, e) ->
+              failures.add(remediation.id() + " in " + place + " failed: " + e.getMessage()));
+          return new RegionPlans(plans, failures);
+        });
+    PlanSet all = PlanSet.of();
+    List<String> failures = new ArrayList<>();
+    for (Fleet.Outcome<RegionPlans> outcome : outcomes) {
+      if (outcome.failed()) {
+        failures.add("account " + outcome.account()
+            + (outcome.region() != null ? " in " + outcome.region().id() : "") + ": "
+            + outcome.error());
+      } else {
+        all = all.and(outcome.result().plans());
+        failures.addAll(outcome.result().failures());
+      }
+    }
+    return finish(progress, all, failures, chosen.stream()
+        .flatMap(a -> regions.stream().map(r -> a + " " + r)).toList(), remediations.size());
+  }
+
+  private Outcome finish(Progress progress, PlanSet all, List<String> failures,
+      List<String> places, int remediations) {
+    failures.forEach(f -> progress.println("remediate: " + f));
+    progress.done();
+    List<String> targets = options.targetsOrNull();
+    return new Outcome(targets == null ? all : all.forTargets(targets), failures, places,
+        remediations);
+  }
+
+  /** Plans the remediations in every region, regions in parallel; output in region order. */
+  private Outcome planRegions(Scopes scopes, List<Remediation> remediations) {
     List<String> regions = regions(scopes);
     Progress progress = new Progress(err, env.terminal().isInteractive(), "scan", regions.size());
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(options.parallel,
@@ -120,11 +184,7 @@ final class Scanner {
         all = all.and(result.plans());
         failures.addAll(result.failures());
       }
-      failures.forEach(f -> progress.println("remediate: " + f));
-      progress.done();
-      List<String> targets = options.targetsOrNull();
-      return new Outcome(targets == null ? all : all.forTargets(targets), failures, regions,
-          remediations.size());
+      return finish(progress, all, failures, regions, remediations.size());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(Remediate.EXIT_FAILURE, "scan interrupted");

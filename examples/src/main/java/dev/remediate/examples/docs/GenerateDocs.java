@@ -9,9 +9,10 @@ import java.nio.file.Path;
 
 /**
  * Rewrites the files generated from the code: {@code docs/catalog.md} and the catalog section of
- * {@code README.md} ({@link CatalogMarkdown})
- * and {@code examples/lambda/template.yaml} ({@link LambdaTemplate}). Run it from the repository
- * root after adding or changing a remediation or an event rule:
+ * {@code README.md} ({@link CatalogMarkdown}), {@code examples/lambda/template.yaml}
+ * ({@link LambdaTemplate}) and {@code examples/lambda/member-role.yaml}
+ * ({@link MemberRoleTemplate}). Run it from the repository root after adding or changing a
+ * remediation or an event rule:
  *
  * <pre>{@code
  * REMEDIATE_MAIN=dev.remediate.examples.docs.GenerateDocs ./remediate
@@ -22,6 +23,8 @@ public final class GenerateDocs {
   public static final String CATALOG = "docs/catalog.md";
   /** The SAM template, relative to the repository root. */
   public static final String TEMPLATE = "examples/lambda/template.yaml";
+  /** The member-account role's CloudFormation template, relative to the repository root. */
+  public static final String MEMBER_ROLE = "examples/lambda/member-role.yaml";
   /** The README, whose catalog section is generated, relative to the repository root. */
   public static final String README = "README.md";
 
@@ -41,6 +44,7 @@ public final class GenerateDocs {
     write(readme, CatalogMarkdown.spliceReadme(Files.readString(readme), catalog));
     write(root.resolve(TEMPLATE), LambdaTemplate.render(catalog,
         EventRouter.load(LambdaTemplate.EVERY_RULE)));
+    write(root.resolve(MEMBER_ROLE), MemberRoleTemplate.render(catalog.types()));
   }
 
   private static void write(Path file, String text) throws IOException {

@@ -118,6 +118,64 @@ class GeneratedDocsTest {
 
   @Test
   void lambdaTemplate_passesCfnLint_whereInstalled() throws Exception {
+    assertCfnLintPasses(LambdaTemplate.render(RemediationCatalog.load(),
+        EventRouter.load(LambdaTemplate.EVERY_RULE)));
+  }
+
+  @Test
+  void memberRole_matchesTheCode() throws Exception {
+    assertEquals(MemberRoleTemplate.render(RemediationCatalog.load().types()),
+        Files.readString(ROOT.resolve(GenerateDocs.MEMBER_ROLE)),
+        GenerateDocs.MEMBER_ROLE + REGENERATE);
+  }
+
+  @Test
+  void memberRole_trustsTheCentralRoleWithTheExternalIdAndHoldsTheScopedActions()
+      throws Exception {
+    RemediationCatalog catalog = RemediationCatalog.load();
+    JsonNode role = new ObjectMapper(new YAMLFactory()).readTree(
+        MemberRoleTemplate.render(catalog.types()).replace("!Ref ", "").replace("!GetAtt ", "")
+            .replace("!Sub ", "").replace("!If", "").replace("!Not ", "").replace("!Equals ", ""))
+        .path("Resources").path(MemberRoleTemplate.ROLE).path("Properties");
+    JsonNode trust = role.path("AssumeRolePolicyDocument").path("Statement");
+    assertEquals(1, trust.size(), trust.toString());
+    assertEquals("arn:${AWS::Partition}:iam::${CentralAccountId}:role/${CentralRoleName}",
+        trust.get(0).path("Principal").path("AWS").asText());
+    JsonNode condition = trust.get(0).path("Condition");
+    assertEquals("HasExternalId", condition.get(0).asText());
+    assertEquals("ExternalId", condition.get(1).path("StringEquals").path("sts:ExternalId")
+        .asText());
+    TreeSet<String> actions = new TreeSet<>();
+    role.path("Policies").get(0).path("PolicyDocument").path("Statement").forEach(statement -> {
+      statement.path("Action").forEach(a -> actions.add(a.asText()));
+      List<String> resources = new ArrayList<>();
+      statement.path("Resource").forEach(r -> resources.add(r.asText()));
+      if (resources.contains("*")) {
+        statement.path("Action").forEach(a -> assertTrue(
+            !LeastPrivilegePolicy.isIamWrite(a.asText()), a + " on Resource * in " + statement));
+      }
+    });
+    TreeSet<String> expected = new TreeSet<>();
+    catalog.types().forEach(t -> t.iamActions().stream()
+        .filter(a -> !t.responderActions().contains(a)).forEach(expected::add));
+    assertEquals(expected, actions, "the role holds every non-responder action, no other");
+  }
+
+  @Test
+  void memberRole_ofOneRemediation_holdsOnlyItsActions() {
+    RemediationCatalog catalog = RemediationCatalog.load();
+    String yaml = MemberRoleTemplate.render(
+        List.of(catalog.require("ec2.security-group-open-ports")));
+    assertTrue(yaml.contains("'ec2:RevokeSecurityGroupIngress'"), yaml);
+    assertTrue(!yaml.contains("'cloudtrail:CreateTrail'"), yaml);
+  }
+
+  @Test
+  void memberRole_passesCfnLint_whereInstalled() throws Exception {
+    assertCfnLintPasses(MemberRoleTemplate.render(RemediationCatalog.load().types()));
+  }
+
+  private static void assertCfnLintPasses(String yaml) throws Exception {
     Process probe;
     try {
       probe = new ProcessBuilder("cfn-lint", "--version").redirectErrorStream(true).start();
@@ -129,8 +187,7 @@ class GeneratedDocsTest {
         probe.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && probe.exitValue() == 0,
         "cfn-lint does not run");
     Path template = Files.createTempFile("template-", ".yaml");
-    Files.writeString(template, LambdaTemplate.render(RemediationCatalog.load(),
-        EventRouter.load(LambdaTemplate.EVERY_RULE)));
+    Files.writeString(template, yaml);
     Process lint = new ProcessBuilder("cfn-lint", template.toString()).redirectErrorStream(true)
         .start();
     String output = new String(lint.getInputStream().readAllBytes(),
