@@ -67,6 +67,23 @@ public final class LambdaTemplate {
         names.add(k.eventName());
       });
     }
+    StringBuilder y = new StringBuilder(header());
+    y.append("Resources:\n");
+    y.append("  RemediateFailures:\n    Type: AWS::SQS::Queue\n    Properties:\n");
+    y.append("      MessageRetentionPeriod: 1209600\n      SqsManagedSseEnabled: true\n");
+    y.append(function(policy, sources, names));
+    policy.responder().ifPresent(r -> y.append(responderRole(policy)));
+    y.append("Outputs:\n  FunctionArn:\n    Value: !GetAtt RemediateFunction.Arn\n");
+    y.append("  FailureQueueUrl:\n    Description: Events whose handling failed after the ")
+        .append("retries (on-failure destination).\n    Value: !Ref RemediateFailures\n");
+    policy.responder().ifPresent(r -> y.append("  ResponderRoleArn:\n")
+        .append("    Description: Assume it to apply reviewed incident-response plans.\n")
+        .append("    Value: !GetAtt RemediateResponderRole.Arn\n"));
+    return y.toString();
+  }
+
+  /** The template's head: format, transform, description and parameters. */
+  private static String header() {
     StringBuilder y = new StringBuilder();
     y.append("# Generated from the code by dev.remediate.examples.docs.GenerateDocs; do not edit.\n");
     y.append("# Deploy: see docs/lambda.md (sam build is not needed: the jar is prebuilt).\n");
@@ -86,9 +103,16 @@ public final class LambdaTemplate {
     y.append("  MemberRoleName:\n    Type: String\n    Default: RemediateExecutionRole\n");
     y.append("    Description: Role assumed in the account an event comes from (events forwarded ")
         .append("from member accounts); the function acts there through it.\n");
-    y.append("Resources:\n");
-    y.append("  RemediateFailures:\n    Type: AWS::SQS::Queue\n    Properties:\n");
-    y.append("      MessageRetentionPeriod: 1209600\n      SqsManagedSseEnabled: true\n");
+    return y.toString();
+  }
+
+  /**
+   * The function: runtime, SnapStart, on-failure destination, environment, its least-privilege
+   * policy (responder actions left out) and the EventBridge rule of every event rule's triggers.
+   */
+  private static String function(LeastPrivilegePolicy policy, Set<String> sources,
+      Set<String> names) {
+    StringBuilder y = new StringBuilder();
     y.append("  RemediateFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n");
     y.append("      Runtime: java21\n");
     y.append("      Handler: ").append(HANDLER).append('\n');
@@ -118,13 +142,6 @@ public final class LambdaTemplate {
     y.append("                eventSource: ").append(list(sources)).append('\n');
     y.append("                eventName: ").append(list(names)).append('\n');
     y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
-    policy.responder().ifPresent(r -> y.append(responderRole(policy)));
-    y.append("Outputs:\n  FunctionArn:\n    Value: !GetAtt RemediateFunction.Arn\n");
-    y.append("  FailureQueueUrl:\n    Description: Events whose handling failed after the ")
-        .append("retries (on-failure destination).\n    Value: !Ref RemediateFailures\n");
-    policy.responder().ifPresent(r -> y.append("  ResponderRoleArn:\n")
-        .append("    Description: Assume it to apply reviewed incident-response plans.\n")
-        .append("    Value: !GetAtt RemediateResponderRole.Arn\n"));
     return y.toString();
   }
 
