@@ -37,7 +37,9 @@ class ExampleProgramsTest {
       Map.entry("ReleaseUserExample", ReleaseUserExample::run),
       Map.entry("OutdatedAmiExample", OutdatedAmiExample::run),
       Map.entry("EnableGuardDutyExample", EnableGuardDutyExample::run),
-      Map.entry("ReplaceSshKeyExample", ReplaceSshKeyExample::run));
+      Map.entry("ReplaceSshKeyExample", ReplaceSshKeyExample::run),
+      Map.entry("EnableCpuAlarmExample", EnableCpuAlarmExample::run),
+      Map.entry("ResizeInstanceExample", ResizeInstanceExample::run));
 
   static Stream<String> examples() {
     return EXAMPLES.keySet().stream().sorted();
