@@ -25,6 +25,8 @@ public final class GenerateDocs {
   public static final String TEMPLATE = "examples/lambda/template.yaml";
   /** The member-account role's CloudFormation template, relative to the repository root. */
   public static final String MEMBER_ROLE = "examples/lambda/member-role.yaml";
+  /** The Step Functions template of organization-wide runs, relative to the repository root. */
+  public static final String FLEET = "examples/lambda/fleet.yaml";
   /** The README, whose catalog section is generated, relative to the repository root. */
   public static final String README = "README.md";
 
@@ -45,6 +47,7 @@ public final class GenerateDocs {
     write(root.resolve(TEMPLATE), LambdaTemplate.render(catalog,
         EventRouter.load(LambdaTemplate.EVERY_RULE)));
     write(root.resolve(MEMBER_ROLE), MemberRoleTemplate.render(catalog.types()));
+    write(root.resolve(FLEET), FleetTemplate.render());
   }
 
   private static void write(Path file, String text) throws IOException {

@@ -103,6 +103,9 @@ public final class LambdaTemplate {
     y.append("  MemberRoleName:\n    Type: String\n    Default: RemediateExecutionRole\n");
     y.append("    Description: Role assumed in the account an event comes from (events forwarded ")
         .append("from member accounts); the function acts there through it.\n");
+    y.append("  PlansBucket:\n    Type: String\n    Default: none\n");
+    y.append("    Description: Bucket of the plan sets of organization-wide runs (fleet.yaml); ")
+        .append("none when they are not used.\n");
     return y.toString();
   }
 
@@ -135,6 +138,9 @@ public final class LambdaTemplate {
     y.append("            - Sid: RemediateMemberAccounts\n              Effect: Allow\n");
     y.append("              Action: 'sts:AssumeRole'\n");
     y.append("              Resource: !Sub 'arn:${AWS::Partition}:iam::*:role/${MemberRoleName}'\n");
+    y.append("            - Sid: RemediatePlanSets\n              Effect: Allow\n");
+    y.append("              Action: ['s3:GetObject', 's3:PutObject']\n");
+    y.append("              Resource: !Sub 'arn:${AWS::Partition}:s3:::${PlansBucket}/*'\n");
     y.append("      Events:\n        CloudTrailApiCalls:\n          Type: EventBridgeRule\n");
     y.append("          Properties:\n            Pattern:\n");
     y.append("              detail-type: ['AWS API Call via CloudTrail']\n");

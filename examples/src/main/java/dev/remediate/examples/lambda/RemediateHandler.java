@@ -3,6 +3,7 @@ package dev.remediate.examples.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.remediate.core.aws.AccountRole;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.event.CloudTrailParseException;
 import dev.remediate.core.RemediationCatalog;
@@ -43,6 +44,10 @@ public final class RemediateHandler implements RequestStreamHandler {
   }
 
   private final EventReactor reactor;
+  private final java.util.function.Function<String, AwsScope> scopes;
+  private final Map<String, String> settings;
+  private final dev.remediate.core.Guardrails guardrails;
+  private final AccountRole memberRole;
 
   /** Creates the handler the Lambda runtime uses: settings from the environment. */
   public RemediateHandler() {
@@ -73,6 +78,10 @@ public final class RemediateHandler implements RequestStreamHandler {
     this.reactor = new EventReactor(router, FindingRouter.of(RemediationCatalog.load(),
         LambdaSettings.settings(env)), LambdaSettings.guardrails(env), scopes,
         LambdaSettings.memberRole(env).orElse(null));
+    this.scopes = scopes;
+    this.settings = LambdaSettings.settings(env);
+    this.guardrails = LambdaSettings.guardrails(env);
+    this.memberRole = LambdaSettings.memberRole(env).orElse(AccountRole.ofDefaults());
   }
 
   /**
@@ -90,9 +99,22 @@ public final class RemediateHandler implements RequestStreamHandler {
         ? line -> context.getLogger().log(line + "\n")
         : System.out::println;
     String requestId = context != null ? context.getAwsRequestId() : "local";
+    byte[] bytes = input.readAllBytes();
+    java.util.Optional<FleetItem.Request> item = FleetItem.parse(bytes);
+    if (item.isPresent()) {
+      // one (account, Region) item of the fleet state machine (examples/lambda/fleet.yaml)
+      try (AwsScope home = scopes.apply(item.get().region())) {
+        ObjectNode summary = FleetItem.run(item.get(), home, memberRole,
+            RemediationCatalog.load(), settings, guardrails);
+        log.accept(summary.toString());
+        output.write(summary.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      return;
+    }
     List<ObjectNode> summaries;
     try {
-      summaries = reactor.react(input, "invocation " + requestId, log);
+      summaries = reactor.react(new java.io.ByteArrayInputStream(bytes), "invocation "
+          + requestId, log);
     } catch (CloudTrailParseException e) {
       log.accept("{\"error\":" + quote(e.getMessage()) + "}");
       output.write(("{\"records\":0,\"failed\":0,\"error\":" + quote(e.getMessage()) + "}")

@@ -86,6 +86,12 @@ class GeneratedDocsTest {
     TreeSet<String> actions = new TreeSet<>();
     JsonNode statements = function.path("Policies").get(0).path("Statement");
     for (JsonNode statement : statements) {
+      if (statement.path("Sid").asText().equals("RemediatePlanSets")) {
+        // the plan sets of fleet.yaml's runs, in the bucket the PlansBucket parameter names
+        assertEquals("arn:${AWS::Partition}:s3:::${PlansBucket}/*",
+            statement.path("Resource").asText());
+        continue;
+      }
       statement.path("Action").forEach(a -> actions.add(a.asText()));
       List<String> resources = new ArrayList<>();
       statement.path("Resource").forEach(r -> resources.add(r.asText()));
@@ -173,6 +179,33 @@ class GeneratedDocsTest {
   @Test
   void memberRole_passesCfnLint_whereInstalled() throws Exception {
     assertCfnLintPasses(MemberRoleTemplate.render(RemediationCatalog.load().types()));
+  }
+
+  @Test
+  void fleetTemplate_matchesTheCode() throws Exception {
+    assertEquals(FleetTemplate.render(), Files.readString(ROOT.resolve(GenerateDocs.FLEET)),
+        GenerateDocs.FLEET + REGENERATE);
+  }
+
+  @Test
+  void fleetTemplate_isADistributedMapInvokingTheFunctionPerAccountAndRegion() throws Exception {
+    JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(FleetTemplate.render()
+        .replace("!Ref ", "").replace("!GetAtt ", "").replace("!Sub ", ""));
+    JsonNode map = template.path("Resources").path("FleetStateMachine").path("Properties")
+        .path("Definition").path("States").path("EachPlace");
+    assertEquals("Map", map.path("Type").asText());
+    assertEquals("DISTRIBUTED", map.path("ItemProcessor").path("ProcessorConfig").path("Mode")
+        .asText());
+    assertEquals(8, map.path("MaxConcurrency").asInt());
+    assertEquals("$$.Map.Item.Value.account", map.path("ItemSelector").path("account.$").asText());
+    JsonNode task = map.path("ItemProcessor").path("States").path("Remediate");
+    assertEquals("arn:aws:states:::lambda:invoke", task.path("Resource").asText());
+    assertEquals("${FunctionArn}", task.path("Parameters").path("FunctionName").asText());
+  }
+
+  @Test
+  void fleetTemplate_passesCfnLint_whereInstalled() throws Exception {
+    assertCfnLintPasses(FleetTemplate.render());
   }
 
   private static void assertCfnLintPasses(String yaml) throws Exception {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.event.EventRouter;
+import dev.remediate.core.plan.PlanSet;
 import dev.remediate.examples.programs.EmulatorFixtures;
 import dev.remediate.core.aws.AccountRole;
 import dev.remediate.core.aws.AwsScope;
@@ -314,6 +315,56 @@ class RemediateHandlerTest {
     logged.clear();
     JsonNode result = invoke(handler(Map.of()), envelope(vpcId, AwsEmulator.ACCOUNT));
     return result.get("summaries").get(0).get("remediations").get(0).get("steps").asInt();
+  }
+
+  @Test
+  void fleetItem_scanThenApplyInAMemberAccount_planSetsInTheCentralBucket() throws Exception {
+    String member = "210987654321";
+    software.amazon.awssdk.services.s3.S3Client s3 = aws.client(
+        software.amazon.awssdk.services.s3.S3Client.class,
+        software.amazon.awssdk.services.s3.S3Client::builder);
+    s3.createBucket(r -> r.bucket("org-remediate-plans"));
+    try (AwsScope memberScope = AccountRole.ofDefaults().scopeFor(aws.scope(), member)) {
+      Ec2Client memberEc2 = memberScope.client(Ec2Client.class, Ec2Client::builder);
+      String memberVpc = EmulatorFixtures.vpcWithAwsDefaultGroup(memberEc2);
+      String item = "{\"remediate\":\"%s\",\"account\":\"" + member + "\",\"region\":"
+          + "\"us-east-1\",\"bucket\":\"org-remediate-plans\",\"key\":\"run-1/" + member
+          + "/us-east-1.json\",\"only\":[\"ec2.default-security-group\"]}";
+      RemediateHandler handler = handler(Map.of(LambdaSettings.DRY_RUN, "false"));
+
+      JsonNode scan = invoke(handler, item.formatted("scan"));
+      assertEquals(member, scan.get("account").asText(), scan.toString());
+      assertTrue(scan.get("changes").asInt() > 0, scan.toString());
+      String saved = s3.getObjectAsBytes(r -> r.bucket("org-remediate-plans")
+          .key("run-1/" + member + "/us-east-1.json")).asUtf8String();
+      PlanSet plans = PlanSet.fromJson(saved);
+      assertTrue(plans.plans().stream().allMatch(p -> p.target().account().equals(member)),
+          saved);
+      assertEquals(1, defaultGroup(memberEc2, memberVpc).ipPermissions().size(),
+          "a scan changes nothing");
+
+      JsonNode apply = invoke(handler, item.formatted("apply"));
+      assertEquals(0, apply.get("failed").asInt(), apply.toString());
+      assertEquals(plans.withChanges().size(), apply.get("applied").asInt(), apply.toString());
+      assertTrue(defaultGroup(memberEc2, memberVpc).ipPermissions().isEmpty());
+      assertTrue(s3.getObjectAsBytes(r -> r.bucket("org-remediate-plans")
+          .key("run-1/" + member + "/us-east-1.json.result.txt")).asUtf8String()
+          .contains("APPLIED"));
+    }
+    assertEquals(1, defaultGroup().ipPermissions().size(), "the function's own account untouched");
+  }
+
+  @Test
+  void fleetItem_malformed_failsNamingTheField() {
+    RuntimeException e = assertThrows(InvalidRemediationException.class, () -> invoke(
+        handler(Map.of()), "{\"remediate\":\"scan\",\"account\":\"210987654321\","
+            + "\"region\":\"us-east-1\",\"key\":\"k\"}"));
+    assertTrue(e.getMessage().contains("'bucket'"), e.getMessage());
+  }
+
+  private static SecurityGroup defaultGroup(Ec2Client client, String vpc) {
+    return client.describeSecurityGroups(r -> r.filters(f -> f.name("vpc-id").values(vpc),
+        f -> f.name("group-name").values("default"))).securityGroups().get(0);
   }
 
   @Test
