@@ -131,7 +131,7 @@ final class AmiReplacementSteps {
       int size = root ? Math.max(v.size(), newer.rootSize()) : v.size();
       devices.add(String.join("|", device, String.valueOf(size), text(v.type()), text(v.iops()),
           text(v.throughput()), String.valueOf(v.encrypted()), text(v.kmsKeyId()),
-          String.valueOf(v.deleteOnTermination())));
+          String.valueOf(v.deleteOnTermination()), root ? "root" : "data"));
       if (!root) {
         empty.add(v.device());
       }
@@ -165,9 +165,12 @@ final class AmiReplacementSteps {
           + "replacement gets another one");
     }
     if (!emptyDevices.isEmpty()) {
-      warnings.add("the replacement's data volumes " + emptyDevices + " are new and empty (same "
-          + "size, type and encryption): the data stays on " + i.id() + "'s volumes (kept with "
-          + "the stopped instance) and in the backup image; move it before relying on them");
+      warnings.add("the replacement's data volumes " + emptyDevices + " are made from the backup "
+          + "image's snapshots (same size, type and encryption), taken at apply "
+          + (decision.rebootForImage() ? "with a reboot" : "without a reboot: crash-consistent")
+          + "; what " + i.id() + " writes after the image stays on its own volumes (kept with "
+          + "the stopped instance). A device the backup image holds no snapshot of is made "
+          + "empty, as the apply's progress says");
     }
     warnings.add("not copied: secondary addresses, placement group, source/destination check, "
         + "volume tags (the replacement's volumes carry the instance's tags)");
@@ -258,7 +261,8 @@ final class AmiReplacementSteps {
         .clientToken(context.clientToken(step, "replacement"))
         .ebsOptimized(Boolean.parseBoolean(step.parameter("ebsOptimized")))
         .monitoring(m -> m.enabled(Boolean.parseBoolean(step.parameter("monitoring"))))
-        .blockDeviceMappings(devices(step.parameter("blockDevices")))
+        .blockDeviceMappings(devices(step.parameter("blockDevices"),
+            backupSnapshots(ec2, old), context))
         .tagSpecifications(EbsTags.tagSpec(ResourceType.INSTANCE,
             Tags.decode(step.parameter("tags"))), EbsTags.tagSpec(ResourceType.VOLUME,
             Tags.decode(step.parameter("tags"))));
@@ -281,12 +285,37 @@ final class AmiReplacementSteps {
     return ec2.runInstances(r.build()).instances().get(0).instanceId();
   }
 
-  private static List<BlockDeviceMapping> devices(String encoded) {
+  /**
+   * The snapshot of each data device (not the root) of the instance's newest available backup
+   * image: the replacement's data volumes are made from them. AWS's {@code CreateImage} snapshots
+   * every attached EBS volume; a device without a snapshot is made empty, and said so.
+   */
+  static Map<String, String> backupSnapshots(Ec2Client ec2, String old) {
+    Map<String, String> snapshots = new TreeMap<>();
+    ec2.describeImagesPaginator(r -> r.owners("self").filters(f -> f.name("tag:"
+            + AmiObserver.BACKUP_OF).values(old))).images().stream()
+        .filter(image -> "available".equals(image.stateAsString()))
+        .max(java.util.Comparator.comparing(image -> String.valueOf(image.creationDate())))
+        .ifPresent(image -> image.blockDeviceMappings().stream()
+            .filter(m -> m.ebs() != null && m.ebs().snapshotId() != null
+                && !m.deviceName().equals(image.rootDeviceName()))
+            .forEach(m -> snapshots.put(m.deviceName(), m.ebs().snapshotId())));
+    return snapshots;
+  }
+
+  private static List<BlockDeviceMapping> devices(String encoded, Map<String, String> snapshots,
+      RemediationContext context) {
     List<BlockDeviceMapping> mappings = new ArrayList<>();
     for (String device : encoded.isEmpty() ? new String[0] : encoded.split(";")) {
       String[] f = device.split("\\|", -1);
       mappings.add(BlockDeviceMapping.builder().deviceName(f[0]).ebs(e -> {
         e.volumeSize(Integer.valueOf(f[1])).deleteOnTermination(Boolean.parseBoolean(f[7]));
+        if (snapshots.containsKey(f[0])) {
+          e.snapshotId(snapshots.get(f[0]));
+        } else if (f.length > 8 && f[8].equals("data")) {
+          context.progress("the backup image holds no snapshot of " + f[0] + ": the "
+              + "replacement's " + f[0] + " is made empty", -1);
+        }
         if (!f[2].isEmpty()) {
           e.volumeType(f[2]);
         }

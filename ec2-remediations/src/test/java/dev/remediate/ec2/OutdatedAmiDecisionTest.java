@@ -105,7 +105,7 @@ class OutdatedAmiDecisionTest {
     assertEquals(NEW.id(), run.parameter("imageId"));
     assertEquals(Map.of("Name", "web", AmiObserver.REPLACES, "i-0aaa"),
         Tags.decode(run.parameter("tags")), "aws: tags are never copied");
-    assertEquals("/dev/xvda|20|gp3|3000|125|true|key-1|true;/dev/sdf|5|gp2|||false||false",
+    assertEquals("/dev/xvda|20|gp3|3000|125|true|key-1|true|root;/dev/sdf|5|gp2|||false||false|data",
         run.parameter("blockDevices"));
     assertTrue(t.steps().get(4).flags().contains(Flag.DOWNTIME));
     assertTrue(t.warnings().stream().anyMatch(w -> w.contains("new private address")));

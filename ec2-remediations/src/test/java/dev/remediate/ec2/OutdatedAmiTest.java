@@ -155,6 +155,76 @@ class OutdatedAmiTest {
     assertTrue(aws.recorder().total() <= 3, aws.recorder().toString());
   }
 
+  /**
+   * The data volumes of the replacement are made from the backup image's snapshots. AWS's
+   * CreateImage snapshots every attached EBS volume; the emulator's snapshots only the root (and
+   * its RegisterImage ignores the mappings given), so an interceptor answers DescribeImages for
+   * the backup as AWS does, and the RunInstances request the library sends is checked.
+   */
+  @Test
+  void replacementDataVolumes_areMadeFromTheBackupImagesSnapshots() {
+    String dataSnapshot = ec2.createSnapshot(r -> r.volumeId(described(instanceId)
+        .blockDeviceMappings().stream().filter(m -> m.deviceName().equals("/dev/sdf"))
+        .findFirst().orElseThrow().ebs().volumeId())).snapshotId();
+    List<software.amazon.awssdk.services.ec2.model.RunInstancesRequest> launched =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    software.amazon.awssdk.core.interceptor.ExecutionInterceptor awsLikeBackups =
+        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(
+              software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+              software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            if (context.request()
+                instanceof software.amazon.awssdk.services.ec2.model.RunInstancesRequest run) {
+              launched.add(run);
+            }
+          }
+
+          @Override
+          public software.amazon.awssdk.core.SdkResponse modifyResponse(
+              software.amazon.awssdk.core.interceptor.Context.ModifyResponse context,
+              software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            if (!(context.response()
+                instanceof software.amazon.awssdk.services.ec2.model.DescribeImagesResponse r)) {
+              return context.response();
+            }
+            return r.toBuilder().images(r.images().stream().map(image -> tags(image.tags())
+                .containsKey(AmiObserver.BACKUP_OF) ? image.toBuilder().blockDeviceMappings(
+                    java.util.stream.Stream.concat(image.blockDeviceMappings().stream(),
+                        java.util.stream.Stream.of(software.amazon.awssdk.services.ec2.model
+                            .BlockDeviceMapping.builder().deviceName("/dev/sdf")
+                            .ebs(e -> e.snapshotId(dataSnapshot).volumeSize(5)).build()))
+                        .toList()).build() : image).toList()).build();
+          }
+        };
+    try (dev.remediate.core.aws.AwsScope scope = aws.scopeBuilder(
+        software.amazon.awssdk.regions.Region.US_EAST_1).addInterceptor(awsLikeBackups).build()) {
+      Remediator remediator = Remediator.builder().scope(scope)
+          .guardrails(Guardrails.custom().consentTo(Flag.DOWNTIME).build()).build();
+      PlanSet plans = PlanSet.fromJson(remediator.planSet(List.of(OutdatedAmi.forEveryInstance()
+          .build())).toJson());
+      assertTrue(plans.withChanges().get(0).warnings().stream()
+          .anyMatch(w -> w.contains("made from the backup image's snapshots")), plans.toText());
+
+      ApplyResult result = only(remediator.apply(plans));
+
+      assertEquals(Status.APPLIED, result.status(), result.detail());
+      assertEquals(1, launched.size());
+      Map<String, software.amazon.awssdk.services.ec2.model.EbsBlockDevice> ebs = launched.get(0)
+          .blockDeviceMappings().stream().collect(Collectors.toMap(m -> m.deviceName(),
+              m -> m.ebs()));
+      assertEquals(dataSnapshot, ebs.get("/dev/sdf").snapshotId(),
+          "the data volume is made from the backup's snapshot");
+      assertEquals(5, ebs.get("/dev/sdf").volumeSize());
+      assertEquals(null, ebs.get("/dev/xvda").snapshotId(), "the root comes from the newer image");
+    }
+  }
+
+  private static Map<String, String> tags(
+      List<software.amazon.awssdk.services.ec2.model.Tag> tags) {
+    return NetworkSupport.tags(tags);
+  }
+
   private void assertReplaced() {
     Instance old = described(instanceId);
     assertEquals("stopped", old.state().nameAsString());
