@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 
 /**
  * The steps bringing an Auto Scaling group's instances to the newer image the AWS way, one plan
@@ -36,11 +34,10 @@ import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
  * </ol>
  */
 final class AmiGroupSteps {
-  static final String CREATE_VERSION = "CreateLaunchTemplateVersion";
-  static final String MODIFY_TEMPLATE = "ModifyLaunchTemplate";
-  static final String UPDATE_GROUP = "UpdateAutoScalingGroup";
+  static final String CREATE_VERSION = LaunchTemplateSteps.CREATE_VERSION;
+  static final String MODIFY_TEMPLATE = LaunchTemplateSteps.MODIFY_TEMPLATE;
+  static final String UPDATE_GROUP = LaunchTemplateSteps.UPDATE_GROUP;
   static final String REFRESH = "StartInstanceRefresh";
-  private static final String OUT_VERSION = "ami-template-version:";
 
   private final Observation o;
   private final Group g;
@@ -113,24 +110,10 @@ final class AmiGroupSteps {
 
   /** Carries out one step of {@link #target}. */
   static void execute(Step step, RemediationContext context) {
-    Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    String template = step.parameter("templateId");
-    String group = step.parameter("group");
-    switch (step.kind()) {
-      case CREATE_VERSION -> context.outputs().put(OUT_VERSION + template, String.valueOf(ec2
-          .createLaunchTemplateVersion(r -> r.launchTemplateId(template)
-              .sourceVersion(step.parameter("sourceVersion"))
-              .versionDescription("image " + step.parameter("imageId") + " (remediate "
-                  + OutdatedAmi.ID + ")")
-              .launchTemplateData(d -> d.imageId(step.parameter("imageId"))))
-          .launchTemplateVersion().versionNumber()));
-      case MODIFY_TEMPLATE -> ec2.modifyLaunchTemplate(r -> r.launchTemplateId(template)
-          .defaultVersion(version(ec2, step, context)));
-      case UPDATE_GROUP -> autoScaling(context).updateAutoScalingGroup(r -> r
-          .autoScalingGroupName(group).launchTemplate(t -> t.launchTemplateId(template)
-              .version(version(ec2, step, context))));
-      case REFRESH -> refresh(group, context);
-      default -> throw new RemediationException("OutdatedAmi has no step " + step.kind());
+    if (step.kind().equals(REFRESH)) {
+      refresh(step.parameter("group"), context);
+    } else if (!LaunchTemplateSteps.execute(step, context, OutdatedAmi.ID)) {
+      throw new RemediationException("OutdatedAmi has no step " + step.kind());
     }
   }
 
@@ -145,23 +128,6 @@ final class AmiGroupSteps {
       }
       throw e;
     }
-  }
-
-  /** The version with the step's image: made by this apply, or the template's latest. */
-  private static String version(Ec2Client ec2, Step step, RemediationContext context) {
-    String template = step.parameter("templateId");
-    String made = context.outputs().get(OUT_VERSION + template);
-    if (made != null) {
-      return made;
-    }
-    List<LaunchTemplateVersion> latest = ec2.describeLaunchTemplateVersions(r -> r
-        .launchTemplateId(template).versions("$Latest")).launchTemplateVersions();
-    if (latest.isEmpty() || latest.get(0).launchTemplateData() == null
-        || !step.parameter("imageId").equals(latest.get(0).launchTemplateData().imageId())) {
-      throw new RemediationException("the latest version of launch template " + template
-          + " does not have image " + step.parameter("imageId") + ": plan again");
-    }
-    return String.valueOf(latest.get(0).versionNumber());
   }
 
   private static AutoScalingClient autoScaling(RemediationContext context) {
