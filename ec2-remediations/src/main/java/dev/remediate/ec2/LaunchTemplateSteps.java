@@ -28,6 +28,9 @@ final class LaunchTemplateSteps {
 
   /** @return true when the step was one of these and has been carried out */
   static boolean execute(Step step, RemediationContext context, String by) {
+    if (!List.of(CREATE_VERSION, MODIFY_TEMPLATE, UPDATE_GROUP).contains(step.kind())) {
+      return false;
+    }
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
     String template = step.parameter("templateId");
     switch (step.kind()) {

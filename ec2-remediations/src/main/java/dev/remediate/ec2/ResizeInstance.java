@@ -55,7 +55,10 @@ public final class ResizeInstance extends SpecValue {
   /** Every IAM action planning and applying may need. */
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeInstances",
       "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceTypeOfferings", "ec2:StopInstances",
-      "ec2:ModifyInstanceAttribute", "ec2:StartInstances", "ec2:CreateTags", "ec2:DeleteTags");
+      "ec2:ModifyInstanceAttribute", "ec2:StartInstances", "ec2:CreateTags", "ec2:DeleteTags",
+      "autoscaling:DescribeAutoScalingGroups", "ec2:DescribeLaunchTemplateVersions",
+      "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate",
+      "autoscaling:UpdateAutoScalingGroup", "iam:PassRole");
   /** The target meaning "the next size up in the instance's family". */
   public static final String NEXT = "next";
   /**
@@ -134,6 +137,10 @@ public final class ResizeInstance extends SpecValue {
             + tagged + "': name an instance type or " + NEXT);
       }
     }
+    String group = NetworkSupport.tags(found.tags()).get(ResizeDecision.ASG_TAG);
+    if (group != null) {
+      return groupPlan(group, wanted, context);
+    }
     ResizeDecision.Outcome outcome = new ResizeDecision(wanted, context.region(),
         context.account()).decide(ResizeObserver.observe(found, wanted, context));
     Set<String> actions = new TreeSet<>(READS);
@@ -146,10 +153,34 @@ public final class ResizeInstance extends SpecValue {
         .addAllWarnings(outcome.warnings()).addAllIamActions(actions).build();
   }
 
+  /** An Auto Scaling member: the group's launch template gets the type ({@link ResizeGroup}). */
+  private Plan groupPlan(String group, String wanted, RemediationContext context) {
+    if (NEXT.equals(wanted)) {
+      throw new InvalidRemediationException("Resize of " + instanceId + " to " + NEXT + " refused: "
+          + "it is a member of Auto Scaling group " + group + ": name the type its launch "
+          + "template should get");
+    }
+    List<String> warnings = new ArrayList<>();
+    List<Step> steps = ResizeGroup.decide(ResizeGroup.observe(group, context), instanceId, wanted,
+        context.region(), context.account(), warnings);
+    Set<String> actions = new TreeSet<>(READS);
+    actions.addAll(Set.of("autoscaling:DescribeAutoScalingGroups",
+        "ec2:DescribeLaunchTemplateVersions"));
+    steps.forEach(s -> actions.add((s.kind().equals(LaunchTemplateSteps.UPDATE_GROUP)
+        ? "autoscaling:" : "ec2:") + s.kind()));
+    ResizeInstance planned = wanted.equals(instanceType) ? this
+        : new ResizeInstance(instanceId, wanted);
+    return context.newPlan(planned, "AWS::EC2::Instance", instanceId).addAllSteps(steps)
+        .addAllWarnings(warnings).addAllIamActions(actions).build();
+  }
+
   // ---------------------------------------------------------------- steps
 
   @Override
   public void execute(Step step, RemediationContext context) {
+    if (LaunchTemplateSteps.execute(step, context, ID)) {
+      return; // an Auto Scaling member's group (ResizeGroup)
+    }
     Ec2Client ec2 = ec2(context);
     String instance = step.parameter("instance");
     switch (step.kind()) {
@@ -276,6 +307,21 @@ public final class ResizeInstance extends SpecValue {
 
   /** The catalog entry of {@link ResizeInstance}; its plans stop running instances. */
   public static final class Type extends AbstractRemediationType {
+    /**
+     * {@code iam:PassRole}: a group member's launch template may name an instance profile, whose
+     * role (any role) the group passes to EC2: no prefix can scope it, so it is a responder action.
+     */
+    @Override
+    public Set<String> responderActions() {
+      return Set.of("iam:PassRole");
+    }
+
+    /** The instance profile's role is passed to EC2. */
+    @Override
+    public Set<String> roleServices() {
+      return Set.of("ec2.amazonaws.com");
+    }
+
     static final Setting INSTANCE_TYPE = Setting.text("resize.instanceType", "The instance type "
         + "to change the chosen instance to, e.g. t3.large, or next: the next size up in its "
         + "family offered in its Availability Zone (required; no region-wide form)");

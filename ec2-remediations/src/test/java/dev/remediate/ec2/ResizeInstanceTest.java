@@ -121,6 +121,44 @@ class ResizeInstanceTest {
     assertTrue(remediator().plan(fromTag).steps().isEmpty(), "already the tagged type");
   }
 
+  @Test
+  void autoScalingMember_theGroupsLaunchTemplateGetsTheType_theInstanceIsNotStopped() {
+    var autoScaling = aws.client(software.amazon.awssdk.services.autoscaling.AutoScalingClient.class,
+        software.amazon.awssdk.services.autoscaling.AutoScalingClient::builder);
+    String template = ec2.createLaunchTemplate(r -> r.launchTemplateName("web")
+        .launchTemplateData(d -> d.imageId(described().imageId()).instanceType("t2.micro")))
+        .launchTemplate().launchTemplateId();
+    autoScaling.createAutoScalingGroup(r -> r.autoScalingGroupName("web").minSize(1).maxSize(1)
+        .availabilityZones("us-east-1a").launchTemplate(t -> t.launchTemplateId(template)
+            .version("1")));
+    String member = autoScaling.describeAutoScalingGroups(r -> r.autoScalingGroupNames("web"))
+        .autoScalingGroups().get(0).instances().get(0).instanceId();
+    ResizeInstance resize = ResizeInstance.of(member).toType("t2.small").build();
+
+    PlanSet plans = PlanSet.fromJson(remediator().planSet(List.of(resize)).toJson());
+    Plan plan = plans.withChanges().get(0);
+    assertEquals(List.of("CreateLaunchTemplateVersion", "UpdateAutoScalingGroup"),
+        plan.steps().stream().map(Step::kind).toList(), plan.toText());
+    assertTrue(plan.warnings().get(0).contains("Auto Scaling group web"), plan.toText());
+    assertTrue(ResizeInstance.IAM_ACTIONS.containsAll(plan.iamActions()), plan.iamActions()
+        .toString());
+    aws.recorder().reset();
+
+    assertEquals(Status.APPLIED, only(remediator().apply(plans)).status());
+
+    assertEquals(0, aws.recorder().count("StopInstances"), "a member is never stopped");
+    var group = autoScaling.describeAutoScalingGroups(r -> r.autoScalingGroupNames("web"))
+        .autoScalingGroups().get(0).launchTemplate();
+    assertEquals("2", group.version());
+    assertEquals("t2.small", ec2.describeLaunchTemplateVersions(r -> r.launchTemplateId(template)
+        .versions("2")).launchTemplateVersions().get(0).launchTemplateData()
+        .instanceTypeAsString());
+    assertTrue(remediator().planSet(List.of(resize)).withChanges().isEmpty(),
+        "the group's template has the type: nothing more");
+    assertThrows(dev.remediate.core.InvalidRemediationException.class, () -> remediator()
+        .plan(ResizeInstance.of(member).toType(ResizeInstance.NEXT).build()));
+  }
+
   private Map<String, String> resizeTags() {
     Map<String, String> tags = new java.util.TreeMap<>(NetworkSupport.tags(described().tags()));
     tags.keySet().removeIf(k -> !k.startsWith("remediate:resize-"));
