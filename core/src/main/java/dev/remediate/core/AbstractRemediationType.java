@@ -34,6 +34,8 @@ public abstract class AbstractRemediationType implements RemediationType {
   private final List<String> controls;
   private final Set<String> iamActions;
   private final Set<Flag> flags;
+  private Set<String> responderActions = Set.of();
+  private Set<String> roleServices = Set.of();
 
   /**
    * Creates the type; the collections are copied.
@@ -64,6 +66,43 @@ public abstract class AbstractRemediationType implements RemediationType {
       copy.add(flag);
     }
     this.flags = Collections.unmodifiableSet(copy);
+  }
+
+  /**
+   * Marks some of the IAM actions as responder actions ({@link #responderActions()}); call it from
+   * the constructor.
+   *
+   * @param actions actions among {@link #iamActions()}
+   * @throws InvalidRemediationException when one is not among them, naming it
+   */
+  protected final void responderActions(String... actions) {
+    for (String action : actions) {
+      if (!iamActions.contains(action)) {
+        throw new InvalidRemediationException("Remediation type " + id + ": responder action "
+            + action + " is not among its IAM actions");
+      }
+    }
+    this.responderActions = Set.of(actions);
+  }
+
+  /**
+   * Names the services that assume the roles this type passes or links ({@link #roleServices()});
+   * call it from the constructor.
+   *
+   * @param services service principals, e.g. {@code ec2.amazonaws.com}
+   */
+  protected final void roleServices(String... services) {
+    this.roleServices = Set.of(services);
+  }
+
+  @Override
+  public Set<String> responderActions() {
+    return responderActions;
+  }
+
+  @Override
+  public Set<String> roleServices() {
+    return roleServices;
   }
 
   private String text(String name, String value) {

@@ -27,6 +27,33 @@ class AbstractRemediationTypeTest {
     }
   }
 
+  /** A type marking a responder action and naming a role service in its constructor. */
+  private static final class ResponderType extends AbstractRemediationType {
+    ResponderType(String responder) {
+      super("test.responder", "A responder", List.of(), Set.of("iam:PassRole",
+          "ec2:DescribeInstances"), EnumSet.noneOf(Flag.class));
+      responderActions(responder);
+      roleServices("ec2.amazonaws.com");
+    }
+
+    @Override
+    public Remediation fromSpec(RemediationSpec spec) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @Test
+  void responderActionsAndRoleServices_setInTheConstructor_responderMustBeAnIamAction() {
+    ResponderType t = new ResponderType("iam:PassRole");
+    assertEquals(Set.of("iam:PassRole"), t.responderActions());
+    assertEquals(Set.of("ec2.amazonaws.com"), t.roleServices());
+    assertEquals(Set.of(), type("test.type", "A test type", List.of(), Set.of("ec2:DescribeVpcs"),
+        EnumSet.noneOf(Flag.class)).responderActions(), "none by default");
+    InvalidRemediationException e = org.junit.jupiter.api.Assertions.assertThrows(
+        InvalidRemediationException.class, () -> new ResponderType("iam:PutRolePolicy"));
+    assertTrue(e.getMessage().contains("iam:PutRolePolicy"), e.getMessage());
+  }
+
   private static TestType type(String id, String description, List<String> controls,
       Set<String> iamActions, Set<Flag> flags) {
     return new TestType(id, description, controls, iamActions, flags);

@@ -349,20 +349,7 @@ public final class OutdatedAmi extends SpecValue {
         + "replaced instance once its replacement is healthy (needs DESTRUCTIVE consent); by "
         + "default it is left stopped with its volumes", false);
 
-    /**
-     * {@code iam:PassRole} passes the replaced instance's own profile role to the replacement,
-     * whatever that role is: no prefix can scope it, so it belongs to the responder statement.
-     */
-    @Override
-    public Set<String> responderActions() {
-      return Set.of("iam:PassRole");
-    }
 
-    /** The instance profile's role is passed to EC2. */
-    @Override
-    public Set<String> roleServices() {
-      return Set.of("ec2.amazonaws.com");
-    }
 
     /** Creates the type (service loader). */
     public Type() {
@@ -370,6 +357,9 @@ public final class OutdatedAmi extends SpecValue {
           + "a backup image, a replacement with the same configuration and the original stopped "
           + "for standalone instances", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DOWNTIME, Flag.DESTRUCTIVE));
+      // iam:PassRole passes an instance profile's role (any role) to EC2: no prefix can scope it
+      responderActions("iam:PassRole");
+      roleServices("ec2.amazonaws.com");
     }
 
     @Override

@@ -111,22 +111,12 @@ public final class ReleaseQuarantine extends SpecValue {
     public Type() {
       super(ID, "Undo a quarantine: restore each interface's recorded groups and instance profile",
           List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+      // iam:PassRole passes an instance profile's role (any role) to EC2: no prefix can scope it
+      responderActions("iam:PassRole");
+      roleServices("ec2.amazonaws.com");
     }
 
-    /**
-     * {@code iam:PassRole} restores the instance profile a quarantine removed, whatever role it
-     * holds: no prefix can scope it, so it belongs to the responder statement.
-     */
-    @Override
-    public Set<String> responderActions() {
-      return Set.of("iam:PassRole");
-    }
 
-    /** The restored instance profile's role is passed to EC2. */
-    @Override
-    public Set<String> roleServices() {
-      return Set.of("ec2.amazonaws.com");
-    }
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {

@@ -307,20 +307,7 @@ public final class ResizeInstance extends SpecValue {
 
   /** The catalog entry of {@link ResizeInstance}; its plans stop running instances. */
   public static final class Type extends AbstractRemediationType {
-    /**
-     * {@code iam:PassRole}: a group member's launch template may name an instance profile, whose
-     * role (any role) the group passes to EC2: no prefix can scope it, so it is a responder action.
-     */
-    @Override
-    public Set<String> responderActions() {
-      return Set.of("iam:PassRole");
-    }
 
-    /** The instance profile's role is passed to EC2. */
-    @Override
-    public Set<String> roleServices() {
-      return Set.of("ec2.amazonaws.com");
-    }
 
     static final Setting INSTANCE_TYPE = Setting.text("resize.instanceType", "The instance type "
         + "to change the chosen instance to, e.g. t3.large, or next: the next size up in its "
@@ -331,6 +318,9 @@ public final class ResizeInstance extends SpecValue {
       super(ID, "Changes an EBS-backed instance's type (stop, change, start), refused before any "
           + "stop when the type does not fit the instance", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DOWNTIME));
+      // iam:PassRole passes an instance profile's role (any role) to EC2: no prefix can scope it
+      responderActions("iam:PassRole");
+      roleServices("ec2.amazonaws.com");
     }
 
     @Override

@@ -21,7 +21,12 @@ public final class FleetTemplate {
 
   private FleetTemplate() {}
 
-  /** @return the template's YAML */
+  /**
+   * The template is one YAML text block (its only logic is the state machine's name): longer than
+   * a method should be, it reads as the template it is.
+   *
+   * @return the template's YAML
+   */
   public static String render() {
     return """
         # Generated from the code by dev.remediate.examples.docs.GenerateDocs; do not edit.
