@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * start happens once per JVM. SnapStart cannot be measured here (it restores a Lambda snapshot).
  *
  * <pre>{@code
- * java -cp benchmarks/target/benchmarks.jar:examples/target/remediate-examples-<v>-cli.jar \
+ * java -cp "benchmarks/target/benchmarks.jar:$(ls examples/target/remediate-examples-*-cli.jar)" \
  *   dev.remediate.benchmarks.HandlerColdWarm [WARM_RUNS]
  * }</pre>
  */
