@@ -29,6 +29,7 @@ module dev.remediate.core {
   requires software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.retries;
   requires org.slf4j;
+  requires java.logging;
   requires static transitive org.jspecify;
   requires static org.immutables.value.annotations;
 

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <pre>
  * mvn -B -q -DskipTests package -pl examples,benchmarks -am
  * MOTO_ENABLE_RECORDING=True java -cp benchmarks/target/benchmarks.jar dev.remediate.benchmarks.ApplyVsCustodian \
- *     examples/target/remediate-examples-0.1.0-SNAPSHOT-cli.jar [resources] [runs]
+ *     cli/target/remediate-cli-0.1.0-SNAPSHOT-all.jar [resources] [runs]
  * </pre>
  *
  * <p>{@code -Dbench.only=PORT_22} runs one scenario; {@code -Dbench.args="--parallel 1"} adds

@@ -1,8 +1,8 @@
 package dev.remediate.benchmarks;
 
 import dev.remediate.core.aws.AwsScope;
-import dev.remediate.examples.lambda.LambdaSettings;
-import dev.remediate.examples.lambda.RemediateHandler;
+import dev.remediate.lambda.LambdaSettings;
+import dev.remediate.lambda.RemediateHandler;
 import dev.remediate.testing.MotoServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * start happens once per JVM. SnapStart cannot be measured here (it restores a Lambda snapshot).
  *
  * <pre>{@code
- * java -cp "benchmarks/target/benchmarks.jar:$(ls examples/target/remediate-examples-*-cli.jar)" \
+ * java -cp "benchmarks/target/benchmarks.jar:$(ls lambda/target/remediate-lambda-*-all.jar)" \
  *   dev.remediate.benchmarks.HandlerColdWarm [WARM_RUNS]
  * }</pre>
  */

@@ -16,7 +16,7 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.RemediationSpec;
-import dev.remediate.examples.programs.EmulatorFixtures;
+import dev.remediate.testing.EmulatorFixtures;
 import dev.remediate.testing.MotoServer;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -122,7 +122,7 @@ public final class Demo implements Callable<Integer> {
    */
   public static void main(String[] args) {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    dev.remediate.examples.cli.SecretSafeLogging.install();
+    dev.remediate.core.aws.SecretSafeLogging.install();
     PrintWriter out = new PrintWriter(System.out, true);
     System.exit(run(out, new PrintWriter(System.err, true), args));
   }

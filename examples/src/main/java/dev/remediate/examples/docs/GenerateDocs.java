@@ -1,5 +1,8 @@
 package dev.remediate.examples.docs;
 
+import dev.remediate.lambda.FleetTemplate;
+import dev.remediate.lambda.LambdaTemplate;
+import dev.remediate.core.policy.MemberRoleTemplate;
 import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.event.EventRouter;
 import java.io.IOException;
@@ -9,8 +12,8 @@ import java.nio.file.Path;
 
 /**
  * Rewrites the files generated from the code: {@code docs/catalog.md} and the catalog section of
- * {@code README.md} ({@link CatalogMarkdown}), {@code examples/lambda/template.yaml}
- * ({@link LambdaTemplate}) and {@code examples/lambda/member-role.yaml}
+ * {@code README.md} ({@link CatalogMarkdown}), {@code lambda/template.yaml}
+ * ({@link LambdaTemplate}) and {@code lambda/member-role.yaml}
  * ({@link MemberRoleTemplate}). Run it from the repository root after adding or changing a
  * remediation or an event rule:
  *
@@ -22,11 +25,11 @@ public final class GenerateDocs {
   /** The catalog page, relative to the repository root. */
   public static final String CATALOG = "docs/catalog.md";
   /** The SAM template, relative to the repository root. */
-  public static final String TEMPLATE = "examples/lambda/template.yaml";
+  public static final String TEMPLATE = "lambda/template.yaml";
   /** The member-account role's CloudFormation template, relative to the repository root. */
-  public static final String MEMBER_ROLE = "examples/lambda/member-role.yaml";
+  public static final String MEMBER_ROLE = "lambda/member-role.yaml";
   /** The Step Functions template of organization-wide runs, relative to the repository root. */
-  public static final String FLEET = "examples/lambda/fleet.yaml";
+  public static final String FLEET = "lambda/fleet.yaml";
   /** The README, whose catalog section is generated, relative to the repository root. */
   public static final String README = "README.md";
 

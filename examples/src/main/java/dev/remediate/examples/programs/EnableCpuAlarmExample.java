@@ -1,5 +1,6 @@
 package dev.remediate.examples.programs;
 
+import dev.remediate.testing.EmulatorFixtures;
 import dev.remediate.core.plan.PlanSet;
 import dev.remediate.ec2.EnableCpuAlarm;
 import software.amazon.awssdk.services.ec2.Ec2Client;

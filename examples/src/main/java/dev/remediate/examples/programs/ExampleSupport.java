@@ -6,7 +6,7 @@ import dev.remediate.core.Remediation;
 import dev.remediate.core.Remediator;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.PlanSet;
-import dev.remediate.examples.cli.SecretSafeLogging;
+import dev.remediate.core.aws.SecretSafeLogging;
 import dev.remediate.testing.MotoServer;
 import java.io.PrintStream;
 import java.net.URI;

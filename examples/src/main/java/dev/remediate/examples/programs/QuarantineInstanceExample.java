@@ -1,5 +1,6 @@
 package dev.remediate.examples.programs;
 
+import dev.remediate.testing.EmulatorFixtures;
 import dev.remediate.core.Guardrails;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.PlanSet;

@@ -1,5 +1,6 @@
 package dev.remediate.examples.programs;
 
+import dev.remediate.testing.EmulatorFixtures;
 import dev.remediate.core.ApplyResult;
 import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.Remediator;

@@ -20,19 +20,25 @@ class PublicApiOnlyTest {
       "^import\\s+(static\\s+)?dev\\.remediate\\.[\\w.]*(\\.internal\\.|\\.Immutable)\\w*",
       Pattern.MULTILINE);
 
+  /** The main sources of the command-line tool, the Lambda adapter and the examples. */
+  private static final List<Path> SOURCES = List.of(Path.of("..", "cli", "src", "main", "java"),
+      Path.of("..", "lambda", "src", "main", "java"), Path.of("src", "main", "java"));
+
   @Test
   void mainSources_importNoInternalPackageAndNoGeneratedType() throws IOException {
-    Path main = Path.of("src", "main", "java");
-    List<String> offenders;
-    try (Stream<Path> files = Files.walk(main)) {
-      offenders = files.filter(f -> f.toString().endsWith(".java")).flatMap(f -> {
-        try {
-          return FORBIDDEN.matcher(Files.readString(f)).results()
-              .map(m -> main.relativize(f) + ": " + m.group());
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).toList();
+    List<String> offenders = new java.util.ArrayList<>();
+    for (Path main : SOURCES) {
+      assertEquals(true, Files.isDirectory(main), "sources found: " + main.toAbsolutePath());
+      try (Stream<Path> files = Files.walk(main)) {
+        files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+          try {
+            FORBIDDEN.matcher(Files.readString(f)).results()
+                .forEach(m -> offenders.add(main.relativize(f) + ": " + m.group()));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+      }
     }
     assertEquals(List.of(), offenders);
   }

@@ -1,5 +1,8 @@
 package dev.remediate.examples.docs;
 
+import dev.remediate.lambda.FleetTemplate;
+import dev.remediate.lambda.LambdaTemplate;
+import dev.remediate.core.policy.MemberRoleTemplate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

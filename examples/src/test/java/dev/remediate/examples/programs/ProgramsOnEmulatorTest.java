@@ -1,5 +1,6 @@
 package dev.remediate.examples.programs;
 
+import dev.remediate.testing.EmulatorFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
