@@ -164,7 +164,8 @@ public final class SpecKind<T> {
    *
    * @param text the text of a spec parameter
    * @return the value
-   * @throws InvalidRemediationException when the text is not of this kind, saying what was expected
+   * @throws InvalidRemediationException when the text is not of this kind, naming it and saying
+   *     what was expected
    */
   public T parse(String text) {
     try {
@@ -172,7 +173,7 @@ public final class SpecKind<T> {
     } catch (InvalidRemediationException e) {
       throw e;
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new InvalidRemediationException("expected " + expected, e);
+      throw new InvalidRemediationException("'" + text + "' is not " + expected, e);
     }
   }
 
