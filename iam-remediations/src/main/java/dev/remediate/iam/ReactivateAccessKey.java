@@ -38,8 +38,8 @@ public final class ReactivateAccessKey extends IamSupport.SpecValue {
   public static final Set<String> IAM_ACTIONS = Set.of("iam:ListAccessKeys",
       "iam:ListUserTags", "iam:UpdateAccessKey", "iam:UntagUser");
 
-  private static final SpecTable<ReactivateAccessKey, ReactivateAccessKey> SPEC = IamSupport.userNameSpec(ID,
-      r -> r.userName, ReactivateAccessKey::forUser);
+  private static final SpecTable<ReactivateAccessKey, ReactivateAccessKey> SPEC =
+      IamSupport.userNameSpec(ID, r -> r.userName, ReactivateAccessKey::forUser);
 
   private final String userName;
 

@@ -40,8 +40,8 @@ public final class ReleaseUser extends IamSupport.SpecValue {
   public static final Set<String> IAM_ACTIONS = Set.of("iam:ListUserTags", "iam:ListAccessKeys",
       "iam:GetUserPolicy", "iam:DeleteUserPolicy", "iam:UpdateAccessKey", "iam:UntagUser");
 
-  private static final SpecTable<ReleaseUser, ReleaseUser> SPEC = IamSupport.userNameSpec(ID,
-      r -> r.userName, ReleaseUser::of);
+  private static final SpecTable<ReleaseUser, ReleaseUser> SPEC =
+      IamSupport.userNameSpec(ID, r -> r.userName, ReleaseUser::of);
 
   private final String userName;
 

@@ -1,6 +1,8 @@
 package dev.remediate.core.plan;
 
 import dev.remediate.core.InvalidRemediationException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +90,17 @@ public final class SpecKind<T> {
   /** @return a whole number (an {@code int}) in decimal; nothing else */
   public static SpecKind<Integer> integer() {
     return new SpecKind<>("a whole number", s -> Integer.valueOf(s.strip()), String::valueOf);
+  }
+
+  /** @return an ISO-8601 duration such as {@code PT2H} or {@code PT30M}; nothing else */
+  public static SpecKind<Duration> duration() {
+    return new SpecKind<>("an ISO-8601 duration such as PT2H", s -> {
+      try {
+        return Duration.parse(s.strip());
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(s, e);
+      }
+    }, Duration::toString);
   }
 
   /**

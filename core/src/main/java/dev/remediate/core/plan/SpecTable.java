@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -273,6 +274,27 @@ public final class SpecTable<R extends Remediation, B> {
       name(name);
       starts.add(new Start<>(name, kind, getter, factory));
       return this;
+    }
+
+    /**
+     * The usual pair of forms "these resources" or "every resource of the region": one parameter
+     * whose value is {@value SpecKind#ALL} or a comma-separated list ({@link SpecKind#allOr},
+     * {@link SpecKind#list}).
+     *
+     * @param <T> the item type
+     * @param name the parameter name
+     * @param item the kind of each item, e.g. {@code SpecKind.aws(AwsNames::vpcId)}
+     * @param getter empty for every resource, the items for chosen ones, or null when the
+     *     remediation is of another form
+     * @param some the public factory of chosen resources, e.g. {@code EnableCpuAlarm::forInstances}
+     * @param all the public factory of every resource, e.g. {@code EnableCpuAlarm::forEveryInstance}
+     * @return this builder
+     */
+    public <T> Builder<R, B> startAllOr(String name, SpecKind<T> item,
+        Function<R, @Nullable Optional<List<T>>> getter, Function<List<T>, B> some,
+        Supplier<B> all) {
+      return start(name, SpecKind.allOr(SpecKind.list(item)), getter,
+          chosen -> chosen.map(some).orElseGet(all));
     }
 
     /**

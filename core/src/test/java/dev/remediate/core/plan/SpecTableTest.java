@@ -29,8 +29,8 @@ class SpecTableTest {
   static final class Sample implements Remediation {
     static final String ID = "test.sample";
     static final SpecTable<Sample, Sample> SPEC = SpecTable.<Sample, Sample>of(ID)
-        .start("vpcs", SpecKind.allOr(SpecKind.list(SpecKind.aws(AwsNames::vpcId))),
-            r -> r.vpcs, vpcs -> new Sample(vpcs.orElse(null)))
+        .startAllOr("vpcs", SpecKind.aws(AwsNames::vpcId), r -> r.vpcs, Sample::new,
+            () -> new Sample(null))
         .start("role", SpecKind.aws(AwsNames::roleArn), r -> r.role, Sample::forRole)
         .required("name", SpecKind.text(), r -> r.name, (r, v) -> r.name = v)
         .withDefault("enabled", SpecKind.bool(), true, r -> r.enabled, (r, v) -> r.enabled = v)
@@ -226,6 +226,11 @@ class SpecTableTest {
     assertEquals("*", SpecKind.allOr(SpecKind.text()).format(Optional.empty()));
     assertEquals("SAFE", SpecKind.oneOf(Mode.values()).format(Mode.SAFE));
     assertEquals(12, SpecKind.integer().parse(" 12 "));
+    assertEquals(java.time.Duration.ofHours(2), SpecKind.duration().parse("PT2H"));
+    assertEquals("PT2H", SpecKind.duration().format(java.time.Duration.ofHours(2)));
+    String bad = assertThrows(InvalidRemediationException.class,
+        () -> SpecKind.duration().parse("2 hours")).getMessage();
+    assertTrue(bad.contains("'2 hours'") && bad.contains("ISO-8601"), bad);
     assertEquals("destination", SpecKind.word("destination").parse("destination"));
     assertThrows(InvalidRemediationException.class, () -> SpecKind.word("destination")
         .parse("Destination"));
