@@ -72,7 +72,8 @@ final class EbsRegionScan implements Remediation {
    */
   static final SpecTable<EbsRegionScan, Given> SPEC = SpecTable.<EbsRegionScan, Given>of(ID)
       .start("scope", SpecKind.word("region"), r -> "region", scope -> new Given())
-      .required("kmsKey", SpecKind.text(), r -> r.kmsKey, (g, key) -> g.kmsKey = key)
+      .required("kmsKey", SpecKind.of("a KMS key", k -> KmsKeys.validate(ID, "kmsKey(KEY)", k),
+          k -> k), r -> r.kmsKey, (g, key) -> g.kmsKey = key)
       .optional("tag", SpecKind.text(), r -> r.tagKey == null ? null : r.tagKey + "=" + r.tagValue,
           (g, tag) -> g.tag = tag)
       .build(g -> of(g.kmsKey, g.tag));

@@ -103,11 +103,13 @@ public final class EnableCpuAlarm extends SpecValue {
           .startAllOr("instances", SpecKind.aws(AwsNames::instanceId),
               r -> Optional.ofNullable(r.instanceIds), EnableCpuAlarm::forInstances,
               EnableCpuAlarm::forEveryInstance)
-          .required("threshold", SpecKind.text(), r -> r.threshold, Builder::threshold)
-          .required("periods", SpecKind.integer(), r -> r.periods, Builder::periods)
+          .required("threshold", SpecKind.of("a CPU percentage", EnableCpuAlarm::threshold,
+              t -> t), r -> r.threshold, Builder::threshold)
+          .required("periods", SpecKind.of("1 to " + MAX_PERIODS, EnableCpuAlarm::periods,
+              String::valueOf), r -> r.periods, Builder::periods)
           // absent from specs saved before the setting existed
-          .optional("statistic", SpecKind.text(), DEFAULT_STATISTIC, r -> r.statistic,
-              Builder::statistic)
+          .optional("statistic", SpecKind.of("one of " + STATISTICS, EnableCpuAlarm::statistic,
+              t -> t), DEFAULT_STATISTIC, r -> r.statistic, Builder::statistic)
           .required("snsTopic", SpecKind.aws(AlarmTopics::checked), r -> r.topic,
               Builder::snsTopic)
           .optional("tag", KEY_VALUE,
