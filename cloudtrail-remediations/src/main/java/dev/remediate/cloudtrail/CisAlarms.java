@@ -12,18 +12,17 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -85,6 +84,19 @@ public final class CisAlarms implements Remediation {
   static final String PUT_METRIC_ALARM = "PutMetricAlarm";
   static final String PUBLISH_SID = AlarmTopics.PUBLISH_SID;
 
+  private static final SpecTable<CisAlarms, Builder> SPEC = SpecTable.<CisAlarms, Builder>of(ID)
+      .start("logGroup", SpecKind.aws(AwsNames::logGroup), r -> r.logGroup,
+          CisAlarms::forLogGroup)
+      .required("snsTopic", SpecKind.aws(AlarmTopics::checked), r -> r.topic, Builder::snsTopic)
+      .withDefault("namespace", SpecKind.text(), DEFAULT_NAMESPACE, r -> r.namespace,
+          Builder::metricNamespace)
+      .optional("alarms", SpecKind.list(SpecKind.oneOf(CisAlarm.values())),
+          r -> r.alarms.size() < CisAlarm.values().length ? r.sortedAlarms() : null,
+          Builder::alarms)
+      .optional("homeRegion", SpecKind.aws(AwsNames::region), r -> r.homeRegion,
+          Builder::homeRegion)
+      .build(Builder::build);
+
   private final String logGroup;
   /** A topic ARN, or a topic name (the topic of that name in the Region planned in). */
   private final String topic;
@@ -125,17 +137,7 @@ public final class CisAlarms implements Remediation {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("logGroup", logGroup);
-    p.put("snsTopic", topic);
-    p.put("namespace", namespace);
-    if (homeRegion != null) {
-      p.put("homeRegion", homeRegion);
-    }
-    if (alarms.size() < CisAlarm.values().length) {
-      p.put("alarms", sortedAlarms().stream().map(Enum::name).collect(Collectors.joining(",")));
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   List<CisAlarm> sortedAlarms() {
@@ -345,14 +347,7 @@ public final class CisAlarms implements Remediation {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      Builder b = forLogGroup(spec.require("logGroup")).snsTopic(spec.require("snsTopic"))
-          .metricNamespace(spec.get("namespace", DEFAULT_NAMESPACE));
-      String list = spec.parameters().get("alarms");
-      if (list != null) {
-        b.alarms(parseAlarms(list));
-      }
-      Optional.ofNullable(spec.parameters().get("homeRegion")).ifPresent(b::homeRegion);
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     /**
@@ -392,17 +387,4 @@ public final class CisAlarms implements Remediation {
     return List.copyOf(controls);
   }
 
-  static Set<CisAlarm> parseAlarms(String list) {
-    Set<CisAlarm> set = EnumSet.noneOf(CisAlarm.class);
-    for (String name : list.split(",")) {
-      String trimmed = name.trim();
-      try {
-        set.add(CisAlarm.valueOf(trimmed));
-      } catch (IllegalArgumentException e) {
-        throw new InvalidRemediationException("'" + trimmed + "' is not a CisAlarm; one of "
-            + Arrays.toString(CisAlarm.values()));
-      }
-    }
-    return set;
-  }
 }

@@ -11,6 +11,8 @@ import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -19,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.policybuilder.iam.IamStatement;
@@ -97,6 +98,19 @@ public final class EnableConfigRecorder implements Remediation {
   private static final Set<String> PROPAGATION_ERRORS =
       Set.of("InsufficientDeliveryPolicyException", "InvalidRoleException");
 
+  private static final SpecTable<EnableConfigRecorder, Builder> SPEC =
+      SpecTable.<EnableConfigRecorder, Builder>of(ID)
+          .start("bucket", SpecKind.aws(AwsNames::bucket), r -> r.bucket,
+              EnableConfigRecorder::toBucket)
+          .withDefault("globalRegion", SpecKind.aws(AwsNames::region), DEFAULT_GLOBAL_REGION,
+              r -> r.globalRegion, Builder::globalResourceTypesRegion)
+          .optional("prefix", SpecKind.aws(AwsNames::s3Prefix), r -> r.prefix, Builder::keyPrefix)
+          .optional("snsTopic", SpecKind.aws(AwsNames::snsTopicArn), r -> r.snsTopic,
+              Builder::snsTopic)
+          .optional("role", SpecKind.aws(AwsNames::roleArn), r -> r.role, Builder::role)
+          .optional("name", SpecKind.text(), r -> r.recorderName, Builder::recorderName)
+          .build(Builder::build);
+
   private final String bucket;
   private final @Nullable String prefix;
   private final @Nullable String snsTopic;
@@ -135,14 +149,7 @@ public final class EnableConfigRecorder implements Remediation {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("bucket", bucket);
-    p.put("globalRegion", globalRegion);
-    putIfPresent(p, "prefix", prefix);
-    putIfPresent(p, "snsTopic", snsTopic);
-    putIfPresent(p, "role", role);
-    putIfPresent(p, "name", recorderName);
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   // ---------------------------------------------------------------- observe and decide
@@ -430,12 +437,6 @@ public final class EnableConfigRecorder implements Remediation {
         ? "/" + c.s3KeyPrefix() : "") + (c.snsTopicARN() != null ? ", SNS " + c.snsTopicARN() : "");
   }
 
-  private static void putIfPresent(Map<String, String> map, String key, @Nullable String value) {
-    if (value != null) {
-      map.put(key, value);
-    }
-  }
-
   private static void putIfPresent(java.util.function.BiConsumer<String, String> put, String key,
       @Nullable String value) {
     if (value != null) {
@@ -550,12 +551,7 @@ public final class EnableConfigRecorder implements Remediation {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      Builder b = toBucket(spec.require("bucket")).keyPrefix(spec.parameters().get("prefix"))
-          .globalResourceTypesRegion(spec.get("globalRegion", DEFAULT_GLOBAL_REGION));
-      Optional.ofNullable(spec.parameters().get("snsTopic")).ifPresent(b::snsTopic);
-      Optional.ofNullable(spec.parameters().get("role")).ifPresent(b::role);
-      Optional.ofNullable(spec.parameters().get("name")).ifPresent(b::recorderName);
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     static final Setting BUCKET = Setting.text("config.s3Bucket", "S3 bucket the delivery "

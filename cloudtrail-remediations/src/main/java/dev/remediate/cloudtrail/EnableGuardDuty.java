@@ -10,6 +10,8 @@ import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,6 +72,13 @@ public final class EnableGuardDuty implements Remediation {
   private static final List<String> READS = List.of("guardduty:ListDetectors",
       "guardduty:GetDetector");
 
+  private static final SpecTable<EnableGuardDuty, EnableGuardDuty> SPEC =
+      SpecTable.<EnableGuardDuty, EnableGuardDuty>of(ID)
+          .start(PARAMETER, SpecKind.word(FREQUENCIES.toArray(String[]::new)), r -> r.frequency,
+              EnableGuardDuty::publishingEvery)
+          .start(EnableGuardDuty::create)
+          .build(r -> r);
+
   private final String frequency;
 
   private EnableGuardDuty(String frequency) {
@@ -112,7 +121,7 @@ public final class EnableGuardDuty implements Remediation {
 
   @Override
   public RemediationSpec spec() {
-    return RemediationSpec.of(ID, Map.of(PARAMETER, frequency));
+    return SPEC.spec(this);
   }
 
   // ---------------------------------------------------------------- observe
@@ -295,16 +304,7 @@ public final class EnableGuardDuty implements Remediation {
     /** Parameter {@code findingPublishingFrequency}; any other parameter name is refused. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      if (!ID.equals(spec.id())) {
-        throw new InvalidRemediationException("Spec " + spec + " is not for " + ID);
-      }
-      for (String name : spec.parameters().keySet()) {
-        if (!PARAMETER.equals(name)) {
-          throw new InvalidRemediationException("Remediation spec " + ID + ": unknown parameter '"
-              + name + "' (known: " + PARAMETER + ")");
-        }
-      }
-      return publishingEvery(spec.get(PARAMETER, DEFAULT_FREQUENCY));
+      return SPEC.fromSpec(spec);
     }
 
     /** Always available: setting {@code guardduty.findingPublishingFrequency} (strict). */

@@ -9,13 +9,14 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -98,6 +99,22 @@ public final class EnsureTrail implements Remediation {
       + "group the trail delivers to (where the CIS alarms go): a name, true for "
       + DEFAULT_LOG_GROUP_PREFIX + "<trail name>, or false for none");
 
+  private static final SpecTable<EnsureTrail, Builder> SPEC = SpecTable.<EnsureTrail, Builder>of(ID)
+      .start("bucket", SpecKind.aws(AwsNames::bucket), r -> r.bucket, EnsureTrail::toBucket)
+      .optional("prefix", SpecKind.aws(AwsNames::s3Prefix), r -> r.prefix, Builder::keyPrefix)
+      .optional("name", SpecKind.aws(AwsNames::trailName), r -> r.trailName, Builder::trailName)
+      .optional("kmsKey", SpecKind.aws(k -> CREATE_KEY.equals(k) ? k : AwsNames.kmsKey(k)),
+          r -> r.kmsKey, Builder::kmsKey)
+      .optional("logGroup", SpecKind.aws(AwsNames::logGroup), r -> r.logGroup,
+          Builder::cloudWatchLogs)
+      .optional("logsRole", SpecKind.aws(AwsNames::roleArn), r -> r.logsRole,
+          Builder::cloudWatchLogsRole)
+      .withDefault("validation", SpecKind.bool(), true, r -> r.validation,
+          Builder::logFileValidation)
+      .optional("homeRegion", SpecKind.aws(AwsNames::region), r -> r.homeRegion,
+          Builder::homeRegion)
+      .build(Builder::build);
+
   private final String bucket;
   private final @Nullable String prefix;
   private final @Nullable String trailName;
@@ -164,16 +181,7 @@ public final class EnsureTrail implements Remediation {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("bucket", bucket);
-    putIfPresent(p, "prefix", prefix);
-    putIfPresent(p, "name", trailName);
-    putIfPresent(p, "kmsKey", kmsKey);
-    putIfPresent(p, "logGroup", logGroup);
-    putIfPresent(p, "logsRole", logsRole);
-    p.put("validation", Boolean.toString(validation));
-    putIfPresent(p, "homeRegion", homeRegion);
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   /** @return the name of the trail this remediation creates or fixes */
@@ -252,12 +260,6 @@ public final class EnsureTrail implements Remediation {
   String logsRoleName() {
     String name = "remediate-cloudtrail-logs-" + trailName();
     return name.length() <= 64 ? name : name.substring(0, 64);
-  }
-
-  private static void putIfPresent(Map<String, String> map, String key, @Nullable String value) {
-    if (value != null) {
-      map.put(key, value);
-    }
   }
 
   @Override
@@ -437,15 +439,7 @@ public final class EnsureTrail implements Remediation {
     /** Parameter {@code validation} is {@code true} or {@code false}; anything else is refused. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      Map<String, String> p = spec.parameters();
-      Builder b = toBucket(spec.require("bucket")).keyPrefix(p.get("prefix"))
-          .logFileValidation(Parameters.bool("validation", p.get("validation"), true));
-      Optional.ofNullable(p.get("name")).ifPresent(b::trailName);
-      Optional.ofNullable(p.get("kmsKey")).ifPresent(b::kmsKey);
-      Optional.ofNullable(p.get("logGroup")).ifPresent(b::cloudWatchLogs);
-      Optional.ofNullable(p.get("logsRole")).ifPresent(b::cloudWatchLogsRole);
-      Optional.ofNullable(p.get("homeRegion")).ifPresent(b::homeRegion);
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.remediate.core.Remediator;
 import dev.remediate.core.StalePlanException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Plan;
+import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.Step;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
@@ -366,7 +367,9 @@ class CisAlarmsTest {
         () -> CisAlarms.forLogGroup(GROUP).snsTopic(TOPIC).metricNamespace("AWS/Logs").build())
         .getMessage().contains("'AWS/Logs'"));
     assertTrue(assertThrows(InvalidRemediationException.class,
-        () -> CisAlarms.parseAlarms("ROOT_ACCOUNT_USAGE,NOPE")).getMessage().contains("'NOPE'"));
+        () -> new CisAlarms.Type().fromSpec(RemediationSpec.of(CisAlarms.ID, Map.of("logGroup",
+            GROUP, "snsTopic", TOPIC, "alarms", "ROOT_ACCOUNT_USAGE,NOPE")))).getMessage()
+        .contains("'NOPE'"));
   }
 
   @Test

@@ -15,6 +15,8 @@ import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
@@ -27,6 +29,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -68,6 +72,12 @@ public final class BlockIpAddress extends SpecValue {
       "ec2:CreateNetworkAclEntry", "ec2:CreateTags");
   static final int DEFAULT_RULE = 32767;
 
+  private static final SpecTable<BlockIpAddress, Builder> SPEC = Scope.spec(ID,
+      (BlockIpAddress r) -> r.scope, BlockIpAddress::of, Builder::inVpc, Builder::inSubnets)
+      .optional("maxEntriesPerDirection", SpecKind.integer(), DEFAULT_MAX_ENTRIES,
+          r -> r.maxEntries, Builder::maxEntriesPerDirection)
+      .build(Builder::build);
+
   private final Scope scope;
   private final int maxEntries;
 
@@ -93,11 +103,7 @@ public final class BlockIpAddress extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = scope.parameters();
-    if (maxEntries != DEFAULT_MAX_ENTRIES) {
-      p.put("maxEntriesPerDirection", String.valueOf(maxEntries));
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   /**
@@ -117,21 +123,19 @@ public final class BlockIpAddress extends SpecValue {
       return new Scope(cidr, null, NetworkSupport.requireIds(subnets, AwsNames::subnetId, "subnet"));
     }
 
-    static Scope fromSpec(RemediationSpec spec) {
-      String vpc = spec.parameters().get("vpc");
-      List<String> subnets = splitCsv(spec.parameters().get("subnets"));
-      return of(spec.require("address"), vpc, subnets.isEmpty() ? null : subnets);
-    }
-
-    Map<String, String> parameters() {
-      Map<String, String> p = new TreeMap<>();
-      p.put("address", cidr);
-      if (vpcId != null) {
-        p.put("vpc", vpcId);
-      } else {
-        p.put("subnets", csv(subnetIds));
-      }
-      return p;
+    /**
+     * The spec parameters of a scope, shared by {@link BlockIpAddress} and
+     * {@link UnblockIpAddress}: {@code address}, and {@code vpc} or {@code subnets}.
+     */
+    static <R extends Remediation, B> SpecTable.Builder<R, B> spec(String id,
+        Function<R, Scope> scope, Function<String, B> of, BiConsumer<B, String> inVpc,
+        BiConsumer<B, String[]> inSubnets) {
+      return SpecTable.<R, B>of(id)
+          .start("address", SpecKind.aws(AwsNames::cidr), r -> scope.apply(r).cidr(), of)
+          .optional("vpc", SpecKind.aws(AwsNames::vpcId), r -> scope.apply(r).vpcId(), inVpc)
+          .optional("subnets", SpecKind.list(SpecKind.aws(AwsNames::subnetId)),
+              r -> scope.apply(r).vpcId() != null ? null : scope.apply(r).subnetIds(),
+              (b, subnets) -> inSubnets.accept(b, subnets.toArray(String[]::new)));
     }
 
     String targetId() {
@@ -449,21 +453,7 @@ public final class BlockIpAddress extends SpecValue {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      Scope scope = Scope.fromSpec(spec);
-      String max = spec.get("maxEntriesPerDirection", String.valueOf(DEFAULT_MAX_ENTRIES));
-      Builder b = of(scope.cidr());
-      if (scope.vpcId() != null) {
-        b.inVpc(scope.vpcId());
-      } else {
-        b.inSubnets(scope.subnetIds().toArray(String[]::new));
-      }
-      try {
-        b.maxEntriesPerDirection(Integer.parseInt(max));
-      } catch (NumberFormatException e) {
-        throw new InvalidRemediationException("maxEntriesPerDirection '" + max
-            + "' is not a number", e);
-      }
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     /**

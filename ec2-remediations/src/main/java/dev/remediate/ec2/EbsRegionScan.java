@@ -11,6 +11,8 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import dev.remediate.ec2.EbsObservation.ResolvedKey;
@@ -68,6 +70,20 @@ final class EbsRegionScan implements Remediation {
    * @param tag {@code KEY=VALUE} selecting instances and unattached volumes by tag (setting
    *     {@code encryption.tag}), or null for all
    */
+  static final SpecTable<EbsRegionScan, Given> SPEC = SpecTable.<EbsRegionScan, Given>of(ID)
+      .start("scope", SpecKind.word("region"), r -> "region", scope -> new Given())
+      .required("kmsKey", SpecKind.of("a KMS key", k -> KmsKeys.validate(ID, "kmsKey(KEY)", k),
+          k -> k), r -> r.kmsKey, (g, key) -> g.kmsKey = key)
+      .optional("tag", SpecKind.text(), r -> r.tagKey == null ? null : r.tagKey + "=" + r.tagValue,
+          (g, tag) -> g.tag = tag)
+      .build(g -> of(g.kmsKey, g.tag));
+
+  /** What a spec gives, checked by {@link #of} once all is read. */
+  private static final class Given {
+    private String kmsKey = "";
+    private @Nullable String tag;
+  }
+
   static EbsRegionScan of(String kmsKey, @Nullable String tag) {
     String key = KmsKeys.validate(ID, "kmsKey(KEY)", kmsKey);
     if (tag == null) {
@@ -88,13 +104,7 @@ final class EbsRegionScan implements Remediation {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("scope", "region");
-    p.put("kmsKey", kmsKey);
-    if (tagKey != null) {
-      p.put("tag", tagKey + "=" + tagValue);
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   /** The region-wide form has one plan per target: see {@link #planEach}. */

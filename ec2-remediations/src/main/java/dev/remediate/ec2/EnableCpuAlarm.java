@@ -1,6 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
 import dev.remediate.core.AbstractRemediationType;
@@ -13,6 +12,8 @@ import dev.remediate.core.aws.AlarmTopics;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.policy.PolicyDocuments;
 import dev.remediate.core.aws.AwsNames;
@@ -88,6 +89,34 @@ public final class EnableCpuAlarm extends SpecValue {
   private static final String EVERY = "*";
   private static final int MAX_PERIODS = 288;
 
+  /** A tag to select instances by: {@code KEY=VALUE}. */
+  private static final SpecKind<Map.Entry<String, String>> KEY_VALUE = SpecKind.of("KEY=VALUE",
+      text -> {
+        int eq = text.indexOf('=');
+        if (eq <= 0) {
+          throw new InvalidRemediationException("tag '" + text + "' is not KEY=VALUE");
+        }
+        return Map.entry(text.substring(0, eq), text.substring(eq + 1));
+      }, tag -> tag.getKey() + "=" + tag.getValue());
+  private static final SpecTable<EnableCpuAlarm, Builder> SPEC =
+      SpecTable.<EnableCpuAlarm, Builder>of(ID)
+          .startAllOr("instances", SpecKind.aws(AwsNames::instanceId),
+              r -> Optional.ofNullable(r.instanceIds), EnableCpuAlarm::forInstances,
+              EnableCpuAlarm::forEveryInstance)
+          .required("threshold", SpecKind.of("a CPU percentage", EnableCpuAlarm::threshold,
+              t -> t), r -> r.threshold, Builder::threshold)
+          .required("periods", SpecKind.of("1 to " + MAX_PERIODS, EnableCpuAlarm::periods,
+              String::valueOf), r -> r.periods, Builder::periods)
+          // absent from specs saved before the setting existed
+          .optional("statistic", SpecKind.of("one of " + STATISTICS, EnableCpuAlarm::statistic,
+              t -> t), DEFAULT_STATISTIC, r -> r.statistic, Builder::statistic)
+          .required("snsTopic", SpecKind.aws(AlarmTopics::checked), r -> r.topic,
+              Builder::snsTopic)
+          .optional("tag", KEY_VALUE,
+              r -> r.tagKey == null ? null : Map.entry(r.tagKey, String.valueOf(r.tagValue)),
+              (b, tag) -> b.tag(tag.getKey(), tag.getValue()))
+          .build(Builder::build);
+
   private final @Nullable List<String> instanceIds;
   private final String threshold;
   private final int periods;
@@ -153,18 +182,7 @@ public final class EnableCpuAlarm extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("instances", instanceIds == null ? EVERY : csv(instanceIds));
-    p.put("threshold", threshold);
-    p.put("periods", String.valueOf(periods));
-    if (!DEFAULT_STATISTIC.equals(statistic)) {
-      p.put("statistic", statistic); // absent from specs saved before the setting existed
-    }
-    p.put("snsTopic", topic);
-    if (tagKey != null) {
-      p.put("tag", tagKey + "=" + tagValue);
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   private EnableCpuAlarm with(@Nullable List<String> ids, boolean tolerate) {
@@ -441,20 +459,7 @@ public final class EnableCpuAlarm extends SpecValue {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      String instances = spec.require("instances");
-      Builder b = EVERY.equals(instances) ? forEveryInstance() : forInstances(splitCsv(instances));
-      b.threshold(spec.require("threshold"));
-      b.periods = spec.require("periods");
-      b.snsTopic(spec.require("snsTopic"));
-      String statistic = spec.parameters().get("statistic");
-      if (statistic != null) {
-        b.statistic(statistic(statistic));
-      }
-      String tag = spec.parameters().get("tag");
-      if (tag != null) {
-        tag(b, tag);
-      }
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     /**
@@ -518,11 +523,8 @@ public final class EnableCpuAlarm extends SpecValue {
     }
 
     private static void tag(Builder b, String keyValue) {
-      int eq = keyValue.indexOf('=');
-      if (eq <= 0) {
-        throw new InvalidRemediationException("tag '" + keyValue + "' is not KEY=VALUE");
-      }
-      b.tag(keyValue.substring(0, eq), keyValue.substring(eq + 1));
+      Map.Entry<String, String> tag = KEY_VALUE.parse(keyValue);
+      b.tag(tag.getKey(), tag.getValue());
     }
   }
 }

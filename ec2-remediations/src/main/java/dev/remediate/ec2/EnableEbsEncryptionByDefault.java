@@ -11,6 +11,8 @@ import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
@@ -68,6 +70,13 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
   private static final String KIND_ENABLE = "EnableEbsEncryptionByDefault";
   private static final String KIND_KEY = "ModifyEbsDefaultKmsKeyId";
 
+  private static final SpecTable<EnableEbsEncryptionByDefault, EnableEbsEncryptionByDefault>
+      SPEC = SpecTable.<EnableEbsEncryptionByDefault, EnableEbsEncryptionByDefault>of(ID)
+          .start("kmsKey", SpecKind.text(), r -> r.kmsKey,
+              EnableEbsEncryptionByDefault::withDefaultKey)
+          .start(EnableEbsEncryptionByDefault::create)
+          .build(r -> r);
+
   private final @Nullable String kmsKey;
 
   private EnableEbsEncryptionByDefault(@Nullable String kmsKey) {
@@ -102,7 +111,7 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
 
   @Override
   public RemediationSpec spec() {
-    return RemediationSpec.of(ID, kmsKey == null ? Map.of() : Map.of("kmsKey", kmsKey));
+    return SPEC.spec(this);
   }
 
   // ---------------------------------------------------------------------------------- observe
@@ -265,11 +274,7 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      if (!ID.equals(spec.id())) {
-        throw new InvalidRemediationException("Spec " + spec + " is not for " + ID);
-      }
-      String key = spec.parameters().get("kmsKey");
-      return key == null ? create() : withDefaultKey(key);
+      return SPEC.fromSpec(spec);
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.csv;
-import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
@@ -12,6 +10,8 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.aws.AwsNames;
 import java.util.ArrayList;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -118,6 +117,33 @@ public final class EnableVpcFlowLogs extends SpecValue {
     }
   }
 
+  /** The spec of flow logs of VPCs: the VPCs, the destination, the flow-log options. */
+  private static final SpecTable<EnableVpcFlowLogs, Builder> VPC_SPEC = destination(
+      SpecTable.<EnableVpcFlowLogs, Builder>of(ID)
+          .startAllOr("vpcs", SpecKind.aws(AwsNames::vpcId),
+              r -> Optional.ofNullable(r.vpcIds), EnableVpcFlowLogs::forVpcs,
+              EnableVpcFlowLogs::forEveryVpc))
+      .withDefault("trafficType", SpecKind.oneOf(TrafficType.values()), TrafficType.ALL,
+          r -> r.settings.trafficType(), Builder::trafficType)
+      .optional("logFormat", SpecKind.text(), r -> r.settings.logFormat(), Builder::logFormat)
+      .optional("maxAggregationInterval", SpecKind.integer(),
+          r -> r.settings.maxAggregationInterval(), Builder::maxAggregationInterval)
+      .optional("replaceExisting", SpecKind.bool(), false, r -> r.settings.replaceExisting(),
+          (b, replace) -> {
+            if (replace) {
+              b.replaceExisting();
+            }
+          })
+      .optional("part", SpecKind.word(Part.FLOW_LOGS.parameter), r -> r.part.parameter,
+          (b, part) -> b.flowLogsOnly())
+      .build(Builder::build);
+  /** The spec of the destination's plan: the destination alone. */
+  private static final SpecTable<EnableVpcFlowLogs, Builder> DESTINATION_SPEC = destination(
+      SpecTable.<EnableVpcFlowLogs, Builder>of(ID).start(EnableVpcFlowLogs::forDestinationOnly))
+      .required("part", SpecKind.word(Part.DESTINATION.parameter), r -> Part.DESTINATION.parameter,
+          (b, part) -> { })
+      .build(Builder::build);
+
   private final @Nullable List<String> vpcIds;
   private final Part part;
   private final FlowLogSettings settings;
@@ -171,18 +197,40 @@ public final class EnableVpcFlowLogs extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    settings.putDestination(p);
-    if (part == Part.DESTINATION) {
-      p.put("part", part.parameter);
-      return RemediationSpec.of(ID, p);
-    }
-    p.put("vpcs", vpcIds == null ? EVERY : csv(vpcIds));
-    settings.putFlowLog(p);
-    if (part.parameter != null) {
-      p.put("part", part.parameter);
-    }
-    return RemediationSpec.of(ID, p);
+    return (part == Part.DESTINATION ? DESTINATION_SPEC : VPC_SPEC).spec(this);
+  }
+
+  /**
+   * Declares the destination's parameters (all a destination plan depends on): an S3 bucket and
+   * prefix, or a log group, its delivery role, retention and key.
+   */
+  private static SpecTable.Builder<EnableVpcFlowLogs, Builder> destination(
+      SpecTable.Builder<EnableVpcFlowLogs, Builder> table) {
+    return table
+        .optional("s3Bucket", SpecKind.aws(AwsNames::bucket), r -> r.settings.s3Bucket(),
+            Builder::toS3Bucket)
+        .optional("s3Prefix", SpecKind.text(), r -> r.settings.s3Prefix(), (b, prefix) -> {
+          if (b.s3Bucket == null) {
+            throw new InvalidRemediationException("it needs 's3Bucket'");
+          }
+          b.toS3Bucket(b.s3Bucket, prefix);
+        })
+        .optional("createBucket", SpecKind.bool(), false, r -> r.settings.createBucket(),
+            (b, create) -> {
+              if (create) {
+                b.createBucketIfMissing();
+              }
+            })
+        .optional("logGroup", SpecKind.aws(AwsNames::logGroup), r -> r.settings.logGroup(),
+            Builder::toLogGroup)
+        .optional("deliveryRoleArn", SpecKind.aws(AwsNames::roleArn),
+            r -> r.settings.deliveryRoleArn(), Builder::deliveryRole)
+        .optional("deliveryRoleName", SpecKind.aws(AwsNames::roleName),
+            r -> r.settings.deliveryRoleName(), Builder::createDeliveryRole)
+        .optional("retentionDays", SpecKind.integer(), r -> r.settings.retentionDays(),
+            Builder::retentionDays)
+        .optional("logGroupKmsKey", SpecKind.text(), r -> r.settings.logGroupKmsKey(),
+            Builder::logGroupKmsKey);
   }
 
   /** @return the remediation of one VPC with these settings, whose spec that VPC's plan carries */
@@ -494,16 +542,8 @@ public final class EnableVpcFlowLogs extends SpecValue {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      Part part = Part.of(spec.parameters().get("part"));
-      Builder b;
-      if (part == Part.DESTINATION) {
-        b = forDestinationOnly();
-      } else {
-        String vpcs = spec.require("vpcs");
-        b = EVERY.equals(vpcs) ? forEveryVpc() : forVpcs(splitCsv(vpcs));
-        b.part = part;
-      }
-      return FlowLogSettings.read(b, spec.parameters()).build();
+      boolean destination = Part.DESTINATION.parameter.equals(spec.parameters().get("part"));
+      return (destination ? DESTINATION_SPEC : VPC_SPEC).fromSpec(spec);
     }
 
     /**

@@ -9,16 +9,16 @@ import dev.remediate.core.Setting;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -136,6 +136,31 @@ public final class EncryptVolume implements Remediation {
   private static final Set<String> SWAP_KINDS = Set.of("StopInstances", "DetachVolume",
       "AttachVolume", "ModifyInstanceAttribute", "StartInstances");
 
+  private static final WaiterLimits DEFAULT_LIMITS = WaiterLimits.ofDefaults();
+  private static final SpecTable<EncryptVolume, Builder> SPEC =
+      SpecTable.<EncryptVolume, Builder>of(ID)
+          .start("volume", SpecKind.aws(AwsNames::volumeId), r -> r.volumeId,
+              EncryptVolume::forVolume)
+          .start("instance", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
+              EncryptVolume::forInstance)
+          .optional("kmsKey", SpecKind.text(), r -> r.kmsKey, Builder::kmsKey)
+          .optional("keepOriginal", SpecKind.bool(), true, r -> r.keepOriginal,
+              Builder::keepOriginal)
+          .optional("deleteSnapshots", SpecKind.bool(), true, r -> r.deleteSnapshots,
+              Builder::deleteSnapshots)
+          .optional("allowAutoScalingGroup", SpecKind.bool(), false,
+              r -> r.allowAutoScalingGroup, Builder::allowAutoScalingGroup)
+          .optional("snapshotTimeout", SpecKind.duration(), DEFAULT_LIMITS.snapshot(),
+              r -> r.waiterLimits.snapshot(), (b, d) -> b.waiterLimits(new WaiterLimits(d,
+                  b.waiterLimits.volume(), b.waiterLimits.instance())))
+          .optional("volumeTimeout", SpecKind.duration(), DEFAULT_LIMITS.volume(),
+              r -> r.waiterLimits.volume(), (b, d) -> b.waiterLimits(new WaiterLimits(
+                  b.waiterLimits.snapshot(), d, b.waiterLimits.instance())))
+          .optional("instanceTimeout", SpecKind.duration(), DEFAULT_LIMITS.instance(),
+              r -> r.waiterLimits.instance(), (b, d) -> b.waiterLimits(new WaiterLimits(
+                  b.waiterLimits.snapshot(), b.waiterLimits.volume(), d)))
+          .build(Builder::build);
+
   private final @Nullable String volumeId;
   private final @Nullable String instanceId;
   private final @Nullable String kmsKey;
@@ -217,36 +242,7 @@ public final class EncryptVolume implements Remediation {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    if (volumeId != null) {
-      p.put("volume", volumeId);
-    }
-    if (instanceId != null) {
-      p.put("instance", instanceId);
-    }
-    if (kmsKey != null) {
-      p.put("kmsKey", kmsKey);
-    }
-    if (!keepOriginal) {
-      p.put("keepOriginal", "false");
-    }
-    if (!deleteSnapshots) {
-      p.put("deleteSnapshots", "false");
-    }
-    if (allowAutoScalingGroup) {
-      p.put("allowAutoScalingGroup", "true");
-    }
-    WaiterLimits d = WaiterLimits.ofDefaults();
-    if (!waiterLimits.snapshot().equals(d.snapshot())) {
-      p.put("snapshotTimeout", waiterLimits.snapshot().toString());
-    }
-    if (!waiterLimits.volume().equals(d.volume())) {
-      p.put("volumeTimeout", waiterLimits.volume().toString());
-    }
-    if (!waiterLimits.instance().equals(d.instance())) {
-      p.put("instanceTimeout", waiterLimits.instance().toString());
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   // ------------------------------------------------------------------------ observe, decide
@@ -489,48 +485,8 @@ public final class EncryptVolume implements Remediation {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      if (!ID.equals(spec.id())) {
-        throw new InvalidRemediationException("Spec " + spec + " is not for " + ID);
-      }
-      Map<String, String> p = spec.parameters();
-      if (p.containsKey("scope")) {
-        if (!"region".equals(p.get("scope")) || !p.containsKey("kmsKey")) {
-          throw new InvalidRemediationException("Spec " + spec + ": parameter 'scope' must be "
-              + "'region', with 'kmsKey', was '" + p.get("scope") + "'");
-        }
-        return EbsRegionScan.of(p.get("kmsKey"), p.get("tag"));
-      }
-      String volume = p.get("volume");
-      String instance = p.get("instance");
-      if ((volume == null) == (instance == null)) {
-        throw new InvalidRemediationException("Spec " + spec
-            + " needs exactly one of the parameters 'volume' and 'instance'");
-      }
-      Builder b = volume != null ? forVolume(volume) : forInstance(instance);
-      if (p.containsKey("kmsKey")) {
-        b.kmsKey(p.get("kmsKey"));
-      }
-      b.keepOriginal(spec.getBoolean("keepOriginal", true));
-      b.deleteSnapshots(spec.getBoolean("deleteSnapshots", true));
-      b.allowAutoScalingGroup(spec.getBoolean("allowAutoScalingGroup", false));
-      WaiterLimits d = WaiterLimits.ofDefaults();
-      b.waiterLimits(new WaiterLimits(duration(spec, "snapshotTimeout", d.snapshot()),
-          duration(spec, "volumeTimeout", d.volume()),
-          duration(spec, "instanceTimeout", d.instance())));
-      return b.build();
-    }
-
-    private static Duration duration(RemediationSpec spec, String name, Duration dflt) {
-      String v = spec.parameters().get(name);
-      if (v == null) {
-        return dflt;
-      }
-      try {
-        return Duration.parse(v);
-      } catch (DateTimeParseException e) {
-        throw new InvalidRemediationException("Spec " + spec.id() + ": parameter '" + name
-            + "' must be an ISO-8601 duration such as PT2H, was '" + v + "'", e);
-      }
+      return spec.parameters().containsKey("scope") ? EbsRegionScan.SPEC.fromSpec(spec)
+          : SPEC.fromSpec(spec);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.remediate.ec2;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.ec2.EnableVpcFlowLogs.TrafficType;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,7 +14,7 @@ import software.amazon.awssdk.services.ec2.model.FlowLog;
 /**
  * What every flow log of an {@link EnableVpcFlowLogs} must be and where it goes: the destination (an
  * S3 bucket and prefix, or a log group with its delivery role) and the flow-log options. Validated
- * once, when built; written to and read from spec parameters here only.
+ * once, when built; its spec parameters are declared in {@link EnableVpcFlowLogs}'s spec tables.
  */
 record FlowLogSettings(
     @Nullable String s3Bucket,
@@ -104,108 +103,7 @@ record FlowLogSettings(
         : f.logGroupName());
   }
 
-  // ---------------------------------------------------------------- spec parameters
-
-  /** Writes the destination's parameters (all a destination plan depends on). */
-  void putDestination(Map<String, String> p) {
-    putIf(p, "s3Bucket", s3Bucket);
-    putIf(p, "s3Prefix", s3Prefix);
-    if (createBucket) {
-      p.put("createBucket", "true");
-    }
-    putIf(p, "logGroup", logGroup);
-    putIf(p, "deliveryRoleArn", deliveryRoleArn);
-    putIf(p, "deliveryRoleName", deliveryRoleName);
-    putIf(p, "retentionDays", retentionDays);
-    putIf(p, "logGroupKmsKey", logGroupKmsKey);
-  }
-
-  /** Writes the flow-log options. */
-  void putFlowLog(Map<String, String> p) {
-    p.put("trafficType", trafficType.name());
-    putIf(p, "logFormat", logFormat);
-    putIf(p, "maxAggregationInterval", maxAggregationInterval);
-    if (replaceExisting) {
-      p.put("replaceExisting", "true");
-    }
-  }
-
-  private static void putIf(Map<String, String> p, String key, @Nullable Object value) {
-    if (value != null) {
-      p.put(key, value.toString());
-    }
-  }
-
-  /**
-   * Reads spec parameters into a builder through its public methods, strictly.
-   *
-   * @throws InvalidRemediationException naming a parameter and its bad value
-   */
-  static EnableVpcFlowLogs.Builder read(EnableVpcFlowLogs.Builder b, Map<String, String> p) {
-    String bucket = p.get("s3Bucket");
-    String prefix = p.get("s3Prefix");
-    if (bucket != null) {
-      b = prefix == null ? b.toS3Bucket(bucket) : b.toS3Bucket(bucket, prefix);
-    } else if (prefix != null) {
-      throw new InvalidRemediationException("Parameter 's3Prefix' ('" + prefix + "') of "
-          + EnableVpcFlowLogs.ID + " needs 's3Bucket'");
-    }
-    if (bool(p, "createBucket")) {
-      b.createBucketIfMissing();
-    }
-    ifPresent(p, "logGroup", b::toLogGroup);
-    ifPresent(p, "deliveryRoleArn", b::deliveryRole);
-    ifPresent(p, "deliveryRoleName", b::createDeliveryRole);
-    Integer retention = integer(p, "retentionDays");
-    if (retention != null) {
-      b.retentionDays(retention);
-    }
-    ifPresent(p, "logGroupKmsKey", b::logGroupKmsKey);
-    b.trafficType(trafficType(p.getOrDefault("trafficType", "ALL")));
-    ifPresent(p, "logFormat", b::logFormat);
-    Integer interval = integer(p, "maxAggregationInterval");
-    if (interval != null) {
-      b.maxAggregationInterval(interval);
-    }
-    if (bool(p, "replaceExisting")) {
-      b.replaceExisting();
-    }
-    return b;
-  }
-
-  private static void ifPresent(Map<String, String> p, String key,
-      java.util.function.Consumer<String> use) {
-    String value = p.get(key);
-    if (value != null) {
-      use.accept(value);
-    }
-  }
-
-  static boolean bool(Map<String, String> p, String key) {
-    String value = p.get(key);
-    if (value == null || value.equals("false")) {
-      return false;
-    }
-    if (value.equals("true")) {
-      return true;
-    }
-    throw new InvalidRemediationException("Parameter '" + key + "' of " + EnableVpcFlowLogs.ID
-        + " must be true or false, was '" + value + "'");
-  }
-
-  static @Nullable Integer integer(Map<String, String> p, String key) {
-    String value = p.get(key);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidRemediationException("Parameter '" + key + "' of " + EnableVpcFlowLogs.ID
-          + " must be a whole number, was '" + value + "'", e);
-    }
-  }
-
+  /** @return the traffic type of a setting, any case */
   static TrafficType trafficType(String value) {
     try {
       return TrafficType.valueOf(value.trim().toUpperCase(Locale.ROOT));

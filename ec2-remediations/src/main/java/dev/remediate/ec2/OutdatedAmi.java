@@ -1,7 +1,5 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.csv;
-import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
@@ -12,6 +10,8 @@ import dev.remediate.core.Setting;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.aws.AwsNames;
 import java.util.ArrayList;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -84,6 +83,19 @@ public final class OutdatedAmi extends SpecValue {
   private static final String EVERY = "*";
   private static final int MAX_AGE_LIMIT = 36_500;
 
+  private static final SpecTable<OutdatedAmi, Builder> SPEC = SpecTable.<OutdatedAmi, Builder>of(ID)
+      .start("groups", SpecKind.list(SpecKind.text()), r -> r.groups,
+          names -> names.size() == 1 ? forGroup(names.get(0)) : new Builder(null, names))
+      .startAllOr("instances", SpecKind.aws(AwsNames::instanceId),
+          r -> r.groups != null ? null : Optional.ofNullable(r.instanceIds),
+          OutdatedAmi::forInstances, OutdatedAmi::forEveryInstance)
+      .required("maxAgeDays", SpecKind.integer(), r -> r.maxAgeDays, Builder::maxAgeDays)
+      .required("rebootForImage", SpecKind.bool(), r -> r.rebootForImage,
+          Builder::rebootForImage)
+      .required("terminateReplaced", SpecKind.bool(), r -> r.terminateReplaced,
+          Builder::terminateReplaced)
+      .build(Builder::build);
+
   private final @Nullable List<String> instanceIds;
   private final @Nullable List<String> groups;
   private final int maxAgeDays;
@@ -143,16 +155,7 @@ public final class OutdatedAmi extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    if (groups != null) {
-      p.put("groups", csv(groups));
-    } else {
-      p.put("instances", instanceIds == null ? EVERY : csv(instanceIds));
-    }
-    p.put("maxAgeDays", String.valueOf(maxAgeDays));
-    p.put("rebootForImage", String.valueOf(rebootForImage));
-    p.put("terminateReplaced", String.valueOf(terminateReplaced));
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   private AmiDecision decision() {
@@ -369,19 +372,7 @@ public final class OutdatedAmi extends SpecValue {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      String group = spec.parameters().get("groups");
-      Builder b;
-      if (group != null) {
-        List<String> names = splitCsv(group);
-        b = names.size() == 1 ? forGroup(names.get(0)) : new Builder(null, names);
-      } else {
-        String instances = spec.require("instances");
-        b = EVERY.equals(instances) ? forEveryInstance() : forInstances(splitCsv(instances));
-      }
-      b.maxAgeDays = spec.require("maxAgeDays");
-      b.rebootForImage = bool("rebootForImage", spec.require("rebootForImage"));
-      b.terminateReplaced = bool("terminateReplaced", spec.require("terminateReplaced"));
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     /** Every instance of the Region, with {@code amis.*} settings. */

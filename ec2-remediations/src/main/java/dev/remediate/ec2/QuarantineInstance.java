@@ -12,6 +12,8 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
@@ -19,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -81,6 +82,20 @@ public final class QuarantineInstance extends SpecValue {
   /** AWS's limit on the length of a tag value. */
   static final int MAX_TAG_VALUE = 256;
 
+  private static final SpecTable<QuarantineInstance, Builder> SPEC =
+      SpecTable.<QuarantineInstance, Builder>of(ID)
+          .start("instance", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
+              QuarantineInstance::of)
+          .withDefault("groupName", SpecKind.text(), DEFAULT_GROUP_NAME, r -> r.groupName,
+              Builder::isolationGroupName)
+          .optional("detachInstanceProfile", SpecKind.bool(), false, r -> r.detachProfile,
+              (b, detach) -> {
+                if (detach) {
+                  b.detachInstanceProfile();
+                }
+              })
+          .build(Builder::build);
+
   private final String instanceId;
   private final String groupName;
   private final boolean detachProfile;
@@ -108,13 +123,7 @@ public final class QuarantineInstance extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("instance", instanceId);
-    p.put("groupName", groupName);
-    if (detachProfile) {
-      p.put("detachInstanceProfile", "true");
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   // ---------------------------------------------------------------- plan
@@ -325,12 +334,7 @@ public final class QuarantineInstance extends SpecValue {
     /** Parameter {@code detachInstanceProfile} is {@code true} or {@code false}, nothing else. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      Builder b = of(spec.require("instance"))
-          .isolationGroupName(spec.get("groupName", DEFAULT_GROUP_NAME));
-      if (spec.getBoolean("detachInstanceProfile", false)) {
-        b.detachInstanceProfile();
-      }
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     /**

@@ -11,6 +11,8 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
@@ -41,6 +43,12 @@ public final class ReleaseQuarantine extends SpecValue {
       "ec2:ModifyNetworkInterfaceAttribute", "ec2:DescribeIamInstanceProfileAssociations",
       "ec2:AssociateIamInstanceProfile", "iam:PassRole", "ec2:DeleteTags");
 
+  private static final SpecTable<ReleaseQuarantine, ReleaseQuarantine> SPEC =
+      SpecTable.<ReleaseQuarantine, ReleaseQuarantine>of(ID)
+          .start("instance", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
+              ReleaseQuarantine::of)
+          .build(r -> r);
+
   private final String instanceId;
 
   private ReleaseQuarantine(String instanceId) {
@@ -65,7 +73,7 @@ public final class ReleaseQuarantine extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    return RemediationSpec.of(ID, Map.of("instance", instanceId));
+    return SPEC.spec(this);
   }
 
   /** Observes the instance ({@link QuarantineObserver}) and decides ({@link QuarantineDecision}). */
@@ -120,7 +128,7 @@ public final class ReleaseQuarantine extends SpecValue {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      return of(spec.require("instance"));
+      return SPEC.fromSpec(spec);
     }
 
     /** An instance id; no setting. */

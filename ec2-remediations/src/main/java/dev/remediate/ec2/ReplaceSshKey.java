@@ -11,6 +11,8 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.time.LocalDate;
@@ -21,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -70,8 +71,18 @@ public final class ReplaceSshKey extends SpecValue {
   public static final String PARAMETER_PREFIX = "/remediate/ssh-keys/";
   static final String DOCUMENT = "AWS-RunShellScript";
 
-  private static final Set<String> KNOWN = Set.of("instanceId", "keyName", "keyType",
-      "parameterName", "kmsKey", "user");
+  private static final SpecTable<ReplaceSshKey, Builder> SPEC =
+      SpecTable.<ReplaceSshKey, Builder>of(ID)
+          .start("instanceId", SpecKind.aws(AwsNames::instanceId), r -> r.want.instanceId(),
+              ReplaceSshKey::forInstance)
+          .required("keyName", SpecKind.text(), r -> r.want.keyName(), Builder::keyName)
+          .required("keyType", SpecKind.text(), r -> r.want.keyType(), Builder::keyType)
+          .required("parameterName", SpecKind.text(), r -> r.want.parameterName(),
+              Builder::parameterName)
+          .optional("kmsKey", SpecKind.aws(AwsNames::kmsKey), r -> r.want.kmsKey(),
+              Builder::kmsKey)
+          .required("user", SpecKind.text(), r -> r.want.user(), Builder::user)
+          .build(Builder::build);
 
   private final Wanted want;
 
@@ -163,13 +174,7 @@ public final class ReplaceSshKey extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>(Map.of("instanceId", want.instanceId(), "keyName",
-        want.keyName(), "keyType", want.keyType(), "parameterName", want.parameterName(), "user",
-        want.user()));
-    if (want.kmsKey() != null) {
-      p.put("kmsKey", want.kmsKey());
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   /**
@@ -379,15 +384,7 @@ public final class ReplaceSshKey extends SpecValue {
     /** Parameters as {@link #spec()} writes them; an unknown parameter name is refused. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      for (String name : spec.parameters().keySet()) {
-        if (!KNOWN.contains(name)) {
-          throw new InvalidRemediationException("Remediation spec " + ID + ": unknown parameter '"
-              + name + "' (known: " + new TreeSet<>(KNOWN) + ")");
-        }
-      }
-      return forInstance(spec.require("instanceId")).keyName(spec.require("keyName"))
-          .keyType(spec.require("keyType")).parameterName(spec.require("parameterName"))
-          .kmsKey(spec.parameters().get("kmsKey")).user(spec.require("user")).build();
+      return SPEC.fromSpec(spec);
     }
 
     /** None: a key is replaced on one chosen instance. */

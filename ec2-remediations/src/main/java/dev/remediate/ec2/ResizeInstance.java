@@ -10,6 +10,8 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
@@ -74,6 +76,13 @@ public final class ResizeInstance extends SpecValue {
   private static final String OUT_STOPPED = "resize-stopped:";
   private static final String OUT_OLD_TYPE = "resize-old-type:";
 
+  private static final SpecTable<ResizeInstance, Builder> SPEC =
+      SpecTable.<ResizeInstance, Builder>of(ID)
+          .start("instanceId", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
+              ResizeInstance::of)
+          .required("instanceType", SpecKind.text(), r -> r.instanceType, Builder::toType)
+          .build(Builder::build);
+
   private final String instanceId;
   private final String instanceType;
 
@@ -113,7 +122,7 @@ public final class ResizeInstance extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    return RemediationSpec.of(ID, Map.of("instanceId", instanceId, "instanceType", instanceType));
+    return SPEC.spec(this);
   }
 
   /**
@@ -330,7 +339,7 @@ public final class ResizeInstance extends SpecValue {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      return of(spec.require("instanceId")).toType(spec.require("instanceType")).build();
+      return SPEC.fromSpec(spec);
     }
 
     /** None: a resize is of one chosen instance. */

@@ -8,6 +8,8 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.ec2.SecurityGroupObserver.Observation;
@@ -68,6 +70,13 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
 
   private static final String ALL = "*";
 
+  private static final SpecTable<RestrictDefaultSecurityGroup, RestrictDefaultSecurityGroup> SPEC =
+      SpecTable.<RestrictDefaultSecurityGroup, RestrictDefaultSecurityGroup>of(ID)
+          .startAllOr("vpcId", SpecKind.aws(AwsNames::vpcId),
+              r -> Optional.ofNullable(r.vpcIds).map(List::copyOf),
+              RestrictDefaultSecurityGroup::forVpcs, RestrictDefaultSecurityGroup::forAllVpcs)
+          .build(r -> r);
+
   /** The VPCs, or null for every VPC of the region. */
   private final @Nullable SortedSet<String> vpcIds;
   /** Set for the remediations apply observes with: a VPC deleted since is then stale alone. */
@@ -122,7 +131,7 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
 
   @Override
   public RemediationSpec spec() {
-    return RemediationSpec.of(ID, Map.of("vpcId", vpcId()));
+    return SPEC.spec(this);
   }
 
   // ---------------------------------------------------------------- plan: observe, decide
@@ -193,8 +202,7 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
     /** {@code vpcId}: one VPC id, several comma-separated, or {@code *} for every VPC. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      String vpc = spec.require("vpcId");
-      return ALL.equals(vpc) ? forAllVpcs() : forVpcs(NetworkSupport.splitCsv(vpc));
+      return SPEC.fromSpec(spec);
     }
 
     /** Reads no setting: every VPC's default group. */

@@ -13,6 +13,8 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.ec2.SecurityGroupObserver.Observation;
@@ -82,6 +84,27 @@ public final class RestrictSecurityGroup extends SpecValue {
       "FSBP EC2.19", "CIS v1.4 5.2", "CIS v3.0 5.2", "CIS v3.0 5.3");
   private static final String EVERY = "*";
   private static final String ALL_EXCEPT = "all-except:";
+  private static final Pattern ALL_EXCEPT_SETTING =
+      Pattern.compile("all[\\s_-]*(?:ports)?[\\s_-]*except[\\s:]*(.*)", Pattern.CASE_INSENSITIVE);
+
+  /** The sensitive ports: these, or every port except these. */
+  record PortChoice(List<Integer> ports, boolean allExcept) {}
+
+  /** {@code 22,3389} or {@code all-except:80,443} (also the settings' {@code all except 80}). */
+  static final SpecKind<PortChoice> PORTS = SpecKind.of("ports like 22,3389 or all-except:80,443",
+      RestrictSecurityGroup::parsePorts, c -> portsText(c.ports(), c.allExcept()));
+  private static final SpecTable<RestrictSecurityGroup, Builder> SPEC =
+      SpecTable.<RestrictSecurityGroup, Builder>of(ID)
+          .startAllOr("groups", SpecKind.aws(AwsNames::securityGroupId),
+              r -> Optional.ofNullable(r.groupIds), RestrictSecurityGroup::forGroups,
+              RestrictSecurityGroup::forEveryGroup)
+          .withDefault("ports", PORTS, new PortChoice(List.copyOf(DEFAULT_PORTS), false),
+              r -> new PortChoice(List.copyOf(r.ports), r.allPortsExcept),
+              RestrictSecurityGroup::applyPorts)
+          .optional("replaceWith", SpecKind.list(SpecKind.aws(AwsNames::cidr)),
+              r -> r.replacements.isEmpty() ? null : r.replacements,
+              (b, cidrs) -> b.replaceWith(cidrs))
+          .build(Builder::build);
 
   private final @Nullable List<String> groupIds;
   private final SortedSet<Integer> ports;
@@ -140,18 +163,41 @@ public final class RestrictSecurityGroup extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("groups", groupIds == null ? EVERY : csv(groupIds));
-    p.put("ports", portsText(ports, allPortsExcept));
-    if (!replacements.isEmpty()) {
-      p.put("replaceWith", csv(replacements));
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
-  private static String portsText(Set<Integer> ports, boolean allExcept) {
+  private static String portsText(Collection<Integer> ports, boolean allExcept) {
     String list = csv(ports.stream().map(String::valueOf).toList());
     return allExcept ? ALL_EXCEPT + list : list;
+  }
+
+  /** Reads a port list, or {@code all-except:} (or {@code all except}) and a list. */
+  private static PortChoice parsePorts(String text) {
+    String value = text.trim();
+    boolean except = false;
+    if (value.toLowerCase(Locale.ROOT).startsWith(ALL_EXCEPT)) {
+      value = value.substring(ALL_EXCEPT.length());
+      except = true;
+    } else {
+      Matcher m = ALL_EXCEPT_SETTING.matcher(value);
+      if (m.matches()) {
+        value = m.group(1);
+        except = true;
+      }
+    }
+    List<Integer> list = new ArrayList<>();
+    for (String part : splitCsv(value.replace(' ', ','))) {
+      list.add(AwsNames.port(part));
+    }
+    return new PortChoice(List.copyOf(list), except);
+  }
+
+  private static void applyPorts(Builder b, PortChoice choice) {
+    if (choice.allExcept()) {
+      b.allPortsExcept(choice.ports().stream().mapToInt(Integer::intValue).toArray());
+    } else {
+      b.ports(choice.ports());
+    }
   }
 
   /** @return this remediation's settings for one group alone: the spec of one target's plan */
@@ -369,8 +415,6 @@ public final class RestrictSecurityGroup extends SpecValue {
 
   /** The catalog entry of {@link RestrictSecurityGroup}. */
   public static final class Type extends AbstractRemediationType {
-    private static final Pattern ALL_EXCEPT_SETTING =
-        Pattern.compile("all[\\s_-]*(?:ports)?[\\s_-]*except[\\s:]*(.*)", Pattern.CASE_INSENSITIVE);
 
     /** The ports that must not be open to the world. */
     static final Setting PORTS = new Setting("securityGroups.ports", Setting.Kind.LIST,
@@ -394,11 +438,7 @@ public final class RestrictSecurityGroup extends SpecValue {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      String groups = spec.require("groups");
-      Builder b = EVERY.equals(groups) ? forEveryGroup() : forGroups(splitCsv(groups));
-      applyPorts(b, spec.get("ports", portsText(DEFAULT_PORTS, false)));
-      b.replaceWith(splitCsv(spec.parameters().get("replaceWith")));
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     /**
@@ -447,40 +487,12 @@ public final class RestrictSecurityGroup extends SpecValue {
      */
     static Builder withSettings(Builder b, Map<String, String> settings) {
       PORTS.valueIn(settings, ports -> {
-        applyPorts(b, ports);
+        applyPorts(b, RestrictSecurityGroup.PORTS.parse(ports));
         return ports;
       });
       return b.replaceWith(ALLOWED_SOURCES.valueIn(settings, NetworkSupport::splitCsv)
           .orElse(List.of()));
     }
 
-    private static void applyPorts(Builder b, String text) {
-      String value = text.trim();
-      boolean except = false;
-      if (value.toLowerCase(Locale.ROOT).startsWith(ALL_EXCEPT)) {
-        value = value.substring(ALL_EXCEPT.length());
-        except = true;
-      } else {
-        Matcher m = ALL_EXCEPT_SETTING.matcher(value);
-        if (m.matches()) {
-          value = m.group(1);
-          except = true;
-        }
-      }
-      List<Integer> list = new ArrayList<>();
-      for (String part : splitCsv(value.replace(' ', ','))) {
-        try {
-          list.add(Integer.valueOf(part));
-        } catch (NumberFormatException e) {
-          throw new InvalidRemediationException("Port '" + part + "' in '" + text
-              + "' is not a number", e);
-        }
-      }
-      if (except) {
-        b.allPortsExcept(list.stream().mapToInt(Integer::intValue).toArray());
-      } else {
-        b.ports(list);
-      }
-    }
   }
 }

@@ -12,6 +12,7 @@ import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
@@ -41,6 +42,10 @@ public final class UnblockIpAddress extends SpecValue {
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeNetworkAcls",
       "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags");
 
+  private static final SpecTable<UnblockIpAddress, Builder> SPEC = BlockIpAddress.Scope.spec(ID,
+      (UnblockIpAddress r) -> r.scope, UnblockIpAddress::of, Builder::inVpc, Builder::inSubnets)
+      .build(Builder::build);
+
   private final BlockIpAddress.Scope scope;
 
   private UnblockIpAddress(BlockIpAddress.Scope scope) {
@@ -68,7 +73,7 @@ public final class UnblockIpAddress extends SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    return RemediationSpec.of(ID, scope.parameters());
+    return SPEC.spec(this);
   }
 
   @Override
@@ -206,7 +211,7 @@ public final class UnblockIpAddress extends SpecValue {
 
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      return new UnblockIpAddress(BlockIpAddress.Scope.fromSpec(spec));
+      return SPEC.fromSpec(spec);
     }
 
     /**

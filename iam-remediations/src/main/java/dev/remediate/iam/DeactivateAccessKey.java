@@ -9,6 +9,8 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import dev.remediate.iam.UserObserver.KeyOwner;
@@ -57,6 +59,14 @@ public final class DeactivateAccessKey extends IamSupport.SpecValue {
       "iam:ListAccessKeys", "iam:ListUserTags", "iam:UpdateAccessKey", "iam:TagUser");
   static final KeyDecision DECISION = new KeyDecision(KEYS_TAG, AT_TAG);
 
+  private static final SpecTable<DeactivateAccessKey, DeactivateAccessKey> SPEC =
+      SpecTable.<DeactivateAccessKey, DeactivateAccessKey>of(ID)
+          .start("accessKeyId", SpecKind.aws(AwsNames::accessKeyId), r -> r.accessKeyId,
+              DeactivateAccessKey::forAccessKey)
+          .start("userName", SpecKind.aws(AwsNames::userName), r -> r.userName,
+              DeactivateAccessKey::forUser)
+          .build(r -> r);
+
   private final @Nullable String accessKeyId;
   private final @Nullable String userName;
 
@@ -94,8 +104,7 @@ public final class DeactivateAccessKey extends IamSupport.SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    return accessKeyId != null ? RemediationSpec.of(ID, Map.of("accessKeyId", accessKeyId))
-        : RemediationSpec.of(ID, Map.of("userName", java.util.Objects.requireNonNull(userName)));
+    return SPEC.spec(this);
   }
 
   /**
@@ -152,14 +161,7 @@ public final class DeactivateAccessKey extends IamSupport.SpecValue {
     /** Parameters: exactly one of {@code accessKeyId} and {@code userName}. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      IamSupport.requireKnown(spec, Set.of("accessKeyId", "userName"));
-      String key = spec.parameters().get("accessKeyId");
-      String user = spec.parameters().get("userName");
-      if ((key == null) == (user == null)) {
-        throw new InvalidRemediationException("Remediation spec " + ID + " needs exactly one of "
-            + "the parameters accessKeyId and userName, was " + spec.parameters());
-      }
-      return key != null ? forAccessKey(key) : forUser(user);
+      return SPEC.fromSpec(spec);
     }
 
     /** None: a deactivation is of a chosen key or user. */

@@ -1,14 +1,15 @@
 package dev.remediate.iam;
 
-import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.aws.AwsErrors;
-import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.aws.AwsNames;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.policy.PolicyDocuments;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.policybuilder.iam.IamEffect;
@@ -96,14 +97,15 @@ final class IamSupport {
         && s.notPrincipals().isEmpty() && s.notActions().isEmpty() && s.notResources().isEmpty();
   }
 
-  /** Refuses spec parameters the remediation does not know: a typo in a saved plan is named. */
-  static void requireKnown(RemediationSpec spec, Set<String> known) {
-    for (String name : spec.parameters().keySet()) {
-      if (!known.contains(name)) {
-        throw new InvalidRemediationException("Remediation spec " + spec.id()
-            + ": unknown parameter '" + name + "', expected one of " + new TreeSet<>(known));
-      }
-    }
+  /**
+   * The spec table of a remediation of one IAM user, built by {@code factory(userName)}: one
+   * parameter, {@code userName}.
+   */
+  static <R extends Remediation> SpecTable<R, R> userNameSpec(String id,
+      Function<R, String> userName, Function<String, R> factory) {
+    return SpecTable.<R, R>of(id)
+        .start("userName", SpecKind.aws(AwsNames::userName), userName, factory)
+        .build(r -> r);
   }
 
   /**

@@ -10,6 +10,8 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -54,6 +55,17 @@ public final class QuarantineUser extends IamSupport.SpecValue {
       "iam:GetAccessKeyLastUsed", "iam:GetUserPolicy", "iam:GetLoginProfile", "iam:TagUser",
       "iam:PutUserPolicy", "iam:UpdateAccessKey", "iam:DeleteLoginProfile");
 
+  private static final SpecTable<QuarantineUser, Builder> SPEC =
+      SpecTable.<QuarantineUser, Builder>of(ID)
+          .start("userName", SpecKind.aws(AwsNames::userName), r -> r.userName, QuarantineUser::of)
+          .optional("deleteLoginProfile", SpecKind.bool(), false, r -> r.deleteLoginProfile,
+              (b, delete) -> {
+                if (delete) {
+                  b.deleteLoginProfile();
+                }
+              })
+          .build(Builder::build);
+
   private final String userName;
   private final boolean deleteLoginProfile;
 
@@ -79,12 +91,7 @@ public final class QuarantineUser extends IamSupport.SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("userName", userName);
-    if (deleteLoginProfile) {
-      p.put("deleteLoginProfile", "true");
-    }
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   /** @throws RemediationException when the user is not found or a same-named policy is not ours */
@@ -164,12 +171,7 @@ public final class QuarantineUser extends IamSupport.SpecValue {
     /** Parameters: {@code userName}; {@code deleteLoginProfile} {@code true} or {@code false}. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      IamSupport.requireKnown(spec, Set.of("userName", "deleteLoginProfile"));
-      Builder b = of(spec.require("userName"));
-      if (spec.getBoolean("deleteLoginProfile", false)) {
-        b.deleteLoginProfile();
-      }
-      return b.build();
+      return SPEC.fromSpec(spec);
     }
 
     /** An IAM user name, with the setting {@code quarantineUser.deleteLoginProfile}. */

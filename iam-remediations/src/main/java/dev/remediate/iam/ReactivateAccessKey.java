@@ -8,6 +8,7 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
@@ -37,6 +38,9 @@ public final class ReactivateAccessKey extends IamSupport.SpecValue {
   public static final Set<String> IAM_ACTIONS = Set.of("iam:ListAccessKeys",
       "iam:ListUserTags", "iam:UpdateAccessKey", "iam:UntagUser");
 
+  private static final SpecTable<ReactivateAccessKey, ReactivateAccessKey> SPEC =
+      IamSupport.userNameSpec(ID, r -> r.userName, ReactivateAccessKey::forUser);
+
   private final String userName;
 
   private ReactivateAccessKey(String userName) {
@@ -61,7 +65,7 @@ public final class ReactivateAccessKey extends IamSupport.SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    return RemediationSpec.of(ID, Map.of("userName", userName));
+    return SPEC.spec(this);
   }
 
   /** @throws RemediationException when the user is not found */
@@ -93,8 +97,7 @@ public final class ReactivateAccessKey extends IamSupport.SpecValue {
     /** Parameter: {@code userName}. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      IamSupport.requireKnown(spec, Set.of("userName"));
-      return forUser(spec.require("userName"));
+      return SPEC.fromSpec(spec);
     }
 
     /** An IAM user name: the keys recorded on that user. */

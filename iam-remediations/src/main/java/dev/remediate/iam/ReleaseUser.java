@@ -9,6 +9,7 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
@@ -39,6 +40,9 @@ public final class ReleaseUser extends IamSupport.SpecValue {
   public static final Set<String> IAM_ACTIONS = Set.of("iam:ListUserTags", "iam:ListAccessKeys",
       "iam:GetUserPolicy", "iam:DeleteUserPolicy", "iam:UpdateAccessKey", "iam:UntagUser");
 
+  private static final SpecTable<ReleaseUser, ReleaseUser> SPEC =
+      IamSupport.userNameSpec(ID, r -> r.userName, ReleaseUser::of);
+
   private final String userName;
 
   private ReleaseUser(String userName) {
@@ -63,7 +67,7 @@ public final class ReleaseUser extends IamSupport.SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    return RemediationSpec.of(ID, Map.of("userName", userName));
+    return SPEC.spec(this);
   }
 
   /** @throws RemediationException when the user is not found or a same-named policy is not ours */
@@ -94,8 +98,7 @@ public final class ReleaseUser extends IamSupport.SpecValue {
     /** Parameter: {@code userName}. */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      IamSupport.requireKnown(spec, Set.of("userName"));
-      return of(spec.require("userName"));
+      return SPEC.fromSpec(spec);
     }
 
     /** An IAM user name. */

@@ -10,6 +10,8 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecKind;
+import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.time.Duration;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -55,6 +56,16 @@ public final class RevokeRoleSessions extends IamSupport.SpecValue {
   /** Every IAM action planning and applying may need. */
   public static final Set<String> IAM_ACTIONS = Set.of("iam:GetRole", "iam:GetRolePolicy",
       "iam:PutRolePolicy", "iam:GetInstanceProfile", "ec2:DescribeInstances");
+
+  private static final SpecTable<RevokeRoleSessions, Builder> SPEC =
+      SpecTable.<RevokeRoleSessions, Builder>of(ID)
+          .start("roleName", SpecKind.aws(AwsNames::roleName), r -> r.roleName,
+              RevokeRoleSessions::forRole)
+          .start("instanceId", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
+              RevokeRoleSessions::forInstance)
+          .withDefault("recentMinutes", SpecKind.integer(), DEFAULT_RECENT_MINUTES,
+              r -> r.recentMinutes, Builder::recentMinutes)
+          .build(Builder::build);
 
   private final @Nullable String roleName;
   private final @Nullable String instanceId;
@@ -100,14 +111,7 @@ public final class RevokeRoleSessions extends IamSupport.SpecValue {
 
   @Override
   public RemediationSpec spec() {
-    Map<String, String> p = new TreeMap<>();
-    if (roleName != null) {
-      p.put("roleName", roleName);
-    } else {
-      p.put("instanceId", java.util.Objects.requireNonNull(instanceId));
-    }
-    p.put("recentMinutes", String.valueOf(recentMinutes));
-    return RemediationSpec.of(ID, p);
+    return SPEC.spec(this);
   }
 
   /**
@@ -198,15 +202,7 @@ public final class RevokeRoleSessions extends IamSupport.SpecValue {
      */
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
-      IamSupport.requireKnown(spec, Set.of("roleName", "instanceId", "recentMinutes"));
-      String role = spec.parameters().get("roleName");
-      String instance = spec.parameters().get("instanceId");
-      if ((role == null) == (instance == null)) {
-        throw new InvalidRemediationException("Remediation spec " + ID + " needs exactly one of "
-            + "the parameters roleName and instanceId, was " + spec.parameters());
-      }
-      Builder b = role != null ? forRole(role) : forInstance(instance);
-      return b.recentMinutes(spec.getInt("recentMinutes", DEFAULT_RECENT_MINUTES)).build();
+      return SPEC.fromSpec(spec);
     }
 
     /** None: a revocation is of a chosen role. */
