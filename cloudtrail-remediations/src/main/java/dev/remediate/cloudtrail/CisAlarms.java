@@ -1,6 +1,7 @@
 package dev.remediate.cloudtrail;
 
 import dev.remediate.core.policy.PolicyDocuments;
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -66,7 +67,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * {@code CIS-<cis>-<metric>}, namespace {@value #DEFAULT_NAMESPACE} by default) and alarms
  * ({@code PutMetricAlarm}: Sum over 300 s, at least 1, missing data not breaching) are put.
  */
-public final class CisAlarms implements Remediation {
+public final class CisAlarms extends AbstractRemediation<CisAlarms> {
   /** The catalog id. */
   public static final String ID = "cloudwatch.cis-alarms";
   /** The metric namespace unless another is given (the one Security Hub's remediation uses). */
@@ -131,13 +132,8 @@ public final class CisAlarms implements Remediation {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<CisAlarms, ?> specTable() {
+    return SPEC;
   }
 
   List<CisAlarm> sortedAlarms() {
@@ -246,21 +242,6 @@ public final class CisAlarms implements Remediation {
         .client(SnsClient.class, SnsClient::builder);
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof CisAlarms other && spec().equals(other.spec());
-  }
-
-  @Override
-  public int hashCode() {
-    return spec().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "CisAlarms" + spec().parameters();
-  }
-
   /** Builds {@link CisAlarms}; {@link #build()} validates every value. */
   public static final class Builder {
     private final String logGroup;
@@ -343,11 +324,7 @@ public final class CisAlarms implements Remediation {
       super(ID, "The CIS metric filters and alarms (Security Hub CloudWatch.1-14) on a trail's log "
           + "group, notifying an SNS topic",
           CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
+      specTable(SPEC);
     }
 
     /**

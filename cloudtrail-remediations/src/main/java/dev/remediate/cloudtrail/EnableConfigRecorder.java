@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -67,7 +68,7 @@ import software.amazon.awssdk.services.iam.model.Role;
  * {@code DescribeConfigurationRecorderStatus} ({@code recording}; {@code lastStatus} may stay
  * {@code PENDING} until the first delivery).
  */
-public final class EnableConfigRecorder implements Remediation {
+public final class EnableConfigRecorder extends AbstractRemediation<EnableConfigRecorder> {
   /** The catalog id. */
   public static final String ID = "config.recorder";
   /** The Region that records global resource types unless another is given. */
@@ -143,13 +144,8 @@ public final class EnableConfigRecorder implements Remediation {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<EnableConfigRecorder, ?> specTable() {
+    return SPEC;
   }
 
   // ---------------------------------------------------------------- observe and decide
@@ -444,21 +440,6 @@ public final class EnableConfigRecorder implements Remediation {
     }
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EnableConfigRecorder other && spec().equals(other.spec());
-  }
-
-  @Override
-  public int hashCode() {
-    return spec().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "EnableConfigRecorder" + spec().parameters();
-  }
-
   /** Builds an {@link EnableConfigRecorder}; {@link #build()} validates every value. */
   public static final class Builder {
     private final String bucket;
@@ -541,17 +522,13 @@ public final class EnableConfigRecorder implements Remediation {
       super(ID, "The AWS Config recorder of a Region (all supported types, global types in one "
           + "Region), its delivery channel and bucket, started",
           CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DESTRUCTIVE));
+      specTable(SPEC);
     }
 
     /** The recorder's role (service-linked or given) is assumed by AWS Config. */
     @Override
     public Set<String> roleServices() {
       return Set.of("config.amazonaws.com");
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     static final Setting BUCKET = Setting.text("config.s3Bucket", "S3 bucket the delivery "

@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -50,7 +51,7 @@ import software.amazon.awssdk.services.guardduty.model.GetDetectorResponse;
  * retried apply cannot create two; AWS's "a detector already exists" answer counts as done.
  * {@code UpdateDetector} sends only what differs. The Remediator's re-plan after apply verifies.
  */
-public final class EnableGuardDuty implements Remediation {
+public final class EnableGuardDuty extends AbstractRemediation<EnableGuardDuty> {
   /** The catalog id. */
   public static final String ID = "guardduty.detector";
   /** The frequency unless another is chosen. */
@@ -115,13 +116,8 @@ public final class EnableGuardDuty implements Remediation {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<EnableGuardDuty, ?> specTable() {
+    return SPEC;
   }
 
   // ---------------------------------------------------------------- observe
@@ -262,21 +258,6 @@ public final class EnableGuardDuty implements Remediation {
     return context.scope().client(GuardDutyClient.class, GuardDutyClient::builder);
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EnableGuardDuty other && frequency.equals(other.frequency);
-  }
-
-  @Override
-  public int hashCode() {
-    return frequency.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "EnableGuardDuty" + spec().parameters();
-  }
-
   /** The catalog entry of {@link EnableGuardDuty}; region-wide, one plan per Region. */
   public static final class Type extends AbstractRemediationType {
     static final Setting FREQUENCY = new Setting("guardduty.findingPublishingFrequency",
@@ -294,17 +275,12 @@ public final class EnableGuardDuty implements Remediation {
       super(ID, "GuardDuty enabled in a Region (a suspended detector resumed, never replaced), "
           + "findings published every 15 minutes or as configured", CONTROLS, IAM_ACTIONS,
           EnumSet.noneOf(Flag.class));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(FREQUENCY);
-    }
-
-    /** Parameter {@code findingPublishingFrequency}; any other parameter name is refused. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /** Always available: setting {@code guardduty.findingPublishingFrequency} (strict). */

@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -65,7 +66,7 @@ import org.jspecify.annotations.Nullable;
  * {@code CreateTrail} and {@code UpdateTrail} wait out IAM and KMS propagation and are checked with
  * {@code GetTrail}; {@code StartLogging} (by trail name) is checked with {@code GetTrailStatus}.
  */
-public final class EnsureTrail implements Remediation {
+public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
   /** The catalog id. */
   public static final String ID = "cloudtrail.trail";
   /** The trail's name unless one is given. */
@@ -175,13 +176,8 @@ public final class EnsureTrail implements Remediation {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<EnsureTrail, ?> specTable() {
+    return SPEC;
   }
 
   /** @return the name of the trail this remediation creates or fixes */
@@ -260,21 +256,6 @@ public final class EnsureTrail implements Remediation {
   String logsRoleName() {
     String name = "remediate-cloudtrail-logs-" + trailName();
     return name.length() <= 64 ? name : name.substring(0, 64);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EnsureTrail other && spec().equals(other.spec());
-  }
-
-  @Override
-  public int hashCode() {
-    return spec().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "EnsureTrail" + spec().parameters();
   }
 
   /** Builds an {@link EnsureTrail}; {@link #build()} validates every value. */
@@ -428,18 +409,13 @@ public final class EnsureTrail implements Remediation {
       super(ID, "A multi-Region CloudTrail trail logging all management events, with log-file "
           + "validation, optional SSE-KMS and CloudWatch Logs delivery, and its S3 bucket",
           CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+      specTable(SPEC);
     }
 
     /** The CloudWatch Logs delivery role is assumed by CloudTrail. */
     @Override
     public Set<String> roleServices() {
       return Set.of("cloudtrail.amazonaws.com");
-    }
-
-    /** Parameter {@code validation} is {@code true} or {@code false}; anything else is refused. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.remediate.core;
 
 import dev.remediate.core.plan.Flag;
+import dev.remediate.core.plan.RemediationSpec;
+import dev.remediate.core.plan.SpecTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,19 +13,17 @@ import java.util.Set;
 
 /**
  * A {@link RemediationType} whose catalog facts (id, description, controls, IAM actions, flags) are
- * fixed when it is constructed: a subclass passes them to the constructor and implements only
- * {@link #fromSpec} (and, when it has a region-wide form, {@link #forRegion}).
+ * fixed when it is constructed: a subclass passes them to the constructor, gives the remediation's
+ * {@link SpecTable} (which rebuilds remediations from specs: {@link #fromSpec}), and adds its
+ * region-wide form ({@link #forRegion}) and its forms for chosen resources ({@link #forTarget})
+ * where it has them.
  *
  * <pre>{@code
  * public static final class Type extends AbstractRemediationType {
  *   public Type() {
  *     super(ID, "Remove every ingress and egress rule from a VPC's default security group",
  *         CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
- *   }
- *
- *   @Override
- *   public Remediation fromSpec(RemediationSpec spec) {
- *     return forVpc(spec.require("vpcId"));
+ *     specTable(SPEC);
  *   }
  * }
  * }</pre>
@@ -36,6 +36,7 @@ public abstract class AbstractRemediationType implements RemediationType {
   private final Set<Flag> flags;
   private Set<String> responderActions = Set.of();
   private Set<String> roleServices = Set.of();
+  private @org.jspecify.annotations.Nullable SpecTable<?, ?> specTable;
 
   /**
    * Creates the type; the collections are copied.
@@ -66,6 +67,38 @@ public abstract class AbstractRemediationType implements RemediationType {
       copy.add(flag);
     }
     this.flags = Collections.unmodifiableSet(copy);
+  }
+
+  /**
+   * Gives the table of the remediation's spec parameters, which {@link #fromSpec} reads with;
+   * call it in the constructor. A type whose specs have several tables overrides
+   * {@link #fromSpec} instead.
+   *
+   * @param table the table, of this type's id
+   * @throws InvalidRemediationException when the table is of another id
+   */
+  protected final void specTable(SpecTable<?, ?> table) {
+    if (!table.id().equals(id)) {
+      throw new InvalidRemediationException("Remediation type " + id + ": the spec table is "
+          + table.id() + "'s");
+    }
+    this.specTable = table;
+  }
+
+  /**
+   * Rebuilds a remediation from its spec with the table given to {@link #specTable}.
+   *
+   * @throws InvalidRemediationException naming the parameter and the value when the spec does
+   *     not fit the table
+   * @throws UnsupportedOperationException when the type gave no table and does not override this
+   */
+  @Override
+  public Remediation fromSpec(RemediationSpec spec) {
+    if (specTable == null) {
+      throw new UnsupportedOperationException("Remediation type " + id
+          + " gives no spec table (specTable(...)) and does not override fromSpec");
+    }
+    return specTable.fromSpec(spec);
   }
 
   /**

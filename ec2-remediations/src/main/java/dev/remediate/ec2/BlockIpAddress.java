@@ -4,6 +4,7 @@ import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Setting;
 import dev.remediate.core.aws.AwsNames;
@@ -60,7 +61,7 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
  * so {@link UnblockIpAddress} removes exactly these entries; then {@code CreateNetworkAclEntry} per
  * direction. The plan warns that every subnet on the ACL is affected.
  */
-public final class BlockIpAddress extends SpecValue {
+public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
   /** The catalog id. */
   public static final String ID = "ec2.block-ip";
   /** Prefix of the ACL tag recording the entries made for one CIDR. */
@@ -97,13 +98,8 @@ public final class BlockIpAddress extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<BlockIpAddress, ?> specTable() {
+    return SPEC;
   }
 
   /**
@@ -369,7 +365,6 @@ public final class BlockIpAddress extends SpecValue {
 
   // ---------------------------------------------------------------- value
 
-
   /** Builds a {@link BlockIpAddress}. */
   public static final class Builder {
     private final String address;
@@ -444,16 +439,12 @@ public final class BlockIpAddress extends SpecValue {
     public Type() {
       super(ID, "Deny one address in and out in the network ACLs of a VPC or of subnets",
           List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(ADDRESS, MAX_ENTRIES);
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /**

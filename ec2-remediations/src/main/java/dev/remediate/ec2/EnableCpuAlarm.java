@@ -2,6 +2,7 @@ package dev.remediate.ec2;
 
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -64,7 +65,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * {@link Flag#DESTRUCTIVE}. <b>Steps</b>: {@code CreateTopic}, {@code SetTopicAttributes},
  * {@code PutMetricAlarm}, {@code DeleteAlarms}.
  */
-public final class EnableCpuAlarm extends SpecValue {
+public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
   /** The catalog id. */
   public static final String ID = "ec2.cpu-alarm";
   /** The prefix of the alarms' names, followed by the instance id. */
@@ -176,13 +177,8 @@ public final class EnableCpuAlarm extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<EnableCpuAlarm, ?> specTable() {
+    return SPEC;
   }
 
   private EnableCpuAlarm with(@Nullable List<String> ids, boolean tolerate) {
@@ -450,16 +446,12 @@ public final class EnableCpuAlarm extends SpecValue {
       super(ID, "A CloudWatch alarm on the CPUUtilization of each running instance, notifying "
           + "an SNS topic CloudWatch may publish to", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DESTRUCTIVE));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(SNS_TOPIC, ALARMS_SNS_TOPIC, THRESHOLD, PERIODS, STATISTIC, TAG);
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /**

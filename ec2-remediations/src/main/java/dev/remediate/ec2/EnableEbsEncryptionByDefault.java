@@ -1,5 +1,6 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Setting;
 import dev.remediate.core.InvalidRemediationException;
@@ -47,7 +48,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  *
  * <p>Existing volumes are not changed: encrypt them with {@link EncryptVolume}.
  */
-public final class EnableEbsEncryptionByDefault implements Remediation {
+public final class EnableEbsEncryptionByDefault extends AbstractRemediation<EnableEbsEncryptionByDefault> {
   /** The catalog id. */
   public static final String ID = "ec2.ebs-encryption-by-default";
 
@@ -105,13 +106,8 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<EnableEbsEncryptionByDefault, ?> specTable() {
+    return SPEC;
   }
 
   // ---------------------------------------------------------------------------------- observe
@@ -243,21 +239,6 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
     return context.scope().client(Ec2Client.class, Ec2Client::builder);
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EnableEbsEncryptionByDefault other && Objects.equals(kmsKey, other.kmsKey);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hashCode(kmsKey);
-  }
-
-  @Override
-  public String toString() {
-    return "EnableEbsEncryptionByDefault{" + (kmsKey == null ? "" : "kmsKey=" + kmsKey) + "}";
-  }
-
   /** The catalog entry for {@link EnableEbsEncryptionByDefault}. */
   public static final class Type extends AbstractRemediationType {
     /** The default KMS key to set (shared with ec2.encrypt-volumes). */
@@ -270,11 +251,7 @@ public final class EnableEbsEncryptionByDefault implements Remediation {
       super(ID, "Turn on EBS encryption by default in a region, optionally with a chosen default "
           + "KMS key",
           CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
+      specTable(SPEC);
     }
 
     /**

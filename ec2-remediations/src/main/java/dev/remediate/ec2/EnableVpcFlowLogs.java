@@ -1,6 +1,6 @@
 package dev.remediate.ec2;
 
-
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -60,7 +60,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * ({@link FlowLogSteps}): the {@code CreateFlowLogs} steps of VPCs with equal settings are carried
  * out together, up to {@value #MAX_VPCS_PER_CALL} VPCs a call; deletions run per VPC afterwards.
  */
-public final class EnableVpcFlowLogs extends SpecValue {
+public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLogs> {
   /** The catalog id. */
   public static final String ID = "ec2.vpc-flow-logs";
   /** Most VPC ids one {@code CreateFlowLogs} call accepts. */
@@ -190,9 +190,10 @@ public final class EnableVpcFlowLogs extends SpecValue {
     return new Builder(null, Part.DESTINATION, true);
   }
 
+  /** The table of the VPC forms; the destination-only form has its own ({@link #spec()}). */
   @Override
-  public String id() {
-    return ID;
+  protected SpecTable<EnableVpcFlowLogs, ?> specTable() {
+    return VPC_SPEC;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.remediate.ec2;
 
-
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  * families by {@link AmiFamily}. <b>Steps</b>: {@link AmiReplacementSteps} (standalone),
  * {@link AmiGroupSteps} (groups).
  */
-public final class OutdatedAmi extends SpecValue {
+public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
   /** The catalog id. */
   public static final String ID = "ec2.outdated-ami";
   /** Images older than this many days are outdated unless another age is given. */
@@ -149,13 +149,8 @@ public final class OutdatedAmi extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<OutdatedAmi, ?> specTable() {
+    return SPEC;
   }
 
   private AmiDecision decision() {
@@ -352,14 +347,13 @@ public final class OutdatedAmi extends SpecValue {
         + "replaced instance once its replacement is healthy (needs DESTRUCTIVE consent); by "
         + "default it is left stopped with its volumes", false);
 
-
-
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Moves instances off outdated AMIs: an instance refresh for Auto Scaling groups; "
           + "a backup image, a replacement with the same configuration and the original stopped "
           + "for standalone instances", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DOWNTIME, Flag.DESTRUCTIVE));
+      specTable(SPEC);
       // iam:PassRole passes an instance profile's role (any role) to EC2: no prefix can scope it
       responderActions("iam:PassRole");
       roleServices("ec2.amazonaws.com");
@@ -368,11 +362,6 @@ public final class OutdatedAmi extends SpecValue {
     @Override
     public List<Setting> settings() {
       return List.of(MAX_AGE, REBOOT, TERMINATE);
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /** Every instance of the Region, with {@code amis.*} settings. */

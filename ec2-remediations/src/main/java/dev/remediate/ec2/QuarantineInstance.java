@@ -2,6 +2,7 @@ package dev.remediate.ec2;
 
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Setting;
 import dev.remediate.core.aws.AwsNames;
@@ -57,7 +58,7 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
  * flows until they go idle); the plan says so. To cut them too, also block the peer's address with
  * {@link BlockIpAddress}, whose network ACL entries are stateless.
  */
-public final class QuarantineInstance extends SpecValue {
+public final class QuarantineInstance extends AbstractRemediation<QuarantineInstance> {
   /** The catalog id. */
   public static final String ID = "ec2.quarantine-instance";
   /** Default name of the isolation group created in each VPC. */
@@ -117,13 +118,8 @@ public final class QuarantineInstance extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<QuarantineInstance, ?> specTable() {
+    return SPEC;
   }
 
   // ---------------------------------------------------------------- plan
@@ -253,7 +249,6 @@ public final class QuarantineInstance extends SpecValue {
 
   // ---------------------------------------------------------------- value
 
-
   /** Checks an isolation group name: 1-255 allowed characters, not {@code sg-...}, not default. */
   static String requireGroupName(@org.jspecify.annotations.Nullable String groupName) {
     if (groupName == null || !GROUP_NAME.matcher(groupName).matches()
@@ -324,17 +319,12 @@ public final class QuarantineInstance extends SpecValue {
     public Type() {
       super(ID, "Isolate an instance: every interface to a no-traffic group, originals recorded",
           List.of(), IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(GROUP_NAME_SETTING, DETACH_PROFILE);
-    }
-
-    /** Parameter {@code detachInstanceProfile} is {@code true} or {@code false}, nothing else. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.remediate.ec2;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.Remediation;
@@ -34,7 +35,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  *
  * <p>The isolation group is kept for later quarantines in the same VPC.
  */
-public final class ReleaseQuarantine extends SpecValue {
+public final class ReleaseQuarantine extends AbstractRemediation<ReleaseQuarantine> {
   /** The catalog id. */
   public static final String ID = "ec2.release-quarantine";
   /** Every IAM action planning and applying may need. */
@@ -67,13 +68,8 @@ public final class ReleaseQuarantine extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<ReleaseQuarantine, ?> specTable() {
+    return SPEC;
   }
 
   /** Observes the instance ({@link QuarantineObserver}) and decides ({@link QuarantineDecision}). */
@@ -112,24 +108,18 @@ public final class ReleaseQuarantine extends SpecValue {
     }
   }
 
-
   /** The catalog entry of {@link ReleaseQuarantine}. */
   public static final class Type extends AbstractRemediationType {
     /** Creates the type (service loader). */
     public Type() {
       super(ID, "Undo a quarantine: restore each interface's recorded groups and instance profile",
           List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+      specTable(SPEC);
       // iam:PassRole passes an instance profile's role (any role) to EC2: no prefix can scope it
       responderActions("iam:PassRole");
       roleServices("ec2.amazonaws.com");
     }
 
-
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
-    }
 
     /** An instance id; no setting. */
     @Override

@@ -1,5 +1,6 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -55,7 +56,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * <p>The private key is never printed, logged, put in a plan, a result or an exception. The
  * instance's {@code KeyName} attribute cannot change after launch and keeps naming the old key.
  */
-public final class ReplaceSshKey extends SpecValue {
+public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
   /** The catalog id. */
   public static final String ID = "ec2.replace-ssh-key";
   /** Every IAM action planning and applying may need. */
@@ -168,13 +169,8 @@ public final class ReplaceSshKey extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<ReplaceSshKey, ?> specTable() {
+    return SPEC;
   }
 
   /**
@@ -374,23 +370,12 @@ public final class ReplaceSshKey extends SpecValue {
       super(ID, "Replaces the SSH key of an SSM-managed Linux instance (new key pair, private "
           + "key in a SecureString parameter, authorized keys replaced by Run Command)",
           List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(NAME, KEY_TYPE, USER, PARAMETER, KMS_KEY);
-    }
-
-    /** Parameters as {@link #spec()} writes them; an unknown parameter name is refused. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
-    }
-
-    /** None: a key is replaced on one chosen instance. */
-    @Override
-    public Optional<Remediation> forRegion(Map<String, String> settings) {
-      return Optional.empty();
     }
 
     /** An instance id: that instance, with the {@code sshKey.*} settings. */

@@ -1,5 +1,6 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -51,7 +52,7 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
  * when the process dies mid-resize, a later plan sees the stopped instance carrying the resize
  * tags and finishes the resize (type change if needed, start, tags removed).
  */
-public final class ResizeInstance extends SpecValue {
+public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
   /** The catalog id. */
   public static final String ID = "ec2.resize-instance";
   /** Every IAM action planning and applying may need. */
@@ -116,13 +117,8 @@ public final class ResizeInstance extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<ResizeInstance, ?> specTable() {
+    return SPEC;
   }
 
   /**
@@ -317,7 +313,6 @@ public final class ResizeInstance extends SpecValue {
   /** The catalog entry of {@link ResizeInstance}; its plans stop running instances. */
   public static final class Type extends AbstractRemediationType {
 
-
     static final Setting INSTANCE_TYPE = Setting.text("resize.instanceType", "The instance type "
         + "to change the chosen instance to, e.g. t3.large, or next: the next size up in its "
         + "family offered in its Availability Zone (required; no region-wide form)");
@@ -327,6 +322,7 @@ public final class ResizeInstance extends SpecValue {
       super(ID, "Changes an EBS-backed instance's type (stop, change, start), refused before any "
           + "stop when the type does not fit the instance", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DOWNTIME));
+      specTable(SPEC);
       // iam:PassRole passes an instance profile's role (any role) to EC2: no prefix can scope it
       responderActions("iam:PassRole");
       roleServices("ec2.amazonaws.com");
@@ -335,17 +331,6 @@ public final class ResizeInstance extends SpecValue {
     @Override
     public List<Setting> settings() {
       return List.of(INSTANCE_TYPE);
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
-    }
-
-    /** None: a resize is of one chosen instance. */
-    @Override
-    public Optional<Remediation> forRegion(Map<String, String> settings) {
-      return Optional.empty();
     }
 
     /** An instance id: that instance, to the type of {@code resize.instanceType} (required). */

@@ -1,5 +1,6 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -55,7 +56,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  *
  * <p>IAM actions: {@link #IAM_ACTIONS}.
  */
-public final class RestrictDefaultSecurityGroup implements Remediation {
+public final class RestrictDefaultSecurityGroup extends AbstractRemediation<RestrictDefaultSecurityGroup> {
   /** The catalog id. */
   public static final String ID = "ec2.default-security-group";
   /** Every IAM action planning and applying may need. */
@@ -125,13 +126,8 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<RestrictDefaultSecurityGroup, ?> specTable() {
+    return SPEC;
   }
 
   // ---------------------------------------------------------------- plan: observe, decide
@@ -175,34 +171,13 @@ public final class RestrictDefaultSecurityGroup implements Remediation {
 
   // ---------------------------------------------------------------- value
 
-  @Override
-  public boolean equals(@Nullable Object o) {
-    return o instanceof RestrictDefaultSecurityGroup other
-        && Objects.equals(vpcIds, other.vpcIds);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(ID, vpcIds);
-  }
-
-  @Override
-  public String toString() {
-    return "RestrictDefaultSecurityGroup{vpc=" + vpcId() + "}";
-  }
-
   /** Catalog entry for {@link RestrictDefaultSecurityGroup}. */
   public static final class Type extends AbstractRemediationType {
     /** Creates the catalog entry (used by {@link java.util.ServiceLoader}). */
     public Type() {
       super(ID, "Remove every ingress and egress rule from a VPC's default security group",
           CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
-    }
-
-    /** {@code vpcId}: one VPC id, several comma-separated, or {@code *} for every VPC. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
+      specTable(SPEC);
     }
 
     /** Reads no setting: every VPC's default group. */

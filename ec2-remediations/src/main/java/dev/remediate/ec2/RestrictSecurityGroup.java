@@ -4,6 +4,7 @@ import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Setting;
 import dev.remediate.core.InvalidRemediationException;
@@ -69,7 +70,7 @@ import software.amazon.awssdk.services.ec2.model.IpPermission;
  * {@code RevokeSecurityGroupIngress} call per group). Every change removes a rule or replaces it
  * with a narrower one; a property test checks it.
  */
-public final class RestrictSecurityGroup extends SpecValue {
+public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSecurityGroup> {
   /** The catalog id. */
   public static final String ID = "ec2.security-group-open-ports";
   /** Ports closed to the world by default (unmodifiable). */
@@ -157,13 +158,8 @@ public final class RestrictSecurityGroup extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<RestrictSecurityGroup, ?> specTable() {
+    return SPEC;
   }
 
   private static String portsText(Collection<Integer> ports, boolean allExcept) {
@@ -304,7 +300,6 @@ public final class RestrictSecurityGroup extends SpecValue {
 
   // ---------------------------------------------------------------- value
 
-
   /** Builds a {@link RestrictSecurityGroup}. */
   public static final class Builder {
     private @Nullable List<String> groupIds;
@@ -429,16 +424,12 @@ public final class RestrictSecurityGroup extends SpecValue {
     public Type() {
       super(ID, "Revoke security group rules that open sensitive ports to 0.0.0.0/0 or ::/0",
           CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(PORTS, ALLOWED_SOURCES);
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /**

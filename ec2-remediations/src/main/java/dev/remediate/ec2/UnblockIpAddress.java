@@ -2,6 +2,7 @@ package dev.remediate.ec2;
 
 import static dev.remediate.ec2.NetworkSupport.errorCode;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Setting;
 import dev.remediate.core.InvalidRemediationException;
@@ -35,7 +36,7 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
  * remediator.apply(remediator.plan(UnblockIpAddress.of("203.0.113.7").inVpc("vpc-0abc").build()));
  * }</pre>
  */
-public final class UnblockIpAddress extends SpecValue {
+public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress> {
   /** The catalog id. */
   public static final String ID = "ec2.unblock-ip";
   /** Every IAM action planning and applying may need. */
@@ -67,13 +68,8 @@ public final class UnblockIpAddress extends SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<UnblockIpAddress, ?> specTable() {
+    return SPEC;
   }
 
   @Override
@@ -147,7 +143,6 @@ public final class UnblockIpAddress extends SpecValue {
     }
   }
 
-
   /** Builds an {@link UnblockIpAddress}. */
   public static final class Builder {
     private final String address;
@@ -202,16 +197,12 @@ public final class UnblockIpAddress extends SpecValue {
     public Type() {
       super(ID, "Remove exactly the network ACL entries BlockIpAddress made for one address",
           List.of(), IAM_ACTIONS, EnumSet.noneOf(Flag.class));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(ADDRESS);
-    }
-
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.remediate.iam;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -47,7 +48,7 @@ import software.amazon.awssdk.services.iam.IamClient;
  * working). A temporary key ({@code ASIA...}) cannot be deactivated: the plan is refused, pointing
  * to {@link RevokeRoleSessions}.
  */
-public final class DeactivateAccessKey extends IamSupport.SpecValue {
+public final class DeactivateAccessKey extends AbstractRemediation<DeactivateAccessKey> {
   /** The catalog id. */
   public static final String ID = "iam.deactivate-access-key";
   /** User tag listing the keys this remediation deactivated. */
@@ -98,13 +99,8 @@ public final class DeactivateAccessKey extends IamSupport.SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<DeactivateAccessKey, ?> specTable() {
+    return SPEC;
   }
 
   /**
@@ -156,18 +152,7 @@ public final class DeactivateAccessKey extends IamSupport.SpecValue {
       super(ID, "Deactivate an access key, or every active key of a user (never deleted; "
           + "recorded on the user for " + ReactivateAccessKey.ID + ")", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DISRUPTIVE));
-    }
-
-    /** Parameters: exactly one of {@code accessKeyId} and {@code userName}. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
-    }
-
-    /** None: a deactivation is of a chosen key or user. */
-    @Override
-    public Optional<Remediation> forRegion(Map<String, String> settings) {
-      return Optional.empty();
+      specTable(SPEC);
     }
 
     /**

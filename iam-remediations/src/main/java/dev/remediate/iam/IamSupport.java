@@ -107,27 +107,4 @@ final class IamSupport {
         .start("userName", SpecKind.aws(AwsNames::userName), userName, factory)
         .build(r -> r);
   }
-
-  /**
-   * Equality, hash and text of a remediation by its {@link #spec()}: the spec holds every value it
-   * was built with.
-   */
-  abstract static class SpecValue implements Remediation {
-    SpecValue() {}
-
-    @Override
-    public final boolean equals(@Nullable Object o) {
-      return o != null && o.getClass() == getClass() && spec().equals(((Remediation) o).spec());
-    }
-
-    @Override
-    public final int hashCode() {
-      return spec().hashCode();
-    }
-
-    @Override
-    public final String toString() {
-      return getClass().getSimpleName() + spec().parameters();
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.remediate.iam;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -41,7 +42,7 @@ import software.amazon.awssdk.services.iam.IamClient;
  * {@code UpdateAccessKey} per active key (these two {@link Flag#DISRUPTIVE}), and, when asked,
  * {@code DeleteLoginProfile} ({@link Flag#DESTRUCTIVE}).
  */
-public final class QuarantineUser extends IamSupport.SpecValue {
+public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
   /** The catalog id. */
   public static final String ID = "iam.quarantine-user";
   /** The inline deny-all user policy's name. */
@@ -85,13 +86,8 @@ public final class QuarantineUser extends IamSupport.SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<QuarantineUser, ?> specTable() {
+    return SPEC;
   }
 
   /** @throws RemediationException when the user is not found or a same-named policy is not ours */
@@ -161,17 +157,12 @@ public final class QuarantineUser extends IamSupport.SpecValue {
       super(ID, "Quarantine a user: inline deny-all policy, active keys deactivated (recorded for "
           + ReleaseUser.ID + "), console password kept unless asked", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DISRUPTIVE, Flag.DESTRUCTIVE));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(DELETE_LOGIN_PROFILE);
-    }
-
-    /** Parameters: {@code userName}; {@code deleteLoginProfile} {@code true} or {@code false}. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
     }
 
     /** An IAM user name, with the setting {@code quarantineUser.deleteLoginProfile}. */

@@ -1,5 +1,6 @@
 package dev.remediate.iam;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -31,7 +32,7 @@ import java.util.Set;
  * <b>Decide</b> ({@link KeyDecision#reactivate}, no AWS call). <b>Steps</b>:
  * {@code UpdateAccessKey} (status {@code Active}) per listed inactive key, {@code UntagUser}.
  */
-public final class ReactivateAccessKey extends IamSupport.SpecValue {
+public final class ReactivateAccessKey extends AbstractRemediation<ReactivateAccessKey> {
   /** The catalog id. */
   public static final String ID = "iam.reactivate-access-key";
   /** Every IAM action planning and applying may need. */
@@ -59,13 +60,8 @@ public final class ReactivateAccessKey extends IamSupport.SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<ReactivateAccessKey, ?> specTable() {
+    return SPEC;
   }
 
   /** @throws RemediationException when the user is not found */
@@ -92,12 +88,7 @@ public final class ReactivateAccessKey extends IamSupport.SpecValue {
     public Type() {
       super(ID, "Undo " + DeactivateAccessKey.ID + ": reactivate exactly the keys recorded on "
           + "the user", List.of(), IAM_ACTIONS, EnumSet.noneOf(dev.remediate.core.plan.Flag.class));
-    }
-
-    /** Parameter: {@code userName}. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
+      specTable(SPEC);
     }
 
     /** An IAM user name: the keys recorded on that user. */

@@ -1,5 +1,6 @@
 package dev.remediate.iam;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -33,7 +34,7 @@ import java.util.Set;
  * {@code DeleteUserPolicy}, {@code UpdateAccessKey} (status {@code Active}) per listed key,
  * {@code UntagUser}.
  */
-public final class ReleaseUser extends IamSupport.SpecValue {
+public final class ReleaseUser extends AbstractRemediation<ReleaseUser> {
   /** The catalog id. */
   public static final String ID = "iam.release-user";
   /** Every IAM action planning and applying may need. */
@@ -61,13 +62,8 @@ public final class ReleaseUser extends IamSupport.SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<ReleaseUser, ?> specTable() {
+    return SPEC;
   }
 
   /** @throws RemediationException when the user is not found or a same-named policy is not ours */
@@ -93,12 +89,7 @@ public final class ReleaseUser extends IamSupport.SpecValue {
       super(ID, "Undo " + QuarantineUser.ID + ": delete its deny-all policy, reactivate exactly "
           + "the keys it recorded (the password is never touched)", List.of(), IAM_ACTIONS,
           EnumSet.noneOf(Flag.class));
-    }
-
-    /** Parameter: {@code userName}. */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
+      specTable(SPEC);
     }
 
     /** An IAM user name. */

@@ -1,5 +1,6 @@
 package dev.remediate.iam;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
@@ -46,7 +47,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * credentials and must obtain new ones). <b>Steps</b> ({@link IamSteps}): {@code PutRolePolicy}
  * with the time of apply.
  */
-public final class RevokeRoleSessions extends IamSupport.SpecValue {
+public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSessions> {
   /** The catalog id. */
   public static final String ID = "iam.revoke-role-sessions";
   /** The inline role policy's name, as the IAM console names it. */
@@ -105,13 +106,8 @@ public final class RevokeRoleSessions extends IamSupport.SpecValue {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<RevokeRoleSessions, ?> specTable() {
+    return SPEC;
   }
 
   /**
@@ -189,26 +185,12 @@ public final class RevokeRoleSessions extends IamSupport.SpecValue {
       super(ID, "Revoke a role's active sessions (deny sessions issued before the time of apply: "
           + POLICY_NAME + "), by role name or an instance's profile role", List.of(),
           IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
+      specTable(SPEC);
     }
 
     @Override
     public List<Setting> settings() {
       return List.of(RECENT_MINUTES);
-    }
-
-    /**
-     * Parameters: exactly one of {@code roleName} and {@code instanceId}; {@code recentMinutes}
-     * a whole number.
-     */
-    @Override
-    public Remediation fromSpec(RemediationSpec spec) {
-      return SPEC.fromSpec(spec);
-    }
-
-    /** None: a revocation is of a chosen role. */
-    @Override
-    public Optional<Remediation> forRegion(Map<String, String> settings) {
-      return Optional.empty();
     }
 
     /**
