@@ -14,7 +14,6 @@ import dev.remediate.testing.EmulatorFixtures;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.IamEnforcedEmulator;
 import dev.remediate.testing.SsmManagedInstances;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

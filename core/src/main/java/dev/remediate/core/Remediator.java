@@ -2,7 +2,6 @@ package dev.remediate.core;
 
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.Plan;
-import dev.remediate.core.plan.Step;
 import java.time.Clock;
 import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.plan.RemediationSpec;

@@ -1,6 +1,5 @@
 package dev.remediate.ec2;
 
-import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;

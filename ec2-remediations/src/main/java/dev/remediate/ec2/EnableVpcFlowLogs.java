@@ -10,7 +10,6 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.RemediationSpec;
-import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.aws.AwsNames;
@@ -117,36 +116,24 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
     }
   }
 
-  /** The spec of flow logs of VPCs: the VPCs, the destination, the flow-log options. */
-  private static final SpecTable<EnableVpcFlowLogs, Builder> VPC_SPEC = destination(
-      SpecTable.<EnableVpcFlowLogs, Builder>of(ID)
-          .startAllOr("vpcs", SpecKind.aws(AwsNames::vpcId),
-              r -> Optional.ofNullable(r.vpcIds), EnableVpcFlowLogs::forVpcs,
-              EnableVpcFlowLogs::forEveryVpc))
-      .withDefault("trafficType", SpecKind.oneOf(TrafficType.values()), TrafficType.ALL,
-          r -> r.settings.trafficType(), Builder::trafficType)
-      .optional("logFormat", SpecKind.text(), r -> r.settings.logFormat(), Builder::logFormat)
-      .optional("maxAggregationInterval", SpecKind.integer(),
-          r -> r.settings.maxAggregationInterval(), Builder::maxAggregationInterval)
-      .optional("replaceExisting", SpecKind.bool(), false, r -> r.settings.replaceExisting(),
-          (b, replace) -> {
-            if (replace) {
-              b.replaceExisting();
-            }
-          })
-      .optional("part", SpecKind.word(Part.FLOW_LOGS.parameter), r -> r.part.parameter,
-          (b, part) -> b.flowLogsOnly())
-      .build(Builder::build);
-  /** The spec of the destination's plan: the destination alone. */
-  private static final SpecTable<EnableVpcFlowLogs, Builder> DESTINATION_SPEC = destination(
-      SpecTable.<EnableVpcFlowLogs, Builder>of(ID).start(EnableVpcFlowLogs::forDestinationOnly))
-      .required("part", SpecKind.word(Part.DESTINATION.parameter), r -> Part.DESTINATION.parameter,
-          (b, part) -> { })
-      .build(Builder::build);
-
   private final @Nullable List<String> vpcIds;
   private final Part part;
   private final FlowLogSettings settings;
+
+  /** @return the chosen VPCs, or null for every VPC of the region */
+  @Nullable List<String> vpcIds() {
+    return vpcIds;
+  }
+
+  /** @return which plans this remediation makes */
+  Part part() {
+    return part;
+  }
+
+  /** @return the destination and flow-log options */
+  FlowLogSettings settings() {
+    return settings;
+  }
 
   private EnableVpcFlowLogs(@Nullable List<String> vpcIds, Part part, FlowLogSettings settings) {
     this.vpcIds = vpcIds == null ? null : List.copyOf(vpcIds);
@@ -193,45 +180,12 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
   /** The table of the VPC forms; the destination-only form has its own ({@link #spec()}). */
   @Override
   protected SpecTable<EnableVpcFlowLogs, ?> specTable() {
-    return VPC_SPEC;
+    return FlowLogSpec.VPCS;
   }
 
   @Override
   public RemediationSpec spec() {
-    return (part == Part.DESTINATION ? DESTINATION_SPEC : VPC_SPEC).spec(this);
-  }
-
-  /**
-   * Declares the destination's parameters (all a destination plan depends on): an S3 bucket and
-   * prefix, or a log group, its delivery role, retention and key.
-   */
-  private static SpecTable.Builder<EnableVpcFlowLogs, Builder> destination(
-      SpecTable.Builder<EnableVpcFlowLogs, Builder> table) {
-    return table
-        .optional("s3Bucket", SpecKind.aws(AwsNames::bucket), r -> r.settings.s3Bucket(),
-            Builder::toS3Bucket)
-        .optional("s3Prefix", SpecKind.text(), r -> r.settings.s3Prefix(), (b, prefix) -> {
-          if (b.s3Bucket == null) {
-            throw new InvalidRemediationException("it needs 's3Bucket'");
-          }
-          b.toS3Bucket(b.s3Bucket, prefix);
-        })
-        .optional("createBucket", SpecKind.bool(), false, r -> r.settings.createBucket(),
-            (b, create) -> {
-              if (create) {
-                b.createBucketIfMissing();
-              }
-            })
-        .optional("logGroup", SpecKind.aws(AwsNames::logGroup), r -> r.settings.logGroup(),
-            Builder::toLogGroup)
-        .optional("deliveryRoleArn", SpecKind.aws(AwsNames::roleArn),
-            r -> r.settings.deliveryRoleArn(), Builder::deliveryRole)
-        .optional("deliveryRoleName", SpecKind.aws(AwsNames::roleName),
-            r -> r.settings.deliveryRoleName(), Builder::createDeliveryRole)
-        .optional("retentionDays", SpecKind.integer(), r -> r.settings.retentionDays(),
-            Builder::retentionDays)
-        .optional("logGroupKmsKey", SpecKind.text(), r -> r.settings.logGroupKmsKey(),
-            Builder::logGroupKmsKey);
+    return (part == Part.DESTINATION ? FlowLogSpec.DESTINATION : FlowLogSpec.VPCS).spec(this);
   }
 
   /** @return the remediation of one VPC with these settings, whose spec that VPC's plan carries */
@@ -341,7 +295,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
     private @Nullable List<String> vpcIds;
     private final boolean every;
     private Part part;
-    private @Nullable String s3Bucket;
+    @Nullable String s3Bucket;
     private @Nullable String s3Prefix;
     private boolean createBucket;
     private @Nullable String logGroup;
@@ -544,7 +498,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
     @Override
     public Remediation fromSpec(RemediationSpec spec) {
       boolean destination = Part.DESTINATION.parameter.equals(spec.parameters().get("part"));
-      return (destination ? DESTINATION_SPEC : VPC_SPEC).fromSpec(spec);
+      return (destination ? FlowLogSpec.DESTINATION : FlowLogSpec.VPCS).fromSpec(spec);
     }
 
     /**

@@ -12,7 +12,6 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
-import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;

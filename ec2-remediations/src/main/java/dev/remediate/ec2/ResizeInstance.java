@@ -10,7 +10,6 @@ import dev.remediate.core.Setting;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
-import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;

@@ -9,7 +9,6 @@ import dev.remediate.core.PlanSetResult;
 import dev.remediate.core.aws.AwsScope;
 import dev.remediate.core.plan.PlanSet;
 import dev.remediate.core.Remediator;
-import dev.remediate.core.plan.Plan;
 import dev.remediate.testing.AwsEmulator;
 import dev.remediate.testing.AwsEmulatorExtension;
 import java.util.ArrayList;

@@ -9,7 +9,6 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
-import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
