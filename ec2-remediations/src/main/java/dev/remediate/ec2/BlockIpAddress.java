@@ -2,7 +2,6 @@ package dev.remediate.ec2;
 
 import static dev.remediate.ec2.NetworkSupport.csv;
 import static dev.remediate.ec2.NetworkSupport.errorCode;
-import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
 import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
@@ -12,22 +11,18 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
-import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -70,7 +65,6 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
   /** Every IAM action planning and applying may need. */
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeNetworkAcls",
       "ec2:CreateNetworkAclEntry", "ec2:CreateTags");
-  static final int DEFAULT_RULE = 32767;
 
   private static final SpecTable<BlockIpAddress, Builder> SPEC = Scope.spec(ID,
       (BlockIpAddress r) -> r.scope, BlockIpAddress::of, Builder::inVpc, Builder::inSubnets)
@@ -210,122 +204,31 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
     return out.toString();
   }
 
-  // ---------------------------------------------------------------- decide
+  // ---------------------------------------------------------------- observe, then decide
 
+  /** Observes the ACLs ({@link Scope#describeAcls}) and decides ({@link AclDecision#block}). */
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
     List<NetworkAcl> acls = scope.describeAcls(ec2);
+    AclDecision.Outcome outcome = AclDecision.block(scope, maxEntries, acls, context::isOptedOut,
+        context.optOutReason());
     Plan.Builder plan = context.newPlan(this, scope.vpcId != null ? "AWS::EC2::VPC"
-        : "AWS::EC2::Subnet", scope.targetId());
-    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
-    boolean changes = false;
-    for (NetworkAcl acl : acls) {
-      canonical.append(describe(acl)).append('\n');
-      if (context.isOptedOut(NetworkSupport.tags(acl.tags()))) {
-        plan.addSkipped(Skip.of(acl.networkAclId(), context.optOutReason()));
-        continue;
-      }
-      Map<String, Integer> numbers = new LinkedHashMap<>();
-      for (boolean egress : new boolean[] {false, true}) {
-        Integer number = decide(acl, egress);
-        if (number != null) {
-          numbers.put(egress ? "egress" : "ingress", number);
-        }
-      }
-      if (numbers.isEmpty()) {
-        continue;
-      }
-      changes = true;
-      Map<String, Integer> recorded = parseRecord(NetworkSupport.tags(acl.tags())
-          .get(scope.tagKey()));
-      Map<String, Integer> record = new TreeMap<>(recorded);
-      record.putAll(numbers);
-      plan.addSteps(Step.builder().kind("CreateTags").action(Action.ADD)
-          .resource(acl.networkAclId())
-          .summary("record the entries made for " + scope.cidr() + " (for UnblockIpAddress)")
-          .after(scope.tagKey() + "=" + recordText(record))
-          .putParameters("key", scope.tagKey()).putParameters("value", recordText(record))
-          .build());
-      numbers.forEach((direction, number) -> plan.addSteps(Step.builder()
-          .kind("CreateNetworkAclEntry").action(Action.ADD)
-          .resource(acl.networkAclId())
-          .summary("deny all " + direction + " traffic " + ("egress".equals(direction) ? "to "
-              : "from ") + scope.cidr() + " at rule " + number)
-          .after(number + " deny -1 " + scope.cidr())
-          .putParameters("direction", direction)
-          .putParameters("ruleNumber", String.valueOf(number)).build()));
-      List<String> subnets = acl.associations().stream().map(NetworkAclAssociation::subnetId)
-          .sorted().toList();
-      plan.addWarnings("Every subnet on " + acl.networkAclId() + " is affected: "
-          + String.join(", ", subnets));
-    }
-    plan.addIamActions("ec2:DescribeNetworkAcls");
-    if (changes) {
+        : "AWS::EC2::Subnet", scope.targetId())
+        .addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
+        .addAllSkipped(outcome.skipped())
+        .addIamActions("ec2:DescribeNetworkAcls");
+    if (!outcome.steps().isEmpty()) {
       plan.addIamActions("ec2:CreateNetworkAclEntry", "ec2:CreateTags");
     }
-    return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    return plan.fingerprint(context.fingerprint(canonical(spec().toString(), acls))).build();
   }
 
-  /**
-   * Decides one direction of one ACL.
-   *
-   * @return the rule number to use, or null when the address is already blocked there
-   * @throws RemediationException when no number is free below the allows or the quota is reached
-   */
-  @Nullable Integer decide(NetworkAcl acl, boolean egress) {
-    List<NetworkAclEntry> entries = acl.entries().stream()
-        .filter(e -> Boolean.TRUE.equals(e.egress()) == egress).toList();
-    int firstAllow = entries.stream()
-        .filter(e -> e.ruleAction() == RuleAction.ALLOW && e.ruleNumber() < DEFAULT_RULE)
-        .filter(e -> scope.ipv6() ? e.ipv6CidrBlock() != null : e.cidrBlock() != null)
-        .mapToInt(NetworkAclEntry::ruleNumber).min().orElse(DEFAULT_RULE);
-    boolean blocked = entries.stream().anyMatch(e -> e.ruleAction() == RuleAction.DENY
-        && "-1".equals(e.protocol()) && scope.matches(e) && e.ruleNumber() < firstAllow);
-    if (blocked) {
-      return null;
-    }
-    String direction = egress ? "egress" : "ingress";
-    // AWS's quota counts every entry of the direction: IPv4 and IPv6, and the default deny
-    // entries (32767 and 32768) too. Adding one must not go past it.
-    long used = entries.size();
-    if (used + 1 > maxEntries) {
-      throw new RemediationException("Network ACL " + acl.networkAclId() + " already has " + used
-          + " " + direction + " entries (IPv4 and IPv6, default deny included); one more exceeds "
-          + "the quota of " + maxEntries + "; remove some, or raise the quota and "
-          + Type.MAX_ENTRIES.advice("N", "maxEntriesPerDirection(N)"));
-    }
-    Set<Integer> taken = new TreeSet<>();
-    entries.forEach(e -> taken.add(e.ruleNumber()));
-    for (int n = firstAllow - 1; n >= 1; n--) {
-      if (!taken.contains(n)) {
-        return n;
-      }
-    }
-    throw new RemediationException("Network ACL " + acl.networkAclId() + " has no free " + direction
-        + " rule number below its first allow rule " + firstAllow + "; renumber its entries to "
-        + "make room");
-  }
-
-  static Map<String, Integer> parseRecord(@Nullable String value) {
-    Map<String, Integer> out = new TreeMap<>();
-    for (String part : splitCsv(value)) {
-      String[] kv = part.split("=", 2);
-      if (kv.length == 2 && ("ingress".equals(kv[0]) || "egress".equals(kv[0]))) {
-        try {
-          out.put(kv[0], Integer.valueOf(kv[1]));
-        } catch (NumberFormatException e) {
-          // A hand-edited record: ignore the part; Unblock only deletes what still matches.
-        }
-      }
-    }
-    return out;
-  }
-
-  static String recordText(Map<String, Integer> record) {
-    List<String> parts = new ArrayList<>();
-    new TreeMap<>(record).forEach((k, v) -> parts.add(k + "=" + v));
-    return String.join(",", parts);
+  /** What the fingerprint digests: the spec and every observed ACL. */
+  static String canonical(String spec, List<NetworkAcl> acls) {
+    StringBuilder canonical = new StringBuilder(spec).append('\n');
+    acls.forEach(acl -> canonical.append(describe(acl)).append('\n'));
+    return canonical.toString();
   }
 
   // ---------------------------------------------------------------- steps

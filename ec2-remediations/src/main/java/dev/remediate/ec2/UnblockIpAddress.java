@@ -9,7 +9,6 @@ import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.SpecTable;
@@ -23,8 +22,6 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
-import software.amazon.awssdk.services.ec2.model.NetworkAclEntry;
-import software.amazon.awssdk.services.ec2.model.RuleAction;
 
 /**
  * Undoes {@link BlockIpAddress}: removes exactly the deny entries that the block recorded in the
@@ -71,54 +68,21 @@ public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress
     return SPEC;
   }
 
+  /** Observes the ACLs ({@code Scope.describeAcls}) and decides ({@link AclDecision#unblock}). */
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
     List<NetworkAcl> acls = scope.describeAcls(ec2);
+    AclDecision.Outcome outcome = AclDecision.unblock(scope, acls);
     Plan.Builder plan = context.newPlan(this, scope.vpcId() != null ? "AWS::EC2::VPC"
-        : "AWS::EC2::Subnet", scope.targetId());
-    StringBuilder canonical = new StringBuilder(spec().toString()).append('\n');
-    boolean changes = false;
-    for (NetworkAcl acl : acls) {
-      canonical.append(BlockIpAddress.describe(acl)).append('\n');
-      String record = NetworkSupport.tags(acl.tags()).get(scope.tagKey());
-      if (record == null) {
-        if (acl.entries().stream().anyMatch(e -> e.ruleAction() == RuleAction.DENY
-            && scope.matches(e))) {
-          plan.addWarnings(acl.networkAclId() + " denies " + scope.cidr() + " with an entry "
-              + "BlockIpAddress did not record; it is left alone");
-        }
-        continue;
-      }
-      changes = true;
-      for (Map.Entry<String, Integer> made : BlockIpAddress.parseRecord(record).entrySet()) {
-        boolean egress = "egress".equals(made.getKey());
-        NetworkAclEntry entry = acl.entries().stream()
-            .filter(e -> Boolean.TRUE.equals(e.egress()) == egress
-                && e.ruleNumber().equals(made.getValue()))
-            .findFirst().orElse(null);
-        if (entry == null || entry.ruleAction() != RuleAction.DENY || !scope.matches(entry)) {
-          plan.addWarnings(acl.networkAclId() + " " + made.getKey() + " rule " + made.getValue()
-              + " is no longer the deny for " + scope.cidr() + "; it is left alone");
-          continue;
-        }
-        plan.addSteps(Step.builder().kind("DeleteNetworkAclEntry").action(Action.REMOVE)
-            .resource(acl.networkAclId())
-            .summary("remove the " + made.getKey() + " deny for " + scope.cidr() + " at rule "
-                + made.getValue())
-            .before(made.getValue() + " deny -1 " + scope.cidr())
-            .putParameters("direction", made.getKey())
-            .putParameters("ruleNumber", String.valueOf(made.getValue())).build());
-      }
-      plan.addSteps(Step.builder().kind("DeleteTags").action(Action.REMOVE)
-          .resource(acl.networkAclId()).summary("remove the block record")
-          .before(scope.tagKey() + "=" + record).putParameters("key", scope.tagKey()).build());
-    }
-    plan.addIamActions("ec2:DescribeNetworkAcls");
-    if (changes) {
+        : "AWS::EC2::Subnet", scope.targetId())
+        .addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
+        .addIamActions("ec2:DescribeNetworkAcls");
+    if (!outcome.steps().isEmpty()) {
       plan.addIamActions("ec2:DeleteNetworkAclEntry", "ec2:DeleteTags");
     }
-    return plan.fingerprint(context.fingerprint(canonical.toString())).build();
+    return plan.fingerprint(context.fingerprint(BlockIpAddress.canonical(spec().toString(),
+        acls))).build();
   }
 
   @Override
