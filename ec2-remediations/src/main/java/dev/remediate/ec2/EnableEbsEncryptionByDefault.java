@@ -110,11 +110,35 @@ public final class EnableEbsEncryptionByDefault extends AbstractRemediation<Enab
 
   // ---------------------------------------------------------------------------------- observe
 
+  /**
+   * What {@link #plan} reads, as values; {@link #decide} plans from it with no AWS call.
+   *
+   * @param region the Region
+   * @param enabled what {@code GetEbsEncryptionByDefault} answered (null: no answer)
+   * @param currentKey the Region's default key as read (an alias other than the wanted reference
+   *     resolved to its key ARN), or null when no key was wanted (then it is not read)
+   * @param wantedArn the ARN of the wanted key (checked enabled), or null when none was wanted
+   */
+  record Observation(String region, @Nullable Boolean enabled, @Nullable String currentKey,
+      @Nullable String wantedArn) {
+    /** What the fingerprint digests. */
+    String canonical() {
+      return "enabled=" + enabled + "\ncurrentKey=" + currentKey + "\nwantedKey=" + wantedArn;
+    }
+  }
+
+  /** Observes ({@link #observe}), then decides ({@link #decide}). */
   @Override
   public Plan plan(RemediationContext context) {
+    Observation o = observe(context);
+    return decide(o, context.newPlan(this, "AWS::EC2::EbsEncryptionByDefault", o.region())
+        .fingerprint(context.fingerprint(o.canonical())));
+  }
+
+  /** Every read: the setting; with a wanted key, the default key and both keys' ARNs. */
+  Observation observe(RemediationContext context) {
     Ec2Client ec2 = ec2(context);
     Boolean enabled = ec2.getEbsEncryptionByDefault(r -> {}).ebsEncryptionByDefault();
-    boolean isEnabled = Boolean.TRUE.equals(enabled);
     String currentKey = null;
     String wantedArn = null;
     if (kmsKey != null) {
@@ -126,7 +150,7 @@ public final class EnableEbsEncryptionByDefault extends AbstractRemediation<Enab
         currentKey = KmsKeys.describeUsable(context, currentKey).arn();
       }
     }
-    return decide(context, isEnabled, enabled, currentKey, wantedArn);
+    return new Observation(context.region(), enabled, currentKey, wantedArn);
   }
 
   private String currentDefaultKey(Ec2Client ec2, RemediationContext context) {
@@ -146,14 +170,22 @@ public final class EnableEbsEncryptionByDefault extends AbstractRemediation<Enab
 
   // ----------------------------------------------------------------------------------- decide
 
-  private Plan decide(RemediationContext context, boolean isEnabled, @Nullable Boolean enabled,
-      @Nullable String currentKey, @Nullable String wantedArn) {
-    String region = context.region();
-    Plan.Builder plan = context
-        .newPlan(this, "AWS::EC2::EbsEncryptionByDefault", region)
-        .fingerprint(context.fingerprint("enabled=" + enabled + "\ncurrentKey=" + currentKey
-            + "\nwantedKey=" + wantedArn))
-        .addAllControls(CONTROLS);
+  /**
+   * The plan, with no AWS call: set the default key first when it differs from the wanted one,
+   * then enable encryption by default unless the answer was "enabled" (a missing answer is never
+   * read as enabled, and nothing is ever disabled).
+   *
+   * @param o what was observed
+   * @param plan a plan builder with remediation, target (the Region) and observation time set
+   * @return the plan
+   */
+  Plan decide(Observation o, Plan.Builder plan) {
+    String region = o.region();
+    String currentKey = o.currentKey();
+    String wantedArn = o.wantedArn();
+    Boolean enabled = o.enabled();
+    boolean isEnabled = Boolean.TRUE.equals(enabled);
+    plan.addAllControls(CONTROLS);
     boolean keyDiffers = wantedArn != null && !wantedArn.equals(currentKey);
     if (keyDiffers) {
       plan.addSteps(Step.builder()
