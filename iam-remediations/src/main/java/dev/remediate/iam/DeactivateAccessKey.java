@@ -11,7 +11,6 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
-import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import dev.remediate.iam.UserObserver.KeyOwner;
 import dev.remediate.iam.UserObserver.UserFacts;
@@ -126,17 +125,11 @@ public final class DeactivateAccessKey extends AbstractRemediation<DeactivateAcc
         ? context.newPlan(this, "AWS::IAM::AccessKey", accessKeyId)
         : context.newPlan(this, "AWS::IAM::User", user);
     plan.addIamActions("iam:ListAccessKeys", "iam:ListUserTags", "iam:GetAccessKeyLastUsed");
-    if (context.isOptedOut(facts.tags())) {
-      return plan.addSkipped(Skip.of(user, context.optOutReason())).build();
-    }
-    if (accessKeyId != null && facts.key(accessKeyId).isEmpty()) {
-      throw new RemediationException("Access key " + accessKeyId + " is not among the keys of "
-          + user);
-    }
-    List<Step> steps = DECISION.deactivate(facts, Optional.ofNullable(accessKeyId),
-        "deactivated, never deleted: " + ReactivateAccessKey.ID + " reactivates it");
-    steps.forEach(s -> plan.addIamActions("iam:" + s.kind()));
-    return plan.addAllSteps(steps).build();
+    KeyDecision.Outcome outcome = DECISION.deactivate(facts, Optional.ofNullable(accessKeyId),
+        "deactivated, never deleted: " + ReactivateAccessKey.ID + " reactivates it",
+        context::isOptedOut, context.optOutReason());
+    outcome.steps().forEach(s -> plan.addIamActions("iam:" + s.kind()));
+    return plan.addAllSteps(outcome.steps()).addAllSkipped(outcome.skipped()).build();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.remediate.iam;
 
+import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import dev.remediate.iam.UserObserver.KeyFacts;
@@ -7,8 +8,10 @@ import dev.remediate.iam.UserObserver.UserFacts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Decides, with no AWS call, which keys of a user to deactivate and record, or to reactivate from
@@ -68,6 +71,30 @@ record KeyDecision(String keysTag, String atTag) {
     }
     keys.forEach(k -> steps.add(IamSteps.deactivate(user.name(), k, why)));
     return steps;
+  }
+
+  /**
+   * The decision of {@link DeactivateAccessKey}: a user carrying the opt-out tag is skipped; a
+   * chosen key must be one of the user's; then {@link #deactivate(UserFacts, Optional, String)}.
+   *
+   * @param user the user
+   * @param chosen the key to deactivate (empty: every key of the user)
+   * @param why what the deactivation is for, for the summaries
+   * @param optedOut whether the user's tags opt it out
+   * @param optOutReason the reason recorded for an opted-out user
+   * @return the steps, or the user skipped
+   * @throws RemediationException when the chosen key is not the user's
+   */
+  Outcome deactivate(UserFacts user, Optional<String> chosen, String why,
+      Predicate<Map<String, String>> optedOut, String optOutReason) {
+    if (optedOut.test(user.tags())) {
+      return new Outcome(List.of(), List.of(Skip.of(user.name(), optOutReason)));
+    }
+    if (chosen.isPresent() && user.key(chosen.get()).isEmpty()) {
+      throw new RemediationException("Access key " + chosen.get() + " is not among the keys of "
+          + user.name());
+    }
+    return new Outcome(deactivate(user, chosen, why), List.of());
   }
 
   /** @return reactivation of the recorded inactive keys, then removal of the record */

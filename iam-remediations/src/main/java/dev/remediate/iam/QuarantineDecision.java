@@ -8,7 +8,9 @@ import dev.remediate.core.plan.Step;
 import dev.remediate.iam.UserObserver.UserFacts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,6 +54,21 @@ final class QuarantineDecision {
       warnings = List.copyOf(warnings);
       skipped = List.copyOf(skipped);
     }
+  }
+
+  /**
+   * The decision of {@link QuarantineUser}: a user carrying the opt-out tag is skipped; otherwise
+   * {@link #quarantine(Observation, boolean)}.
+   *
+   * @param optedOut whether the user's tags opt it out
+   * @param optOutReason the reason recorded for an opted-out user
+   */
+  static Outcome quarantine(Observation o, boolean deleteLoginProfile,
+      Predicate<Map<String, String>> optedOut, String optOutReason) {
+    if (optedOut.test(o.user().tags())) {
+      return new Outcome(List.of(), List.of(), List.of(Skip.of(o.user().name(), optOutReason)));
+    }
+    return quarantine(o, deleteLoginProfile);
   }
 
   /** @throws RemediationException when a same-named policy is not the quarantine's */

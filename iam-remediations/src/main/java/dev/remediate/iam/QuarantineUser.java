@@ -12,7 +12,6 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
-import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
@@ -96,12 +95,11 @@ public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
     Plan.Builder plan = context.newPlan(this, "AWS::IAM::User", userName)
         .addIamActions("iam:ListUserTags", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed",
             "iam:GetUserPolicy", "iam:GetLoginProfile");
-    if (context.isOptedOut(o.user().tags())) {
-      return plan.addSkipped(Skip.of(userName, context.optOutReason())).build();
-    }
-    QuarantineDecision.Outcome outcome = QuarantineDecision.quarantine(o, deleteLoginProfile);
+    QuarantineDecision.Outcome outcome = QuarantineDecision.quarantine(o, deleteLoginProfile,
+        context::isOptedOut, context.optOutReason());
     outcome.steps().forEach(s -> plan.addIamActions("iam:" + s.kind()));
-    return plan.addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings()).build();
+    return plan.addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
+        .addAllSkipped(outcome.skipped()).build();
   }
 
   static QuarantineDecision.Observation observe(IamClient iam, String user, boolean forQuarantine) {

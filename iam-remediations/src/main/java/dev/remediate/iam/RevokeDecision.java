@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.policybuilder.iam.IamCondition;
 import software.amazon.awssdk.policybuilder.iam.IamEffect;
@@ -102,6 +104,21 @@ record RevokeDecision(Instant now, Duration recent) {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The decision of {@link RevokeRoleSessions}: a role carrying the opt-out tag is skipped;
+   * otherwise {@link #decide(Observation)}.
+   *
+   * @param optedOut whether the role's tags opt it out
+   * @param optOutReason the reason recorded for an opted-out role
+   * @throws RemediationException for a service-linked role
+   */
+  Outcome decide(Observation o, Predicate<Map<String, String>> optedOut, String optOutReason) {
+    if (o.role() != null && optedOut.test(o.role().tags())) {
+      return new Outcome(List.of(), List.of(), List.of(Skip.of(o.role().name(), optOutReason)));
+    }
+    return decide(o);
   }
 
   /** @throws RemediationException for a service-linked role */

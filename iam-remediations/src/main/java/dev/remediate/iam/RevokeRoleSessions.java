@@ -12,7 +12,6 @@ import dev.remediate.core.plan.Flag;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
-import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -125,11 +124,8 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
     if (instanceId != null) {
       plan.addIamActions("ec2:DescribeInstances", "iam:GetInstanceProfile");
     }
-    if (o.role() != null && context.isOptedOut(o.role().tags())) {
-      return plan.addSkipped(Skip.of(o.role().name(), context.optOutReason())).build();
-    }
     RevokeDecision.Outcome outcome = new RevokeDecision(context.clock().instant(),
-        Duration.ofMinutes(recentMinutes)).decide(o);
+        Duration.ofMinutes(recentMinutes)).decide(o, context::isOptedOut, context.optOutReason());
     outcome.steps().forEach(s -> plan.addIamActions("iam:" + s.kind()));
     return plan.addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
         .addAllSkipped(outcome.skipped()).build();

@@ -210,4 +210,66 @@ class IamDecisionTest {
     assertEquals(K1, outcome.steps().get(1).resource());
     assertTrue(outcome.steps().stream().noneMatch(s -> s.kind().contains("LoginProfile")));
   }
+
+  // ------------------------------------------------------------ opt-out and refusals
+
+  private static final String SKIP = "remediate:skip";
+
+  private static boolean optedOut(Map<String, String> tags) {
+    return tags.containsKey(SKIP);
+  }
+
+  @Test
+  void deactivate_optedOutUser_skippedWithoutAStep_otherwiseTheKeysAreDeactivated() {
+    KeyFacts active = new KeyFacts(K1, true, USED);
+    KeyDecision.Outcome skipped = DeactivateAccessKey.DECISION.deactivate(
+        alice(Map.of(SKIP, ""), active), Optional.empty(), "why", IamDecisionTest::optedOut,
+        "opted out");
+    assertEquals(List.of(), skipped.steps());
+    assertEquals(List.of(dev.remediate.core.plan.Skip.of("alice", "opted out")),
+        skipped.skipped());
+
+    KeyDecision.Outcome planned = DeactivateAccessKey.DECISION.deactivate(alice(Map.of(), active),
+        Optional.of(K1), "why", IamDecisionTest::optedOut, "opted out");
+    assertEquals(List.of("TagUser", "UpdateAccessKey"), kinds(planned.steps()));
+    assertEquals(List.of(), planned.skipped());
+  }
+
+  @Test
+  void deactivate_chosenKeyNotTheUsers_refusedNamingKeyAndUser() {
+    RemediationException e = assertThrows(RemediationException.class,
+        () -> DeactivateAccessKey.DECISION.deactivate(alice(Map.of(),
+            new KeyFacts(K1, true, USED)), Optional.of(K2), "why", IamDecisionTest::optedOut,
+            "opted out"));
+    assertEquals("Access key " + K2 + " is not among the keys of alice", e.getMessage());
+  }
+
+  @Test
+  void quarantine_optedOutUser_skippedWithoutAStep() {
+    QuarantineDecision.Observation o = quarantined(null, true, Map.of(SKIP, "yes"),
+        new KeyFacts(K1, true, USED));
+    QuarantineDecision.Outcome outcome = QuarantineDecision.quarantine(o, true,
+        IamDecisionTest::optedOut, "opted out");
+    assertEquals(List.of(), outcome.steps());
+    assertEquals(List.of(), outcome.warnings());
+    assertEquals(List.of(dev.remediate.core.plan.Skip.of("alice", "opted out")),
+        outcome.skipped());
+    assertEquals(kinds(QuarantineDecision.quarantine(o, true).steps()),
+        kinds(QuarantineDecision.quarantine(quarantined(null, true, Map.of(),
+            new KeyFacts(K1, true, USED)), true, IamDecisionTest::optedOut, "x").steps()),
+        "without the tag the same user is quarantined");
+  }
+
+  @Test
+  void revoke_optedOutRole_skippedWithoutAStep_untaggedRoleRevoked() {
+    RevokeDecision.Outcome skipped = revoke().decide(new Observation(null, null,
+        new RoleFacts("app", "/", Map.of(SKIP, ""), null)), IamDecisionTest::optedOut, "opted out");
+    assertEquals(List.of(), skipped.steps());
+    assertEquals(List.of(dev.remediate.core.plan.Skip.of("app", "opted out")), skipped.skipped());
+
+    RevokeDecision.Outcome revoked = revoke().decide(new Observation(null, null,
+        new RoleFacts("app", "/", Map.of(), null)), IamDecisionTest::optedOut, "opted out");
+    assertEquals(List.of("PutRolePolicy"), kinds(revoked.steps()));
+    assertEquals("app", revoked.steps().get(0).parameter("role"));
+  }
 }
