@@ -128,7 +128,9 @@ public final class AwsScope implements AutoCloseable {
   public String account() {
     String account = shared.account;
     if (account == null) {
-      synchronized (shared) {
+      // its own lock, never held while another lock is taken elsewhere: client(...) below takes
+      // none while building, and the shared HTTP client's lock is taken alone
+      synchronized (shared.accountLock) {
         account = shared.account;
         if (account == null) {
           try {
@@ -197,7 +199,19 @@ public final class AwsScope implements AutoCloseable {
       return type.cast(given);
     }
     Key key = new Key(type, region);
-    SdkClient client = shared.clients.computeIfAbsent(key, k -> build(builder.get()));
+    SdkClient client = shared.clients.get(key);
+    if (client == null) {
+      // built outside the map: a map's compute function must be short and take no lock, and
+      // building a client takes the shared HTTP client's; two threads racing both build, one
+      // client is kept and the other closed (it does not own the shared HTTP client)
+      SdkClient built = build(builder.get());
+      client = shared.clients.putIfAbsent(key, built);
+      if (client == null) {
+        client = built;
+      } else {
+        IoUtils.closeQuietlyV2(built, null);
+      }
+    }
     return type.cast(client);
   }
 
@@ -295,6 +309,10 @@ public final class AwsScope implements AutoCloseable {
     final Region defaultRegion;
     volatile @Nullable String account;
     volatile @Nullable SdkHttpClient http;
+    /** Guards the one {@code GetCallerIdentity} of {@link AwsScope#account()}. */
+    final Object accountLock = new Object();
+    /** Guards the creation of {@link #http}. */
+    private final Object httpLock = new Object();
 
     Shared(Builder b, Region defaultRegion) {
       this.givenClients = Map.copyOf(b.clients);
@@ -323,11 +341,16 @@ public final class AwsScope implements AutoCloseable {
       this.account = account;
     }
 
-    synchronized SdkHttpClient httpClient() {
+    SdkHttpClient httpClient() {
       SdkHttpClient client = http;
       if (client == null) {
-        client = ApacheHttpClient.builder().maxConnections(50).build();
-        http = client;
+        synchronized (httpLock) {
+          client = http;
+          if (client == null) {
+            client = ApacheHttpClient.builder().maxConnections(50).build();
+            http = client;
+          }
+        }
       }
       return client;
     }
