@@ -59,22 +59,18 @@ public final class LambdaTemplate {
    */
   public static String render(RemediationCatalog catalog, EventRouter router) {
     LeastPrivilegePolicy policy = LeastPrivilegePolicy.of(catalog.types());
-    SortedSet<String> sources = new TreeSet<>();
-    SortedSet<String> names = new TreeSet<>();
-    for (EventRule rule : router.rules()) {
-      Set<EventKey> triggers = rule.triggers();
-      triggers.forEach(k -> {
-        sources.add(k.eventSource());
-        names.add(k.eventName());
-      });
-    }
+    String pattern = pattern(router, "              ");
     StringBuilder y = new StringBuilder(header());
     y.append("Resources:\n");
     y.append("  RemediateFailures:\n    Type: AWS::SQS::Queue\n    Properties:\n");
     y.append("      MessageRetentionPeriod: 1209600\n      SqsManagedSseEnabled: true\n");
-    y.append(function(policy, sources, names));
+    y.append(function(policy, pattern));
+    y.append(centralBus(pattern(router, "        ")));
     policy.responder().ifPresent(r -> y.append(responderRole(policy)));
     y.append("Outputs:\n  FunctionArn:\n    Value: !GetAtt RemediateFunction.Arn\n");
+    y.append("  EventBusArn:\n    Condition: ReceivesFromOrganization\n");
+    y.append("    Description: The bus member accounts forward to (event-forwarding.yaml's ")
+        .append("CentralEventBusArn).\n    Value: !GetAtt RemediateEventBus.Arn\n");
     y.append("  FailureQueueUrl:\n    Description: Events whose handling failed after the ")
         .append("retries (on-failure destination).\n    Value: !Ref RemediateFailures\n");
     policy.responder().ifPresent(r -> y.append("  ResponderRoleArn:\n")
@@ -107,6 +103,13 @@ public final class LambdaTemplate {
     y.append("  PlansBucket:\n    Type: String\n    Default: none\n");
     y.append("    Description: Bucket of the plan sets of organization-wide runs (fleet.yaml); ")
         .append("none when they are not used.\n");
+    y.append("  OrganizationId:\n    Type: String\n    Default: ''\n");
+    y.append("    AllowedPattern: '^(o-[a-z0-9]{10,32})?$'\n");
+    y.append("    Description: When set, an event bus that the organization's accounts (and only ")
+        .append("they) may forward their events to (event-forwarding.yaml), matched by the same ")
+        .append("rule.\n");
+    y.append("Conditions:\n");
+    y.append("  ReceivesFromOrganization: !Not [!Equals [!Ref OrganizationId, '']]\n");
     return y.toString();
   }
 
@@ -114,8 +117,7 @@ public final class LambdaTemplate {
    * The function: runtime, SnapStart, on-failure destination, environment, its least-privilege
    * policy (responder actions left out) and the EventBridge rule of every event rule's triggers.
    */
-  private static String function(LeastPrivilegePolicy policy, Set<String> sources,
-      Set<String> names) {
+  private static String function(LeastPrivilegePolicy policy, String pattern) {
     StringBuilder y = new StringBuilder();
     y.append("  RemediateFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n");
     y.append("      Runtime: java21\n");
@@ -143,12 +145,68 @@ public final class LambdaTemplate {
     y.append("              Action: ['s3:GetObject', 's3:PutObject']\n");
     y.append("              Resource: !Sub 'arn:${AWS::Partition}:s3:::${PlansBucket}/*'\n");
     y.append("      Events:\n        CloudTrailApiCalls:\n          Type: EventBridgeRule\n");
-    y.append("          Properties:\n            Pattern:\n");
-    y.append("              detail-type: ['AWS API Call via CloudTrail']\n");
-    y.append("              detail:\n");
-    y.append("                eventSource: ").append(list(sources)).append('\n');
-    y.append("                eventName: ").append(list(names)).append('\n');
+    y.append("          Properties:\n            Pattern:\n").append(pattern);
     y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
+    return y.toString();
+  }
+
+  /**
+   * The EventBridge pattern of every event rule's triggers, as YAML lines at an indentation: the
+   * function's rule, the central bus's rule and the member accounts' forwarding rule match alike.
+   *
+   * @param router the router whose rules' triggers are matched
+   * @param indent the indentation of the pattern's keys
+   * @return YAML lines, each ending with a newline
+   */
+  static String pattern(EventRouter router, String indent) {
+    SortedSet<String> sources = new TreeSet<>();
+    SortedSet<String> names = new TreeSet<>();
+    for (EventRule rule : router.rules()) {
+      Set<EventKey> triggers = rule.triggers();
+      triggers.forEach(k -> {
+        sources.add(k.eventSource());
+        names.add(k.eventName());
+      });
+    }
+    return indent + "detail-type: ['AWS API Call via CloudTrail']\n"
+        + indent + "detail:\n"
+        + indent + "  eventSource: " + list(sources) + "\n"
+        + indent + "  eventName: " + list(names) + "\n";
+  }
+
+  /**
+   * The central side of forwarding (when {@code OrganizationId} is set): a bus whose policy lets
+   * only the organization's principals put events ({@code aws:PrincipalOrgID}), and a rule on it
+   * with the function's pattern invoking the function's published alias.
+   */
+  private static String centralBus(String pattern) {
+    StringBuilder y = new StringBuilder();
+    y.append("  RemediateEventBus:\n    Type: AWS::Events::EventBus\n");
+    y.append("    Condition: ReceivesFromOrganization\n");
+    y.append("    Properties:\n      Name: remediate-events\n");
+    y.append("  RemediateEventBusPolicy:\n    Type: AWS::Events::EventBusPolicy\n");
+    y.append("    Condition: ReceivesFromOrganization\n    Properties:\n");
+    y.append("      EventBusName: !Ref RemediateEventBus\n");
+    y.append("      StatementId: OrganizationMayForward\n");
+    y.append("      Statement:\n        Effect: Allow\n        Principal: '*'\n");
+    y.append("        Action: 'events:PutEvents'\n");
+    y.append("        Resource: !GetAtt RemediateEventBus.Arn\n");
+    y.append("        Condition:\n          StringEquals:\n");
+    y.append("            'aws:PrincipalOrgID': !Ref OrganizationId\n");
+    y.append("  ForwardedApiCalls:\n    Type: AWS::Events::Rule\n");
+    y.append("    Condition: ReceivesFromOrganization\n    Properties:\n");
+    y.append("      Description: CloudTrail API calls forwarded by member accounts.\n");
+    y.append("      EventBusName: !Ref RemediateEventBus\n");
+    y.append("      EventPattern:\n").append(pattern);
+    y.append("      Targets:\n        - Id: remediate\n");
+    y.append("          Arn: !Ref RemediateFunction.Alias\n");
+    y.append("          RetryPolicy:\n            MaximumRetryAttempts: 2\n");
+    y.append("  ForwardedApiCallsPermission:\n    Type: AWS::Lambda::Permission\n");
+    y.append("    Condition: ReceivesFromOrganization\n    Properties:\n");
+    y.append("      Action: 'lambda:InvokeFunction'\n");
+    y.append("      FunctionName: !Ref RemediateFunction.Alias\n");
+    y.append("      Principal: events.amazonaws.com\n");
+    y.append("      SourceArn: !GetAtt ForwardedApiCalls.Arn\n");
     return y.toString();
   }
 

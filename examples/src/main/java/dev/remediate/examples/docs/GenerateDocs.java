@@ -1,5 +1,6 @@
 package dev.remediate.examples.docs;
 
+import dev.remediate.lambda.EventForwardingTemplate;
 import dev.remediate.lambda.FleetTemplate;
 import dev.remediate.lambda.LambdaTemplate;
 import dev.remediate.core.policy.MemberRoleTemplate;
@@ -13,8 +14,9 @@ import java.nio.file.Path;
 /**
  * Rewrites the files generated from the code: {@code docs/catalog.md} and the catalog section of
  * {@code README.md} ({@link CatalogMarkdown}), {@code lambda/template.yaml}
- * ({@link LambdaTemplate}) and {@code lambda/member-role.yaml}
- * ({@link MemberRoleTemplate}). Run it from the repository root after adding or changing a
+ * ({@link LambdaTemplate}), {@code lambda/member-role.yaml} ({@link MemberRoleTemplate}),
+ * {@code lambda/event-forwarding.yaml} ({@link EventForwardingTemplate}) and
+ * {@code lambda/fleet.yaml} ({@link FleetTemplate}). Run it from the repository root after adding or changing a
  * remediation or an event rule:
  *
  * <pre>{@code
@@ -28,6 +30,8 @@ public final class GenerateDocs {
   public static final String TEMPLATE = "lambda/template.yaml";
   /** The member-account role's CloudFormation template, relative to the repository root. */
   public static final String MEMBER_ROLE = "lambda/member-role.yaml";
+  /** The member accounts' event-forwarding template, relative to the repository root. */
+  public static final String FORWARDING = "lambda/event-forwarding.yaml";
   /** The Step Functions template of organization-wide runs, relative to the repository root. */
   public static final String FLEET = "lambda/fleet.yaml";
   /** The README, whose catalog section is generated, relative to the repository root. */
@@ -51,6 +55,8 @@ public final class GenerateDocs {
         EventRouter.load(LambdaTemplate.EVERY_RULE)));
     write(root.resolve(MEMBER_ROLE), MemberRoleTemplate.render(catalog.types()));
     write(root.resolve(FLEET), FleetTemplate.render());
+    write(root.resolve(FORWARDING), EventForwardingTemplate.render(
+        EventRouter.load(LambdaTemplate.EVERY_RULE)));
   }
 
   private static void write(Path file, String text) throws IOException {

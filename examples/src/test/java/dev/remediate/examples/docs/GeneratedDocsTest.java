@@ -1,5 +1,6 @@
 package dev.remediate.examples.docs;
 
+import dev.remediate.lambda.EventForwardingTemplate;
 import dev.remediate.lambda.FleetTemplate;
 import dev.remediate.lambda.LambdaTemplate;
 import dev.remediate.core.policy.MemberRoleTemplate;
@@ -123,6 +124,55 @@ class GeneratedDocsTest {
     detail.path("eventName").forEach(n -> names.add(n.asText()));
     router.rules().forEach(r -> r.triggers().forEach(k ->
         assertTrue(names.contains(k.eventName()), k + " missing from " + names)));
+  }
+
+  @Test
+  void forwarding_centralBusAdmitsOnlyTheOrganization_andMembersForwardTheFunctionsPattern()
+      throws Exception {
+    EventRouter router = EventRouter.load(LambdaTemplate.EVERY_RULE);
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    JsonNode central = yaml.readTree(LambdaTemplate.render(RemediationCatalog.load(), router)
+        .replace("!Ref ", "").replace("!GetAtt ", "").replace("!Sub ", "")
+        .replace("!Not ", "").replace("!Equals ", ""));
+    JsonNode resources = central.path("Resources");
+    JsonNode statement = resources.path("RemediateEventBusPolicy").path("Properties")
+        .path("Statement");
+    assertEquals("events:PutEvents", statement.path("Action").asText());
+    assertEquals("OrganizationId", statement.path("Condition").path("StringEquals")
+        .path("aws:PrincipalOrgID").asText(), "only the organization's principals may forward");
+    for (String id : List.of("RemediateEventBus", "RemediateEventBusPolicy", "ForwardedApiCalls",
+        "ForwardedApiCallsPermission")) {
+      assertEquals("ReceivesFromOrganization", resources.path(id).path("Condition").asText(), id);
+    }
+    JsonNode functionPattern = resources.path("RemediateFunction").path("Properties")
+        .path("Events").path("CloudTrailApiCalls").path("Properties").path("Pattern");
+    JsonNode centralRule = resources.path("ForwardedApiCalls").path("Properties");
+    assertEquals(functionPattern, centralRule.path("EventPattern"), "the bus's rule matches alike");
+    assertEquals("RemediateEventBus", centralRule.path("EventBusName").asText());
+    assertEquals("RemediateFunction.Alias",
+        centralRule.path("Targets").get(0).path("Arn").asText());
+
+    JsonNode member = yaml.readTree(EventForwardingTemplate.render(router)
+        .replace("!Ref ", "").replace("!GetAtt ", ""));
+    JsonNode rule = member.path("Resources").path(EventForwardingTemplate.RULE)
+        .path("Properties");
+    assertEquals(functionPattern, rule.path("EventPattern"), "members forward what it matches");
+    JsonNode target = rule.path("Targets").get(0);
+    assertEquals("CentralEventBusArn", target.path("Arn").asText());
+    assertEquals("ForwardingRole.Arn", target.path("RoleArn").asText(),
+        "an event bus target in another account is sent through a role");
+    JsonNode put = member.path("Resources").path("ForwardingRole").path("Properties")
+        .path("Policies").get(0).path("PolicyDocument").path("Statement").get(0);
+    assertEquals("events:PutEvents", put.path("Action").asText());
+    assertEquals("CentralEventBusArn", put.path("Resource").asText(), "that bus only");
+  }
+
+  @Test
+  void eventForwarding_matchesTheCode_andPassesCfnLint_whereInstalled() throws Exception {
+    String expected = EventForwardingTemplate.render(EventRouter.load(LambdaTemplate.EVERY_RULE));
+    assertEquals(expected, Files.readString(ROOT.resolve(GenerateDocs.FORWARDING)),
+        GenerateDocs.FORWARDING + REGENERATE);
+    assertCfnLintPasses(expected);
   }
 
   @Test
