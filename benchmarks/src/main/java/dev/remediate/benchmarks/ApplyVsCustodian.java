@@ -35,13 +35,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ({@code remediate scan}). Not a test: run it by hand, it prints a Markdown table.
  *
  * <pre>
- * mvn -B -q -DskipTests package -pl examples,benchmarks -am
+ * mvn -B -q -DskipTests package -pl cli,benchmarks -am
  * MOTO_ENABLE_RECORDING=True java -cp benchmarks/target/benchmarks.jar dev.remediate.benchmarks.ApplyVsCustodian \
  *     cli/target/remediate-cli-0.1.0-SNAPSHOT-all.jar [resources] [runs]
  * </pre>
  *
  * <p>{@code -Dbench.only=PORT_22} runs one scenario; {@code -Dbench.args="--parallel 1"} adds
- * arguments to {@code remediate apply}.
+ * arguments to {@code remediate apply}. The tool runs with the JVM options of the {@code ./remediate}
+ * launcher, as users run it (the serial collector, C1 only, the class-data-sharing archive next to
+ * the jar when there is one); {@code -Dbench.jvm="..."} replaces them ({@code -Dbench.jvm=} for
+ * the JVM's defaults).
  *
  * <p>Custodian runs only where a {@code custodian} command is on the PATH (set
  * {@code CUSTODIAN=/path/to/custodian} otherwise); its policies are written next to the run.
@@ -199,7 +202,9 @@ public final class ApplyVsCustodian {
   }
 
   private Run remediate(Scenario scenario, String command, String... extra) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", cliJar.toString(), command,
+    List<String> cmd = new ArrayList<>(List.of(javaBin()));
+    cmd.addAll(jvmOptions());
+    cmd.addAll(List.of("-jar", cliJar.toString(), command,
         "--endpoint", moto.endpoint().toString(), "--region", REGION));
     cmd.addAll(scenario.select);
     cmd.addAll(List.of(extra));
@@ -208,6 +213,23 @@ public final class ApplyVsCustodian {
       cmd.addAll(List.of(more.strip().split("\\s+")));
     }
     return run(cmd);
+  }
+
+  /** The launcher's JVM options ({@code ./remediate}), or {@code -Dbench.jvm}. */
+  private List<String> jvmOptions() {
+    String given = System.getProperty("bench.jvm");
+    if (given != null) {
+      return given.isBlank() ? List.of() : List.of(given.strip().split("\\s+"));
+    }
+    List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Xlog:disable", "-Xlog:all=warning:stderr"));
+    String name = cliJar.getFileName().toString();
+    Path archive = cliJar.resolveSibling(name.substring(0, name.length() - ".jar".length())
+        + ".jsa");
+    if (Files.isRegularFile(archive)) {
+      options.add("-XX:SharedArchiveFile=" + archive);
+    }
+    return options;
   }
 
   private Run custodian(Scenario scenario, String custodian) throws Exception {
