@@ -1,6 +1,7 @@
 package dev.remediate.lambda;
 
 import dev.remediate.core.RemediationCatalog;
+import dev.remediate.core.event.AlarmStateChange;
 import dev.remediate.core.event.EventKey;
 import dev.remediate.core.event.EventRouter;
 import dev.remediate.core.event.EventRule;
@@ -41,6 +42,11 @@ public final class LambdaTemplate {
       "trail.cloudWatchLogs", "example-trail-log-group",
       "config.s3Bucket", "example-config-logs",
       "alarms.snsTopic", "arn:aws:sns:us-east-1:111122223333:example-alarms");
+
+  /** The detail-type of GuardDuty's findings on EventBridge. */
+  public static final String GUARDDUTY_FINDING = "GuardDuty Finding";
+  /** The detail-type of Security Hub's imported findings on EventBridge. */
+  public static final String SECURITY_HUB_FINDINGS = "Security Hub Findings - Imported";
 
   /** The partition in generated ARNs: the stack's. */
   static final String PARTITION = PolicyYaml.PARTITION;
@@ -146,6 +152,41 @@ public final class LambdaTemplate {
     y.append("              Resource: !Sub 'arn:${AWS::Partition}:s3:::${PlansBucket}/*'\n");
     y.append("      Events:\n        CloudTrailApiCalls:\n          Type: EventBridgeRule\n");
     y.append("          Properties:\n            Pattern:\n").append(pattern);
+    y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
+    y.append(findingEvents());
+    return y.toString();
+  }
+
+  /**
+   * The function's rules for what the finding router takes: GuardDuty findings, Security Hub
+   * findings of failed controls still active, and EC2 {@code CPUUtilization} alarms going into
+   * {@code ALARM} (the finding router's rules, {@code docs/cloudtrail-events.md}); other alarms
+   * and passed or archived findings never invoke the function.
+   */
+  private static String findingEvents() {
+    StringBuilder y = new StringBuilder();
+    y.append("        GuardDutyFindings:\n          Type: EventBridgeRule\n");
+    y.append("          Properties:\n            Pattern:\n");
+    y.append("              source: ['aws.guardduty']\n");
+    y.append("              detail-type: ['").append(GUARDDUTY_FINDING).append("']\n");
+    y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
+    y.append("        SecurityHubFindings:\n          Type: EventBridgeRule\n");
+    y.append("          Properties:\n            Pattern:\n");
+    y.append("              source: ['aws.securityhub']\n");
+    y.append("              detail-type: ['").append(SECURITY_HUB_FINDINGS).append("']\n");
+    y.append("              detail:\n                findings:\n");
+    y.append("                  Compliance:\n                    Status: ['FAILED']\n");
+    y.append("                  RecordState: ['ACTIVE']\n");
+    y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
+    y.append("        CpuAlarms:\n          Type: EventBridgeRule\n");
+    y.append("          Properties:\n            Pattern:\n");
+    y.append("              source: ['aws.cloudwatch']\n");
+    y.append("              detail-type: ['").append(AlarmStateChange.DETAIL_TYPE).append("']\n");
+    y.append("              detail:\n                state:\n                  value: ['ALARM']\n");
+    y.append("                configuration:\n                  metrics:\n");
+    y.append("                    metricStat:\n                      metric:\n");
+    y.append("                        namespace: ['AWS/EC2']\n");
+    y.append("                        name: ['CPUUtilization']\n");
     y.append("            RetryPolicy:\n              MaximumRetryAttempts: 2\n");
     return y.toString();
   }

@@ -124,6 +124,19 @@ class GeneratedDocsTest {
     detail.path("eventName").forEach(n -> names.add(n.asText()));
     router.rules().forEach(r -> r.triggers().forEach(k ->
         assertTrue(names.contains(k.eventName()), k + " missing from " + names)));
+    // what the finding router takes reaches the function too, filtered to what it routes
+    JsonNode events = function.path("Events");
+    assertEquals(LambdaTemplate.GUARDDUTY_FINDING, events.path("GuardDutyFindings")
+        .path("Properties").path("Pattern").path("detail-type").get(0).asText());
+    JsonNode hub = events.path("SecurityHubFindings").path("Properties").path("Pattern");
+    assertEquals(LambdaTemplate.SECURITY_HUB_FINDINGS, hub.path("detail-type").get(0).asText());
+    assertEquals("FAILED", hub.path("detail").path("findings").path("Compliance")
+        .path("Status").get(0).asText());
+    JsonNode alarms = events.path("CpuAlarms").path("Properties").path("Pattern");
+    assertEquals(dev.remediate.core.event.AlarmStateChange.DETAIL_TYPE,
+        alarms.path("detail-type").get(0).asText());
+    assertEquals("CPUUtilization", alarms.path("detail").path("configuration").path("metrics")
+        .path("metricStat").path("metric").path("name").get(0).asText());
   }
 
   @Test
