@@ -1,11 +1,9 @@
 package dev.remediate.cli;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.remediate.core.InvalidRemediationException;
-import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationCatalog;
 import dev.remediate.core.RemediationType;
 import dev.remediate.core.plan.RemediationSpec;
@@ -27,26 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * value; so is a parameter name the type does not know.
  */
 class SpecTypoCatalogTest {
-  private static final String ACCOUNT = "111122223333";
-  /** Settings as a configuration file gives them, enough for every type's forms. */
-  private static final Map<String, String> SETTINGS = Map.ofEntries(
-      Map.entry("flowLogs.s3Bucket", "org-flow-logs"),
-      Map.entry("securityGroups.ports", "22,3389"),
-      Map.entry("securityGroups.allowedSources", "10.0.0.0/8"),
-      Map.entry("encryption.kmsKey",
-          "arn:aws:kms:us-east-1:" + ACCOUNT + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"),
-      Map.entry("trail.s3Bucket", "org-trail"),
-      Map.entry("trail.name", "org-trail"),
-      Map.entry("trail.cloudWatchLogs", "true"),
-      Map.entry("config.s3Bucket", "org-config"),
-      Map.entry("alarms.snsTopic", "security-alarms"),
-      Map.entry("blockIp.address", "203.0.113.7"),
-      Map.entry("unblockIp.address", "203.0.113.7"),
-      Map.entry("resize.instanceType", "t3.large"));
-  /** One resource of each kind a type may be given with --target. */
-  private static final List<String> TARGETS = List.of("vpc-0abc1234", "sg-0abc1234",
-      "subnet-0abc1234", "i-0abc1234def567890", "vol-0abc1234", "AKIAIOSFODNN7EXAMPLE",
-      "alice");
   private static final Pattern BOOLEAN = Pattern.compile("true|false");
   private static final Pattern NUMBER = Pattern.compile("\\d+");
   private static final Pattern EC2_IDS =
@@ -56,18 +34,7 @@ class SpecTypoCatalogTest {
       Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+(,\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+)*");
 
   static Stream<String> types() {
-    return RemediationCatalog.load().types().stream().map(RemediationType::id).sorted();
-  }
-
-  /** @return the specs of every form of a type built from the settings and targets */
-  private static List<RemediationSpec> validSpecs(RemediationType type) {
-    List<Remediation> forms = new ArrayList<>();
-    type.forRegion(SETTINGS).ifPresent(forms::add);
-    for (String target : TARGETS) {
-      type.forTarget(target, SETTINGS).ifPresent(forms::add);
-    }
-    assertFalse(forms.isEmpty(), type.id() + " has no form with the settings and targets");
-    return forms.stream().map(Remediation::spec).toList();
+    return CatalogForms.types();
   }
 
   /**
@@ -100,7 +67,7 @@ class SpecTypoCatalogTest {
   @MethodSource("types")
   void aTypoInAnyCheckedParameter_isRefusedNamingTheParameterAndTheValue(String id) {
     RemediationType type = RemediationCatalog.load().require(id);
-    for (RemediationSpec spec : validSpecs(type)) {
+    for (RemediationSpec spec : CatalogForms.specs(type)) {
       type.fromSpec(spec); // the valid spec is accepted
       for (Map.Entry<String, String> parameter : spec.parameters().entrySet()) {
         Optional<String> typo = typo(parameter.getValue());
@@ -122,7 +89,7 @@ class SpecTypoCatalogTest {
   @MethodSource("types")
   void anUnknownParameterName_isRefusedNamingIt(String id) {
     RemediationType type = RemediationCatalog.load().require(id);
-    for (RemediationSpec spec : validSpecs(type)) {
+    for (RemediationSpec spec : CatalogForms.specs(type)) {
       Map<String, String> edited = new TreeMap<>(spec.parameters());
       edited.put("unknownParameter", "x");
       String message = assertThrows(InvalidRemediationException.class,
@@ -137,7 +104,7 @@ class SpecTypoCatalogTest {
   void theCatalogsSpecs_holdEveryKindOfValueTyped() {
     List<String> typos = new ArrayList<>();
     for (RemediationType type : RemediationCatalog.load().types()) {
-      for (RemediationSpec spec : validSpecs(type)) {
+      for (RemediationSpec spec : CatalogForms.specs(type)) {
         spec.parameters().values().forEach(v -> typo(v).ifPresent(typos::add));
       }
     }

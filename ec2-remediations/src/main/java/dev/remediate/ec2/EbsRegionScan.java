@@ -5,12 +5,11 @@ import static dev.remediate.ec2.EncryptVolume.ID;
 import static dev.remediate.ec2.EncryptVolume.TAG_ORIGIN_INSTANCE;
 import static dev.remediate.ec2.EncryptVolume.TAG_ORIGIN_VOLUME;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.InvalidRemediationException;
-import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Plan;
-import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Skip;
@@ -51,7 +50,7 @@ import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
  * <p>The originals an earlier swap kept (detached, tagged) belong to their instance's target, never
  * to a target of their own.
  */
-final class EbsRegionScan implements Remediation {
+final class EbsRegionScan extends AbstractRemediation<EbsRegionScan> {
   /** How many ids one filter takes. */
   private static final int IDS_PER_CALL = 200;
 
@@ -98,13 +97,8 @@ final class EbsRegionScan implements Remediation {
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<EbsRegionScan, ?> specTable() {
+    return SPEC;
   }
 
   /** The region-wide form has one plan per target: see {@link #planEach}. */
@@ -280,19 +274,4 @@ final class EbsRegionScan implements Remediation {
         + "their target (EncryptVolume.forInstance/forVolume), rebuilt from the plan's spec");
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EbsRegionScan s && kmsKey.equals(s.kmsKey)
-        && Objects.equals(tagKey, s.tagKey) && Objects.equals(tagValue, s.tagValue);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(kmsKey, tagKey, tagValue);
-  }
-
-  @Override
-  public String toString() {
-    return "EncryptVolume" + spec().parameters();
-  }
 }

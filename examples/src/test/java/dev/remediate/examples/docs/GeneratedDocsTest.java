@@ -96,18 +96,10 @@ class GeneratedDocsTest {
             statement.path("Resource").asText());
         continue;
       }
-      statement.path("Action").forEach(a -> actions.add(a.asText()));
-      List<String> resources = new ArrayList<>();
-      statement.path("Resource").forEach(r -> resources.add(r.asText()));
-      if (resources.contains("*")) {
-        statement.path("Action").forEach(a -> assertTrue(
-            !LeastPrivilegePolicy.isIamWrite(a.asText()), a + " on Resource * in " + statement));
-      }
+      addActions(statement, actions);
     }
-    TreeSet<String> expected = new TreeSet<>();
-    catalog.types().forEach(t -> t.iamActions().stream()
-        .filter(a -> !t.responderActions().contains(a)).forEach(expected::add));
-    assertEquals(expected, actions, "the function holds every non-responder action");
+    assertEquals(nonResponderActions(catalog), actions,
+        "the function holds every non-responder action");
     assertEquals("MemberRoleName", function.path("Environment").path("Variables")
         .path("REMEDIATE_MEMBER_ROLE").asText(), "events of member accounts act through it");
     assertTrue(statements.findValuesAsText("Action").contains("sts:AssumeRole"));
@@ -218,19 +210,29 @@ class GeneratedDocsTest {
     assertEquals("ExternalId", condition.get(1).path("StringEquals").path("sts:ExternalId")
         .asText());
     TreeSet<String> actions = new TreeSet<>();
-    role.path("Policies").get(0).path("PolicyDocument").path("Statement").forEach(statement -> {
-      statement.path("Action").forEach(a -> actions.add(a.asText()));
-      List<String> resources = new ArrayList<>();
-      statement.path("Resource").forEach(r -> resources.add(r.asText()));
-      if (resources.contains("*")) {
-        statement.path("Action").forEach(a -> assertTrue(
-            !LeastPrivilegePolicy.isIamWrite(a.asText()), a + " on Resource * in " + statement));
-      }
-    });
-    TreeSet<String> expected = new TreeSet<>();
+    role.path("Policies").get(0).path("PolicyDocument").path("Statement")
+        .forEach(statement -> addActions(statement, actions));
+    assertEquals(nonResponderActions(catalog), actions,
+        "the role holds every non-responder action, no other");
+  }
+
+  /** Adds a statement's actions; an IAM write on {@code Resource: *} fails the test. */
+  private static void addActions(JsonNode statement, Set<String> actions) {
+    statement.path("Action").forEach(a -> actions.add(a.asText()));
+    List<String> resources = new ArrayList<>();
+    statement.path("Resource").forEach(r -> resources.add(r.asText()));
+    if (resources.contains("*")) {
+      statement.path("Action").forEach(a -> assertTrue(
+          !LeastPrivilegePolicy.isIamWrite(a.asText()), a + " on Resource * in " + statement));
+    }
+  }
+
+  /** Every IAM action of the catalog's types but their responder actions. */
+  private static Set<String> nonResponderActions(RemediationCatalog catalog) {
+    Set<String> expected = new TreeSet<>();
     catalog.types().forEach(t -> t.iamActions().stream()
         .filter(a -> !t.responderActions().contains(a)).forEach(expected::add));
-    assertEquals(expected, actions, "the role holds every non-responder action, no other");
+    return expected;
   }
 
   @Test
