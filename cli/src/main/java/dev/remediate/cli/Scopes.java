@@ -129,7 +129,7 @@ final class Scopes implements AutoCloseable {
     Map<String, ApplyResult> results = new LinkedHashMap<>();
     List<String> notReviewed = new ArrayList<>();
     for (Map.Entry<String, List<Plan>> region : byRegion.entrySet()) {
-      PlanSet regionPlans = PlanSet.of(region.getValue());
+      PlanSet regionPlans = PlanSet.of(region.getValue()).withScanned(plans.scanned());
       Remediator remediator = remediator(region.getKey());
       PlanSetResult result;
       try {

@@ -20,6 +20,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 @ExtendWith(AwsEmulatorExtension.class)
 class ApplyCommandTest {
+  private static final String CURRENT_VERSION =
+      "\"formatVersion\" : \"" + dev.remediate.core.plan.Plan.FORMAT_VERSION + "\"";
+
   @TempDir
   Path dir;
 
@@ -192,7 +195,7 @@ class ApplyCommandTest {
     Path plans = scan(aws);
     Path future = dir.resolve("future.json");
     Files.writeString(future, Files.readString(plans)
-        .replace("\"formatVersion\" : \"2.0\"", "\"formatVersion\" : \"3.0\""));
+        .replace(CURRENT_VERSION, "\"formatVersion\" : \"3.0\""));
     assertBadInput(Remediate.run(env, "apply", "--yes", future.toString()),
         "future.json: Plan file format version '3.0' is not supported");
     assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("none.json").toString()),
@@ -227,7 +230,8 @@ class ApplyCommandTest {
       assertEquals(0, aws.recorder().total(), "nothing is called for version " + version);
     }
     assertBadInput(Remediate.run(env, "apply", "--yes", dir.resolve("wrapped.json").toString()),
-        "is not supported: this library reads 2.x (writes 2.0); plan again");
+        "is not supported: this library reads 2.x (writes "
+            + dev.remediate.core.plan.Plan.FORMAT_VERSION + "); plan again");
     assertEquals(0, tagged(aws));
     // the same wrapper of format 2.x (or without a version) is read
     Path current = dir.resolve("current.json");

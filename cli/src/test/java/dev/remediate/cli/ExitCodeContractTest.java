@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 @ExtendWith(AwsEmulatorExtension.class)
 class ExitCodeContractTest {
+  private static final String CURRENT_VERSION =
+      "\"formatVersion\" : \"" + dev.remediate.core.plan.Plan.FORMAT_VERSION + "\"";
   private static final Pattern ROW = Pattern.compile("^\\| ([0-3]) \\| (.+) \\|$",
       Pattern.MULTILINE);
 
@@ -134,7 +136,7 @@ class ExitCodeContractTest {
     cases.put("a plan of another format major version", new Case(2, aws -> {
       try {
         return Remediate.run(emulator(aws).build(), "apply", "--yes", write("v3.json",
-            Files.readString(scan(aws)).replace("\"formatVersion\" : \"2.0\"",
+            Files.readString(scan(aws)).replace(CURRENT_VERSION,
                 "\"formatVersion\" : \"3.0\"")).toString());
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);

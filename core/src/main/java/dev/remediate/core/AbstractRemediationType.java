@@ -184,4 +184,19 @@ public abstract class AbstractRemediationType implements RemediationType {
   public final Set<Flag> flags() {
     return flags;
   }
+
+  /**
+   * What {@link #observeAgain} returns for a type whose region-wide forms select targets: the
+   * scanned forms as they were scanned, or {@link #forTargets} of the reviewed targets when the
+   * plan set records none.
+   *
+   * @param reviewed specs of reviewed plans of this type
+   * @param scanned scanned specs of this type
+   * @return the remediations to observe with
+   */
+  protected final List<Remediation> asScanned(List<RemediationSpec> reviewed,
+      List<RemediationSpec> scanned) {
+    return scanned.isEmpty() ? forTargets(reviewed)
+        : scanned.stream().map(this::fromSpec).toList();
+  }
 }

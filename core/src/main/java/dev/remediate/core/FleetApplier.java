@@ -65,7 +65,7 @@ public final class FleetApplier {
             return new PlanSetResult(List.of(), List.of());
           }
           Remediator remediator = remediators.apply(scope);
-          PlanSet set = PlanSet.of(here);
+          PlanSet set = PlanSet.of(here).withScanned(plans.scanned());
           return observeAgain ? remediator.apply(set) : remediator.applyFresh(set);
         });
     return collect(plans, byPlace, outcomes);

@@ -42,7 +42,8 @@ final class PlanSetApplier {
   private final Remediator remediator;
   private final ExecutorService executor;
   private final Function<RemediationSpec, Remediation> rebuild;
-  private final Function<List<Plan>, Map<String, Plan>> observer;
+  private final java.util.function.BiFunction<List<Plan>, List<RemediationSpec>,
+      Map<String, Plan>> observer;
   private final Guardrails guardrails;
   private final Semaphore downtime;
   private final Map<String, ApplyResult> results = new ConcurrentHashMap<>();
@@ -52,10 +53,12 @@ final class PlanSetApplier {
   private final Set<String> notReviewed = java.util.Collections.synchronizedSet(
       new java.util.LinkedHashSet<>());
   private Set<String> reviewedKeys = Set.of();
+  private List<RemediationSpec> scanned = List.of();
 
   PlanSetApplier(Remediator remediator, ExecutorService executor,
       Function<RemediationSpec, Remediation> rebuild,
-      Function<List<Plan>, Map<String, Plan>> observer) {
+      java.util.function.BiFunction<List<Plan>, List<RemediationSpec>, Map<String, Plan>>
+          observer) {
     this.remediator = remediator;
     this.executor = executor;
     this.rebuild = rebuild;
@@ -67,6 +70,7 @@ final class PlanSetApplier {
   PlanSetResult apply(PlanSet set, boolean observeAgain) {
     checkMaxChanges(set);
     reviewedKeys = set.plans().stream().map(Plan::key).collect(Collectors.toSet());
+    scanned = set.scanned();
     List<Plan> pending = new ArrayList<>();
     for (Plan plan : set.plans()) {
       Optional<String> refusal = plan.isEmpty() ? Optional.empty() : refusal(plan);
@@ -211,7 +215,7 @@ final class PlanSetApplier {
   private Map<Plan, List<Step>> compare(List<Plan> plans) {
     Map<String, Plan> current;
     try {
-      current = observer.apply(plans);
+      current = observer.apply(plans, scanned);
     } catch (RuntimeException e) {
       plans.forEach(p -> record(new ApplyResult(p, Status.FAILED, List.of(), List.of(),
           "observing the target again failed: " + e.getMessage())));
@@ -529,7 +533,7 @@ final class PlanSetApplier {
     }
     Map<String, Plan> current;
     try {
-      current = observer.apply(toVerify);
+      current = observer.apply(toVerify, List.of());
     } catch (RuntimeException e) {
       toVerify.forEach(p -> record(new ApplyResult(p, Status.FAILED,
           succeeded.get(p.key()).outcomes, List.of(), "every step ran, but verification could not "

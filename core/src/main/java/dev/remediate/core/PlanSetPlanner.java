@@ -28,7 +28,7 @@ final class PlanSetPlanner {
 
   PlanSet plan(List<Remediation> remediations) {
     List<List<Plan>> planned = new ArrayList<>();
-    remediations.forEach(r -> planned.add(List.of()));
+    remediations.forEach(r -> planned.add(null)); // null: failed
     int[] levels = levels(remediations);
     Map<String, String> promises = new HashMap<>();
     int deepest = 0;
@@ -60,8 +60,14 @@ final class PlanSetPlanner {
       }
     }
     List<Plan> all = new ArrayList<>();
-    planned.forEach(all::addAll);
-    return PlanSet.of(all);
+    List<dev.remediate.core.plan.RemediationSpec> scanned = new ArrayList<>();
+    for (int i = 0; i < remediations.size(); i++) {
+      if (planned.get(i) != null) {
+        all.addAll(planned.get(i));
+        scanned.add(remediations.get(i).spec());
+      }
+    }
+    return PlanSet.of(all).withScanned(scanned);
   }
 
   /** The level of each remediation: 0, or one more than the deepest it must come after. */

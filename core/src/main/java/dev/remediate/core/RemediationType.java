@@ -124,4 +124,24 @@ public interface RemediationType {
   default java.util.List<Remediation> forTargets(java.util.List<RemediationSpec> specs) {
     return specs.stream().map(this::fromSpec).toList();
   }
+
+  /**
+   * The remediations apply observes to compare reviewed targets of this type with the account
+   * now. The default observes the reviewed targets alone ({@link #forTargets}). A type whose
+   * region-wide forms select targets (every security group, every running instance with a tag)
+   * returns the forms the plan set was scanned with
+   * ({@link AbstractRemediationType#asScanned}), so that apply also sees targets found since the
+   * scan and reports them as not reviewed. A form that resolves something relative to the
+   * current state (the next instance size) must not: observed after the change, it would plan
+   * another.
+   *
+   * @param reviewed specs of this type, each from a reviewed plan of one target
+   * @param scanned the plan set's {@linkplain dev.remediate.core.plan.PlanSet#scanned() scanned}
+   *     specs of this type; empty when it records none
+   * @return remediations whose plans cover the reviewed targets that still exist
+   */
+  default java.util.List<Remediation> observeAgain(java.util.List<RemediationSpec> reviewed,
+      java.util.List<RemediationSpec> scanned) {
+    return forTargets(reviewed);
+  }
 }

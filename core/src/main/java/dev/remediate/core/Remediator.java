@@ -261,25 +261,61 @@ public final class Remediator {
     Function<RemediationSpec, Remediation> rebuild = spec -> given != null
         && given.spec().equals(spec) ? given : catalog.fromSpec(spec);
     return new PlanSetApplier(this, pool, rebuild,
-        plans -> observe(plans, given, pool));
+        (plans, scanned) -> observe(plans, scanned, given, pool));
   }
 
-  /** Observes targets again, combined per remediation type; plans by key. */
-  Map<String, Plan> observe(List<Plan> plans, Remediation given, ExecutorService pool) {
+  /**
+   * Observes targets again; plans by key. Each remediation type says how
+   * ({@link RemediationType#observeAgain}): its reviewed targets combined, or, for types whose
+   * region-wide forms select targets, the forms the plan set was scanned with
+   * ({@link PlanSet#scanned()}), so targets found since are seen; a reviewed target those no
+   * longer find (an instance whose selecting tag was removed) is then observed on its own.
+   *
+   * @param scanned the plan set's scanned forms; empty to observe the reviewed targets alone (as
+   *     verification does)
+   */
+  Map<String, Plan> observe(List<Plan> plans, List<RemediationSpec> scanned, Remediation given,
+      ExecutorService pool) {
+    Map<String, List<RemediationSpec>> byType = byType(plans);
+    List<Remediation> observers = new ArrayList<>();
+    java.util.Set<String> withForms = new java.util.HashSet<>();
+    byType.forEach((id, specs) -> {
+      List<RemediationSpec> forms = scanned.stream().filter(f -> f.id().equals(id)).toList();
+      if (given != null && specs.size() == 1 && given.spec().equals(specs.get(0))) {
+        observers.add(given);
+      } else {
+        observers.addAll(catalog.require(id).observeAgain(distinct(specs), forms));
+        if (!forms.isEmpty()) {
+          withForms.add(id);
+        }
+      }
+    });
+    Map<String, Plan> current = observeWith(observers, pool);
+    List<Plan> notFound = plans.stream().filter(p -> withForms.contains(p.remediation().id())
+        && !current.containsKey(p.key())).toList();
+    if (!notFound.isEmpty()) {
+      List<Remediation> chosen = new ArrayList<>();
+      byType(notFound).forEach((id, specs) -> chosen.addAll(
+          catalog.require(id).forTargets(distinct(specs))));
+      current.putAll(observeWith(chosen, pool));
+    }
+    return current;
+  }
+
+  private static List<RemediationSpec> distinct(List<RemediationSpec> specs) {
+    return List.copyOf(new java.util.LinkedHashSet<>(specs));
+  }
+
+  private static Map<String, List<RemediationSpec>> byType(List<Plan> plans) {
     Map<String, List<RemediationSpec>> byType = new java.util.LinkedHashMap<>();
     for (Plan plan : plans) {
       byType.computeIfAbsent(plan.remediation().id(), id -> new ArrayList<>())
           .add(plan.remediation());
     }
-    List<Remediation> observers = new ArrayList<>();
-    byType.forEach((id, specs) -> {
-      if (given != null && specs.size() == 1 && given.spec().equals(specs.get(0))) {
-        observers.add(given);
-      } else {
-        observers.addAll(catalog.require(id).forTargets(List.copyOf(
-            new java.util.LinkedHashSet<>(specs))));
-      }
-    });
+    return byType;
+  }
+
+  private Map<String, Plan> observeWith(List<Remediation> observers, ExecutorService pool) {
     Map<String, Plan> current = new java.util.concurrent.ConcurrentHashMap<>();
     List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
     for (Remediation observer : observers) {

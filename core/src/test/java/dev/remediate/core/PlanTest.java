@@ -18,6 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PlanTest {
+  private static final String CURRENT_VERSION =
+      "\"formatVersion\" : \"" + dev.remediate.core.plan.Plan.FORMAT_VERSION + "\"";
   static Plan samplePlan() {
     return Plan.builder()
         .remediation(RemediationSpec.of("ec2.example", Map.of("vpcId", "vpc-1", "b", "x,y")))
@@ -47,7 +49,7 @@ class PlanTest {
   @Test
   void fromJson_unknownFieldsOfNewerMinorVersion_areIgnored() {
     String json = samplePlan().toJson()
-        .replace("\"formatVersion\" : \"2.0\"", "\"formatVersion\" : \"2.7\", \"future\" : {\"x\":1}")
+        .replace(CURRENT_VERSION, "\"formatVersion\" : \"2.7\", \"future\" : {\"x\":1}")
         .replace("\"kind\" : \"CreateFlowLogs\"", "\"kind\" : \"CreateFlowLogs\", \"eta\" : 5");
     assertTrue(json.contains("2.7"));
     assertEquals(samplePlan(), Plan.fromJson(json));
@@ -55,7 +57,7 @@ class PlanTest {
 
   @Test
   void fromJson_majorVersion3_isRefusedNamingVersion() {
-    String json = samplePlan().toJson().replace("\"formatVersion\" : \"2.0\"",
+    String json = samplePlan().toJson().replace(CURRENT_VERSION,
         "\"formatVersion\" : \"3.0\"");
     InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
         () -> Plan.fromJson(json));
@@ -64,7 +66,7 @@ class PlanTest {
 
   @Test
   void fromJson_version1PlanOfOneTarget_isRefusedSayingPlanAgain() {
-    String json = samplePlan().toJson().replace("\"formatVersion\" : \"2.0\"",
+    String json = samplePlan().toJson().replace(CURRENT_VERSION,
         "\"formatVersion\" : \"1.0\"");
     InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
         () -> Plan.fromJson(json));
@@ -75,7 +77,7 @@ class PlanTest {
   void fromJson_version1PlanOfAWholeRegion_isRefusedSayingPlanAgain() {
     Plan regionWide = Plan.builder().from(samplePlan())
         .target(Target.of("AWS::EC2::VPC", "*", "eu-west-1", "111122223333")).build();
-    String json = regionWide.toJson().replace("\"formatVersion\" : \"2.0\"",
+    String json = regionWide.toJson().replace(CURRENT_VERSION,
         "\"formatVersion\" : \"1.0\"");
     InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
         () -> Plan.fromJson(json));
@@ -96,6 +98,99 @@ class PlanTest {
         .filter(p -> p.requires().isEmpty() == false).map(Plan::key).toList());
     assertEquals(2, set.forTargets(List.of("vpc-0def5678")).plans().size(),
         "a selected plan brings its prerequisite");
+  }
+
+  private static final RemediationSpec EVERY_VPC =
+      RemediationSpec.of("ec2.example", Map.of("vpcId", "*"));
+
+  private static Plan samplePlan(String vpc, boolean withChanges) {
+    Plan.Builder plan = Plan.builder().from(samplePlan())
+        .target(Target.of("AWS::EC2::VPC", vpc, "us-east-1", "123456789012"));
+    if (!withChanges) {
+      plan.steps(List.of());
+    }
+    return plan.build();
+  }
+
+  @Test
+  void planSet_scanned_roundTripsThroughJsonAndCountsInEquality() {
+    PlanSet set = PlanSet.of(samplePlan()).withScanned(List.of(EVERY_VPC, EVERY_VPC));
+
+    assertEquals(List.of(EVERY_VPC), set.scanned(), "recorded once");
+    String json = set.toJson();
+    assertTrue(json.contains("\"scanned\" : [ {"), json);
+    assertEquals(set, PlanSet.fromJson(json));
+    assertEquals(List.of(EVERY_VPC), PlanSet.fromJson(json).scanned());
+    assertTrue(!set.equals(PlanSet.of(samplePlan())), "a set without scanned forms differs");
+  }
+
+  @Test
+  void planSet_fileOfFormat20WithoutScanned_readsWithNothingScanned() {
+    String json = PlanSet.of(samplePlan()).toJson().replace(CURRENT_VERSION,
+        "\"formatVersion\" : \"2.0\"").replace(",\n  \"scanned\" : [ ]", "");
+    assertTrue(!json.contains("scanned") && json.contains("\"2.0\""), json);
+
+    PlanSet read = PlanSet.fromJson(json);
+
+    assertEquals(List.of(samplePlan()), read.plans());
+    assertEquals(List.of(), read.scanned());
+  }
+
+  @Test
+  void planSet_scannedNotAnArrayOfSpecs_isRefusedNamingIt() {
+    String base = PlanSet.of(samplePlan()).toJson();
+    InvalidRemediationException notArray = assertThrows(InvalidRemediationException.class,
+        () -> PlanSet.fromJson(base.replace("\"scanned\" : [ ]", "\"scanned\" : 3")));
+    assertTrue(notArray.getMessage().contains("'scanned' must be an array"),
+        notArray.getMessage());
+    InvalidRemediationException noId = assertThrows(InvalidRemediationException.class,
+        () -> PlanSet.fromJson(base.replace("\"scanned\" : [ ]",
+            "\"scanned\" : [ {\"parameters\": {}} ]")));
+    assertTrue(noId.getMessage().startsWith("scanned 1:"), noId.getMessage());
+  }
+
+  @Test
+  void planSet_selectLeavingOutCompliantTargets_keepsWhatWasScanned() {
+    PlanSet set = PlanSet.of(samplePlan("vpc-1", true), samplePlan("vpc-2", false))
+        .withScanned(List.of(EVERY_VPC));
+
+    PlanSet withChanges = set.select(p -> !p.isEmpty());
+
+    assertEquals(1, withChanges.plans().size());
+    assertEquals(List.of(EVERY_VPC), withChanges.scanned());
+  }
+
+  @Test
+  void planSet_selectLeavingOutTargetsWithChanges_dropsWhatWasScanned() {
+    PlanSet set = PlanSet.of(samplePlan("vpc-1", true), samplePlan("vpc-2", true))
+        .withScanned(List.of(EVERY_VPC));
+
+    assertEquals(List.of(), set.forTargets(List.of("vpc-1")).scanned(),
+        "apply would report vpc-2 as not reviewed");
+    assertEquals(List.of(EVERY_VPC), set.forTargets(List.of("vpc-1", "vpc-2")).scanned());
+  }
+
+  @Test
+  void planSet_selectOfOneRegion_keepsWhatWasScannedForThatRegion() {
+    Plan otherRegion = Plan.builder().from(samplePlan("vpc-3", true))
+        .target(Target.of("AWS::EC2::VPC", "vpc-3", "eu-west-1", "123456789012")).build();
+    PlanSet set = PlanSet.of(samplePlan("vpc-1", true), otherRegion)
+        .withScanned(List.of(EVERY_VPC));
+
+    PlanSet oneRegion = set.select(p -> p.target().region().equals("us-east-1"));
+
+    assertEquals(List.of(EVERY_VPC), oneRegion.scanned(),
+        "every target with changes of us-east-1 is kept");
+  }
+
+  @Test
+  void planSet_and_joinsWhatWasScanned() {
+    RemediationSpec other = RemediationSpec.of("ec2.other", Map.of());
+    PlanSet joined = PlanSet.of(samplePlan("vpc-1", true)).withScanned(List.of(EVERY_VPC))
+        .and(PlanSet.of(samplePlan("vpc-2", true)).withScanned(List.of(EVERY_VPC, other)));
+
+    assertEquals(List.of(EVERY_VPC, other), joined.scanned());
+    assertEquals(2, joined.plans().size());
   }
 
   @Test

@@ -481,6 +481,16 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
     }
 
     /**
+     * {@inheritDoc} Every running instance (with the tag) as scanned: instances launched since
+     * are seen.
+     */
+    @Override
+    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
+        List<RemediationSpec> scanned) {
+      return asScanned(reviewed, scanned);
+    }
+
+    /**
      * The instances of every spec, one remediation per distinct setting, each observing its
      * instances together: one scan's worth of calls for any number of instances.
      */

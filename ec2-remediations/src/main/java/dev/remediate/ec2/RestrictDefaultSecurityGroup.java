@@ -191,6 +191,13 @@ public final class RestrictDefaultSecurityGroup extends AbstractRemediation<Rest
       return resourceId.startsWith("vpc-") ? Optional.of(forVpc(resourceId)) : Optional.empty();
     }
 
+    /** {@inheritDoc} Every VPC as scanned: VPCs created since are seen. */
+    @Override
+    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
+        List<RemediationSpec> scanned) {
+      return asScanned(reviewed, scanned);
+    }
+
     /** The VPCs of every spec, observed together: one scan's worth of calls for any number. */
     @Override
     public List<Remediation> forTargets(List<RemediationSpec> specs) {

@@ -448,6 +448,13 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
           ? Optional.of(withSettings(forGroup(resourceId), settings).build()) : Optional.empty();
     }
 
+    /** {@inheritDoc} Every group as scanned: groups created since are seen. */
+    @Override
+    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
+        List<RemediationSpec> scanned) {
+      return asScanned(reviewed, scanned);
+    }
+
     /**
      * The groups of every spec, one remediation per distinct setting of ports and sources, each
      * observing its groups together: one scan's worth of calls for any number of groups.

@@ -93,7 +93,8 @@ class EnableCpuAlarmTest {
     return "arn:aws:sns:" + AwsEmulator.REGION.id() + ":" + AwsEmulator.ACCOUNT + ":" + TOPIC;
   }
 
-  private static Map<String, Status> statuses(PlanSetResult result) {
+  /** The status of every target with changes, by target id (shared by the plan-set tests). */
+  static Map<String, Status> statuses(PlanSetResult result) {
     return result.results().stream().filter(r -> r.status() != Status.NOTHING_TO_DO)
         .collect(Collectors.toMap(r -> r.plan().target().id(), ApplyResult::status));
   }

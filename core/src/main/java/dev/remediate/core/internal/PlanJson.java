@@ -260,14 +260,23 @@ public final class PlanJson {
   }
 
   /**
+   * What a plan file holds.
+   *
+   * @param plans the plans, in document order
+   * @param scanned the remediations the scan covered ({@code "scanned"}; since 2.1), empty when
+   *     the document has none
+   */
+  public record SetDocument(List<Plan> plans, List<RemediationSpec> scanned) {}
+
+  /**
    * Reads plans: a plan set ({@code {"format": "remediate-plan-set", "plans": [...]}}), a JSON array
    * of plans, or one plan.
    *
    * @param json JSON text
-   * @return the plans, in document order
+   * @return the plans, in document order, and what the scan covered
    * @throws InvalidRemediationException naming the problem and the plan's position
    */
-  public static List<Plan> readSet(String json) {
+  public static SetDocument readSet(String json) {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
@@ -277,11 +286,13 @@ public final class PlanJson {
           + e.getOriginalMessage(), e);
     }
     List<JsonNode> nodes = new ArrayList<>();
+    List<RemediationSpec> scanned = new ArrayList<>();
     if (root != null && root.isArray()) {
       root.forEach(nodes::add);
     } else if (root != null && root.isObject() && root.has("plans")) {
       checkSetHeader(root);
       root.get("plans").forEach(nodes::add);
+      scanned.addAll(scanned(root));
     } else if (root != null && root.isObject()) {
       nodes.add(root);
     } else {
@@ -296,7 +307,32 @@ public final class PlanJson {
         throw new InvalidRemediationException("plan " + (i + 1) + ": " + e.getMessage(), e);
       }
     }
-    return plans;
+    return new SetDocument(plans, scanned);
+  }
+
+  /** The set's {@code scanned} remediations: {@code [{"id": ..., "parameters": {...}}, ...]}. */
+  private static List<RemediationSpec> scanned(JsonNode root) {
+    JsonNode node = root.get("scanned");
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw new InvalidRemediationException("Not a plan file: 'scanned' must be an array");
+    }
+    List<RemediationSpec> specs = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode spec = node.get(i);
+      if (!spec.isObject()) {
+        throw new InvalidRemediationException("scanned " + (i + 1)
+            + ": expected an object with 'id' and 'parameters'");
+      }
+      try {
+        specs.add(RemediationSpec.of(text(spec, "id", null), map(spec.get("parameters"))));
+      } catch (InvalidRemediationException e) {
+        throw new InvalidRemediationException("scanned " + (i + 1) + ": " + e.getMessage(), e);
+      }
+    }
+    return specs;
   }
 
   private static void checkSetHeader(JsonNode root) {
@@ -324,14 +360,21 @@ public final class PlanJson {
    * Writes plans as a plan set document.
    *
    * @param plans the plans
+   * @param scanned the remediations the scan covered, written as {@code "scanned"}
    * @return JSON text ending with a newline
    */
-  public static String writeSet(List<Plan> plans) {
+  public static String writeSet(List<Plan> plans, List<RemediationSpec> scanned) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", PlanSet.FORMAT);
     root.put("formatVersion", Plan.FORMAT_VERSION);
     ArrayNode array = root.putArray("plans");
     plans.forEach(p -> array.add(toTree(p)));
+    ArrayNode forms = root.putArray("scanned");
+    for (RemediationSpec spec : scanned) {
+      ObjectNode form = forms.addObject();
+      form.put("id", spec.id());
+      putMap(form.putObject("parameters"), spec.parameters());
+    }
     try {
       return MAPPER.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {

@@ -32,7 +32,7 @@ public abstract class Plan {
    * The JSON format version this library writes. Readers accept {@code 2.x}; {@code 1.x} plans
    * (whole regions, one fingerprint, other step shapes) are refused with "plan again".
    */
-  public static final String FORMAT_VERSION = "2.0";
+  public static final String FORMAT_VERSION = "2.1";
 
   /** @return the remediation that made the plan, rebuildable from this spec */
   public abstract RemediationSpec remediation();

@@ -29,17 +29,24 @@ import java.util.function.Predicate;
  * // later, elsewhere
  * PlanSetResult result = remediator.apply(PlanSet.fromJson(Files.readString(path)));
  * }</pre>
+ *
+ * <p>A plan set made by a scan also records the remediations it scanned ({@link #scanned()}: e.g.
+ * "every security group, ports 22 and 3389"). Applying it observes those again, so a target they
+ * find that the set does not hold (a VPC created after the scan) is reported as not reviewed
+ * rather than passed over in silence. A subset that leaves out targets with changes of a
+ * remediation ({@link #select}, {@link #forTargets}) no longer records that remediation.
  */
 public final class PlanSet {
   /** Identifies the document type of a saved plan set. */
   public static final String FORMAT = "remediate-plan-set";
 
-  private static final PlanSet EMPTY = new PlanSet(List.of());
+  private static final PlanSet EMPTY = new PlanSet(List.of(), List.of());
 
   private final List<Plan> plans;
   private final Map<String, Plan> byKey;
+  private final List<RemediationSpec> scanned;
 
-  private PlanSet(List<Plan> plans) {
+  private PlanSet(List<Plan> plans, List<RemediationSpec> scanned) {
     Map<String, Plan> keys = new LinkedHashMap<>();
     for (Plan plan : plans) {
       Objects.requireNonNull(plan, "plan");
@@ -49,6 +56,7 @@ public final class PlanSet {
     }
     this.plans = List.copyOf(plans);
     this.byKey = keys;
+    this.scanned = List.copyOf(new java.util.LinkedHashSet<>(scanned));
   }
 
   /**
@@ -59,7 +67,7 @@ public final class PlanSet {
    * @throws InvalidRemediationException when two plans share a key
    */
   public static PlanSet of(Collection<Plan> plans) {
-    return plans.isEmpty() ? EMPTY : new PlanSet(List.copyOf(plans));
+    return plans.isEmpty() ? EMPTY : new PlanSet(List.copyOf(plans), List.of());
   }
 
   /**
@@ -70,6 +78,28 @@ public final class PlanSet {
    */
   public static PlanSet of(Plan... plans) {
     return of(List.of(plans));
+  }
+
+  /**
+   * The same plans, recording the remediations whose every target they hold, as
+   * {@link dev.remediate.core.Remediator#planSet} does: apply observes these again and reports
+   * targets they find that the set does not hold. Only observed, never applied: changes come from
+   * the plans alone.
+   *
+   * @param remediations what was scanned (region-wide forms, or forms of chosen targets)
+   * @return a new plan set
+   */
+  public PlanSet withScanned(Collection<RemediationSpec> remediations) {
+    remediations.forEach(r -> Objects.requireNonNull(r, "scanned remediation"));
+    return new PlanSet(plans, List.copyOf(remediations));
+  }
+
+  /**
+   * @return the remediations whose every target this set holds (see {@link #withScanned}), in
+   *     order; empty for a set made of chosen plans
+   */
+  public List<RemediationSpec> scanned() {
+    return scanned;
   }
 
   /** @return every plan, compliant ones included, in order */
@@ -104,6 +134,10 @@ public final class PlanSet {
 
   /**
    * The plans that match, and every plan they need ({@link Plan#requires()}), in this set's order.
+   * A {@linkplain #scanned() scanned} remediation stays recorded only when, in every account and
+   * Region the kept plans are in, every plan of its id with changes is kept: leaving out compliant
+   * targets or other Regions keeps it; choosing some of the targets with changes of one Region
+   * does not (apply would report the others as not reviewed).
    *
    * @param filter which plans to keep
    * @return a new plan set
@@ -118,7 +152,18 @@ public final class PlanSet {
         plan.requires().stream().map(byKey::get).filter(Objects::nonNull).forEach(work::add);
       }
     }
-    return of(plans.stream().filter(p -> keep.contains(p.key())).toList());
+    Set<String> places = new HashSet<>();
+    plans.stream().filter(p -> keep.contains(p.key())).forEach(p -> places.add(place(p)));
+    Set<String> leftOut = new HashSet<>();
+    plans.stream().filter(p -> !p.isEmpty() && !keep.contains(p.key())
+            && places.contains(place(p)))
+        .forEach(p -> leftOut.add(p.remediation().id()));
+    return new PlanSet(plans.stream().filter(p -> keep.contains(p.key())).toList(),
+        scanned.stream().filter(r -> !leftOut.contains(r.id())).toList());
+  }
+
+  private static String place(Plan plan) {
+    return plan.target().account() + " " + plan.target().region();
   }
 
   /**
@@ -143,7 +188,9 @@ public final class PlanSet {
   public PlanSet and(PlanSet other) {
     List<Plan> all = new ArrayList<>(plans);
     all.addAll(other.plans);
-    return of(all);
+    List<RemediationSpec> forms = new ArrayList<>(scanned);
+    forms.addAll(other.scanned);
+    return all.isEmpty() && forms.isEmpty() ? EMPTY : new PlanSet(all, forms);
   }
 
   /**
@@ -184,9 +231,12 @@ public final class PlanSet {
     return plans.stream().filter(p -> p.isEmpty() && p.skipped().isEmpty()).count();
   }
 
-  /** @return the plan set as JSON: {@code {"format": "remediate-plan-set", "plans": [...]}} */
+  /**
+   * @return the plan set as JSON: {@code {"format": "remediate-plan-set", "plans": [...],
+   *     "scanned": [...]}}
+   */
   public String toJson() {
-    return PlanJson.writeSet(plans);
+    return PlanJson.writeSet(plans, scanned);
   }
 
   /**
@@ -198,17 +248,19 @@ public final class PlanSet {
    * @throws InvalidRemediationException naming what is wrong, with the plan's position
    */
   public static PlanSet fromJson(String json) {
-    return of(PlanJson.readSet(json));
+    PlanJson.SetDocument read = PlanJson.readSet(json);
+    return of(read.plans()).withScanned(read.scanned());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PlanSet other && plans.equals(other.plans);
+    return o instanceof PlanSet other && plans.equals(other.plans)
+        && scanned.equals(other.scanned);
   }
 
   @Override
   public int hashCode() {
-    return plans.hashCode();
+    return plans.hashCode() * 31 + scanned.hashCode();
   }
 
   @Override
