@@ -518,6 +518,16 @@ public final class EncryptVolume implements Remediation {
     }
 
     /**
+     * {@inheritDoc} Every unencrypted volume as scanned: instances and volumes found since are
+     * seen; a target mid-way through its swap is found by the scan too (its tagged volumes).
+     */
+    @Override
+    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
+        List<RemediationSpec> scanned) {
+      return asScanned(reviewed, scanned);
+    }
+
+    /**
      * The remediation of {@code --target i-...} ({@link #forInstance}) or {@code --target vol-...}
      * ({@link #forVolume}), with {@code encryption.kmsKey} when set (else the region's default key).
      *

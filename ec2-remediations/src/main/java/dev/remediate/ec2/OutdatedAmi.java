@@ -379,6 +379,13 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
       return Optional.of(withSettings(forInstance(resourceId), settings).build());
     }
 
+    /** {@inheritDoc} Every instance (or group) as scanned: ones launched since are seen. */
+    @Override
+    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
+        List<RemediationSpec> scanned) {
+      return asScanned(reviewed, scanned);
+    }
+
     /** The targets of every spec, one remediation per distinct setting and kind. */
     @Override
     public List<Remediation> forTargets(List<RemediationSpec> specs) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The staleness rule's last case, on the emulator, for remediations that observe chosen targets
@@ -84,6 +85,27 @@ class TargetsFoundSinceTheScanTest {
     assertTrue(result.notReviewed().get(0).contains(created), result.notReviewed().toString());
     assertTrue(result.toText().contains("not reviewed: "), result.toText());
     assertEquals(createdRules, rulesOf(created), "nobody reviewed a change to it");
+  }
+
+  @Test
+  void apply_groupOpenedAfterTheScan_reportedNotReviewedAndLeftAlone() {
+    String vpc = ec2.createVpc(r -> r.cidrBlock("10.40.0.0/16")).vpc().vpcId();
+    String reviewed = RestrictSecurityGroupTest.group(ec2, vpc, "reviewed");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(reviewed).ipPermissions(
+        RestrictSecurityGroupTest.tcp(22, 22, "0.0.0.0/0")));
+    PlanSet plans = scan(RestrictSecurityGroup.forEveryGroup().ports(22).build());
+    String opened = RestrictSecurityGroupTest.group(ec2, vpc, "opened");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(opened).ipPermissions(
+        RestrictSecurityGroupTest.tcp(22, 22, "0.0.0.0/0")));
+
+    PlanSetResult result = remediator.apply(plans);
+
+    assertFalse(result.hasProblems(), result.toText());
+    assertEquals(Map.of(reviewed, Status.APPLIED), statuses(result));
+    assertEquals(1, result.notReviewed().size(), result.notReviewed().toString());
+    assertTrue(result.notReviewed().get(0).contains(opened), result.notReviewed().toString());
+    assertEquals(java.util.Set.of("tcp 22 from 0.0.0.0/0"),
+        RestrictSecurityGroupTest.ingress(aws, opened), "nobody reviewed a change to it");
   }
 
   @Test
@@ -179,9 +201,58 @@ class TargetsFoundSinceTheScanTest {
     assertEquals(List.of(EnableCpuAlarm.alarmName(tagged)), alarms());
   }
 
-  private String launch() {
-    return ec2.runInstances(r -> r.imageId("ami-12345678").minCount(1).maxCount(1)
+  @Test
+  void apply_unencryptedVolumeCreatedAfterTheScan_reportedNotReviewedAndLeftAlone() {
+    String key = aws.client(KmsClient.class, KmsClient::builder)
+        .createKey(r -> r.description("ebs")).keyMetadata().arn();
+    String reviewed = looseVolume();
+    PlanSet plans = scan(new EncryptVolume.Type().forRegion(Map.of("encryption.kmsKey", key))
+        .orElseThrow());
+    String created = looseVolume();
+
+    PlanSetResult result = remediator.apply(plans);
+
+    assertFalse(result.hasProblems(), result.toText());
+    assertEquals(Map.of(reviewed, Status.APPLIED), statuses(result));
+    assertEquals(1, result.notReviewed().size(), result.notReviewed().toString());
+    assertTrue(result.notReviewed().get(0).contains(created), result.notReviewed().toString());
+    assertEquals(List.of(reviewed), ec2.describeVolumes(r -> r.filters(
+            NetworkSupport.filter("encrypted", List.of("true"))))
+        .volumes().stream().map(v -> NetworkSupport.tags(v.tags())
+            .get(EncryptVolume.TAG_ORIGIN_VOLUME)).toList(),
+        "one encrypted copy, of the reviewed volume only");
+  }
+
+  @Test
+  void apply_outdatedInstanceLaunchedAfterTheScan_reportedNotReviewedAndLeftAlone() {
+    String reviewed = launch(OutdatedAmiTest.OLD);
+    PlanSet plans = scan(OutdatedAmi.forEveryInstance().build());
+    assertEquals(List.of(reviewed), plans.withChanges().stream().map(p -> p.target().id())
+        .toList(), plans.toText());
+    String launched = launch(OutdatedAmiTest.OLD);
+
+    PlanSetResult result = Remediator.builder().scope(aws.scope()).guardrails(
+        dev.remediate.core.Guardrails.custom().consentTo(
+            dev.remediate.core.plan.Flag.values()).build()).build().apply(plans);
+
+    assertEquals(Status.APPLIED, statuses(result).get(reviewed), result.toText());
+    assertEquals(1, result.notReviewed().size(), result.notReviewed().toString());
+    assertTrue(result.notReviewed().get(0).contains(launched), result.notReviewed().toString());
+    assertEquals("running", ec2.describeInstances(r -> r.instanceIds(launched)).reservations()
+        .get(0).instances().get(0).state().nameAsString(), "nobody reviewed replacing it");
+  }
+
+  private String looseVolume() {
+    return ec2.createVolume(r -> r.availabilityZone("us-east-1a").size(4)).volumeId();
+  }
+
+  private String launch(String image) {
+    return ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)
         .instanceType("t3.micro")).instances().get(0).instanceId();
+  }
+
+  private String launch() {
+    return launch("ami-12345678");
   }
 
   private List<String> alarms() {
