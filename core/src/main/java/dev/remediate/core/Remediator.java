@@ -284,9 +284,11 @@ public final class Remediator {
       if (given != null && specs.size() == 1 && given.spec().equals(specs.get(0))) {
         observers.add(given);
       } else {
-        observers.addAll(catalog.require(id).observeAgain(distinct(specs), forms));
-        if (!forms.isEmpty()) {
-          withForms.add(id);
+        RemediationType type = catalog.require(id);
+        List<Remediation> again = type.observeAgain(distinct(specs), forms);
+        observers.addAll(again);
+        if (!forms.isEmpty() && !again.equals(type.forTargets(distinct(specs)))) {
+          withForms.add(id); // observed as scanned, not target by target
         }
       }
     });

@@ -184,6 +184,25 @@ class TargetsFoundSinceTheScanTest {
   }
 
   @Test
+  void apply_flowLogsOfADeletedVpc_staleWithoutObservingTheVpcsTwice() {
+    aws.client(software.amazon.awssdk.services.s3.S3Client.class,
+        software.amazon.awssdk.services.s3.S3Client::builder).createBucket(r -> r.bucket("flow-logs"));
+    String kept = ec2.createVpc(r -> r.cidrBlock("10.50.0.0/16")).vpc().vpcId();
+    String gone = ec2.createVpc(r -> r.cidrBlock("10.51.0.0/16")).vpc().vpcId();
+    PlanSet plans = scan(EnableVpcFlowLogs.forEveryVpc().toS3Bucket("flow-logs").build());
+    ec2.deleteVpc(r -> r.vpcId(gone));
+
+    aws.recorder().reset();
+    PlanSetResult result = remediator.apply(plans);
+
+    assertEquals(Status.APPLIED, statuses(result).get(kept), result.toText());
+    assertEquals(Status.STALE, statuses(result).get(gone), result.toText());
+    assertEquals(2, aws.recorder().count("DescribeFlowLogs"),
+        "every VPC once before the batch and once to verify, the gone one not again: "
+            + aws.recorder());
+  }
+
+  @Test
   void apply_tagSelectingAReviewedInstanceRemovedSinceTheScan_stillAppliedAsReviewed() {
     String tagged = launch();
     ec2.createTags(r -> r.resources(tagged).tags(t -> t.key("env").value("prod")));
