@@ -152,6 +152,16 @@ public final class ApplyCommand extends BaseCommand implements Callable<Integer>
             + e.getMessage());
       }
     }
+    index = 0;
+    for (PlanSet.Scanned scan : plans.scanned()) {
+      index++;
+      try {
+        env().catalog().require(scan.remediation().id()).fromSpec(scan.remediation());
+      } catch (dev.remediate.core.InvalidRemediationException e) {
+        throw CliException.badInput(file + ": scanned " + index + " (" + scan.remediation()
+            + "): " + e.getMessage());
+      }
+    }
   }
 
   private PlanSet planNow(Scopes scopes, PrintWriter err) {

@@ -313,6 +313,23 @@ class ApplyCommandTest {
   }
 
   @Test
+  void apply_unknownIdInTheScannedRemediations_isBadInputBeforeAnyCall(AwsEmulator aws)
+      throws Exception {
+    String saved = Files.readString(scan(aws));
+    int scanned = saved.lastIndexOf("\"test.vpc-tag\"");
+    assertTrue(scanned > saved.indexOf("\"scanned\""), "the scan recorded what it scanned: "
+        + saved);
+    Path unknown = dir.resolve("unknown-scanned.json");
+    Files.writeString(unknown, saved.substring(0, scanned) + "\"test.no-such-remediation\""
+        + saved.substring(scanned + "\"test.vpc-tag\"".length()));
+    aws.recorder().reset();
+
+    assertBadInput(Remediate.run(emulator(aws).build(), "apply", "--yes", unknown.toString()),
+        "scanned 1 (test.no-such-remediation");
+    assertEquals(0, aws.recorder().total());
+  }
+
+  @Test
   void apply_savedTrailPlanWithValidationTure_isBadInputNamingItBeforeAnyCall(AwsEmulator aws)
       throws Exception {
     Path plans = dir.resolve("trail.json");

@@ -42,7 +42,7 @@ final class PlanSetApplier {
   private final Remediator remediator;
   private final ExecutorService executor;
   private final Function<RemediationSpec, Remediation> rebuild;
-  private final java.util.function.BiFunction<List<Plan>, List<RemediationSpec>,
+  private final java.util.function.BiFunction<List<Plan>, List<PlanSet.Scanned>,
       Map<String, Plan>> observer;
   private final Guardrails guardrails;
   private final Semaphore downtime;
@@ -53,11 +53,11 @@ final class PlanSetApplier {
   private final Set<String> notReviewed = java.util.Collections.synchronizedSet(
       new java.util.LinkedHashSet<>());
   private Set<String> reviewedKeys = Set.of();
-  private List<RemediationSpec> scanned = List.of();
+  private List<PlanSet.Scanned> scanned = List.of();
 
   PlanSetApplier(Remediator remediator, ExecutorService executor,
       Function<RemediationSpec, Remediation> rebuild,
-      java.util.function.BiFunction<List<Plan>, List<RemediationSpec>, Map<String, Plan>>
+      java.util.function.BiFunction<List<Plan>, List<PlanSet.Scanned>, Map<String, Plan>>
           observer) {
     this.remediator = remediator;
     this.executor = executor;

@@ -60,11 +60,12 @@ final class PlanSetPlanner {
       }
     }
     List<Plan> all = new ArrayList<>();
-    List<dev.remediate.core.plan.RemediationSpec> scanned = new ArrayList<>();
+    List<PlanSet.Scanned> scanned = new ArrayList<>();
     for (int i = 0; i < remediations.size(); i++) {
       if (planned.get(i) != null) {
         all.addAll(planned.get(i));
-        scanned.add(remediations.get(i).spec());
+        scanned.add(new PlanSet.Scanned(remediator.scope().account(),
+            remediator.scope().region().id(), remediations.get(i).spec()));
       }
     }
     return PlanSet.of(all).withScanned(scanned);

@@ -144,4 +144,20 @@ public interface RemediationType {
       java.util.List<RemediationSpec> scanned) {
     return forTargets(reviewed);
   }
+
+  /**
+   * The remediations apply observes for reviewed targets that the scanned forms returned by
+   * {@link #observeAgain} did not find. The default observes them on their own
+   * ({@link #forTargets}): a form that selects by tag no longer finds a target whose tag was
+   * removed, which still exists. A type whose forms select every target of the Region, or chosen
+   * ids, returns an empty list: a target they do not find is gone (the plan is refused as stale),
+   * and reading it again would be a needless call.
+   *
+   * @param missing specs of reviewed plans of this type whose target the scanned forms did not
+   *     find
+   * @return remediations whose plans cover those that still exist
+   */
+  default java.util.List<Remediation> observeMissing(java.util.List<RemediationSpec> missing) {
+    return forTargets(missing);
+  }
 }

@@ -168,8 +168,11 @@ public final class Remediator {
    * @param plans the plan set
    * @return one result per plan, in the set's order
    * @throws GuardrailException when the set exceeds the change limit
+   * @throws InvalidRemediationException when a {@linkplain PlanSet#scanned() scanned} remediation
+   *     of the set does not rebuild from the catalog (nothing is observed or changed)
    */
   public PlanSetResult apply(PlanSet plans) {
+    checkScanned(plans);
     return applier(null).apply(plans, true);
   }
 
@@ -267,20 +270,24 @@ public final class Remediator {
   /**
    * Observes targets again; plans by key. Each remediation type says how
    * ({@link RemediationType#observeAgain}): its reviewed targets combined, or, for types whose
-   * region-wide forms select targets, the forms the plan set was scanned with
-   * ({@link PlanSet#scanned()}), so targets found since are seen; a reviewed target those no
-   * longer find (an instance whose selecting tag was removed) is then observed on its own.
+   * region-wide forms select targets, the forms the plan set was scanned with in this account and
+   * Region ({@link PlanSet#scanned()}), so targets found since are seen; a reviewed target those
+   * no longer find is then observed as the type says ({@link RemediationType#observeMissing}).
+   * When two observers plan the same target (two tag selections that now both match), the plan
+   * made with the reviewed plan's own spec is kept.
    *
    * @param scanned the plan set's scanned forms; empty to observe the reviewed targets alone (as
    *     verification does)
    */
-  Map<String, Plan> observe(List<Plan> plans, List<RemediationSpec> scanned, Remediation given,
+  Map<String, Plan> observe(List<Plan> plans, List<PlanSet.Scanned> scanned, Remediation given,
       ExecutorService pool) {
     Map<String, List<RemediationSpec>> byType = byType(plans);
     List<Remediation> observers = new ArrayList<>();
     java.util.Set<String> withForms = new java.util.HashSet<>();
     byType.forEach((id, specs) -> {
-      List<RemediationSpec> forms = scanned.stream().filter(f -> f.id().equals(id)).toList();
+      List<RemediationSpec> forms = distinct(scanned.stream()
+          .filter(s -> plans.stream().anyMatch(s::covers)).map(PlanSet.Scanned::remediation)
+          .filter(f -> f.id().equals(id)).toList());
       if (given != null && specs.size() == 1 && given.spec().equals(specs.get(0))) {
         observers.add(given);
       } else {
@@ -292,16 +299,31 @@ public final class Remediator {
         }
       }
     });
-    Map<String, Plan> current = observeWith(observers, pool);
+    Map<String, Plan> current = observeWith(observers, plans, pool);
     List<Plan> notFound = plans.stream().filter(p -> withForms.contains(p.remediation().id())
         && !current.containsKey(p.key())).toList();
     if (!notFound.isEmpty()) {
-      List<Remediation> chosen = new ArrayList<>();
-      byType(notFound).forEach((id, specs) -> chosen.addAll(
-          catalog.require(id).forTargets(distinct(specs))));
-      current.putAll(observeWith(chosen, pool));
+      List<Remediation> missing = new ArrayList<>();
+      byType(notFound).forEach((id, specs) -> missing.addAll(
+          catalog.require(id).observeMissing(distinct(specs))));
+      current.putAll(observeWith(missing, plans, pool));
     }
     return current;
+  }
+
+  /**
+   * Checks that every scanned form of a plan set rebuilds from the catalog, before anything is
+   * observed or changed.
+   */
+  private void checkScanned(PlanSet plans) {
+    for (PlanSet.Scanned scan : plans.scanned()) {
+      try {
+        catalog.fromSpec(scan.remediation());
+      } catch (InvalidRemediationException e) {
+        throw new InvalidRemediationException("The plan set's scanned " + scan.remediation()
+            + " (" + scan.account() + " " + scan.region() + ") is not valid: " + e.getMessage(), e);
+      }
+    }
   }
 
   private static List<RemediationSpec> distinct(List<RemediationSpec> specs) {
@@ -317,16 +339,25 @@ public final class Remediator {
     return byType;
   }
 
-  private Map<String, Plan> observeWith(List<Remediation> observers, ExecutorService pool) {
-    Map<String, Plan> current = new java.util.concurrent.ConcurrentHashMap<>();
+  private Map<String, Plan> observeWith(List<Remediation> observers, List<Plan> reviewed,
+      ExecutorService pool) {
+    Map<String, List<Plan>> found = new java.util.concurrent.ConcurrentHashMap<>();
     List<java.util.concurrent.Callable<Void>> tasks = new ArrayList<>();
     for (Remediation observer : observers) {
       tasks.add(() -> {
-        planEach(observer, Map.of()).forEach(p -> current.put(p.key(), p));
+        planEach(observer, Map.of()).forEach(p -> found.computeIfAbsent(p.key(),
+            k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(p));
         return null;
       });
     }
     PlanSetPlanner.runAll(pool, tasks);
+    Map<String, RemediationSpec> reviewedSpecs = new java.util.HashMap<>();
+    reviewed.forEach(p -> reviewedSpecs.put(p.key(), p.remediation()));
+    Map<String, Plan> current = new java.util.HashMap<>();
+    found.forEach((key, candidates) -> current.put(key, candidates.stream()
+        .filter(p -> p.remediation().equals(reviewedSpecs.get(key))).findFirst()
+        .orElseGet(() -> candidates.stream().min(java.util.Comparator.comparing(
+            (Plan p) -> p.remediation().toString())).orElseThrow())));
     return current;
   }
 

@@ -100,8 +100,10 @@ class PlanTest {
         "a selected plan brings its prerequisite");
   }
 
-  private static final RemediationSpec EVERY_VPC =
+  private static final RemediationSpec EVERY_VPC_SPEC =
       RemediationSpec.of("ec2.example", Map.of("vpcId", "*"));
+  private static final PlanSet.Scanned EVERY_VPC =
+      new PlanSet.Scanned("123456789012", "us-east-1", EVERY_VPC_SPEC);
 
   private static Plan samplePlan(String vpc, boolean withChanges) {
     Plan.Builder plan = Plan.builder().from(samplePlan())
@@ -171,21 +173,34 @@ class PlanTest {
   }
 
   @Test
-  void planSet_selectOfOneRegion_keepsWhatWasScannedForThatRegion() {
+  void planSet_selectOfOneRegion_keepsWhatWasScannedThereOnly() {
     Plan otherRegion = Plan.builder().from(samplePlan("vpc-3", true))
         .target(Target.of("AWS::EC2::VPC", "vpc-3", "eu-west-1", "123456789012")).build();
+    PlanSet.Scanned euWest = new PlanSet.Scanned("123456789012", "eu-west-1", EVERY_VPC_SPEC);
     PlanSet set = PlanSet.of(samplePlan("vpc-1", true), otherRegion)
-        .withScanned(List.of(EVERY_VPC));
+        .withScanned(List.of(EVERY_VPC, euWest));
 
     PlanSet oneRegion = set.select(p -> p.target().region().equals("us-east-1"));
 
     assertEquals(List.of(EVERY_VPC), oneRegion.scanned(),
-        "every target with changes of us-east-1 is kept");
+        "us-east-1's scan: every target with changes there is kept; eu-west-1 has no plan left");
+  }
+
+  @Test
+  void planSet_scannedWithoutAccountOrRegion_isRefusedNamingIt() {
+    String json = PlanSet.of(samplePlan()).withScanned(List.of(EVERY_VPC)).toJson()
+        .replace("\"account\" : \"123456789012\",\n    \"region\"", "\"region\"");
+    assertTrue(!json.contains("\"scanned\" : [ {\n    \"account\""), json);
+    InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+        () -> PlanSet.fromJson(json));
+    assertTrue(e.getMessage().startsWith("scanned 1:") && e.getMessage().contains("'account'"),
+        e.getMessage());
   }
 
   @Test
   void planSet_and_joinsWhatWasScanned() {
-    RemediationSpec other = RemediationSpec.of("ec2.other", Map.of());
+    PlanSet.Scanned other = new PlanSet.Scanned("123456789012", "us-east-1",
+        RemediationSpec.of("ec2.other", Map.of()));
     PlanSet joined = PlanSet.of(samplePlan("vpc-1", true)).withScanned(List.of(EVERY_VPC))
         .and(PlanSet.of(samplePlan("vpc-2", true)).withScanned(List.of(EVERY_VPC, other)));
 

@@ -198,6 +198,15 @@ public final class RestrictDefaultSecurityGroup extends AbstractRemediation<Rest
       return asScanned(reviewed, scanned);
     }
 
+    /**
+     * None: the scanned forms select every target of the Region, or chosen ids, so a target they
+     * do not find is gone.
+     */
+    @Override
+    public List<Remediation> observeMissing(List<RemediationSpec> missing) {
+      return List.of();
+    }
+
     /** The VPCs of every spec, observed together: one scan's worth of calls for any number. */
     @Override
     public List<Remediation> forTargets(List<RemediationSpec> specs) {

@@ -456,6 +456,15 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
     }
 
     /**
+     * None: the scanned forms select every target of the Region, or chosen ids, so a target they
+     * do not find is gone.
+     */
+    @Override
+    public List<Remediation> observeMissing(List<RemediationSpec> missing) {
+      return List.of();
+    }
+
+    /**
      * The groups of every spec, one remediation per distinct setting of ports and sources, each
      * observing its groups together: one scan's worth of calls for any number of groups.
      */

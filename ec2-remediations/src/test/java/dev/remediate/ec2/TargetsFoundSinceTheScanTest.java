@@ -71,7 +71,8 @@ class TargetsFoundSinceTheScanTest {
   void apply_vpcCreatedAfterTheScan_itsDefaultGroupReportedNotReviewedAndLeftAlone() {
     String reviewed = selfReferencingDefaultGroup();
     PlanSet plans = scan(RestrictDefaultSecurityGroup.forAllVpcs());
-    assertEquals(List.of(RestrictDefaultSecurityGroup.forAllVpcs().spec()), plans.scanned());
+    assertEquals(List.of(new PlanSet.Scanned(AwsEmulator.ACCOUNT, AwsEmulator.REGION.id(),
+        RestrictDefaultSecurityGroup.forAllVpcs().spec())), plans.scanned());
     String created = newVpcDefaultGroup();
     int createdRules = rulesOf(created);
     assertTrue(createdRules > 0, "moto gives a new default group the allow-all egress rule");
@@ -106,6 +107,73 @@ class TargetsFoundSinceTheScanTest {
     assertTrue(result.notReviewed().get(0).contains(opened), result.notReviewed().toString());
     assertEquals(java.util.Set.of("tcp 22 from 0.0.0.0/0"),
         RestrictSecurityGroupTest.ingress(aws, opened), "nobody reviewed a change to it");
+  }
+
+  @Test
+  void apply_aFormScannedInAnotherRegion_isNotUsedHere() {
+    String vpc = ec2.createVpc(r -> r.cidrBlock("10.60.0.0/16")).vpc().vpcId();
+    String group = RestrictSecurityGroupTest.group(ec2, vpc, "ssh");
+    ec2.authorizeSecurityGroupIngress(r -> r.groupId(group).ipPermissions(
+        RestrictSecurityGroupTest.tcp(22, 22, "0.0.0.0/0"), RestrictSecurityGroupTest.tcp(3389,
+            3389, "0.0.0.0/0")));
+    PlanSet here = scan(RestrictSecurityGroup.forEveryGroup().ports(22).build());
+    // a file scanned elsewhere with other ports, applied together with this one
+    PlanSet both = PlanSet.fromJson(here.and(PlanSet.of().withScanned(List.of(
+        new PlanSet.Scanned(AwsEmulator.ACCOUNT, "us-west-2",
+            RestrictSecurityGroup.forEveryGroup().ports(3389).build().spec())))).toJson());
+
+    aws.recorder().reset();
+    PlanSetResult result = remediator.apply(both);
+
+    assertEquals(Map.of(group, Status.APPLIED), statuses(result), result.toText());
+    assertEquals(java.util.Set.of("tcp 3389 from 0.0.0.0/0"),
+        RestrictSecurityGroupTest.ingress(aws, group), "port 22 revoked, 3389 never reviewed");
+    assertEquals(List.of(), result.notReviewed(), "3389 was not scanned in this Region");
+    assertEquals(2, aws.recorder().count("DescribeSecurityGroups"),
+        "this Region's form and the verification: " + aws.recorder());
+  }
+
+  @Test
+  void apply_twoScannedSelectionsNowMatchTheSameInstance_theReviewedPlanIsCompared() {
+    String instance = launch();
+    ec2.createTags(r -> r.resources(instance).tags(t -> t.key("env").value("prod")));
+    Remediation prod = EnableCpuAlarm.forEveryInstance().snsTopic("ops-alarms").threshold("95")
+        .tag("env", "prod").build();
+    Remediation team = EnableCpuAlarm.forEveryInstance().snsTopic("ops-alarms").threshold("80")
+        .tag("team", "db").build();
+    PlanSet plans = PlanSet.fromJson(remediator.planSet(List.of(prod, team)).toJson());
+    assertEquals(2, plans.scanned().size());
+    ec2.createTags(r -> r.resources(instance).tags(t -> t.key("team").value("db")));
+
+    for (int run = 0; run < 5; run++) { // the two observations finish in either order
+      PlanSetResult result = Remediator.builder().scope(aws.scope())
+          .guardrails(dev.remediate.core.Guardrails.custom().dryRun(true).build()).build()
+          .apply(plans);
+      assertEquals(Map.of(instance, Status.DRY_RUN), statuses(result), result.toText());
+    }
+    PlanSetResult result = remediator.apply(plans);
+    assertEquals(Map.of(instance, Status.APPLIED), statuses(result), result.toText());
+    assertEquals(95.0, aws.client(CloudWatchClient.class, CloudWatchClient::builder)
+        .describeAlarms(r -> r.alarmNames(EnableCpuAlarm.alarmName(instance))).metricAlarms()
+        .get(0).threshold(), "the reviewed threshold");
+  }
+
+  @Test
+  void apply_invalidScannedForm_refusedBeforeAnyCall() {
+    selfReferencingDefaultGroup();
+    String json = scan(RestrictSecurityGroup.forEveryGroup().ports(22).build()).toJson()
+        .replace("\"ports\" : \"22\"", "\"ports\" : \"abc\"");
+    assertTrue(json.contains("abc"), json);
+    PlanSet plans = PlanSet.fromJson(json);
+
+    aws.recorder().reset();
+    dev.remediate.core.InvalidRemediationException e = org.junit.jupiter.api.Assertions
+        .assertThrows(dev.remediate.core.InvalidRemediationException.class,
+            () -> remediator.apply(plans));
+
+    assertTrue(e.getMessage().contains("scanned") && e.getMessage().contains("abc"),
+        e.getMessage());
+    assertEquals(0, aws.recorder().total(), aws.recorder().toString());
   }
 
   @Test
@@ -163,7 +231,7 @@ class TargetsFoundSinceTheScanTest {
   }
 
   @Test
-  void apply_reviewedVpcDeletedSinceTheScan_observedOnItsOwnTheOthersApplied() {
+  void apply_reviewedVpcDeletedSinceTheScan_staleWithoutReadingItAgainTheOthersApplied() {
     String kept = selfReferencingDefaultGroup();
     String gone = selfReferencingDefaultGroup();
     String goneVpc = ec2.describeSecurityGroups(r -> r.groupIds(gone)).securityGroups().get(0)
@@ -179,8 +247,9 @@ class TargetsFoundSinceTheScanTest {
         .filter(r -> r.plan().target().id().equals(gone)).findFirst().orElseThrow();
     assertEquals(Status.STALE, goneResult.status());
     assertTrue(goneResult.detail().contains("no longer found"), goneResult.detail());
-    assertEquals(3, aws.recorder().count("DescribeSecurityGroups"),
-        "as scanned, the missing target on its own, the verification: " + aws.recorder());
+    assertEquals(2, aws.recorder().count("DescribeSecurityGroups"),
+        "as scanned and the verification; every VPC was read, so the gone one is not read "
+            + "again: " + aws.recorder());
   }
 
   @Test

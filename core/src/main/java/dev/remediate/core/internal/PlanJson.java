@@ -266,7 +266,7 @@ public final class PlanJson {
    * @param scanned the remediations the scan covered ({@code "scanned"}; since 2.1), empty when
    *     the document has none
    */
-  public record SetDocument(List<Plan> plans, List<RemediationSpec> scanned) {}
+  public record SetDocument(List<Plan> plans, List<PlanSet.Scanned> scanned) {}
 
   /**
    * Reads plans: a plan set ({@code {"format": "remediate-plan-set", "plans": [...]}}), a JSON array
@@ -286,7 +286,7 @@ public final class PlanJson {
           + e.getOriginalMessage(), e);
     }
     List<JsonNode> nodes = new ArrayList<>();
-    List<RemediationSpec> scanned = new ArrayList<>();
+    List<PlanSet.Scanned> scanned = new ArrayList<>();
     if (root != null && root.isArray()) {
       root.forEach(nodes::add);
     } else if (root != null && root.isObject() && root.has("plans")) {
@@ -310,8 +310,11 @@ public final class PlanJson {
     return new SetDocument(plans, scanned);
   }
 
-  /** The set's {@code scanned} remediations: {@code [{"id": ..., "parameters": {...}}, ...]}. */
-  private static List<RemediationSpec> scanned(JsonNode root) {
+  /**
+   * The set's {@code scanned} remediations:
+   * {@code [{"account": ..., "region": ..., "id": ..., "parameters": {...}}, ...]}.
+   */
+  private static List<PlanSet.Scanned> scanned(JsonNode root) {
     JsonNode node = root.get("scanned");
     if (node == null || node.isNull()) {
       return List.of();
@@ -319,15 +322,16 @@ public final class PlanJson {
     if (!node.isArray()) {
       throw new InvalidRemediationException("Not a plan file: 'scanned' must be an array");
     }
-    List<RemediationSpec> specs = new ArrayList<>();
+    List<PlanSet.Scanned> specs = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
       JsonNode spec = node.get(i);
-      if (!spec.isObject()) {
-        throw new InvalidRemediationException("scanned " + (i + 1)
-            + ": expected an object with 'id' and 'parameters'");
-      }
       try {
-        specs.add(RemediationSpec.of(text(spec, "id", null), map(spec.get("parameters"))));
+        if (!spec.isObject()) {
+          throw new InvalidRemediationException(
+              "expected an object with 'account', 'region', 'id' and 'parameters'");
+        }
+        specs.add(new PlanSet.Scanned(text(spec, "account", null), text(spec, "region", null),
+            RemediationSpec.of(text(spec, "id", null), map(spec.get("parameters")))));
       } catch (InvalidRemediationException e) {
         throw new InvalidRemediationException("scanned " + (i + 1) + ": " + e.getMessage(), e);
       }
@@ -360,20 +364,22 @@ public final class PlanJson {
    * Writes plans as a plan set document.
    *
    * @param plans the plans
-   * @param scanned the remediations the scan covered, written as {@code "scanned"}
+   * @param scanned the remediations the scan covered, and where, written as {@code "scanned"}
    * @return JSON text ending with a newline
    */
-  public static String writeSet(List<Plan> plans, List<RemediationSpec> scanned) {
+  public static String writeSet(List<Plan> plans, List<PlanSet.Scanned> scanned) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", PlanSet.FORMAT);
     root.put("formatVersion", Plan.FORMAT_VERSION);
     ArrayNode array = root.putArray("plans");
     plans.forEach(p -> array.add(toTree(p)));
     ArrayNode forms = root.putArray("scanned");
-    for (RemediationSpec spec : scanned) {
+    for (PlanSet.Scanned scan : scanned) {
       ObjectNode form = forms.addObject();
-      form.put("id", spec.id());
-      putMap(form.putObject("parameters"), spec.parameters());
+      form.put("account", scan.account());
+      form.put("region", scan.region());
+      form.put("id", scan.remediation().id());
+      putMap(form.putObject("parameters"), scan.remediation().parameters());
     }
     try {
       return MAPPER.writeValueAsString(root) + "\n";

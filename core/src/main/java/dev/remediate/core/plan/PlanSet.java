@@ -30,11 +30,13 @@ import java.util.function.Predicate;
  * PlanSetResult result = remediator.apply(PlanSet.fromJson(Files.readString(path)));
  * }</pre>
  *
- * <p>A plan set made by a scan also records the remediations it scanned ({@link #scanned()}: e.g.
- * "every security group, ports 22 and 3389"). Applying it observes those again, so a target they
+ * <p>A plan set made by a scan also records the remediations it scanned, each with the account
+ * and Region it was scanned in ({@link #scanned()}: e.g. "every security group, ports 22 and
+ * 3389, in 111122223333 eu-west-1"). Applying it observes those again there, so a target they
  * find that the set does not hold (a VPC created after the scan) is reported as not reviewed
  * rather than passed over in silence. A subset that leaves out targets with changes of a
- * remediation ({@link #select}, {@link #forTargets}) no longer records that remediation.
+ * remediation in an account and Region ({@link #select}, {@link #forTargets}) no longer records
+ * that remediation there.
  */
 public final class PlanSet {
   /** Identifies the document type of a saved plan set. */
@@ -44,9 +46,41 @@ public final class PlanSet {
 
   private final List<Plan> plans;
   private final Map<String, Plan> byKey;
-  private final List<RemediationSpec> scanned;
+  private final List<Scanned> scanned;
 
-  private PlanSet(List<Plan> plans, List<RemediationSpec> scanned) {
+  /**
+   * A remediation as a scan was asked for it (a region-wide form, or the form of chosen targets),
+   * and where it was scanned.
+   *
+   * @param account the account id
+   * @param region the Region id
+   * @param remediation the remediation's spec
+   */
+  public record Scanned(String account, String region, RemediationSpec remediation) {
+    /**
+     * Checks the values.
+     *
+     * @throws InvalidRemediationException when one is null or blank, naming it
+     */
+    public Scanned {
+      if (account == null || account.isBlank() || region == null || region.isBlank()
+          || remediation == null) {
+        throw new InvalidRemediationException("A scanned remediation needs an account, a Region "
+            + "and a spec: " + account + ", " + region + ", " + remediation);
+      }
+    }
+
+    /**
+     * @param plan a plan
+     * @return true when this is the plan's remediation, scanned where the plan's target is
+     */
+    public boolean covers(Plan plan) {
+      return plan.remediation().id().equals(remediation.id())
+          && plan.target().account().equals(account) && plan.target().region().equals(region);
+    }
+  }
+
+  private PlanSet(List<Plan> plans, List<Scanned> scanned) {
     Map<String, Plan> keys = new LinkedHashMap<>();
     for (Plan plan : plans) {
       Objects.requireNonNull(plan, "plan");
@@ -81,24 +115,25 @@ public final class PlanSet {
   }
 
   /**
-   * The same plans, recording the remediations whose every target they hold, as
-   * {@link dev.remediate.core.Remediator#planSet} does: apply observes these again and reports
-   * targets they find that the set does not hold. Only observed, never applied: changes come from
-   * the plans alone.
+   * The same plans, also recording remediations whose every target, in their account and Region,
+   * they hold, as {@link dev.remediate.core.Remediator#planSet} does: apply observes these again
+   * there and reports targets they find that the set does not hold. Only observed, never applied:
+   * changes come from the plans alone.
    *
-   * @param remediations what was scanned (region-wide forms, or forms of chosen targets)
+   * @param remediations what was scanned, and where
    * @return a new plan set
    */
-  public PlanSet withScanned(Collection<RemediationSpec> remediations) {
-    remediations.forEach(r -> Objects.requireNonNull(r, "scanned remediation"));
-    return new PlanSet(plans, List.copyOf(remediations));
+  public PlanSet withScanned(Collection<Scanned> remediations) {
+    List<Scanned> all = new ArrayList<>(scanned);
+    remediations.forEach(r -> all.add(Objects.requireNonNull(r, "scanned remediation")));
+    return new PlanSet(plans, all);
   }
 
   /**
-   * @return the remediations whose every target this set holds (see {@link #withScanned}), in
-   *     order; empty for a set made of chosen plans
+   * @return the remediations whose every target in their account and Region this set holds (see
+   *     {@link #withScanned}), in order; empty for a set made of chosen plans
    */
-  public List<RemediationSpec> scanned() {
+  public List<Scanned> scanned() {
     return scanned;
   }
 
@@ -134,10 +169,10 @@ public final class PlanSet {
 
   /**
    * The plans that match, and every plan they need ({@link Plan#requires()}), in this set's order.
-   * A {@linkplain #scanned() scanned} remediation stays recorded only when, in every account and
-   * Region the kept plans are in, every plan of its id with changes is kept: leaving out compliant
-   * targets or other Regions keeps it; choosing some of the targets with changes of one Region
-   * does not (apply would report the others as not reviewed).
+   * A {@linkplain #scanned() scanned} remediation stays recorded only when plans of its account
+   * and Region are kept, and every plan of its id with changes there is: leaving out compliant
+   * targets keeps it; choosing some of the targets with changes of a Region does not (apply would
+   * report the others as not reviewed).
    *
    * @param filter which plans to keep
    * @return a new plan set
@@ -152,14 +187,12 @@ public final class PlanSet {
         plan.requires().stream().map(byKey::get).filter(Objects::nonNull).forEach(work::add);
       }
     }
-    Set<String> places = new HashSet<>();
-    plans.stream().filter(p -> keep.contains(p.key())).forEach(p -> places.add(place(p)));
-    Set<String> leftOut = new HashSet<>();
-    plans.stream().filter(p -> !p.isEmpty() && !keep.contains(p.key())
-            && places.contains(place(p)))
-        .forEach(p -> leftOut.add(p.remediation().id()));
-    return new PlanSet(plans.stream().filter(p -> keep.contains(p.key())).toList(),
-        scanned.stream().filter(r -> !leftOut.contains(r.id())).toList());
+    List<Plan> kept = plans.stream().filter(p -> keep.contains(p.key())).toList();
+    List<Plan> leftOut = plans.stream().filter(p -> !p.isEmpty() && !keep.contains(p.key()))
+        .toList();
+    return new PlanSet(kept, scanned.stream()
+        .filter(s -> kept.stream().anyMatch(p -> place(p).equals(s.account() + " " + s.region())))
+        .filter(s -> leftOut.stream().noneMatch(s::covers)).toList());
   }
 
   private static String place(Plan plan) {
@@ -188,7 +221,7 @@ public final class PlanSet {
   public PlanSet and(PlanSet other) {
     List<Plan> all = new ArrayList<>(plans);
     all.addAll(other.plans);
-    List<RemediationSpec> forms = new ArrayList<>(scanned);
+    List<Scanned> forms = new ArrayList<>(scanned);
     forms.addAll(other.scanned);
     return all.isEmpty() && forms.isEmpty() ? EMPTY : new PlanSet(all, forms);
   }
