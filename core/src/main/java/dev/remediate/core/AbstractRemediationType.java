@@ -37,6 +37,10 @@ public abstract class AbstractRemediationType implements RemediationType {
   private Set<String> responderActions = Set.of();
   private Set<String> roleServices = Set.of();
   private @org.jspecify.annotations.Nullable SpecTable<?, ?> specTable;
+  private @org.jspecify.annotations.Nullable AsScanned observedAsScanned;
+
+  /** How a type observed as scanned treats a reviewed target its forms do not find. */
+  private enum AsScanned { EVERY_TARGET, SELECTION }
 
   /**
    * Creates the type; the collections are copied.
@@ -186,17 +190,35 @@ public abstract class AbstractRemediationType implements RemediationType {
   }
 
   /**
-   * What {@link #observeAgain} returns for a type whose region-wide forms select targets: the
-   * scanned forms as they were scanned, or {@link #forTargets} of the reviewed targets when the
-   * plan set records none.
+   * Declares that apply observes this type's reviewed targets with the forms the plan set was
+   * scanned with ({@link #observeAgain}), so that targets found since the scan are reported as not
+   * reviewed: for a type whose region-wide forms select targets (every security group, every
+   * running instance with a tag). Call it in the constructor. Not for forms that resolve
+   * something against the current state (the next instance size).
    *
-   * @param reviewed specs of reviewed plans of this type
-   * @param scanned scanned specs of this type
-   * @return the remediations to observe with
+   * @param selectsEveryTarget true when the forms select every target of the Region, or chosen
+   *     ids: a reviewed target they do not find is gone and is not read again
+   *     ({@link #observeMissing} returns none); false when they select by tag or state, so a
+   *     reviewed target they miss may still exist and is read on its own
    */
-  protected final List<Remediation> asScanned(List<RemediationSpec> reviewed,
+  protected final void observeAsScanned(boolean selectsEveryTarget) {
+    this.observedAsScanned = selectsEveryTarget ? AsScanned.EVERY_TARGET : AsScanned.SELECTION;
+  }
+
+  /**
+   * The scanned forms when the type {@linkplain #observeAsScanned observes as scanned} and the
+   * plan set records some, else {@link #forTargets} of the reviewed targets.
+   */
+  @Override
+  public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
       List<RemediationSpec> scanned) {
-    return scanned.isEmpty() ? forTargets(reviewed)
+    return observedAsScanned == null || scanned.isEmpty() ? forTargets(reviewed)
         : scanned.stream().map(this::fromSpec).toList();
+  }
+
+  /** None when the forms select every target ({@link #observeAsScanned}), else each on its own. */
+  @Override
+  public List<Remediation> observeMissing(List<RemediationSpec> missing) {
+    return observedAsScanned == AsScanned.EVERY_TARGET ? List.of() : forTargets(missing);
   }
 }

@@ -130,10 +130,10 @@ public interface RemediationType {
    * now. The default observes the reviewed targets alone ({@link #forTargets}). A type whose
    * region-wide forms select targets (every security group, every running instance with a tag)
    * returns the forms the plan set was scanned with
-   * ({@link AbstractRemediationType#asScanned}), so that apply also sees targets found since the
-   * scan and reports them as not reviewed. A form that resolves something relative to the
-   * current state (the next instance size) must not: observed after the change, it would plan
-   * another.
+   * ({@link AbstractRemediationType#observeAsScanned}), so that apply also sees targets found
+   * since the scan and reports them as not reviewed. A form that resolves something relative to
+   * the current state (the next instance size) must not: observed after the change, it would
+   * plan another.
    *
    * @param reviewed specs of this type, each from a reviewed plan of one target
    * @param scanned the plan set's {@linkplain dev.remediate.core.plan.PlanSet#scanned() scanned}

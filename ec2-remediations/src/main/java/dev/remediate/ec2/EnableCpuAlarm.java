@@ -447,6 +447,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
           + "an SNS topic CloudWatch may publish to", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DESTRUCTIVE));
       specTable(SPEC);
+      observeAsScanned(false); // running instances, by tag
     }
 
     @Override
@@ -478,16 +479,6 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
           new InvalidRemediationException(ID + " needs an SNS topic: "
               + SNS_TOPIC.advice("ops-alarms", "snsTopic(\"ops-alarms\")")))
           .build());
-    }
-
-    /**
-     * {@inheritDoc} Every running instance (with the tag) as scanned: instances launched since
-     * are seen.
-     */
-    @Override
-    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
-        List<RemediationSpec> scanned) {
-      return asScanned(reviewed, scanned);
     }
 
     /**

@@ -481,6 +481,7 @@ public final class EncryptVolume implements Remediation {
       super(ID, "Replace unencrypted EBS volumes of an instance, or one volume, with encrypted copies "
           + "(snapshot, encrypted volume, swap at the same device)",
           CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DOWNTIME, Flag.DESTRUCTIVE));
+      observeAsScanned(false); // unencrypted volumes, by tag
     }
 
     @Override
@@ -515,16 +516,6 @@ public final class EncryptVolume implements Remediation {
         return Optional.empty();
       }
       return Optional.of(EbsRegionScan.of(key, setting(settings, "encryption.tag")));
-    }
-
-    /**
-     * {@inheritDoc} Every unencrypted volume as scanned: instances and volumes found since are
-     * seen; a target mid-way through its swap is found by the scan too (its tagged volumes).
-     */
-    @Override
-    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
-        List<RemediationSpec> scanned) {
-      return asScanned(reviewed, scanned);
     }
 
     /**

@@ -354,6 +354,7 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
           + "for standalone instances", List.of(), IAM_ACTIONS,
           EnumSet.of(Flag.DOWNTIME, Flag.DESTRUCTIVE));
       specTable(SPEC);
+      observeAsScanned(false); // outdated instances: a reviewed one may drop out and still exist
       // iam:PassRole passes an instance profile's role (any role) to EC2: no prefix can scope it
       responderActions("iam:PassRole");
       roleServices("ec2.amazonaws.com");
@@ -377,13 +378,6 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
         return Optional.empty();
       }
       return Optional.of(withSettings(forInstance(resourceId), settings).build());
-    }
-
-    /** {@inheritDoc} Every instance (or group) as scanned: ones launched since are seen. */
-    @Override
-    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
-        List<RemediationSpec> scanned) {
-      return asScanned(reviewed, scanned);
     }
 
     /** The targets of every spec, one remediation per distinct setting and kind. */

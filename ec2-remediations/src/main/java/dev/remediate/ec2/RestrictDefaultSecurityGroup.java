@@ -177,6 +177,7 @@ public final class RestrictDefaultSecurityGroup extends AbstractRemediation<Rest
       super(ID, "Remove every ingress and egress rule from a VPC's default security group",
           CONTROLS, IAM_ACTIONS, EnumSet.of(Flag.DISRUPTIVE));
       specTable(SPEC);
+      observeAsScanned(true); // every VPC: one not found is gone
     }
 
     /** Reads no setting: every VPC's default group. */
@@ -189,22 +190,6 @@ public final class RestrictDefaultSecurityGroup extends AbstractRemediation<Rest
     @Override
     public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
       return resourceId.startsWith("vpc-") ? Optional.of(forVpc(resourceId)) : Optional.empty();
-    }
-
-    /** {@inheritDoc} Every VPC as scanned: VPCs created since are seen. */
-    @Override
-    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
-        List<RemediationSpec> scanned) {
-      return asScanned(reviewed, scanned);
-    }
-
-    /**
-     * None: the scanned forms select every target of the Region, or chosen ids, so a target they
-     * do not find is gone.
-     */
-    @Override
-    public List<Remediation> observeMissing(List<RemediationSpec> missing) {
-      return List.of();
     }
 
     /** The VPCs of every spec, observed together: one scan's worth of calls for any number. */

@@ -425,6 +425,7 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
       super(ID, "Revoke security group rules that open sensitive ports to 0.0.0.0/0 or ::/0",
           CONTROLS, IAM_ACTIONS, EnumSet.noneOf(Flag.class));
       specTable(SPEC);
+      observeAsScanned(true); // every group: one not found is gone
     }
 
     @Override
@@ -446,22 +447,6 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
     public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
       return resourceId.startsWith("sg-")
           ? Optional.of(withSettings(forGroup(resourceId), settings).build()) : Optional.empty();
-    }
-
-    /** {@inheritDoc} Every group as scanned: groups created since are seen. */
-    @Override
-    public List<Remediation> observeAgain(List<RemediationSpec> reviewed,
-        List<RemediationSpec> scanned) {
-      return asScanned(reviewed, scanned);
-    }
-
-    /**
-     * None: the scanned forms select every target of the Region, or chosen ids, so a target they
-     * do not find is gone.
-     */
-    @Override
-    public List<Remediation> observeMissing(List<RemediationSpec> missing) {
-      return List.of();
     }
 
     /**
