@@ -216,9 +216,12 @@ public abstract class AbstractRemediationType implements RemediationType {
         : scanned.stream().map(this::fromSpec).toList();
   }
 
-  /** None when the forms select every target ({@link #observeAsScanned}), else each on its own. */
+  /**
+   * Each on its own when the type is observed as scanned with forms that select by tag or state
+   * ({@link #observeAsScanned}{@code (false)}), else none.
+   */
   @Override
   public List<Remediation> observeMissing(List<RemediationSpec> missing) {
-    return observedAsScanned == AsScanned.EVERY_TARGET ? List.of() : forTargets(missing);
+    return observedAsScanned == AsScanned.SELECTION ? forTargets(missing) : List.of();
   }
 }

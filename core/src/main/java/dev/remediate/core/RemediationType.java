@@ -146,18 +146,18 @@ public interface RemediationType {
   }
 
   /**
-   * The remediations apply observes for reviewed targets that the scanned forms returned by
-   * {@link #observeAgain} did not find. The default observes them on their own
-   * ({@link #forTargets}): a form that selects by tag no longer finds a target whose tag was
-   * removed, which still exists. A type whose forms select every target of the Region, or chosen
-   * ids, returns an empty list: a target they do not find is gone (the plan is refused as stale),
-   * and reading it again would be a needless call.
+   * The remediations apply observes for reviewed targets that {@link #observeAgain}, given the
+   * plan set's scanned forms, did not find. The default is none: a type observed target by
+   * target has read them by id already, so one not found is gone (the plan is refused as stale),
+   * and reading it again would be a needless call. A type whose forms select by tag or state
+   * returns them observed on their own ({@link #forTargets}): a form that selects by tag no
+   * longer finds a target whose tag was removed, which still exists
+   * ({@link AbstractRemediationType#observeAsScanned}).
    *
-   * @param missing specs of reviewed plans of this type whose target the scanned forms did not
-   *     find
+   * @param missing specs of reviewed plans of this type whose target was not found
    * @return remediations whose plans cover those that still exist
    */
   default java.util.List<Remediation> observeMissing(java.util.List<RemediationSpec> missing) {
-    return forTargets(missing);
+    return java.util.List.of();
   }
 }

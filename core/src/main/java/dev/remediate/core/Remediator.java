@@ -282,27 +282,26 @@ public final class Remediator {
   Map<String, Plan> observe(List<Plan> plans, List<PlanSet.Scanned> scanned, Remediation given,
       ExecutorService pool) {
     Map<String, List<RemediationSpec>> byType = byType(plans);
+    List<RemediationSpec> here = scanned.stream().filter(s -> plans.stream().anyMatch(s::covers))
+        .map(PlanSet.Scanned::remediation).toList();
     List<Remediation> observers = new ArrayList<>();
     java.util.Set<String> withForms = new java.util.HashSet<>();
     byType.forEach((id, specs) -> {
-      List<RemediationSpec> forms = distinct(scanned.stream()
-          .filter(s -> plans.stream().anyMatch(s::covers)).map(PlanSet.Scanned::remediation)
-          .filter(f -> f.id().equals(id)).toList());
+      List<RemediationSpec> forms = distinct(here.stream().filter(f -> f.id().equals(id))
+          .toList());
       if (given != null && specs.size() == 1 && given.spec().equals(specs.get(0))) {
         observers.add(given);
       } else {
-        RemediationType type = catalog.require(id);
-        List<Remediation> again = type.observeAgain(distinct(specs), forms);
-        observers.addAll(again);
-        if (!forms.isEmpty() && !again.equals(type.forTargets(distinct(specs)))) {
-          withForms.add(id); // observed as scanned, not target by target
+        observers.addAll(catalog.require(id).observeAgain(distinct(specs), forms));
+        if (!forms.isEmpty()) {
+          withForms.add(id);
         }
       }
     });
     Map<String, Plan> current = observeWith(observers, plans, pool);
     List<Plan> notFound = plans.stream().filter(p -> withForms.contains(p.remediation().id())
         && !current.containsKey(p.key())).toList();
-    if (!notFound.isEmpty()) {
+    if (!notFound.isEmpty()) { // the type says which may still exist and how to read them
       List<Remediation> missing = new ArrayList<>();
       byType(notFound).forEach((id, specs) -> missing.addAll(
           catalog.require(id).observeMissing(distinct(specs))));
