@@ -10,6 +10,12 @@
  * {@code aws:SourceArn}.
  */
 @NullMarked
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
+    defaults = @Value.Immutable(prehash = false))
 package dev.remediate.cloudtrail;
 
+import org.immutables.value.Value;
 import org.jspecify.annotations.NullMarked;

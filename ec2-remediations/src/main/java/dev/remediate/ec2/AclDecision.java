@@ -6,7 +6,6 @@ import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Skip;
 import dev.remediate.core.plan.Step;
-import dev.remediate.ec2.BlockIpAddress.Scope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +58,7 @@ final class AclDecision {
    * @return the outcome
    * @throws RemediationException naming the ACL when no number is free or the quota is reached
    */
-  static Outcome block(Scope scope, int maxEntries, List<NetworkAcl> acls,
+  static Outcome block(IpBlockScope scope, int maxEntries, List<NetworkAcl> acls,
       Predicate<Map<String, String>> optedOut, String optOutReason) {
     List<Step> steps = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
@@ -89,7 +88,7 @@ final class AclDecision {
     return new Outcome(steps, warnings, skipped);
   }
 
-  private static List<Step> blockSteps(Scope scope, String aclId, @Nullable String recorded,
+  private static List<Step> blockSteps(IpBlockScope scope, String aclId, @Nullable String recorded,
       Map<String, Integer> numbers) {
     Map<String, Integer> record = new TreeMap<>(parseRecord(recorded));
     record.putAll(numbers);
@@ -117,7 +116,7 @@ final class AclDecision {
    * @return the rule number to use, or null when the address is already blocked there
    * @throws RemediationException when no number is free below the allows or the quota is reached
    */
-  static @Nullable Integer ruleNumber(Scope scope, int maxEntries, NetworkAcl acl,
+  static @Nullable Integer ruleNumber(IpBlockScope scope, int maxEntries, NetworkAcl acl,
       boolean egress) {
     List<NetworkAclEntry> entries = acl.entries().stream()
         .filter(e -> Boolean.TRUE.equals(e.egress()) == egress).toList();
@@ -161,7 +160,7 @@ final class AclDecision {
    * @param acls the ACLs associated with the scope's subnets
    * @return the outcome (nothing is ever skipped)
    */
-  static Outcome unblock(Scope scope, List<NetworkAcl> acls) {
+  static Outcome unblock(IpBlockScope scope, List<NetworkAcl> acls) {
     List<Step> steps = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (NetworkAcl acl : acls) {
@@ -195,7 +194,7 @@ final class AclDecision {
     return new Outcome(steps, warnings, List.of());
   }
 
-  private static boolean stillOurs(Scope scope, NetworkAcl acl, String direction, int number) {
+  private static boolean stillOurs(IpBlockScope scope, NetworkAcl acl, String direction, int number) {
     boolean egress = "egress".equals(direction);
     return acl.entries().stream()
         .filter(e -> Boolean.TRUE.equals(e.egress()) == egress && e.ruleNumber() == number)

@@ -17,7 +17,6 @@ import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -55,7 +55,9 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
  * so {@link UnblockIpAddress} removes exactly these entries; then {@code CreateNetworkAclEntry} per
  * direction. The plan warns that every subnet on the ACL is affected.
  */
-public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
+@Value.Immutable
+public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
+    implements IpBlockScope {
   /** The catalog id. */
   public static final String ID = "ec2.block-ip";
   /** Prefix of the ACL tag recording the entries made for one CIDR. */
@@ -66,18 +68,35 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeNetworkAcls",
       "ec2:CreateNetworkAclEntry", "ec2:CreateTags");
 
-  private static final SpecTable<BlockIpAddress, Builder> SPEC = Scope.spec(ID,
-      (BlockIpAddress r) -> r.scope, BlockIpAddress::of, Builder::inVpc, Builder::inSubnets)
+  private static final SpecTable<BlockIpAddress, Builder> SPEC = IpBlockScope.<BlockIpAddress, Builder>spec(ID,
+      BlockIpAddress::of, Builder::inVpc, Builder::inSubnets)
       .optional("maxEntriesPerDirection", SpecKind.integer(), DEFAULT_MAX_ENTRIES,
-          r -> r.maxEntries, Builder::maxEntriesPerDirection)
+          BlockIpAddress::maxEntriesPerDirection, Builder::maxEntriesPerDirection)
       .build(Builder::build);
 
-  private final Scope scope;
-  private final int maxEntries;
+  BlockIpAddress() {}
 
-  private BlockIpAddress(Scope scope, int maxEntries) {
-    this.scope = scope;
-    this.maxEntries = maxEntries;
+  /** @return the entries-per-direction quota checked before adding */
+  @Value.Default
+  int maxEntriesPerDirection() {
+    return DEFAULT_MAX_ENTRIES;
+  }
+
+  /**
+   * Every check of the values, in one place: the scope's ({@link IpBlockScope#normalised}) and the quota.
+   *
+   * @return this, or a copy with the CIDR and subnets normalised
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final BlockIpAddress normalised() {
+    int max = maxEntriesPerDirection();
+    if (max < 1 || max > 40) {
+      throw new InvalidRemediationException("maxEntriesPerDirection must be 1-40, was " + max);
+    }
+    IpBlockScope scope = IpBlockScope.normalised(this);
+    return scope == this ? this : ImmutableBlockIpAddress.copyOf(this).withCidr(scope.cidr())
+        .withSubnetIds(scope.subnetIds());
   }
 
   /**
@@ -95,103 +114,6 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
     return SPEC;
   }
 
-  /**
-   * Where a block applies: one CIDR, and either a VPC or a set of subnets. Shared with
-   * {@link UnblockIpAddress}.
-   */
-  record Scope(String cidr, @Nullable String vpcId, List<String> subnetIds) {
-    static Scope of(String address, @Nullable String vpcId, @Nullable Collection<String> subnets) {
-      String cidr = NetworkSupport.requireCidr(address, "Address to block");
-      if ((vpcId == null) == (subnets == null || subnets.isEmpty())) {
-        throw new InvalidRemediationException("Name either a VPC (inVpc) or subnets (inSubnets) "
-            + "for address " + address + ", not both and not neither");
-      }
-      if (vpcId != null) {
-        return new Scope(cidr, AwsNames.vpcId(vpcId), List.of());
-      }
-      return new Scope(cidr, null, NetworkSupport.requireIds(subnets, AwsNames::subnetId, "subnet"));
-    }
-
-    /**
-     * The spec parameters of a scope, shared by {@link BlockIpAddress} and
-     * {@link UnblockIpAddress}: {@code address}, and {@code vpc} or {@code subnets}.
-     */
-    static <R extends Remediation, B> SpecTable.Builder<R, B> spec(String id,
-        Function<R, Scope> scope, Function<String, B> of, BiConsumer<B, String> inVpc,
-        BiConsumer<B, String[]> inSubnets) {
-      return SpecTable.<R, B>of(id)
-          .start("address", SpecKind.aws(AwsNames::cidr), r -> scope.apply(r).cidr(), of)
-          .optional("vpc", SpecKind.aws(AwsNames::vpcId), r -> scope.apply(r).vpcId(), inVpc)
-          .optional("subnets", SpecKind.list(SpecKind.aws(AwsNames::subnetId)),
-              r -> scope.apply(r).vpcId() != null ? null : scope.apply(r).subnetIds(),
-              (b, subnets) -> inSubnets.accept(b, subnets.toArray(String[]::new)));
-    }
-
-    String targetId() {
-      return vpcId != null ? vpcId : csv(subnetIds);
-    }
-
-    /**
-     * The address setting for a {@code --target}: empty when the id is not a VPC or subnet id, or
-     * when the setting is absent; the CIDR (checked with {@link AwsNames#cidr}) otherwise.
-     *
-     * @throws InvalidRemediationException naming the setting or the id when one is malformed
-     */
-    static Optional<String> targetCidr(String resourceId, Setting address,
-        Map<String, String> settings) {
-      if (!resourceId.startsWith("vpc-") && !resourceId.startsWith("subnet-")) {
-        return Optional.empty();
-      }
-      if (resourceId.startsWith("vpc-")) {
-        AwsNames.vpcId(resourceId);
-      } else {
-        AwsNames.subnetId(resourceId);
-      }
-      return address.valueIn(settings, AwsNames::cidr);
-    }
-
-    String tagKey() {
-      return TAG_PREFIX + cidr;
-    }
-
-    boolean ipv6() {
-      return NetworkSupport.isIpv6(cidr);
-    }
-
-    /** The ACLs associated with the VPC's subnets or with the given subnets: one call, paginated. */
-    List<NetworkAcl> describeAcls(Ec2Client ec2) {
-      List<NetworkAcl> acls = new ArrayList<>();
-      if (vpcId != null) {
-        ec2.describeNetworkAclsPaginator(r -> r.filters(NetworkSupport.filter("vpc-id",
-            List.of(vpcId)))).networkAcls().forEach(acls::add);
-        acls.removeIf(a -> a.associations().isEmpty());
-        if (acls.isEmpty()) {
-          throw new RemediationException("VPC " + vpcId + " has no network ACL associated with a "
-              + "subnet (or does not exist)");
-        }
-      } else {
-        ec2.describeNetworkAclsPaginator(r -> r.filters(NetworkSupport.filter(
-            "association.subnet-id", subnetIds))).networkAcls().forEach(acls::add);
-        Set<String> missing = new TreeSet<>(subnetIds);
-        acls.forEach(a -> a.associations().forEach(s -> missing.remove(s.subnetId())));
-        if (!missing.isEmpty()) {
-          throw new RemediationException("Subnet(s) " + missing + " not found (no network ACL is "
-              + "associated with them)");
-        }
-      }
-      acls.sort(java.util.Comparator.comparing(NetworkAcl::networkAclId));
-      return acls;
-    }
-
-    boolean matches(NetworkAclEntry e) {
-      return cidr.equals(ipv6() ? normalise(e.ipv6CidrBlock()) : normalise(e.cidrBlock()));
-    }
-
-    private static @Nullable String normalise(@Nullable String cidr) {
-      return cidr == null ? null : NetworkSupport.requireCidr(cidr, "ACL entry");
-    }
-  }
-
   static String describe(NetworkAcl acl) {
     StringBuilder out = new StringBuilder(acl.networkAclId()).append(' ')
         .append(NetworkSupport.tags(acl.tags()));
@@ -206,15 +128,15 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
 
   // ---------------------------------------------------------------- observe, then decide
 
-  /** Observes the ACLs ({@link Scope#describeAcls}) and decides ({@link AclDecision#block}). */
+  /** Observes the ACLs ({@link IpBlockScope#describeAcls}) and decides ({@link AclDecision#block}). */
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    List<NetworkAcl> acls = scope.describeAcls(ec2);
-    AclDecision.Outcome outcome = AclDecision.block(scope, maxEntries, acls, context::isOptedOut,
-        context.optOutReason());
-    Plan.Builder plan = context.newPlan(this, scope.vpcId != null ? "AWS::EC2::VPC"
-        : "AWS::EC2::Subnet", scope.targetId())
+    List<NetworkAcl> acls = describeAcls(ec2);
+    AclDecision.Outcome outcome = AclDecision.block(this, maxEntriesPerDirection(), acls,
+        context::isOptedOut, context.optOutReason());
+    Plan.Builder plan = context.newPlan(this, vpcId() != null ? "AWS::EC2::VPC"
+        : "AWS::EC2::Subnet", targetId())
         .addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
         .addAllSkipped(outcome.skipped())
         .addIamActions("ec2:DescribeNetworkAcls");
@@ -251,10 +173,10 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
       ec2.createNetworkAclEntry(r -> {
         r.networkAclId(step.resource()).egress(egress).ruleNumber(number).protocol("-1")
             .ruleAction(RuleAction.DENY);
-        if (scope.ipv6()) {
-          r.ipv6CidrBlock(scope.cidr());
+        if (ipv6()) {
+          r.ipv6CidrBlock(cidr());
         } else {
-          r.cidrBlock(scope.cidr());
+          r.cidrBlock(cidr());
         }
       });
     } catch (AwsServiceException e) {
@@ -267,15 +189,12 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
 
   // ---------------------------------------------------------------- value
 
-  /** Builds a {@link BlockIpAddress}. */
+  /** Builds a {@link BlockIpAddress}; {@code build()} checks every value. */
   public static final class Builder {
-    private final String address;
-    private @Nullable String vpcId;
-    private @Nullable List<String> subnetIds;
-    private int maxEntries = DEFAULT_MAX_ENTRIES;
+    private final ImmutableBlockIpAddress.Builder values = ImmutableBlockIpAddress.builder();
 
     private Builder(String address) {
-      this.address = address;
+      values.cidr(address);
     }
 
     /**
@@ -285,7 +204,7 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
      * @return this builder
      */
     public Builder inVpc(String vpcId) {
-      this.vpcId = vpcId;
+      values.vpcId(vpcId);
       return this;
     }
 
@@ -296,7 +215,7 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
      * @return this builder
      */
     public Builder inSubnets(String... subnetIds) {
-      this.subnetIds = List.of(subnetIds);
+      values.subnetIds(List.of(subnetIds));
       return this;
     }
 
@@ -308,10 +227,7 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
      * @return this builder
      */
     public Builder maxEntriesPerDirection(int max) {
-      if (max < 1 || max > 40) {
-        throw new InvalidRemediationException("maxEntriesPerDirection must be 1-40, was " + max);
-      }
-      this.maxEntries = max;
+      values.maxEntriesPerDirection(max);
       return this;
     }
 
@@ -322,7 +238,7 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
      * @throws InvalidRemediationException naming the bad value
      */
     public BlockIpAddress build() {
-      return new BlockIpAddress(Scope.of(address, vpcId, subnetIds), maxEntries);
+      return values.build();
     }
   }
 
@@ -355,7 +271,7 @@ public final class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
      */
     @Override
     public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
-      Optional<String> cidr = Scope.targetCidr(resourceId, ADDRESS, settings);
+      Optional<String> cidr = IpBlockScope.targetCidr(resourceId, ADDRESS, settings);
       if (cidr.isEmpty()) {
         return Optional.empty();
       }

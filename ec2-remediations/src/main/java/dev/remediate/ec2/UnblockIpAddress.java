@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
+import org.immutables.value.Value;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
@@ -32,21 +32,32 @@ import software.amazon.awssdk.services.ec2.model.NetworkAcl;
  * remediator.apply(remediator.plan(UnblockIpAddress.of("203.0.113.7").inVpc("vpc-0abc").build()));
  * }</pre>
  */
-public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress> {
+@Value.Immutable
+public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress>
+    implements IpBlockScope {
   /** The catalog id. */
   public static final String ID = "ec2.unblock-ip";
   /** Every IAM action planning and applying may need. */
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeNetworkAcls",
       "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags");
 
-  private static final SpecTable<UnblockIpAddress, Builder> SPEC = BlockIpAddress.Scope.spec(ID,
-      (UnblockIpAddress r) -> r.scope, UnblockIpAddress::of, Builder::inVpc, Builder::inSubnets)
+  private static final SpecTable<UnblockIpAddress, Builder> SPEC = IpBlockScope.<UnblockIpAddress, Builder>spec(ID,
+      UnblockIpAddress::of, Builder::inVpc, Builder::inSubnets)
       .build(Builder::build);
 
-  private final BlockIpAddress.Scope scope;
+  UnblockIpAddress() {}
 
-  private UnblockIpAddress(BlockIpAddress.Scope scope) {
-    this.scope = scope;
+  /**
+   * Checks the values ({@link IpBlockScope#normalised}).
+   *
+   * @return this, or a copy with the CIDR and subnets normalised
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final UnblockIpAddress normalised() {
+    IpBlockScope scope = IpBlockScope.normalised(this);
+    return scope == this ? this : ImmutableUnblockIpAddress.copyOf(this).withCidr(scope.cidr())
+        .withSubnetIds(scope.subnetIds());
   }
 
   /**
@@ -59,10 +70,6 @@ public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress
     return new Builder(address);
   }
 
-  BlockIpAddress.Scope scope() {
-    return scope;
-  }
-
   @Override
   protected SpecTable<UnblockIpAddress, ?> specTable() {
     return SPEC;
@@ -72,10 +79,10 @@ public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    List<NetworkAcl> acls = scope.describeAcls(ec2);
-    AclDecision.Outcome outcome = AclDecision.unblock(scope, acls);
-    Plan.Builder plan = context.newPlan(this, scope.vpcId() != null ? "AWS::EC2::VPC"
-        : "AWS::EC2::Subnet", scope.targetId())
+    List<NetworkAcl> acls = describeAcls(ec2);
+    AclDecision.Outcome outcome = AclDecision.unblock(this, acls);
+    Plan.Builder plan = context.newPlan(this, vpcId() != null ? "AWS::EC2::VPC"
+        : "AWS::EC2::Subnet", targetId())
         .addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
         .addIamActions("ec2:DescribeNetworkAcls");
     if (!outcome.steps().isEmpty()) {
@@ -106,14 +113,12 @@ public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress
     }
   }
 
-  /** Builds an {@link UnblockIpAddress}. */
+  /** Builds an {@link UnblockIpAddress}; {@code build()} checks every value. */
   public static final class Builder {
-    private final String address;
-    private @Nullable String vpcId;
-    private @Nullable List<String> subnetIds;
+    private final ImmutableUnblockIpAddress.Builder values = ImmutableUnblockIpAddress.builder();
 
     private Builder(String address) {
-      this.address = address;
+      values.cidr(address);
     }
 
     /**
@@ -123,7 +128,7 @@ public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress
      * @return this builder
      */
     public Builder inVpc(String vpcId) {
-      this.vpcId = vpcId;
+      values.vpcId(vpcId);
       return this;
     }
 
@@ -134,7 +139,7 @@ public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress
      * @return this builder
      */
     public Builder inSubnets(String... subnetIds) {
-      this.subnetIds = List.of(subnetIds);
+      values.subnetIds(List.of(subnetIds));
       return this;
     }
 
@@ -145,7 +150,7 @@ public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress
      * @throws InvalidRemediationException naming the bad value
      */
     public UnblockIpAddress build() {
-      return new UnblockIpAddress(BlockIpAddress.Scope.of(address, vpcId, subnetIds));
+      return values.build();
     }
   }
 
@@ -174,7 +179,7 @@ public final class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress
      */
     @Override
     public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
-      Optional<String> cidr = BlockIpAddress.Scope.targetCidr(resourceId, ADDRESS, settings);
+      Optional<String> cidr = IpBlockScope.targetCidr(resourceId, ADDRESS, settings);
       if (cidr.isEmpty()) {
         return Optional.empty();
       }

@@ -10,6 +10,12 @@
  * }</pre>
  */
 @NullMarked
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
+    defaults = @Value.Immutable(prehash = false))
 package dev.remediate.ec2;
 
+import org.immutables.value.Value;
 import org.jspecify.annotations.NullMarked;

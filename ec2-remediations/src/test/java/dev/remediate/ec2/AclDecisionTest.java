@@ -25,10 +25,10 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  */
 class AclDecisionTest {
   private static final String VPC = "vpc-0abc1234";
-  private static final BlockIpAddress.Scope V4 =
-      BlockIpAddress.Scope.of("203.0.113.7", VPC, null);
-  private static final BlockIpAddress.Scope V6 =
-      BlockIpAddress.Scope.of("2001:db8::1", VPC, null);
+  private static final IpBlockScope V4 =
+      BlockIpAddress.of("203.0.113.7").inVpc(VPC).build();
+  private static final IpBlockScope V6 =
+      BlockIpAddress.of("2001:db8::1").inVpc(VPC).build();
   private static final String TAG = "remediate:block:203.0.113.7/32";
   private static final String SKIP = "remediate:skip";
 
@@ -66,7 +66,7 @@ class AclDecisionTest {
     return all;
   }
 
-  private static AclDecision.Outcome block(BlockIpAddress.Scope scope, int max, NetworkAcl... acls) {
+  private static AclDecision.Outcome block(IpBlockScope scope, int max, NetworkAcl... acls) {
     return AclDecision.block(scope, max, List.of(acls), tags -> tags.containsKey(SKIP),
         "opted out");
   }

@@ -337,7 +337,8 @@ class BlockIpAddressTest {
     assertBad("either", () -> BlockIpAddress.of("203.0.113.7").inVpc("vpc-00000001")
         .inSubnets("subnet-00000001").build());
     assertBad("subnet-x", () -> UnblockIpAddress.of("203.0.113.7").inSubnets("subnet-x").build());
-    assertBad("41", () -> BlockIpAddress.of("203.0.113.7").maxEntriesPerDirection(41));
+    assertBad("41", () -> BlockIpAddress.of("203.0.113.7").inVpc("vpc-00000001")
+        .maxEntriesPerDirection(41).build());
   }
 
   private static void assertBad(String named, org.junit.jupiter.api.function.Executable build) {

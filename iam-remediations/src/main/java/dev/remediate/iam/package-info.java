@@ -13,6 +13,12 @@
  * }</pre>
  */
 @NullMarked
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
+    defaults = @Value.Immutable(prehash = false))
 package dev.remediate.iam;
 
+import org.immutables.value.Value;
 import org.jspecify.annotations.NullMarked;
