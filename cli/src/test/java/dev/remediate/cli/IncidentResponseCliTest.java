@@ -83,7 +83,7 @@ class IncidentResponseCliTest {
     assertTrue(again.out().startsWith("ALREADY_DONE: ec2.block-ip"), again.out());
     assertEquals(0, aws.recorder().count("CreateNetworkAclEntry"));
 
-    UnblockIpAddress unblock = UnblockIpAddress.of(ADDRESS).inVpc(vpc).build();
+    UnblockIpAddress unblock = UnblockIpAddress.of(BlockIpAddress.of(ADDRESS).inVpc(vpc).build());
     Path undo = save(aws, unblock, "unblock.json");
     Remediate.Result u = Remediate.run(CliTesting.real(aws), "apply", "--yes", undo.toString());
     assertEquals(Remediate.EXIT_OK, u.exitCode(), u.toString());

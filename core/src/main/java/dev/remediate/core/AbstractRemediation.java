@@ -71,7 +71,7 @@ public abstract class AbstractRemediation<R extends AbstractRemediation<R>>
 
   /** The class's simple name and the spec's parameters, e.g. {@code TagVpc{vpcId=vpc-1}}. */
   @Override
-  public String toString() {
+  public final String toString() {
     return getClass().getSimpleName() + spec().parameters();
   }
 }

@@ -40,8 +40,8 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
  * ACLs are stateless, so this also cuts connections already established.
  *
  * <pre>{@code
- * Remediation block = BlockIpAddress.of("203.0.113.7").inVpc("vpc-0abc1234").build();
- * Remediation undo = UnblockIpAddress.of("203.0.113.7").inVpc("vpc-0abc1234").build();
+ * BlockIpAddress block = BlockIpAddress.of("203.0.113.7").inVpc("vpc-0abc1234").build();
+ * Remediation undo = UnblockIpAddress.of(block);
  * }</pre>
  *
  * <p><b>Observe</b>: the ACLs concerned with one {@code DescribeNetworkAcls} (filtered by VPC, or by
@@ -190,6 +190,7 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
   // ---------------------------------------------------------------- value
 
   /** Builds a {@link BlockIpAddress}; {@code build()} checks every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
     private final ImmutableBlockIpAddress.Builder values = ImmutableBlockIpAddress.builder();
 
@@ -271,18 +272,22 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
      */
     @Override
     public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
-      Optional<String> cidr = IpBlockScope.targetCidr(resourceId, ADDRESS, settings);
-      if (cidr.isEmpty()) {
-        return Optional.empty();
-      }
-      Builder b = of(cidr.get());
-      if (resourceId.startsWith("vpc-")) {
-        b.inVpc(resourceId);
-      } else {
-        b.inSubnets(resourceId);
-      }
-      MAX_ENTRIES.valueIn(settings, max -> b.maxEntriesPerDirection(Integer.parseInt(max)));
-      return Optional.of(b.build());
+      Optional<Builder> block = forTarget(resourceId, ADDRESS, settings);
+      block.ifPresent(b -> MAX_ENTRIES.valueIn(settings,
+          max -> b.maxEntriesPerDirection(Integer.parseInt(max))));
+      return block.map(Builder::build);
+    }
+
+    /**
+     * The block of one {@code --target}, shared with {@link UnblockIpAddress}: empty when the id
+     * is not a VPC or subnet id, or when the address setting is absent.
+     *
+     * @throws InvalidRemediationException naming the setting or the id when one is malformed
+     */
+    static Optional<Builder> forTarget(String resourceId, Setting address,
+        Map<String, String> settings) {
+      return IpBlockScope.targetCidr(resourceId, address, settings).map(cidr -> resourceId
+          .startsWith("vpc-") ? of(cidr).inVpc(resourceId) : of(cidr).inSubnets(resourceId));
     }
   }
 }

@@ -29,7 +29,10 @@ import software.amazon.awssdk.services.ec2.model.NetworkAcl;
  * CIDR), then removes the tag. Entries made by others for the same address are left alone.
  *
  * <pre>{@code
- * remediator.apply(remediator.plan(UnblockIpAddress.of("203.0.113.7").inVpc("vpc-0abc").build()));
+ * BlockIpAddress block = BlockIpAddress.of("203.0.113.7").inVpc("vpc-0abc1234").build();
+ * remediator.apply(remediator.plan(block));
+ * // later
+ * remediator.apply(remediator.plan(UnblockIpAddress.of(block)));
  * }</pre>
  */
 @Value.Immutable
@@ -41,14 +44,16 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
   public static final Set<String> IAM_ACTIONS = Set.of("ec2:DescribeNetworkAcls",
       "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags");
 
-  private static final SpecTable<UnblockIpAddress, Builder> SPEC = IpBlockScope.<UnblockIpAddress, Builder>spec(ID,
-      UnblockIpAddress::of, Builder::inVpc, Builder::inSubnets)
-      .build(Builder::build);
+  private static final SpecTable<UnblockIpAddress, BlockIpAddress.Builder> SPEC =
+      IpBlockScope.<UnblockIpAddress, BlockIpAddress.Builder>spec(ID, BlockIpAddress::of,
+          BlockIpAddress.Builder::inVpc, BlockIpAddress.Builder::inSubnets)
+      .build(block -> of(block.build()));
 
   UnblockIpAddress() {}
 
   /**
-   * Checks the values ({@link IpBlockScope#normalised}).
+   * Checks the values ({@link IpBlockScope#normalised}): a no-op for a copy of a block's, and the
+   * check of a value the generated builder made otherwise.
    *
    * @return this, or a copy with the CIDR and subnets normalised
    * @throws InvalidRemediationException naming the bad value
@@ -61,13 +66,15 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
   }
 
   /**
-   * Unblocks one address or CIDR, as it was given to {@link BlockIpAddress}.
+   * Undoes a block: the same address, in the same VPC or subnets. The block's quota setting plays
+   * no part.
    *
-   * @param address e.g. {@code 203.0.113.7}
-   * @return a builder
+   * @param block the block to undo, e.g.
+   *     {@code BlockIpAddress.of("203.0.113.7").inVpc("vpc-0abc1234").build()}
+   * @return the remediation
    */
-  public static Builder of(String address) {
-    return new Builder(address);
+  public static UnblockIpAddress of(BlockIpAddress block) {
+    return ImmutableUnblockIpAddress.builder().from((IpBlockScope) block).build();
   }
 
   @Override
@@ -113,47 +120,6 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
     }
   }
 
-  /** Builds an {@link UnblockIpAddress}; {@code build()} checks every value. */
-  public static final class Builder {
-    private final ImmutableUnblockIpAddress.Builder values = ImmutableUnblockIpAddress.builder();
-
-    private Builder(String address) {
-      values.cidr(address);
-    }
-
-    /**
-     * Unblocks in the network ACLs of this VPC's subnets.
-     *
-     * @param vpcId e.g. {@code vpc-0abc1234}
-     * @return this builder
-     */
-    public Builder inVpc(String vpcId) {
-      values.vpcId(vpcId);
-      return this;
-    }
-
-    /**
-     * Unblocks in the network ACLs of these subnets.
-     *
-     * @param subnetIds subnet ids
-     * @return this builder
-     */
-    public Builder inSubnets(String... subnetIds) {
-      values.subnetIds(List.of(subnetIds));
-      return this;
-    }
-
-    /**
-     * Validates and builds.
-     *
-     * @return the remediation
-     * @throws InvalidRemediationException naming the bad value
-     */
-    public UnblockIpAddress build() {
-      return values.build();
-    }
-  }
-
   /** The catalog entry of {@link UnblockIpAddress}. */
   public static final class Type extends AbstractRemediationType {
     /** The address or CIDR to unblock, for {@code --target} of a VPC or subnet. */
@@ -179,13 +145,8 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
      */
     @Override
     public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
-      Optional<String> cidr = IpBlockScope.targetCidr(resourceId, ADDRESS, settings);
-      if (cidr.isEmpty()) {
-        return Optional.empty();
-      }
-      Builder b = of(cidr.get());
-      return Optional.of(resourceId.startsWith("vpc-") ? b.inVpc(resourceId).build()
-          : b.inSubnets(resourceId).build());
+      return BlockIpAddress.Type.forTarget(resourceId, ADDRESS, settings)
+          .map(block -> of(block.build()));
     }
   }
 }

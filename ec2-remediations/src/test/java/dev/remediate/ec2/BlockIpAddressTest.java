@@ -79,7 +79,7 @@ class BlockIpAddressTest {
     assertTrue(blocked.contains("out 99 deny 203.0.113.7/32"), blocked.toString());
     assertTrue(remediator.plan(block).isEmpty(), "already blocked: no change");
 
-    UnblockIpAddress unblock = UnblockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build();
+    UnblockIpAddress unblock = UnblockIpAddress.of(BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build());
     Plan undo = remediator.plan(unblock);
     assertEquals(List.of("DeleteNetworkAclEntry", "DeleteNetworkAclEntry", "DeleteTags"),
         undo.steps().stream().map(Step::kind).toList(), undo.toText());
@@ -101,7 +101,8 @@ class BlockIpAddressTest {
     Remediator remediator = Remediator.create(aws.scope());
     assertTrue(remediator.plan(BlockIpAddress.of("198.51.100.0/24").inVpc(net.vpc()).build())
         .isEmpty());
-    Plan undo = remediator.plan(UnblockIpAddress.of("198.51.100.0/24").inVpc(net.vpc()).build());
+    Plan undo = remediator.plan(UnblockIpAddress.of(
+        BlockIpAddress.of("198.51.100.0/24").inVpc(net.vpc()).build()));
     assertTrue(undo.isEmpty());
     assertTrue(undo.warnings().get(0).contains("did not record"), undo.warnings().toString());
   }
@@ -223,7 +224,7 @@ class BlockIpAddressTest {
   static UnblockIpAddress blocked(AwsEmulator aws, Net net) {
     Remediator remediator = Remediator.create(aws.scope());
     remediator.apply(remediator.plan(BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build()));
-    return UnblockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build();
+    return UnblockIpAddress.of(BlockIpAddress.of("203.0.113.7").inVpc(net.vpc()).build());
   }
 
   @Test
@@ -326,8 +327,10 @@ class BlockIpAddressTest {
         BlockIpAddress.of("203.0.113.7").inVpc("vpc-0123456789abcdef0").build(),
         BlockIpAddress.of("2001:db8::/48").inSubnets("subnet-00000001", "subnet-00000002")
             .maxEntriesPerDirection(40).build(),
-        UnblockIpAddress.of("203.0.113.7").inVpc("vpc-0123456789abcdef0").build(),
-        UnblockIpAddress.of("10.1.2.3/8").inSubnets("subnet-00000001").build());
+        UnblockIpAddress.of(
+            BlockIpAddress.of("203.0.113.7").inVpc("vpc-0123456789abcdef0").build()),
+        UnblockIpAddress.of(
+            BlockIpAddress.of("10.1.2.3/8").inSubnets("subnet-00000001").build()));
     for (Remediation r : all) {
       assertEquals(r, catalog.fromSpec(r.spec()), r.toString());
     }
@@ -336,7 +339,8 @@ class BlockIpAddressTest {
     assertBad("either", () -> BlockIpAddress.of("203.0.113.7").build());
     assertBad("either", () -> BlockIpAddress.of("203.0.113.7").inVpc("vpc-00000001")
         .inSubnets("subnet-00000001").build());
-    assertBad("subnet-x", () -> UnblockIpAddress.of("203.0.113.7").inSubnets("subnet-x").build());
+    assertBad("subnet-x", () -> UnblockIpAddress.of(
+        BlockIpAddress.of("203.0.113.7").inSubnets("subnet-x").build()));
     assertBad("41", () -> BlockIpAddress.of("203.0.113.7").inVpc("vpc-00000001")
         .maxEntriesPerDirection(41).build());
   }
