@@ -273,6 +273,11 @@ public final class Demo implements Callable<Integer> {
       say("   No remediation was called for: are the remediation modules on the class path?");
       return 1;
     }
+    return planAndApply(scope, apply, remediations);
+  }
+
+  /** Steps 4 to 6: the plan set, its apply (with --apply), and the second plan. */
+  private int planAndApply(AwsScope scope, boolean apply, List<Remediation> remediations) {
     Set<Flag> consent = EnumSet.noneOf(Flag.class);
     Remediator planner = Remediator.builder().scope(scope).build();
     say("");
