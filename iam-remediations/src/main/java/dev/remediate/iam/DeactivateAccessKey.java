@@ -83,17 +83,8 @@ public abstract class DeactivateAccessKey extends AbstractRemediation<Deactivate
    */
   @Value.Check
   final void check() {
-    String key = accessKeyId();
-    String user = userName();
-    if ((key == null) == (user == null)) {
-      throw new InvalidRemediationException("Name either an access key (" + key + ") or a user ("
-          + user + ") to deactivate, not both and not neither");
-    }
-    if (key != null) {
-      AwsNames.accessKeyId(key);
-    } else {
-      AwsNames.userName(user);
-    }
+    IamSupport.requireOne("an access key", accessKeyId(), AwsNames::accessKeyId, "a user",
+        userName(), AwsNames::userName);
   }
 
   /**

@@ -90,17 +90,8 @@ public abstract class RevokeRoleSessions extends AbstractRemediation<RevokeRoleS
    */
   @Value.Check
   final void check() {
-    String role = roleName();
-    String instance = instanceId();
-    if ((role == null) == (instance == null)) {
-      throw new InvalidRemediationException("Name either a role (" + role + ") or an instance ("
-          + instance + ") whose sessions to revoke, not both and not neither");
-    }
-    if (role != null) {
-      AwsNames.roleName(role);
-    } else {
-      AwsNames.instanceId(instance);
-    }
+    IamSupport.requireOne("a role", roleName(), AwsNames::roleName, "an instance", instanceId(),
+        AwsNames::instanceId);
     int minutes = recentMinutes();
     if (minutes < 1 || minutes > 1440) {
       throw new InvalidRemediationException("recentMinutes " + minutes + " is not from 1 to 1440");
