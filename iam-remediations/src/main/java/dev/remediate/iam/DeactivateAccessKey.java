@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.iam.IamClient;
 
@@ -46,7 +47,8 @@ import software.amazon.awssdk.services.iam.IamClient;
  * working). A temporary key ({@code ASIA...}) cannot be deactivated: the plan is refused, pointing
  * to {@link RevokeRoleSessions}.
  */
-public final class DeactivateAccessKey extends AbstractRemediation<DeactivateAccessKey> {
+@Value.Immutable
+public abstract class DeactivateAccessKey extends AbstractRemediation<DeactivateAccessKey> {
   /** The catalog id. */
   public static final String ID = "iam.deactivate-access-key";
   /** User tag listing the keys this remediation deactivated. */
@@ -60,18 +62,29 @@ public final class DeactivateAccessKey extends AbstractRemediation<DeactivateAcc
 
   private static final SpecTable<DeactivateAccessKey, DeactivateAccessKey> SPEC =
       SpecTable.<DeactivateAccessKey, DeactivateAccessKey>of(ID)
-          .start("accessKeyId", SpecKind.aws(AwsNames::accessKeyId), r -> r.accessKeyId,
-              DeactivateAccessKey::forAccessKey)
-          .start("userName", SpecKind.aws(AwsNames::userName), r -> r.userName,
+          .start("accessKeyId", SpecKind.aws(AwsNames::accessKeyId),
+              DeactivateAccessKey::accessKeyId, DeactivateAccessKey::forAccessKey)
+          .start("userName", SpecKind.aws(AwsNames::userName), DeactivateAccessKey::userName,
               DeactivateAccessKey::forUser)
           .build(r -> r);
 
-  private final @Nullable String accessKeyId;
-  private final @Nullable String userName;
+  DeactivateAccessKey() {}
 
-  private DeactivateAccessKey(@Nullable String accessKeyId, @Nullable String userName) {
-    this.accessKeyId = accessKeyId;
-    this.userName = userName;
+  /** @return the key to deactivate, or null when every active key of a user is */
+  abstract @Nullable String accessKeyId();
+
+  /** @return the user whose active keys to deactivate, or null when one key is named */
+  abstract @Nullable String userName();
+
+  /**
+   * Every check of the values, in one place: exactly one of a key and a user, well-formed.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    IamSupport.requireOne("an access key", accessKeyId(), AwsNames::accessKeyId, "a user",
+        userName(), AwsNames::userName);
   }
 
   /**
@@ -82,7 +95,7 @@ public final class DeactivateAccessKey extends AbstractRemediation<DeactivateAcc
    * @throws InvalidRemediationException when the id is not an access key id, naming it
    */
   public static DeactivateAccessKey forAccessKey(String accessKeyId) {
-    return new DeactivateAccessKey(AwsNames.accessKeyId(accessKeyId), null);
+    return ImmutableDeactivateAccessKey.builder().accessKeyId(accessKeyId).build();
   }
 
   /**
@@ -93,7 +106,7 @@ public final class DeactivateAccessKey extends AbstractRemediation<DeactivateAcc
    * @throws InvalidRemediationException when the name is not an IAM user name, naming it
    */
   public static DeactivateAccessKey forUser(String userName) {
-    return new DeactivateAccessKey(null, AwsNames.userName(userName));
+    return ImmutableDeactivateAccessKey.builder().userName(userName).build();
   }
 
   @Override
@@ -107,7 +120,8 @@ public final class DeactivateAccessKey extends AbstractRemediation<DeactivateAcc
   @Override
   public Plan plan(RemediationContext context) {
     IamClient iam = IamSupport.iam(context);
-    String user = userName;
+    String accessKeyId = accessKeyId();
+    String user = userName();
     Map<String, UserObserver.LastUse> known = Map.of();
     if (accessKeyId != null) {
       if (accessKeyId.startsWith("ASIA")) {

@@ -1,5 +1,6 @@
 package dev.remediate.iam;
 
+import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
@@ -9,6 +10,7 @@ import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.policy.PolicyDocuments;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -95,6 +97,30 @@ final class IamSupport {
         && "*".equals(s.actions().get(0).value()) && s.resources().size() == 1
         && "*".equals(s.resources().get(0).value()) && s.principals().isEmpty()
         && s.notPrincipals().isEmpty() && s.notActions().isEmpty() && s.notResources().isEmpty();
+  }
+
+  /**
+   * Checks a remediation chosen one of two ways (a key or a user, a role or an instance): exactly
+   * one of the values is given, and its check accepts it.
+   *
+   * @param first what the first value is, e.g. {@code "an access key"}
+   * @param firstValue the first value, or null
+   * @param firstCheck its check, e.g. {@code AwsNames::accessKeyId}
+   * @param second what the second value is
+   * @param secondValue the second value, or null
+   * @param secondCheck its check
+   * @throws InvalidRemediationException naming both values, or the malformed one
+   */
+  static void requireOne(String first, @Nullable String firstValue, Consumer<String> firstCheck,
+      String second, @Nullable String secondValue, Consumer<String> secondCheck) {
+    if (firstValue != null && secondValue == null) {
+      firstCheck.accept(firstValue);
+    } else if (firstValue == null && secondValue != null) {
+      secondCheck.accept(secondValue);
+    } else {
+      throw new InvalidRemediationException("Name either " + first + " (" + firstValue + ") or "
+          + second + " (" + secondValue + "), not both and not neither");
+    }
   }
 
   /**

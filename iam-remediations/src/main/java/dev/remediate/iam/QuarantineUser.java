@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -40,7 +41,8 @@ import software.amazon.awssdk.services.iam.IamClient;
  * {@code UpdateAccessKey} per active key (these two {@link Flag#DISRUPTIVE}), and, when asked,
  * {@code DeleteLoginProfile} ({@link Flag#DESTRUCTIVE}).
  */
-public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
+@Value.Immutable
+public abstract class QuarantineUser extends AbstractRemediation<QuarantineUser> {
   /** The catalog id. */
   public static final String ID = "iam.quarantine-user";
   /** The inline deny-all user policy's name. */
@@ -56,8 +58,10 @@ public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
 
   private static final SpecTable<QuarantineUser, Builder> SPEC =
       SpecTable.<QuarantineUser, Builder>of(ID)
-          .start("userName", SpecKind.aws(AwsNames::userName), r -> r.userName, QuarantineUser::of)
-          .optional("deleteLoginProfile", SpecKind.bool(), false, r -> r.deleteLoginProfile,
+          .start("userName", SpecKind.aws(AwsNames::userName), QuarantineUser::userName,
+              QuarantineUser::of)
+          .optional("deleteLoginProfile", SpecKind.bool(), false,
+              QuarantineUser::deleteLoginProfile,
               (b, delete) -> {
                 if (delete) {
                   b.deleteLoginProfile();
@@ -65,12 +69,25 @@ public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
               })
           .build(Builder::build);
 
-  private final String userName;
-  private final boolean deleteLoginProfile;
+  QuarantineUser() {}
 
-  private QuarantineUser(Builder b) {
-    this.userName = AwsNames.userName(b.userName);
-    this.deleteLoginProfile = b.deleteLoginProfile;
+  /** @return the IAM user name */
+  abstract String userName();
+
+  /** @return whether the console password is deleted too */
+  @Value.Default
+  boolean deleteLoginProfile() {
+    return false;
+  }
+
+  /**
+   * Checks the values: a well-formed user name.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    AwsNames.userName(userName());
   }
 
   /**
@@ -91,11 +108,11 @@ public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
   /** @throws RemediationException when the user is not found or a same-named policy is not ours */
   @Override
   public Plan plan(RemediationContext context) {
-    QuarantineDecision.Observation o = observe(IamSupport.iam(context), userName, true);
-    Plan.Builder plan = context.newPlan(this, "AWS::IAM::User", userName)
+    QuarantineDecision.Observation o = observe(IamSupport.iam(context), userName(), true);
+    Plan.Builder plan = context.newPlan(this, "AWS::IAM::User", userName())
         .addIamActions("iam:ListUserTags", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed",
             "iam:GetUserPolicy", "iam:GetLoginProfile");
-    QuarantineDecision.Outcome outcome = QuarantineDecision.quarantine(o, deleteLoginProfile,
+    QuarantineDecision.Outcome outcome = QuarantineDecision.quarantine(o, deleteLoginProfile(),
         context::isOptedOut, context.optOutReason());
     outcome.steps().forEach(s -> plan.addIamActions("iam:" + s.kind()));
     return plan.addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
@@ -114,12 +131,12 @@ public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
   }
 
   /** Builds {@link QuarantineUser}. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final String userName;
-    private boolean deleteLoginProfile;
+    private final ImmutableQuarantineUser.Builder values = ImmutableQuarantineUser.builder();
 
     private Builder(String userName) {
-      this.userName = userName;
+      values.userName(userName);
     }
 
     /**
@@ -129,7 +146,7 @@ public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
      * @return this builder
      */
     public Builder deleteLoginProfile() {
-      this.deleteLoginProfile = true;
+      values.deleteLoginProfile(true);
       return this;
     }
 
@@ -138,7 +155,7 @@ public final class QuarantineUser extends AbstractRemediation<QuarantineUser> {
      * @throws InvalidRemediationException naming the bad value
      */
     public QuarantineUser build() {
-      return new QuarantineUser(this);
+      return values.build();
     }
   }
 

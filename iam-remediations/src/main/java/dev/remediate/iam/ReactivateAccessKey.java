@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 
 /**
  * The undo of {@link DeactivateAccessKey}: reactivates exactly the keys the user's
@@ -31,7 +32,8 @@ import java.util.Set;
  * <b>Decide</b> ({@link KeyDecision#reactivate}, no AWS call). <b>Steps</b>:
  * {@code UpdateAccessKey} (status {@code Active}) per listed inactive key, {@code UntagUser}.
  */
-public final class ReactivateAccessKey extends AbstractRemediation<ReactivateAccessKey> {
+@Value.Immutable
+public abstract class ReactivateAccessKey extends AbstractRemediation<ReactivateAccessKey> {
   /** The catalog id. */
   public static final String ID = "iam.reactivate-access-key";
   /** Every IAM action planning and applying may need. */
@@ -39,12 +41,21 @@ public final class ReactivateAccessKey extends AbstractRemediation<ReactivateAcc
       "iam:ListUserTags", "iam:UpdateAccessKey", "iam:UntagUser");
 
   private static final SpecTable<ReactivateAccessKey, ReactivateAccessKey> SPEC =
-      IamSupport.userNameSpec(ID, r -> r.userName, ReactivateAccessKey::forUser);
+      IamSupport.userNameSpec(ID, ReactivateAccessKey::userName, ReactivateAccessKey::forUser);
 
-  private final String userName;
+  ReactivateAccessKey() {}
 
-  private ReactivateAccessKey(String userName) {
-    this.userName = AwsNames.userName(userName);
+  /** @return the IAM user name */
+  abstract String userName();
+
+  /**
+   * Checks the value: a well-formed user name.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    AwsNames.userName(userName());
   }
 
   /**
@@ -55,7 +66,7 @@ public final class ReactivateAccessKey extends AbstractRemediation<ReactivateAcc
    * @throws InvalidRemediationException when the name is not an IAM user name, naming it
    */
   public static ReactivateAccessKey forUser(String userName) {
-    return new ReactivateAccessKey(userName);
+    return ImmutableReactivateAccessKey.builder().userName(userName).build();
   }
 
   @Override
@@ -66,10 +77,10 @@ public final class ReactivateAccessKey extends AbstractRemediation<ReactivateAcc
   /** @throws RemediationException when the user is not found */
   @Override
   public Plan plan(RemediationContext context) {
-    UserObserver.UserFacts facts = UserObserver.observe(IamSupport.iam(context), userName, false,
+    UserObserver.UserFacts facts = UserObserver.observe(IamSupport.iam(context), userName(), false,
         Map.of());
     KeyDecision.Outcome outcome = DeactivateAccessKey.DECISION.reactivate(facts);
-    Plan.Builder plan = context.newPlan(this, "AWS::IAM::User", userName)
+    Plan.Builder plan = context.newPlan(this, "AWS::IAM::User", userName())
         .addIamActions("iam:ListAccessKeys", "iam:ListUserTags")
         .addAllSteps(outcome.steps()).addAllSkipped(outcome.skipped());
     outcome.steps().forEach(s -> plan.addIamActions("iam:" + s.kind()));

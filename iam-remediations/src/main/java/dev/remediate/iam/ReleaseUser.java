@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 
 /**
  * The undo of {@link QuarantineUser}: deletes the inline policy
@@ -33,7 +34,8 @@ import java.util.Set;
  * {@code DeleteUserPolicy}, {@code UpdateAccessKey} (status {@code Active}) per listed key,
  * {@code UntagUser}.
  */
-public final class ReleaseUser extends AbstractRemediation<ReleaseUser> {
+@Value.Immutable
+public abstract class ReleaseUser extends AbstractRemediation<ReleaseUser> {
   /** The catalog id. */
   public static final String ID = "iam.release-user";
   /** Every IAM action planning and applying may need. */
@@ -41,12 +43,21 @@ public final class ReleaseUser extends AbstractRemediation<ReleaseUser> {
       "iam:GetUserPolicy", "iam:DeleteUserPolicy", "iam:UpdateAccessKey", "iam:UntagUser");
 
   private static final SpecTable<ReleaseUser, ReleaseUser> SPEC =
-      IamSupport.userNameSpec(ID, r -> r.userName, ReleaseUser::of);
+      IamSupport.userNameSpec(ID, ReleaseUser::userName, ReleaseUser::of);
 
-  private final String userName;
+  ReleaseUser() {}
 
-  private ReleaseUser(String userName) {
-    this.userName = AwsNames.userName(userName);
+  /** @return the IAM user name */
+  abstract String userName();
+
+  /**
+   * Checks the value: a well-formed user name.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    AwsNames.userName(userName());
   }
 
   /**
@@ -57,7 +68,7 @@ public final class ReleaseUser extends AbstractRemediation<ReleaseUser> {
    * @throws InvalidRemediationException when the name is not an IAM user name, naming it
    */
   public static ReleaseUser of(String userName) {
-    return new ReleaseUser(userName);
+    return ImmutableReleaseUser.builder().userName(userName).build();
   }
 
   @Override
@@ -69,8 +80,8 @@ public final class ReleaseUser extends AbstractRemediation<ReleaseUser> {
   @Override
   public Plan plan(RemediationContext context) {
     QuarantineDecision.Outcome outcome = QuarantineDecision.release(
-        QuarantineUser.observe(IamSupport.iam(context), userName, false));
-    Plan.Builder plan = context.newPlan(this, "AWS::IAM::User", userName)
+        QuarantineUser.observe(IamSupport.iam(context), userName(), false));
+    Plan.Builder plan = context.newPlan(this, "AWS::IAM::User", userName())
         .addIamActions("iam:ListUserTags", "iam:ListAccessKeys", "iam:GetUserPolicy");
     outcome.steps().forEach(s -> plan.addIamActions("iam:" + s.kind()));
     return plan.addAllSteps(outcome.steps()).addAllSkipped(outcome.skipped()).build();

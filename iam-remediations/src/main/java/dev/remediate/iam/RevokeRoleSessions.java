@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -45,7 +46,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * credentials and must obtain new ones). <b>Steps</b> ({@link IamSteps}): {@code PutRolePolicy}
  * with the time of apply.
  */
-public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSessions> {
+@Value.Immutable
+public abstract class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSessions> {
   /** The catalog id. */
   public static final String ID = "iam.revoke-role-sessions";
   /** The inline role policy's name, as the IAM console names it. */
@@ -58,22 +60,42 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
 
   private static final SpecTable<RevokeRoleSessions, Builder> SPEC =
       SpecTable.<RevokeRoleSessions, Builder>of(ID)
-          .start("roleName", SpecKind.aws(AwsNames::roleName), r -> r.roleName,
+          .start("roleName", SpecKind.aws(AwsNames::roleName), RevokeRoleSessions::roleName,
               RevokeRoleSessions::forRole)
-          .start("instanceId", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
-              RevokeRoleSessions::forInstance)
+          .start("instanceId", SpecKind.aws(AwsNames::instanceId),
+              RevokeRoleSessions::instanceId, RevokeRoleSessions::forInstance)
           .withDefault("recentMinutes", SpecKind.integer(), DEFAULT_RECENT_MINUTES,
-              r -> r.recentMinutes, Builder::recentMinutes)
+              RevokeRoleSessions::recentMinutes, Builder::recentMinutes)
           .build(Builder::build);
 
-  private final @Nullable String roleName;
-  private final @Nullable String instanceId;
-  private final int recentMinutes;
+  RevokeRoleSessions() {}
 
-  private RevokeRoleSessions(Builder b) {
-    this.roleName = b.roleName == null ? null : AwsNames.roleName(b.roleName);
-    this.instanceId = b.instanceId == null ? null : AwsNames.instanceId(b.instanceId);
-    this.recentMinutes = recentMinutes(b.recentMinutes);
+  /** @return the role chosen by name, or null when chosen by instance */
+  abstract @Nullable String roleName();
+
+  /** @return the instance whose profile's role is chosen, or null when chosen by name */
+  abstract @Nullable String instanceId();
+
+  /** @return how many minutes a revocation counts as done */
+  @Value.Default
+  int recentMinutes() {
+    return DEFAULT_RECENT_MINUTES;
+  }
+
+  /**
+   * Every check of the values, in one place: exactly one of a role and an instance, well-formed,
+   * and {@code recentMinutes} from 1 to 1440.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    IamSupport.requireOne("a role", roleName(), AwsNames::roleName, "an instance", instanceId(),
+        AwsNames::instanceId);
+    int minutes = recentMinutes();
+    if (minutes < 1 || minutes > 1440) {
+      throw new InvalidRemediationException("recentMinutes " + minutes + " is not from 1 to 1440");
+    }
   }
 
   /**
@@ -83,7 +105,7 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
    * @return a builder
    */
   public static Builder forRole(String roleName) {
-    return new Builder(roleName, null);
+    return new Builder().roleName(roleName);
   }
 
   /**
@@ -93,14 +115,7 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
    * @return a builder
    */
   public static Builder forInstance(String instanceId) {
-    return new Builder(null, instanceId);
-  }
-
-  static int recentMinutes(int minutes) {
-    if (minutes < 1 || minutes > 1440) {
-      throw new InvalidRemediationException("recentMinutes " + minutes + " is not from 1 to 1440");
-    }
-    return minutes;
+    return new Builder().instanceId(instanceId);
   }
 
   @Override
@@ -114,6 +129,8 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
    */
   @Override
   public Plan plan(RemediationContext context) {
+    String roleName = roleName();
+    String instanceId = instanceId();
     RoleObserver.Observation o = roleName != null
         ? RoleObserver.ofRole(IamSupport.iam(context), roleName)
         : RoleObserver.ofInstance(context.scope().client(Ec2Client.class, Ec2Client::builder),
@@ -125,7 +142,7 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
       plan.addIamActions("ec2:DescribeInstances", "iam:GetInstanceProfile");
     }
     RevokeDecision.Outcome outcome = new RevokeDecision(context.clock().instant(),
-        Duration.ofMinutes(recentMinutes)).decide(o, context::isOptedOut, context.optOutReason());
+        Duration.ofMinutes(recentMinutes())).decide(o, context::isOptedOut, context.optOutReason());
     outcome.steps().forEach(s -> plan.addIamActions("iam:" + s.kind()));
     return plan.addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
         .addAllSkipped(outcome.skipped()).build();
@@ -137,14 +154,21 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
   }
 
   /** Builds {@link RevokeRoleSessions}; {@link #build()} validates every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final @Nullable String roleName;
-    private final @Nullable String instanceId;
-    private int recentMinutes = DEFAULT_RECENT_MINUTES;
+    private final ImmutableRevokeRoleSessions.Builder values =
+        ImmutableRevokeRoleSessions.builder();
 
-    private Builder(@Nullable String roleName, @Nullable String instanceId) {
-      this.roleName = roleName;
-      this.instanceId = instanceId;
+    private Builder() {}
+
+    private Builder roleName(String roleName) {
+      values.roleName(roleName);
+      return this;
+    }
+
+    private Builder instanceId(String instanceId) {
+      values.instanceId(instanceId);
+      return this;
     }
 
     /**
@@ -156,7 +180,7 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
      * @return this builder
      */
     public Builder recentMinutes(int minutes) {
-      this.recentMinutes = minutes;
+      values.recentMinutes(minutes);
       return this;
     }
 
@@ -165,7 +189,7 @@ public final class RevokeRoleSessions extends AbstractRemediation<RevokeRoleSess
      * @throws InvalidRemediationException naming the bad value
      */
     public RevokeRoleSessions build() {
-      return new RevokeRoleSessions(this);
+      return values.build();
     }
   }
 

@@ -67,6 +67,19 @@ class IamSpecsTest {
   }
 
   @Test
+  void build_refusesBadValues_namingThem() {
+    String minutes = assertThrows(InvalidRemediationException.class,
+        () -> RevokeRoleSessions.forRole("app").recentMinutes(1441).build()).getMessage();
+    assertTrue(minutes.contains("recentMinutes 1441"), minutes);
+    String role = assertThrows(InvalidRemediationException.class,
+        () -> RevokeRoleSessions.forRole("bad role!").build()).getMessage();
+    assertTrue(role.contains("'bad role!'"), role);
+    String user = assertThrows(InvalidRemediationException.class,
+        () -> QuarantineUser.of("bad name!").build()).getMessage();
+    assertTrue(user.contains("'bad name!'"), user);
+  }
+
+  @Test
   void everyForm_roundTripsThroughItsSpec() {
     for (var r : java.util.List.of(DeactivateAccessKey.forAccessKey(KEY),
         DeactivateAccessKey.forUser("alice"), ReactivateAccessKey.forUser("alice"),
