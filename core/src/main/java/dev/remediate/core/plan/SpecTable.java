@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * static final SpecTable<QuarantineUser, Builder> SPEC = SpecTable.<QuarantineUser, Builder>of(ID)
- *     .start("userName", SpecKind.aws(AwsNames::userName), r -> r.userName, QuarantineUser::of)
- *     .optional("deleteLoginProfile", SpecKind.bool(), false, r -> r.deleteLoginProfile,
+ *     .start("userName", SpecKind.aws(AwsNames::userName), QuarantineUser::userName,
+ *         QuarantineUser::of)
+ *     .optional("deleteLoginProfile", SpecKind.bool(), false, QuarantineUser::deleteLoginProfile,
  *         (b, delete) -> { if (delete) b.deleteLoginProfile(); })
  *     .build(Builder::build);
  *
