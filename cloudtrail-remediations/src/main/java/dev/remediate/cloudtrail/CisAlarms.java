@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -65,7 +66,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * {@code CIS-<cis>-<metric>}, namespace {@value #DEFAULT_NAMESPACE} by default) and alarms
  * ({@code PutMetricAlarm}: Sum over 300 s, at least 1, missing data not breaching) are put.
  */
-public final class CisAlarms extends AbstractRemediation<CisAlarms> {
+@Value.Immutable
+public abstract class CisAlarms extends AbstractRemediation<CisAlarms> {
   /** The catalog id. */
   public static final String ID = "cloudwatch.cis-alarms";
   /** The metric namespace unless another is given (the one Security Hub's remediation uses). */
@@ -84,39 +86,61 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
   static final String PUBLISH_SID = AlarmTopics.PUBLISH_SID;
 
   private static final SpecTable<CisAlarms, Builder> SPEC = SpecTable.<CisAlarms, Builder>of(ID)
-      .start("logGroup", SpecKind.aws(AwsNames::logGroup), r -> r.logGroup,
+      .start("logGroup", SpecKind.aws(AwsNames::logGroup), CisAlarms::logGroup,
           CisAlarms::forLogGroup)
-      .required("snsTopic", SpecKind.aws(AlarmTopics::checked), r -> r.topic, Builder::snsTopic)
-      .withDefault("namespace", SpecKind.text(), DEFAULT_NAMESPACE, r -> r.namespace,
+      .required("snsTopic", SpecKind.aws(AlarmTopics::checked), CisAlarms::topic,
+          Builder::snsTopic)
+      .withDefault("namespace", SpecKind.text(), DEFAULT_NAMESPACE, CisAlarms::namespace,
           Builder::metricNamespace)
       .optional("alarms", SpecKind.list(SpecKind.oneOf(CisAlarm.values())),
-          r -> r.alarms.size() < CisAlarm.values().length ? r.sortedAlarms() : null,
+          r -> r.alarms().size() < CisAlarm.values().length ? r.sortedAlarms() : null,
           Builder::alarms)
-      .optional("homeRegion", SpecKind.aws(AwsNames::region), r -> r.homeRegion,
+      .optional("homeRegion", SpecKind.aws(AwsNames::region), CisAlarms::homeRegion,
           Builder::homeRegion)
       .build(Builder::build);
 
-  private final String logGroup;
-  /** A topic ARN, or a topic name (the topic of that name in the Region planned in). */
-  private final String topic;
-  private final Set<CisAlarm> alarms;
-  private final String namespace;
-  private final @Nullable String homeRegion;
+  CisAlarms() {}
 
-  private CisAlarms(Builder b) {
-    this.logGroup = AwsNames.logGroup(b.logGroup);
-    this.topic = topic(b.topicArn);
-    this.homeRegion = b.homeRegion == null ? null : AwsNames.region(b.homeRegion);
-    if (b.alarms.isEmpty()) {
+  /** @return the log group the trail delivers to */
+  abstract String logGroup();
+
+  /** @return a topic ARN, or a topic name (the topic of that name in the Region planned in) */
+  abstract String topic();
+
+  /** @return the alarms wanted (default: all fourteen) */
+  @Value.Default
+  Set<CisAlarm> alarms() {
+    return EnumSet.allOf(CisAlarm.class);
+  }
+
+  /** @return the namespace of the metrics created */
+  @Value.Default
+  String namespace() {
+    return DEFAULT_NAMESPACE;
+  }
+
+  /** @return the one Region the alarms are planned in, or null for wherever they are planned */
+  abstract @Nullable String homeRegion();
+
+  /**
+   * Every check of the values, in one place: the log group, the topic, the home Region, at least
+   * one alarm and a custom namespace.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    AwsNames.logGroup(logGroup());
+    topic(topic());
+    Names.checked(homeRegion(), AwsNames::region);
+    if (alarms().isEmpty()) {
       throw new InvalidRemediationException("alarms must name at least one CisAlarm");
     }
-    this.alarms = Set.copyOf(EnumSet.copyOf(b.alarms));
-    if (b.namespace == null || !b.namespace.matches("[^:$\\p{Cntrl}]{1,255}")
-        || b.namespace.startsWith("AWS/")) {
-      throw new InvalidRemediationException("'" + b.namespace + "' is not a custom metric "
+    String namespace = namespace();
+    if (!namespace.matches("[^:$\\p{Cntrl}]{1,255}") || namespace.startsWith("AWS/")) {
+      throw new InvalidRemediationException("'" + namespace + "' is not a custom metric "
           + "namespace (1-255 characters, no ':' or '$', not starting with AWS/)");
     }
-    this.namespace = b.namespace;
   }
 
   /**
@@ -135,7 +159,7 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
   }
 
   List<CisAlarm> sortedAlarms() {
-    return alarms.stream().sorted().toList();
+    return alarms().stream().sorted().toList();
   }
 
   /** Planned after {@link EnsureTrail}, whose plan may create the log group. */
@@ -153,19 +177,16 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    Optional<Plan> elsewhere = HomeRegion.elsewhere(homeRegion, this, context,
+    String logGroup = logGroup();
+    Optional<Plan> elsewhere = HomeRegion.elsewhere(homeRegion(), this, context,
         "AWS::Logs::LogGroup", logGroup, "the CIS alarms on the trail's log group " + logGroup);
     if (elsewhere.isPresent()) {
       return elsewhere.get();
     }
-    requireTopicInRegion(topic, context.region());
+    requireTopicInRegion(topic(), context.region());
     CisAlarmsObserver.Observation observed = CisAlarmsObserver.observe(this, context);
     return CisAlarmsDecision.decide(this, observed,
         context.newPlan(this, "AWS::Logs::LogGroup", logGroup));
-  }
-
-  String logGroup() {
-    return logGroup;
   }
 
   /** @return a topic ARN or name, checked ({@link AlarmTopics#checked}) */
@@ -184,15 +205,11 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
 
   /** @return the topic's ARN in this Region and account (the ARN given, or built from the name) */
   String topicArn(String region, String account) {
-    return AlarmTopics.arn(topic, region, account);
-  }
-
-  String namespace() {
-    return namespace;
+    return AlarmTopics.arn(topic(), region, account);
   }
 
   String topicName() {
-    return AlarmTopics.name(topic);
+    return AlarmTopics.name(topic());
   }
 
   // ---------------------------------------------------------------- steps
@@ -204,7 +221,7 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
       case CREATE_TOPIC -> sns(context).createTopic(r -> r.name(p.get("name")));
       case SET_TOPIC_ATTRIBUTES -> mergeTopicPolicy(context);
       case PUT_METRIC_FILTER -> context.scope().client(CloudWatchLogsClient.class,
-          CloudWatchLogsClient::builder).putMetricFilter(r -> r.logGroupName(logGroup)
+          CloudWatchLogsClient::builder).putMetricFilter(r -> r.logGroupName(logGroup())
               .filterName(p.get("filterName")).filterPattern(p.get("pattern"))
               .metricTransformations(MetricTransformation.builder().metricName(p.get("metricName"))
                   .metricNamespace(p.get("namespace")).metricValue("1").build()));
@@ -236,20 +253,17 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
   }
 
   SnsClient sns(RemediationContext context) {
-    return context.scope().inRegion(Region.of(AlarmTopics.region(topic, context.region())))
+    return context.scope().inRegion(Region.of(AlarmTopics.region(topic(), context.region())))
         .client(SnsClient.class, SnsClient::builder);
   }
 
   /** Builds {@link CisAlarms}; {@link #build()} validates every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final String logGroup;
-    private @Nullable String topicArn;
-    private Set<CisAlarm> alarms = EnumSet.allOf(CisAlarm.class);
-    private @Nullable String namespace = DEFAULT_NAMESPACE;
-    private @Nullable String homeRegion;
+    private final ImmutableCisAlarms.Builder values = ImmutableCisAlarms.builder();
 
     private Builder(String logGroup) {
-      this.logGroup = logGroup;
+      values.logGroup(logGroup);
     }
 
     /**
@@ -262,7 +276,7 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
      * @return this builder
      */
     public Builder snsTopic(String topicArn) {
-      this.topicArn = topicArn;
+      values.topic(topicArn);
       return this;
     }
 
@@ -273,7 +287,7 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
      * @return this builder
      */
     public Builder alarms(Collection<CisAlarm> alarms) {
-      this.alarms = alarms.isEmpty() ? Set.of() : EnumSet.copyOf(alarms);
+      values.alarms(alarms);
       return this;
     }
 
@@ -284,7 +298,7 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
      * @return this builder
      */
     public Builder metricNamespace(String namespace) {
-      this.namespace = namespace;
+      values.namespace(namespace);
       return this;
     }
 
@@ -297,7 +311,7 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
      * @return this builder
      */
     public Builder homeRegion(String region) {
-      this.homeRegion = region;
+      values.homeRegion(region);
       return this;
     }
 
@@ -306,7 +320,7 @@ public final class CisAlarms extends AbstractRemediation<CisAlarms> {
      * @throws InvalidRemediationException naming the bad value
      */
     public CisAlarms build() {
-      return new CisAlarms(this);
+      return values.build();
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.policybuilder.iam.IamStatement;
 import software.amazon.awssdk.services.config.ConfigClient;
@@ -67,7 +68,8 @@ import software.amazon.awssdk.services.iam.model.Role;
  * {@code DescribeConfigurationRecorderStatus} ({@code recording}; {@code lastStatus} may stay
  * {@code PENDING} until the first delivery).
  */
-public final class EnableConfigRecorder extends AbstractRemediation<EnableConfigRecorder> {
+@Value.Immutable
+public abstract class EnableConfigRecorder extends AbstractRemediation<EnableConfigRecorder> {
   /** The catalog id. */
   public static final String ID = "config.recorder";
   /** The Region that records global resource types unless another is given. */
@@ -100,36 +102,65 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
 
   private static final SpecTable<EnableConfigRecorder, Builder> SPEC =
       SpecTable.<EnableConfigRecorder, Builder>of(ID)
-          .start("bucket", SpecKind.aws(AwsNames::bucket), r -> r.bucket,
+          .start("bucket", SpecKind.aws(AwsNames::bucket), EnableConfigRecorder::bucket,
               EnableConfigRecorder::toBucket)
           .withDefault("globalRegion", SpecKind.aws(AwsNames::region), DEFAULT_GLOBAL_REGION,
-              r -> r.globalRegion, Builder::globalResourceTypesRegion)
-          .optional("prefix", SpecKind.aws(AwsNames::s3Prefix), r -> r.prefix, Builder::keyPrefix)
-          .optional("snsTopic", SpecKind.aws(AwsNames::snsTopicArn), r -> r.snsTopic,
-              Builder::snsTopic)
-          .optional("role", SpecKind.aws(AwsNames::roleArn), r -> r.role, Builder::role)
-          .optional("name", SpecKind.text(), r -> r.recorderName, Builder::recorderName)
+              EnableConfigRecorder::globalRegion, Builder::globalResourceTypesRegion)
+          .optional("prefix", SpecKind.aws(AwsNames::s3Prefix), EnableConfigRecorder::prefix,
+              Builder::keyPrefix)
+          .optional("snsTopic", SpecKind.aws(AwsNames::snsTopicArn),
+              EnableConfigRecorder::snsTopic, Builder::snsTopic)
+          .optional("role", SpecKind.aws(AwsNames::roleArn), EnableConfigRecorder::role,
+              Builder::role)
+          .optional("name", SpecKind.text(), EnableConfigRecorder::recorderName,
+              Builder::recorderName)
           .build(Builder::build);
 
-  private final String bucket;
-  private final @Nullable String prefix;
-  private final @Nullable String snsTopic;
-  private final @Nullable String role;
-  private final String globalRegion;
-  private final @Nullable String recorderName;
+  EnableConfigRecorder() {}
 
-  private EnableConfigRecorder(Builder b) {
-    this.bucket = AwsNames.bucket(b.bucket);
-    this.prefix = Names.prefix(b.prefix);
-    this.snsTopic = b.snsTopic == null ? null : AwsNames.snsTopicArn(b.snsTopic);
-    this.role = b.role == null ? null : AwsNames.roleArn(b.role);
-    this.globalRegion = AwsNames.region(b.globalRegion);
-    if (b.recorderName != null && (b.recorderName.isBlank() || b.recorderName.length() > 256
-        || b.recorderName.startsWith(RESERVED_PREFIX))) {
-      throw new InvalidRemediationException("'" + b.recorderName + "' is not a recorder name this "
+  /** @return the bucket the delivery channel writes to */
+  abstract String bucket();
+
+  /** @return the S3 key prefix, or null */
+  abstract @Nullable String prefix();
+
+  /** @return the SNS topic ARN the delivery channel notifies, or null to keep the channel's */
+  abstract @Nullable String snsTopic();
+
+  /** @return the role the recorder records with, or null for Config's service-linked role */
+  abstract @Nullable String role();
+
+  /** @return the one Region that records global resource types */
+  @Value.Default
+  String globalRegion() {
+    return DEFAULT_GLOBAL_REGION;
+  }
+
+  /** @return the recorder's name when one is created, or null for {@value #DEFAULT_NAME} */
+  abstract @Nullable String recorderName();
+
+  /**
+   * Every check of the values, in one place: each name, and a recorder name this library may use.
+   * Normalises the prefix ({@link Names#prefix}).
+   *
+   * @return this, or a copy with the prefix normalised
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final EnableConfigRecorder normalised() {
+    AwsNames.bucket(bucket());
+    String prefix = Names.prefix(prefix());
+    Names.checked(snsTopic(), AwsNames::snsTopicArn);
+    Names.checked(role(), AwsNames::roleArn);
+    AwsNames.region(globalRegion());
+    String name = recorderName();
+    if (name != null && (name.isBlank() || name.length() > 256
+        || name.startsWith(RESERVED_PREFIX))) {
+      throw new InvalidRemediationException("'" + name + "' is not a recorder name this "
           + "library may use (1-256 characters, not starting with the reserved " + RESERVED_PREFIX + ")");
     }
-    this.recorderName = b.recorderName;
+    return Objects.equals(prefix, prefix()) ? this
+        : ImmutableEnableConfigRecorder.copyOf(this).withPrefix(prefix);
   }
 
   /**
@@ -173,8 +204,8 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
 
   /** The Region's recorder keeps its name; otherwise the one given, or {@value #DEFAULT_NAME}. */
   String recorderName(Observation o) {
-    return o.recorder() != null ? o.recorder().name()
-        : recorderName != null ? recorderName : DEFAULT_NAME;
+    String name = recorderName();
+    return o.recorder() != null ? o.recorder().name() : name != null ? name : DEFAULT_NAME;
   }
 
   /** Every read: recorders, channels, the recorder's status, the service-linked role, the bucket. */
@@ -190,13 +221,13 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
             recorder.name())).configurationRecordersStatus().stream().findFirst().orElse(null);
     boolean recording = status != null && Boolean.TRUE.equals(status.recording());
     String linked = null;
-    boolean includeGlobal = context.region().equals(globalRegion);
-    if (role == null && (recorder == null || (recorder.roleARN() == null
+    boolean includeGlobal = context.region().equals(globalRegion());
+    if (role() == null && (recorder == null || (recorder.roleARN() == null
         && !recorderMatches(recorder, includeGlobal)))) {
       Role slr = serviceLinkedRole(context);
       linked = slr == null ? null : slr.arn();
     }
-    LogBucket.State bucketState = LogBucket.observe(LogBucket.s3(context), bucket);
+    LogBucket.State bucketState = LogBucket.observe(LogBucket.s3(context), bucket());
     return new Observation(context.region(), context.account(), recorder, channel, recording,
         linked, bucketState);
   }
@@ -213,9 +244,10 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
     ConfigurationRecorder recorder = o.recorder();
     String name = recorderName(o);
     plan.addAllControls(CONTROLS);
-    boolean includeGlobal = o.region().equals(globalRegion);
+    boolean includeGlobal = o.region().equals(globalRegion());
     boolean recorderWrong = recorder == null || !recorderMatches(recorder, includeGlobal);
     // Role: given, the existing recorder's own, or Config's service-linked role.
+    String role = role();
     String roleArn = role != null ? role : recorder != null ? recorder.roleARN() : null;
     if (roleArn == null && recorderWrong) {
       roleArn = o.serviceLinkedRole();
@@ -260,7 +292,7 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
         .action(recorder == null ? Action.ADD : Action.CHANGE).resource(recorderArn)
         .summary((recorder == null ? "create" : "overwrite the settings of") + " configuration "
             + "recorder " + name + ": all supported resource types, global types "
-            + (includeGlobal ? "recorded here" : "recorded only in " + globalRegion))
+            + (includeGlobal ? "recorded here" : "recorded only in " + globalRegion()))
         .after(after).putParameters("name", name)
         .putParameters("includeGlobal", Boolean.toString(includeGlobal));
     if (roleArn != null) {
@@ -275,8 +307,10 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
   private Step channelStep(Observation o) {
     DeliveryChannel channel = o.channel();
     String channelName = channel != null ? channel.name() : DEFAULT_NAME;
+    String snsTopic = snsTopic();
     String topic = snsTopic != null ? snsTopic : channel != null ? channel.snsTopicARN() : null;
-    String destination = "s3://" + bucket + (prefix != null ? "/" + prefix : "");
+    String prefix = prefix();
+    String destination = "s3://" + bucket() + (prefix != null ? "/" + prefix : "");
     var step = Step.builder().kind(PUT_CHANNEL)
         .action(channel == null ? Action.ADD : Action.CHANGE)
         .resource("arn:aws:config:" + o.region() + ":" + o.account() + ":delivery-channel/"
@@ -284,7 +318,7 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
         .summary((channel == null ? "create" : "overwrite the settings of") + " delivery channel "
             + channelName + " to " + destination)
         .after(destination + (topic != null ? ", SNS " + topic : ""))
-        .putParameters("name", channelName).putParameters("bucket", bucket);
+        .putParameters("name", channelName).putParameters("bucket", bucket());
     putIfPresent(step::putParameters, "prefix", prefix);
     putIfPresent(step::putParameters, "snsTopic", topic);
     if (channel != null) {
@@ -302,12 +336,13 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
     RecordingGroup g = r.recordingGroup();
     return g != null && Boolean.TRUE.equals(g.allSupported())
         && includeGlobal == Boolean.TRUE.equals(g.includeGlobalResourceTypes())
-        && (role == null || role.equals(r.roleARN()));
+        && (role() == null || Objects.equals(role(), r.roleARN()));
   }
 
   private boolean channelMatches(DeliveryChannel c) {
-    return bucket.equals(c.s3BucketName()) && Objects.equals(prefix, Names.emptyToNull(c.s3KeyPrefix()))
-        && (snsTopic == null || snsTopic.equals(c.snsTopicARN()));
+    return bucket().equals(c.s3BucketName())
+        && Objects.equals(prefix(), Names.emptyToNull(c.s3KeyPrefix()))
+        && (snsTopic() == null || Objects.equals(snsTopic(), c.snsTopicARN()));
   }
 
   private static @Nullable Role serviceLinkedRole(RemediationContext context) {
@@ -319,7 +354,8 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
   /** Config's statements in the bucket policy, restricted to this account. */
   List<IamStatement> bucketStatements(String account) {
     String[] source = Policies.condition("StringEquals", "aws:SourceAccount", account);
-    String bucketArn = "arn:aws:s3:::" + bucket;
+    String prefix = prefix();
+    String bucketArn = "arn:aws:s3:::" + bucket();
     String objects = bucketArn + "/" + (prefix != null ? prefix + "/" : "") + "AWSLogs/" + account
         + "/Config/*";
     String suffix = prefix == null ? "" : Names.sidSuffix(prefix);
@@ -440,16 +476,13 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
   }
 
   /** Builds an {@link EnableConfigRecorder}; {@link #build()} validates every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final String bucket;
-    private @Nullable String prefix;
-    private @Nullable String snsTopic;
-    private @Nullable String role;
-    private String globalRegion = DEFAULT_GLOBAL_REGION;
-    private @Nullable String recorderName;
+    private final ImmutableEnableConfigRecorder.Builder values =
+        ImmutableEnableConfigRecorder.builder();
 
     private Builder(String bucket) {
-      this.bucket = bucket;
+      values.bucket(bucket);
     }
 
     /**
@@ -457,7 +490,7 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
      * @return this builder
      */
     public Builder keyPrefix(@Nullable String prefix) {
-      this.prefix = prefix;
+      values.prefix(prefix);
       return this;
     }
 
@@ -466,7 +499,7 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
      * @return this builder
      */
     public Builder snsTopic(String topicArn) {
-      this.snsTopic = topicArn;
+      values.snsTopic(topicArn);
       return this;
     }
 
@@ -478,7 +511,7 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
      * @return this builder
      */
     public Builder role(String roleArn) {
-      this.role = roleArn;
+      values.role(roleArn);
       return this;
     }
 
@@ -489,7 +522,7 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
      * @return this builder
      */
     public Builder globalResourceTypesRegion(String region) {
-      this.globalRegion = region;
+      values.globalRegion(region);
       return this;
     }
 
@@ -501,7 +534,7 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
      * @return this builder
      */
     public Builder recorderName(String name) {
-      this.recorderName = name;
+      values.recorderName(name);
       return this;
     }
 
@@ -510,7 +543,7 @@ public final class EnableConfigRecorder extends AbstractRemediation<EnableConfig
      * @throws InvalidRemediationException naming the bad value
      */
     public EnableConfigRecorder build() {
-      return new EnableConfigRecorder(this);
+      return values.build();
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.guardduty.GuardDutyClient;
 import software.amazon.awssdk.services.guardduty.model.GetDetectorResponse;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.services.guardduty.model.GetDetectorResponse;
  * retried apply cannot create two; AWS's "a detector already exists" answer counts as done.
  * {@code UpdateDetector} sends only what differs. The Remediator's re-plan after apply verifies.
  */
-public final class EnableGuardDuty extends AbstractRemediation<EnableGuardDuty> {
+@Value.Immutable
+public abstract class EnableGuardDuty extends AbstractRemediation<EnableGuardDuty> {
   /** The catalog id. */
   public static final String ID = "guardduty.detector";
   /** The frequency unless another is chosen. */
@@ -73,20 +75,16 @@ public final class EnableGuardDuty extends AbstractRemediation<EnableGuardDuty> 
 
   private static final SpecTable<EnableGuardDuty, EnableGuardDuty> SPEC =
       SpecTable.<EnableGuardDuty, EnableGuardDuty>of(ID)
-          .start(PARAMETER, SpecKind.word(FREQUENCIES.toArray(String[]::new)), r -> r.frequency,
-              EnableGuardDuty::publishingEvery)
+          .start(PARAMETER, SpecKind.word(FREQUENCIES.toArray(String[]::new)),
+              EnableGuardDuty::findingPublishingFrequency, EnableGuardDuty::publishingEvery)
           .start(EnableGuardDuty::create)
           .build(r -> r);
 
-  private final String frequency;
-
-  private EnableGuardDuty(String frequency) {
-    this.frequency = frequency(frequency);
-  }
+  EnableGuardDuty() {}
 
   /** @return GuardDuty enabled, findings published every 15 minutes */
   public static EnableGuardDuty create() {
-    return new EnableGuardDuty(DEFAULT_FREQUENCY);
+    return publishingEvery(DEFAULT_FREQUENCY);
   }
 
   /**
@@ -97,12 +95,20 @@ public final class EnableGuardDuty extends AbstractRemediation<EnableGuardDuty> 
    * @throws InvalidRemediationException naming the value when it is none of those
    */
   public static EnableGuardDuty publishingEvery(String frequency) {
-    return new EnableGuardDuty(frequency);
+    return ImmutableEnableGuardDuty.builder().findingPublishingFrequency(frequency).build();
   }
 
   /** @return the wanted finding publishing frequency, e.g. {@code FIFTEEN_MINUTES} */
-  public String findingPublishingFrequency() {
-    return frequency;
+  public abstract String findingPublishingFrequency();
+
+  /**
+   * Every check of the values, in one place: the frequency is one GuardDuty accepts.
+   *
+   * @throws InvalidRemediationException naming the value
+   */
+  @Value.Check
+  final void check() {
+    frequency(findingPublishingFrequency());
   }
 
   static String frequency(@Nullable String text) {
@@ -168,6 +174,7 @@ public final class EnableGuardDuty extends AbstractRemediation<EnableGuardDuty> 
    * @return the plan: empty when a detector is enabled with the wanted frequency
    */
   Plan decide(Observation o, Plan.Builder plan) {
+    String frequency = findingPublishingFrequency();
     plan.addAllControls(CONTROLS);
     Set<String> actions = new TreeSet<>(READS);
     String arn = "arn:aws:guardduty:" + o.region() + ":" + o.account() + ":detector";
@@ -196,6 +203,7 @@ public final class EnableGuardDuty extends AbstractRemediation<EnableGuardDuty> 
   }
 
   private Optional<Step> updateStep(Detector d, String arn) {
+    String frequency = findingPublishingFrequency();
     boolean suspended = !ENABLED.equals(d.status());
     boolean otherFrequency = !frequency.equals(d.frequency());
     if (!suspended && !otherFrequency) {

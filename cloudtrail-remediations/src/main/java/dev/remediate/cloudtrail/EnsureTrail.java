@@ -15,9 +15,11 @@ import dev.remediate.core.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,7 +67,8 @@ import org.jspecify.annotations.Nullable;
  * {@code CreateTrail} and {@code UpdateTrail} wait out IAM and KMS propagation and are checked with
  * {@code GetTrail}; {@code StartLogging} (by trail name) is checked with {@code GetTrailStatus}.
  */
-public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
+@Value.Immutable
+public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
   /** The catalog id. */
   public static final String ID = "cloudtrail.trail";
   /** The trail's name unless one is given. */
@@ -100,44 +103,94 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
       + DEFAULT_LOG_GROUP_PREFIX + "<trail name>, or false for none");
 
   private static final SpecTable<EnsureTrail, Builder> SPEC = SpecTable.<EnsureTrail, Builder>of(ID)
-      .start("bucket", SpecKind.aws(AwsNames::bucket), r -> r.bucket, EnsureTrail::toBucket)
-      .optional("prefix", SpecKind.aws(AwsNames::s3Prefix), r -> r.prefix, Builder::keyPrefix)
-      .optional("name", SpecKind.aws(AwsNames::trailName), r -> r.trailName, Builder::trailName)
-      .optional("kmsKey", SpecKind.aws(k -> CREATE_KEY.equals(k) ? k : AwsNames.kmsKey(k)),
-          r -> r.kmsKey, Builder::kmsKey)
-      .optional("logGroup", SpecKind.aws(AwsNames::logGroup), r -> r.logGroup,
+      .start("bucket", SpecKind.aws(AwsNames::bucket), EnsureTrail::bucket, EnsureTrail::toBucket)
+      .optional("prefix", SpecKind.aws(AwsNames::s3Prefix), EnsureTrail::prefix,
+          Builder::keyPrefix)
+      .optional("name", SpecKind.aws(AwsNames::trailName), EnsureTrail::namedTrail,
+          Builder::trailName)
+      .optional("kmsKey", SpecKind.aws(EnsureTrail::kmsKeyOrCreate), EnsureTrail::kmsKey,
+          Builder::kmsKey)
+      .optional("logGroup", SpecKind.aws(AwsNames::logGroup), EnsureTrail::logGroup,
           Builder::cloudWatchLogs)
-      .optional("logsRole", SpecKind.aws(AwsNames::roleArn), r -> r.logsRole,
+      .optional("logsRole", SpecKind.aws(AwsNames::roleArn), EnsureTrail::logsRole,
           Builder::cloudWatchLogsRole)
-      .withDefault("validation", SpecKind.bool(), true, r -> r.validation,
+      .withDefault("validation", SpecKind.bool(), true, EnsureTrail::validation,
           Builder::logFileValidation)
-      .optional("homeRegion", SpecKind.aws(AwsNames::region), r -> r.homeRegion,
+      .optional("homeRegion", SpecKind.aws(AwsNames::region), EnsureTrail::homeRegion,
           Builder::homeRegion)
       .build(Builder::build);
 
-  private final String bucket;
-  private final @Nullable String prefix;
-  private final @Nullable String trailName;
-  private final @Nullable String kmsKey;
-  private final @Nullable String logGroup;
-  private final @Nullable String logsRole;
-  private final boolean validation;
-  private final @Nullable String homeRegion;
+  EnsureTrail() {}
 
-  private EnsureTrail(Builder b) {
-    this.bucket = AwsNames.bucket(b.bucket);
-    this.prefix = Names.prefix(b.prefix);
-    this.trailName = b.trailName == null ? null : AwsNames.trailName(b.trailName);
-    this.kmsKey = b.kmsKey == null || CREATE_KEY.equals(b.kmsKey) ? b.kmsKey : AwsNames.kmsKey(b.kmsKey);
-    String group = b.defaultLogGroup ? defaultLogGroup(trailName()) : b.logGroup;
-    this.logGroup = group == null ? null : AwsNames.logGroup(group);
-    this.logsRole = b.logsRole == null ? null : AwsNames.roleArn(b.logsRole);
-    this.validation = b.validation;
-    this.homeRegion = b.homeRegion == null ? null : AwsNames.region(b.homeRegion);
-    if (logsRole != null && logGroup == null) {
-      throw new InvalidRemediationException("cloudWatchLogsRole '" + logsRole
+  // ---------------------------------------------------------------- values
+
+  /** @return the bucket the trail writes to */
+  abstract String bucket();
+
+  /** @return the S3 key prefix, or null */
+  abstract @Nullable String prefix();
+
+  /** @return the trail name asked for, or null when any satisfying trail will do */
+  abstract @Nullable String namedTrail();
+
+  /** @return the KMS key, {@value #CREATE_KEY}, or null for no encryption asked */
+  abstract @Nullable String kmsKey();
+
+  /** @return the log group the trail delivers to, or null without CloudWatch Logs delivery */
+  public abstract @Nullable String logGroup();
+
+  /**
+   * @return true when {@link Builder#cloudWatchLogs()} asked for the trail's default log group,
+   *     which the check names after the trail (and clears this)
+   */
+  @Value.Default
+  boolean defaultLogGroupAsked() {
+    return false;
+  }
+
+  /** @return the CloudWatch Logs delivery role given, or null to create one */
+  abstract @Nullable String logsRole();
+
+  /** @return whether log-file validation is wanted */
+  @Value.Default
+  boolean validation() {
+    return true;
+  }
+
+  /** @return the one Region the trail is planned in, or null for wherever it is planned */
+  abstract @Nullable String homeRegion();
+
+  /**
+   * Every check of the values, in one place: each name, and a delivery role only with a log
+   * group. Normalises the prefix ({@link Names#prefix}) and names the default log group.
+   *
+   * @return this, or a copy with the prefix and log group normalised
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final EnsureTrail normalised() {
+    AwsNames.bucket(bucket());
+    String prefix = Names.prefix(prefix());
+    Names.checked(namedTrail(), AwsNames::trailName);
+    Names.checked(kmsKey(), EnsureTrail::kmsKeyOrCreate);
+    String group = defaultLogGroupAsked() ? defaultLogGroup(trailName()) : logGroup();
+    Names.checked(group, AwsNames::logGroup);
+    Names.checked(logsRole(), AwsNames::roleArn);
+    Names.checked(homeRegion(), AwsNames::region);
+    if (logsRole() != null && group == null) {
+      throw new InvalidRemediationException("cloudWatchLogsRole '" + logsRole()
           + "' needs a log group: call cloudWatchLogs(logGroupName) too");
     }
+    if (Objects.equals(prefix, prefix()) && !defaultLogGroupAsked()) {
+      return this;
+    }
+    return ImmutableEnsureTrail.builder().from(this).prefix(prefix).logGroup(group)
+        .defaultLogGroupAsked(false).build();
+  }
+
+  /** @return {@value #CREATE_KEY}, or the key checked with {@link AwsNames#kmsKey} */
+  private static String kmsKeyOrCreate(String key) {
+    return CREATE_KEY.equals(key) ? key : AwsNames.kmsKey(key);
   }
 
   /**
@@ -181,12 +234,8 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
 
   /** @return the name of the trail this remediation creates or fixes */
   public String trailName() {
-    return trailName != null ? trailName : DEFAULT_TRAIL_NAME;
-  }
-
-  /** @return the log group the trail delivers to, or null without CloudWatch Logs delivery */
-  public @Nullable String logGroup() {
-    return logGroup;
+    String named = namedTrail();
+    return named != null ? named : DEFAULT_TRAIL_NAME;
   }
 
   // ---------------------------------------------------------------- observe, decide, steps
@@ -197,7 +246,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    Optional<Plan> elsewhere = HomeRegion.elsewhere(homeRegion, this, context,
+    Optional<Plan> elsewhere = HomeRegion.elsewhere(homeRegion(), this, context,
         "AWS::CloudTrail::Trail", trailName(), "the multi-Region trail " + trailName());
     if (elsewhere.isPresent()) {
       return elsewhere.get();
@@ -219,31 +268,6 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
 
   // ---------------------------------------------------------------- what the parts read
 
-  String bucket() {
-    return bucket;
-  }
-
-  @Nullable String prefix() {
-    return prefix;
-  }
-
-  /** @return the trail name asked for, or null when any satisfying trail will do */
-  @Nullable String namedTrail() {
-    return trailName;
-  }
-
-  @Nullable String kmsKey() {
-    return kmsKey;
-  }
-
-  @Nullable String logsRole() {
-    return logsRole;
-  }
-
-  boolean validation() {
-    return validation;
-  }
-
   String trailArn(String region, String account) {
     return "arn:aws:cloudtrail:" + region + ":" + account + ":trail/" + trailName();
   }
@@ -258,19 +282,12 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
   }
 
   /** Builds an {@link EnsureTrail}; {@link #build()} validates every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final String bucket;
-    private @Nullable String prefix;
-    private @Nullable String trailName;
-    private @Nullable String kmsKey;
-    private @Nullable String logGroup;
-    private @Nullable String logsRole;
-    private boolean validation = true;
-    private boolean defaultLogGroup;
-    private @Nullable String homeRegion;
+    private final ImmutableEnsureTrail.Builder values = ImmutableEnsureTrail.builder();
 
     private Builder(String bucket) {
-      this.bucket = bucket;
+      values.bucket(bucket);
     }
 
     /**
@@ -280,7 +297,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder keyPrefix(@Nullable String prefix) {
-      this.prefix = prefix;
+      values.prefix(prefix);
       return this;
     }
 
@@ -293,7 +310,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder trailName(String name) {
-      this.trailName = name;
+      values.namedTrail(name);
       return this;
     }
 
@@ -305,7 +322,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder kmsKey(String key) {
-      this.kmsKey = key;
+      values.kmsKey(key);
       return this;
     }
 
@@ -317,7 +334,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder createKmsKey() {
-      this.kmsKey = CREATE_KEY;
+      values.kmsKey(CREATE_KEY);
       return this;
     }
 
@@ -329,8 +346,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder cloudWatchLogs(String logGroupName) {
-      this.logGroup = logGroupName;
-      this.defaultLogGroup = false;
+      values.logGroup(logGroupName).defaultLogGroupAsked(false);
       return this;
     }
 
@@ -342,8 +358,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder cloudWatchLogs() {
-      this.logGroup = null;
-      this.defaultLogGroup = true;
+      values.logGroup(null).defaultLogGroupAsked(true);
       return this;
     }
 
@@ -354,7 +369,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder cloudWatchLogsRole(String roleArn) {
-      this.logsRole = roleArn;
+      values.logsRole(roleArn);
       return this;
     }
 
@@ -365,7 +380,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder logFileValidation(boolean enabled) {
-      this.validation = enabled;
+      values.validation(enabled);
       return this;
     }
 
@@ -379,7 +394,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder homeRegion(String region) {
-      this.homeRegion = region;
+      values.homeRegion(region);
       return this;
     }
 
@@ -388,7 +403,7 @@ public final class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @throws InvalidRemediationException naming the bad value
      */
     public EnsureTrail build() {
-      return new EnsureTrail(this);
+      return values.build();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.remediate.cloudtrail;
 
 import dev.remediate.core.aws.AwsNames;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,18 @@ final class Names {
   /** @return null for null or empty text, else the S3 key prefix checked by {@link AwsNames} */
   static @Nullable String prefix(@Nullable String prefix) {
     return prefix == null || prefix.isEmpty() ? null : AwsNames.s3Prefix(prefix);
+  }
+
+  /**
+   * An optional name checked: null stays null, anything else goes through the check.
+   *
+   * @param name the name, or null
+   * @param check e.g. {@code AwsNames::region}
+   * @return null, or what the check returns
+   * @throws dev.remediate.core.InvalidRemediationException naming the bad value
+   */
+  static @Nullable String checked(@Nullable String name, UnaryOperator<String> check) {
+    return name == null ? null : check.apply(name);
   }
 
   /** @return null for null or empty text, else the text */
