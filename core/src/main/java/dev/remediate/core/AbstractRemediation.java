@@ -85,9 +85,16 @@ public abstract class AbstractRemediation<R extends AbstractRemediation<R>>
     return spec().hashCode();
   }
 
-  /** The class's simple name and the spec's parameters, e.g. {@code TagVpc{vpcId=vpc-1}}. */
+  /**
+   * The remediation's simple name and the spec's parameters, e.g. {@code TagVpc{vpcId=vpc-1}}: the
+   * name of the class that extends this one, never that of a generated subclass.
+   */
   @Override
   public final String toString() {
-    return getClass().getSimpleName() + spec().parameters();
+    Class<?> remediation = getClass();
+    while (remediation.getSuperclass() != AbstractRemediation.class) {
+      remediation = remediation.getSuperclass();
+    }
+    return remediation.getSimpleName() + spec().parameters();
   }
 }
