@@ -137,7 +137,8 @@ public abstract class CisAlarms extends AbstractRemediation<CisAlarms> {
       throw new InvalidRemediationException("alarms must name at least one CisAlarm");
     }
     String namespace = namespace();
-    if (!namespace.matches("[^:$\\p{Cntrl}]{1,255}") || namespace.startsWith("AWS/")) {
+    if (namespace == null || !namespace.matches("[^:$\\p{Cntrl}]{1,255}")
+        || namespace.startsWith("AWS/")) {
       throw new InvalidRemediationException("'" + namespace + "' is not a custom metric "
           + "namespace (1-255 characters, no ':' or '$', not starting with AWS/)");
     }

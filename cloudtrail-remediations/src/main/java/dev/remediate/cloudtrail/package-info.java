@@ -14,6 +14,7 @@
     jdkOnly = true,
     visibility = Value.Style.ImplementationVisibility.PACKAGE,
     builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
+    validationMethod = Value.Style.ValidationMethod.NONE,
     defaults = @Value.Immutable(prehash = false))
 package dev.remediate.cloudtrail;
 
