@@ -19,16 +19,19 @@ import dev.remediate.core.plan.Step;
 import dev.remediate.core.policy.PolicyDocuments;
 import dev.remediate.core.aws.AwsNames;
 import java.math.BigDecimal;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
@@ -65,7 +68,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * {@link Flag#DESTRUCTIVE}. <b>Steps</b>: {@code CreateTopic}, {@code SetTopicAttributes},
  * {@code PutMetricAlarm}, {@code DeleteAlarms}.
  */
-public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
+@Value.Immutable
+public abstract class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
   /** The catalog id. */
   public static final String ID = "ec2.cpu-alarm";
   /** The prefix of the alarms' names, followed by the instance id. */
@@ -102,54 +106,104 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
   private static final SpecTable<EnableCpuAlarm, Builder> SPEC =
       SpecTable.<EnableCpuAlarm, Builder>of(ID)
           .startAllOr("instances", SpecKind.aws(AwsNames::instanceId),
-              r -> Optional.ofNullable(r.instanceIds), EnableCpuAlarm::forInstances,
+              r -> Optional.ofNullable(r.instanceIds()), EnableCpuAlarm::forInstances,
               EnableCpuAlarm::forEveryInstance)
           .required("threshold", SpecKind.of("a CPU percentage", EnableCpuAlarm::threshold,
-              t -> t), r -> r.threshold, Builder::threshold)
+              t -> t), EnableCpuAlarm::threshold, Builder::threshold)
           .required("periods", SpecKind.of("1 to " + MAX_PERIODS, EnableCpuAlarm::periods,
-              String::valueOf), r -> r.periods, Builder::periods)
+              String::valueOf), EnableCpuAlarm::periods, Builder::periods)
           // absent from specs saved before the setting existed
           .optional("statistic", SpecKind.of("one of " + STATISTICS, EnableCpuAlarm::statistic,
-              t -> t), DEFAULT_STATISTIC, r -> r.statistic, Builder::statistic)
-          .required("snsTopic", SpecKind.aws(AlarmTopics::checked), r -> r.topic,
+              t -> t), DEFAULT_STATISTIC, EnableCpuAlarm::statistic, Builder::statistic)
+          .required("snsTopic", SpecKind.aws(AlarmTopics::checked), EnableCpuAlarm::topic,
               Builder::snsTopic)
-          .optional("tag", KEY_VALUE,
-              r -> r.tagKey == null ? null : Map.entry(r.tagKey, String.valueOf(r.tagValue)),
+          .optional("tag", KEY_VALUE, EnableCpuAlarm::tag,
               (b, tag) -> b.tag(tag.getKey(), tag.getValue()))
           .build(Builder::build);
 
-  private final @Nullable List<String> instanceIds;
-  private final String threshold;
-  private final int periods;
-  private final String statistic;
-  private final String topic;
-  private final @Nullable String tagKey;
-  private final @Nullable String tagValue;
-  /** Set for the remediations apply observes with: an instance gone since has an empty plan. */
-  private final boolean tolerateMissing;
+  EnableCpuAlarm() {}
 
-  private EnableCpuAlarm(Builder b, @Nullable List<String> instanceIds, boolean tolerateMissing) {
-    this.instanceIds = instanceIds;
-    this.threshold = threshold(b.threshold);
-    this.periods = periods(b.periods);
-    this.statistic = statistic(b.statistic);
-    if (b.topic == null) {
+  /** @return the chosen instances, sorted; null for every running instance of the region */
+  abstract @Nullable List<String> instanceIds();
+
+  /** @return the threshold's canonical text */
+  @Value.Default
+  String threshold() {
+    return DEFAULT_THRESHOLD;
+  }
+
+  /** @return the evaluation periods */
+  @Value.Default
+  int periods() {
+    return DEFAULT_PERIODS;
+  }
+
+  /** @return the statistic's CloudWatch name */
+  @Value.Default
+  String statistic() {
+    return DEFAULT_STATISTIC;
+  }
+
+  /** @return the topic, a checked ARN or name (the check refuses a value without one) */
+  abstract @Nullable String topic();
+
+  /** @return the tag selecting instances (region-wide form only), or null for every instance */
+  abstract Map.@Nullable Entry<String, String> tag();
+
+  /** Set for the remediations apply observes with: an instance gone since has an empty plan. */
+  @Value.Default
+  boolean tolerateMissing() {
+    return false;
+  }
+
+  /**
+   * Every check of the values, in one place: the instance ids, the tag, the threshold, periods,
+   * statistic and topic, and the tag only for the region-wide form.
+   *
+   * @return this, or a copy with the instance ids sorted and the threshold and statistic canonical
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final EnableCpuAlarm normalised() {
+    List<String> ids = instanceIds();
+    List<String> sortedIds = ids == null ? null
+        : NetworkSupport.requireIds(ids, AwsNames::instanceId, "instance");
+    Map.Entry<String, String> tag = tag();
+    if (tag != null) {
+      checkTag(tag.getKey(), tag.getValue());
+    }
+    String threshold = threshold(threshold());
+    periods(String.valueOf(periods()));
+    String statistic = statistic(statistic());
+    String topic = topic();
+    if (topic == null) {
       throw new InvalidRemediationException("snsTopic is required: the SNS topic the CPU alarms "
           + "notify (" + Type.SNS_TOPIC.advice("ops-alarms", "snsTopic(\"ops-alarms\")") + ")");
     }
-    this.topic = AlarmTopics.checked(b.topic);
-    if (b.tagKey != null && instanceIds != null) {
+    AlarmTopics.checked(topic);
+    if (tag != null && ids != null) {
       throw new InvalidRemediationException("tag selects among every instance of the region: "
           + "chosen instances are remediated whatever their tags");
     }
-    this.tagKey = b.tagKey;
-    this.tagValue = b.tagValue;
-    this.tolerateMissing = tolerateMissing;
+    if (Objects.equals(sortedIds, ids) && threshold.equals(threshold())
+        && statistic.equals(statistic())) {
+      return this;
+    }
+    return ImmutableEnableCpuAlarm.builder().from(this).instanceIds(sortedIds)
+        .threshold(threshold).statistic(statistic).build();
+  }
+
+  private static void checkTag(@Nullable String key, @Nullable String value) {
+    if (key == null || key.isBlank() || key.length() > 128 || value == null
+        || value.length() > 256) {
+      throw new InvalidRemediationException("tag '" + key + "=" + value + "' is not KEY=VALUE "
+          + "with a key of 1-128 and a value of 0-256 characters");
+    }
   }
 
   /** @return a builder for every running instance of the region */
   public static Builder forEveryInstance() {
-    return new Builder(null);
+    return new Builder();
   }
 
   /**
@@ -165,7 +219,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
    * @return a builder for those instances
    */
   public static Builder forInstances(Collection<String> instanceIds) {
-    return new Builder(NetworkSupport.requireIds(instanceIds, AwsNames::instanceId, "instance"));
+    return new Builder(instanceIds);
   }
 
   /**
@@ -181,14 +235,21 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
     return SPEC;
   }
 
-  private EnableCpuAlarm with(@Nullable List<String> ids, boolean tolerate) {
-    Builder b = new Builder(ids).threshold(threshold).periods(periods).statistic(statistic)
-        .snsTopic(topic);
-    return new EnableCpuAlarm(b, ids, tolerate);
+  /** The same settings for these instances (the tag selects only in the region-wide form). */
+  private EnableCpuAlarm with(List<String> ids, boolean tolerate) {
+    return ImmutableEnableCpuAlarm.builder().from(this).instanceIds(ids).tag(null)
+        .tolerateMissing(tolerate).build();
+  }
+
+  /** @return the topic, never null once built: the check refuses a value without one */
+  private String requiredTopic() {
+    return Objects.requireNonNull(topic(), "topic");
   }
 
   private CpuAlarmDecision decision() {
-    return new CpuAlarmDecision(threshold, periods, statistic, topic, tagKey, tagValue);
+    Map.Entry<String, String> tag = tag();
+    return new CpuAlarmDecision(threshold(), periods(), statistic(), requiredTopic(),
+        tag == null ? null : tag.getKey(), tag == null ? null : tag.getValue());
   }
 
   // ---------------------------------------------------------------- plan: observe, decide
@@ -201,7 +262,8 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    return Remediation.onlyPlan(this, instanceIds != null && instanceIds.size() == 1, "instances",
+    List<String> ids = instanceIds();
+    return Remediation.onlyPlan(this, ids != null && ids.size() == 1, "instances",
         () -> planEach(context));
   }
 
@@ -212,16 +274,18 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
    */
   @Override
   public List<Plan> planEach(RemediationContext context) {
+    String topic = requiredTopic();
     AlarmTopics.requireInRegion(topic, context.region(),
         Type.SNS_TOPIC.advice(AlarmTopics.name(topic), "snsTopic(\"" + AlarmTopics.name(topic)
             + "\")"));
+    List<String> instanceIds = instanceIds();
     CpuAlarmObserver.Observation o = CpuAlarmObserver.observe(instanceIds,
         AlarmTopics.arn(topic, context.region(), context.account()), context);
     List<CpuAlarmDecision.Target> targets = new ArrayList<>(decision().decide(o,
         context.guardrails().optOutTagKey(), context.optOutReason()));
     if (instanceIds != null) {
       List<String> missing = CpuAlarmObserver.missing(instanceIds, o);
-      if (!missing.isEmpty() && !tolerateMissing) {
+      if (!missing.isEmpty() && !tolerateMissing()) {
         throw new RemediationException("Instance(s) " + missing + " not found in "
             + context.region());
       }
@@ -284,7 +348,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
    */
   private void mergeTopicPolicy(RemediationContext context) {
     SnsClient sns = sns(context);
-    String arn = AlarmTopics.arn(topic, context.region(), context.account());
+    String arn = AlarmTopics.arn(requiredTopic(), context.region(), context.account());
     String current = sns.getTopicAttributes(r -> r.topicArn(arn)).attributes().get("Policy");
     PolicyDocuments.merge(current, List.of(AlarmTopics.publishStatement(arn, context.region(),
             context.account())))
@@ -340,17 +404,14 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
   }
 
   /** Builds {@link EnableCpuAlarm}; {@link #build()} validates every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final @Nullable List<String> instanceIds;
-    private String threshold = DEFAULT_THRESHOLD;
-    private String periods = String.valueOf(DEFAULT_PERIODS);
-    private String statistic = DEFAULT_STATISTIC;
-    private @Nullable String topic;
-    private @Nullable String tagKey;
-    private @Nullable String tagValue;
+    private final ImmutableEnableCpuAlarm.Builder values = ImmutableEnableCpuAlarm.builder();
 
-    private Builder(@Nullable List<String> instanceIds) {
-      this.instanceIds = instanceIds;
+    private Builder() {}
+
+    private Builder(Collection<String> instanceIds) {
+      values.addAllInstanceIds(instanceIds);
     }
 
     /**
@@ -361,7 +422,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
      * @return this builder
      */
     public Builder snsTopic(String arnOrName) {
-      this.topic = arnOrName;
+      values.topic(arnOrName);
       return this;
     }
 
@@ -370,7 +431,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
      * @return this builder
      */
     public Builder threshold(String percent) {
-      this.threshold = percent;
+      values.threshold(percent);
       return this;
     }
 
@@ -379,7 +440,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
      * @return this builder
      */
     public Builder periods(int periods) {
-      this.periods = String.valueOf(periods);
+      values.periods(periods);
       return this;
     }
 
@@ -389,7 +450,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
      * @return this builder
      */
     public Builder statistic(String statistic) {
-      this.statistic = statistic;
+      values.statistic(statistic);
       return this;
     }
 
@@ -401,13 +462,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
      * @return this builder
      */
     public Builder tag(String key, String value) {
-      if (key == null || key.isBlank() || key.length() > 128 || value == null
-          || value.length() > 256) {
-        throw new InvalidRemediationException("tag '" + key + "=" + value + "' is not KEY=VALUE "
-            + "with a key of 1-128 and a value of 0-256 characters");
-      }
-      this.tagKey = key;
-      this.tagValue = value;
+      values.tag(new AbstractMap.SimpleImmutableEntry<>(key, value)); // nulls: refused by the check
       return this;
     }
 
@@ -416,7 +471,7 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
      * @throws InvalidRemediationException naming the bad value
      */
     public EnableCpuAlarm build() {
-      return new EnableCpuAlarm(this, instanceIds, false);
+      return values.build();
     }
   }
 
@@ -492,14 +547,15 @@ public final class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm> {
       List<Remediation> combined = new ArrayList<>();
       for (RemediationSpec spec : specs) {
         EnableCpuAlarm one = (EnableCpuAlarm) fromSpec(spec);
-        if (one.instanceIds == null) {
+        List<String> ids = one.instanceIds();
+        if (ids == null) {
           combined.add(one);
           continue;
         }
         Map<String, String> key = new TreeMap<>(one.spec().parameters());
         key.remove("instances");
         settings.putIfAbsent(key.toString(), one);
-        instances.computeIfAbsent(key.toString(), k -> new TreeSet<>()).addAll(one.instanceIds);
+        instances.computeIfAbsent(key.toString(), k -> new TreeSet<>()).addAll(ids);
       }
       settings.forEach((key, one) -> combined.add(
           one.with(List.copyOf(instances.get(key)), true)));

@@ -21,9 +21,11 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  * families by {@link AmiFamily}. <b>Steps</b>: {@link AmiReplacementSteps} (standalone),
  * {@link AmiGroupSteps} (groups).
  */
-public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
+@Value.Immutable
+public abstract class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
   /** The catalog id. */
   public static final String ID = "ec2.outdated-ami";
   /** Images older than this many days are outdated unless another age is given. */
@@ -84,34 +87,80 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
   private static final int MAX_AGE_LIMIT = 36_500;
 
   private static final SpecTable<OutdatedAmi, Builder> SPEC = SpecTable.<OutdatedAmi, Builder>of(ID)
-      .start("groups", SpecKind.list(SpecKind.text()), r -> r.groups,
-          names -> names.size() == 1 ? forGroup(names.get(0)) : new Builder(null, names))
+      .start("groups", SpecKind.list(SpecKind.text()), OutdatedAmi::groups,
+          names -> new Builder(null, names))
       .startAllOr("instances", SpecKind.aws(AwsNames::instanceId),
-          r -> r.groups != null ? null : Optional.ofNullable(r.instanceIds),
+          r -> r.groups() != null ? null : Optional.ofNullable(r.instanceIds()),
           OutdatedAmi::forInstances, OutdatedAmi::forEveryInstance)
-      .required("maxAgeDays", SpecKind.integer(), r -> r.maxAgeDays, Builder::maxAgeDays)
-      .required("rebootForImage", SpecKind.bool(), r -> r.rebootForImage,
+      .required("maxAgeDays", SpecKind.integer(), OutdatedAmi::maxAgeDays, Builder::maxAgeDays)
+      .required("rebootForImage", SpecKind.bool(), OutdatedAmi::rebootForImage,
           Builder::rebootForImage)
-      .required("terminateReplaced", SpecKind.bool(), r -> r.terminateReplaced,
+      .required("terminateReplaced", SpecKind.bool(), OutdatedAmi::terminateReplaced,
           Builder::terminateReplaced)
       .build(Builder::build);
 
-  private final @Nullable List<String> instanceIds;
-  private final @Nullable List<String> groups;
-  private final int maxAgeDays;
-  private final boolean rebootForImage;
-  private final boolean terminateReplaced;
-  /** Set for the remediations apply observes with: a target gone since has an empty plan. */
-  private final boolean tolerateMissing;
+  OutdatedAmi() {}
 
-  private OutdatedAmi(Builder b, boolean tolerateMissing) {
-    this.instanceIds = b.instanceIds == null ? null
-        : List.copyOf(new java.util.LinkedHashSet<>(b.instanceIds));
-    this.groups = b.groups == null ? null : List.copyOf(new java.util.LinkedHashSet<>(b.groups));
-    this.maxAgeDays = maxAgeDays(b.maxAgeDays);
-    this.rebootForImage = b.rebootForImage;
-    this.terminateReplaced = b.terminateReplaced;
-    this.tolerateMissing = tolerateMissing;
+  /** @return the chosen instances, sorted; null for a group or every instance of the Region */
+  abstract @Nullable List<String> instanceIds();
+
+  /** @return the chosen Auto Scaling groups, each once; null for instances */
+  abstract @Nullable List<String> groups();
+
+  /** @return an image older than this many days is outdated */
+  @Value.Default
+  int maxAgeDays() {
+    return DEFAULT_MAX_AGE_DAYS;
+  }
+
+  /** @return whether the backup image reboots the instance */
+  @Value.Default
+  boolean rebootForImage() {
+    return false;
+  }
+
+  /** @return whether the stopped original is then terminated */
+  @Value.Default
+  boolean terminateReplaced() {
+    return false;
+  }
+
+  /** Set for the remediations apply observes with: a target gone since has an empty plan. */
+  @Value.Default
+  boolean tolerateMissing() {
+    return false;
+  }
+
+  /**
+   * Every check of the values, in one place: the instance ids, the group names and the age.
+   *
+   * @return this, or a copy with the instance ids sorted and each id and group named once
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final OutdatedAmi normalised() {
+    List<String> ids = instanceIds();
+    List<String> sortedIds = ids == null ? null
+        : NetworkSupport.requireIds(ids, AwsNames::instanceId, "instance");
+    List<String> groups = groups();
+    if (groups != null) {
+      groups.forEach(OutdatedAmi::checkGroupName);
+    }
+    List<String> distinctGroups = groups == null ? null
+        : List.copyOf(new java.util.LinkedHashSet<>(groups));
+    maxAgeDays(String.valueOf(maxAgeDays())); // 1 to 36500
+    if (Objects.equals(sortedIds, ids) && Objects.equals(distinctGroups, groups)) {
+      return this;
+    }
+    return ImmutableOutdatedAmi.builder().from(this).instanceIds(sortedIds).groups(distinctGroups)
+        .build();
+  }
+
+  private static void checkGroupName(@Nullable String groupName) {
+    if (groupName == null || !groupName.matches("[\\x20-\\x7E&&[^:]]{1,255}")) {
+      throw new InvalidRemediationException("groupName '" + groupName + "' is not an Auto "
+          + "Scaling group name (1-255 printable characters, no colon)");
+    }
   }
 
   /** @return a builder for every instance of the Region */
@@ -132,8 +181,7 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
    * @return a builder for those instances
    */
   public static Builder forInstances(Collection<String> instanceIds) {
-    return new Builder(NetworkSupport.requireIds(instanceIds, AwsNames::instanceId, "instance"),
-        null);
+    return new Builder(Objects.requireNonNull(instanceIds, "instanceIds"), null);
   }
 
   /**
@@ -141,11 +189,7 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
    * @return a builder for that group's instances
    */
   public static Builder forGroup(String groupName) {
-    if (groupName == null || !groupName.matches("[\\x20-\\x7E&&[^:]]{1,255}")) {
-      throw new InvalidRemediationException("groupName '" + groupName + "' is not an Auto "
-          + "Scaling group name (1-255 printable characters, no colon)");
-    }
-    return new Builder(null, List.of(groupName));
+    return new Builder(null, java.util.Collections.singletonList(groupName));
   }
 
   @Override
@@ -154,13 +198,18 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
   }
 
   private AmiDecision decision() {
-    return new AmiDecision(maxAgeDays, rebootForImage, terminateReplaced);
+    return new AmiDecision(maxAgeDays(), rebootForImage(), terminateReplaced());
   }
 
+  /** The same settings for one target of a plan. */
   private OutdatedAmi one(AmiDecision.Target t) {
-    Builder b = AmiDecision.GROUP.equals(t.type()) ? forGroup(t.id()) : forInstance(t.id());
-    return new OutdatedAmi(b.maxAgeDays(maxAgeDays).rebootForImage(rebootForImage)
-        .terminateReplaced(terminateReplaced), false);
+    return withTargets(AmiDecision.GROUP.equals(t.type()), List.of(t.id()), false);
+  }
+
+  /** The same settings for these groups or instances. */
+  private OutdatedAmi withTargets(boolean groups, Collection<String> ids, boolean tolerateMissing) {
+    return ImmutableOutdatedAmi.builder().from(this).instanceIds(groups ? null : ids)
+        .groups(groups ? ids : null).tolerateMissing(tolerateMissing).build();
   }
 
   // ---------------------------------------------------------------- plan: observe, decide
@@ -173,6 +222,8 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
    */
   @Override
   public Plan plan(RemediationContext context) {
+    List<String> groups = groups();
+    List<String> instanceIds = instanceIds();
     boolean single = groups != null ? groups.size() == 1
         : instanceIds != null && instanceIds.size() == 1;
     return Remediation.onlyPlan(this, single, "instances", () -> planEach(context));
@@ -187,11 +238,11 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
   @Override
   public List<Plan> planEach(RemediationContext context) {
     AmiDecision decision = decision();
-    AmiObserver.Observation o = AmiObserver.observe(instanceIds, groups,
+    AmiObserver.Observation o = AmiObserver.observe(instanceIds(), groups(),
         decision::needsReplacement, context);
     List<AmiDecision.Target> targets = new ArrayList<>(decision.decide(o,
         context.guardrails().optOutTagKey(), context.optOutReason()));
-    if (instanceIds != null || groups != null) {
+    if (instanceIds() != null || groups() != null) {
       chosenOnly(o, targets);
     }
     return targets.stream().map(t -> context.newPlan(one(t), t.type(), t.id())
@@ -203,7 +254,7 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
   private void chosenOnly(AmiObserver.Observation o, List<AmiDecision.Target> targets) {
     Map<String, String> wanted = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
-    for (String id : instanceIds == null ? List.<String>of() : instanceIds) {
+    for (String id : Objects.requireNonNullElse(instanceIds(), List.<String>of())) {
       AmiObserver.InstanceFacts i = o.instances().get(id);
       String group = i == null ? null : i.group();
       if (group != null && o.groups().containsKey(group)) {
@@ -214,10 +265,10 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
         missing.add(id);
       }
     }
-    for (String g : groups == null ? List.<String>of() : groups) {
+    for (String g : Objects.requireNonNullElse(groups(), List.<String>of())) {
       wanted.put(g, AmiDecision.GROUP);
     }
-    if (!missing.isEmpty() && !tolerateMissing) {
+    if (!missing.isEmpty() && !tolerateMissing()) {
       throw new RemediationException("Instance(s) " + missing + " not found in " + o.region());
     }
     missing.forEach(id -> wanted.put(id, AmiDecision.INSTANCE));
@@ -283,16 +334,12 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
   }
 
   /** Builds {@link OutdatedAmi}; {@link #build()} validates every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final @Nullable List<String> instanceIds;
-    private final @Nullable List<String> groups;
-    private String maxAgeDays = String.valueOf(DEFAULT_MAX_AGE_DAYS);
-    private boolean rebootForImage;
-    private boolean terminateReplaced;
+    private final ImmutableOutdatedAmi.Builder values = ImmutableOutdatedAmi.builder();
 
-    private Builder(@Nullable List<String> instanceIds, @Nullable List<String> groups) {
-      this.instanceIds = instanceIds;
-      this.groups = groups;
+    private Builder(@Nullable Collection<String> instanceIds, @Nullable List<String> groups) {
+      values.instanceIds(instanceIds).groups(groups);
     }
 
     /**
@@ -300,7 +347,7 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
      * @return this builder
      */
     public Builder maxAgeDays(int days) {
-      this.maxAgeDays = String.valueOf(days);
+      values.maxAgeDays(days);
       return this;
     }
 
@@ -310,7 +357,7 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
      * @return this builder
      */
     public Builder rebootForImage(boolean reboot) {
-      this.rebootForImage = reboot;
+      values.rebootForImage(reboot);
       return this;
     }
 
@@ -320,7 +367,7 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
      * @return this builder
      */
     public Builder terminateReplaced(boolean terminate) {
-      this.terminateReplaced = terminate;
+      values.terminateReplaced(terminate);
       return this;
     }
 
@@ -329,7 +376,7 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
      * @throws InvalidRemediationException naming the bad value
      */
     public OutdatedAmi build() {
-      return new OutdatedAmi(this, false);
+      return values.build();
     }
   }
 
@@ -383,24 +430,23 @@ public final class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
     /** The targets of every spec, one remediation per distinct setting and kind. */
     @Override
     public List<Remediation> forTargets(List<RemediationSpec> specs) {
-      Map<String, Builder> combined = new LinkedHashMap<>();
+      Map<String, OutdatedAmi> settings = new LinkedHashMap<>();
+      Map<String, List<String>> targets = new LinkedHashMap<>();
       List<Remediation> result = new ArrayList<>();
       for (RemediationSpec spec : specs) {
         OutdatedAmi one = (OutdatedAmi) fromSpec(spec);
-        if (one.instanceIds == null && one.groups == null) {
+        List<String> ids = one.groups() != null ? one.groups() : one.instanceIds();
+        if (ids == null) {
           result.add(one);
           continue;
         }
-        String key = (one.groups != null) + "|" + one.maxAgeDays + "|" + one.rebootForImage + "|"
-            + one.terminateReplaced;
-        Builder b = combined.computeIfAbsent(key, k -> new Builder(
-            one.groups == null ? new ArrayList<>() : null,
-            one.groups == null ? null : new ArrayList<>()).maxAgeDays(one.maxAgeDays)
-            .rebootForImage(one.rebootForImage).terminateReplaced(one.terminateReplaced));
-        (one.groups == null ? b.instanceIds : b.groups).addAll(
-            one.groups == null ? one.instanceIds : one.groups);
+        String key = (one.groups() != null) + "|" + one.maxAgeDays() + "|" + one.rebootForImage()
+            + "|" + one.terminateReplaced();
+        settings.putIfAbsent(key, one);
+        targets.computeIfAbsent(key, k -> new ArrayList<>()).addAll(ids);
       }
-      combined.values().forEach(b -> result.add(new OutdatedAmi(b, true)));
+      settings.forEach((key, one) -> result.add(one.withTargets(one.groups() != null,
+          targets.get(key), true)));
       return result;
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -55,7 +56,8 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * <p>The private key is never printed, logged, put in a plan, a result or an exception. The
  * instance's {@code KeyName} attribute cannot change after launch and keeps naming the old key.
  */
-public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
+@Value.Immutable
+public abstract class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
   /** The catalog id. */
   public static final String ID = "ec2.replace-ssh-key";
   /** Every IAM action planning and applying may need. */
@@ -73,39 +75,66 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
 
   private static final SpecTable<ReplaceSshKey, Builder> SPEC =
       SpecTable.<ReplaceSshKey, Builder>of(ID)
-          .start("instanceId", SpecKind.aws(AwsNames::instanceId), r -> r.want.instanceId(),
+          .start("instanceId", SpecKind.aws(AwsNames::instanceId), ReplaceSshKey::instanceId,
               ReplaceSshKey::forInstance)
-          .required("keyName", SpecKind.text(), r -> r.want.keyName(), Builder::keyName)
-          .required("keyType", SpecKind.text(), r -> r.want.keyType(), Builder::keyType)
-          .required("parameterName", SpecKind.text(), r -> r.want.parameterName(),
+          .required("keyName", SpecKind.text(), ReplaceSshKey::keyName, Builder::keyName)
+          .required("keyType", SpecKind.text(), ReplaceSshKey::keyType, Builder::keyType)
+          .required("parameterName", SpecKind.text(), ReplaceSshKey::parameterName,
               Builder::parameterName)
-          .optional("kmsKey", SpecKind.aws(AwsNames::kmsKey), r -> r.want.kmsKey(),
+          .optional("kmsKey", SpecKind.aws(AwsNames::kmsKey), ReplaceSshKey::kmsKey,
               Builder::kmsKey)
-          .required("user", SpecKind.text(), r -> r.want.user(), Builder::user)
+          .required("user", SpecKind.text(), ReplaceSshKey::user, Builder::user)
           .build(Builder::build);
 
-  private final Wanted want;
+  ReplaceSshKey() {}
+
+  /** @return the instance */
+  abstract String instanceId();
+
+  /** @return the new key pair's name */
+  @Value.Default
+  public String keyName() {
+    return "remediate-" + instanceId() + "-"
+        + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE);
+  }
+
+  /** @return {@code ed25519} or {@code rsa} */
+  @Value.Default
+  String keyType() {
+    return DEFAULT_KEY_TYPE;
+  }
+
+  /** @return the SecureString parameter that receives the private key */
+  @Value.Default
+  public String parameterName() {
+    return PARAMETER_PREFIX + instanceId();
+  }
+
+  /** @return the parameter's KMS key, or null for the account's {@code aws/ssm} key */
+  abstract @Nullable String kmsKey();
+
+  /** @return the login user whose authorized keys are replaced */
+  @Value.Default
+  String user() {
+    return DEFAULT_USER;
+  }
 
   /**
-   * What one remediation asks for, validated.
+   * Every check of the values, in one place.
    *
-   * @param instanceId the instance
-   * @param keyName the new key pair's name
-   * @param keyType {@code ed25519} or {@code rsa}
-   * @param parameterName the SecureString parameter that receives the private key
-   * @param kmsKey the parameter's KMS key, or null for the account's {@code aws/ssm} key
-   * @param user the login user whose authorized keys are replaced
+   * @throws InvalidRemediationException naming the bad value
    */
-  record Wanted(String instanceId, String keyName, String keyType, String parameterName,
-      @Nullable String kmsKey, String user) {
-    Wanted {
-      instanceId = AwsNames.instanceId(instanceId);
-      keyName = validKeyName(keyName);
-      keyType = validKeyType(keyType);
-      parameterName = validParameterName(parameterName);
-      kmsKey = kmsKey == null ? null : AwsNames.kmsKey(kmsKey);
-      user = validUser(user);
+  @Value.Check
+  final void check() {
+    AwsNames.instanceId(instanceId());
+    validKeyName(keyName());
+    validKeyType(keyType());
+    validParameterName(parameterName());
+    String kmsKey = kmsKey();
+    if (kmsKey != null) {
+      AwsNames.kmsKey(kmsKey);
     }
+    validUser(user());
   }
 
   static String validKeyName(@Nullable String value) {
@@ -140,26 +169,12 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
     return value;
   }
 
-  private ReplaceSshKey(Wanted want) {
-    this.want = want;
-  }
-
   /**
    * @param instanceId e.g. {@code i-0abc1234def567890}
    * @return a builder replacing that instance's key
    */
   public static Builder forInstance(String instanceId) {
     return new Builder(instanceId);
-  }
-
-  /** @return the new key pair's name */
-  public String keyName() {
-    return want.keyName();
-  }
-
-  /** @return the SecureString parameter that receives the private key */
-  public String parameterName() {
-    return want.parameterName();
   }
 
   /** The description of the parameter holding a key pair's private key: how plans recognise it. */
@@ -177,13 +192,12 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    SshKeyDecision.Outcome outcome = new SshKeyDecision(want, context.region(), context.account())
-        .decide(SshKeyObserver.observe(want.instanceId(), want.keyName(), want.parameterName(),
-            context));
-    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", want.instanceId())
+    SshKeyDecision.Outcome outcome = new SshKeyDecision(this, context.region(), context.account())
+        .decide(SshKeyObserver.observe(instanceId(), keyName(), parameterName(), context));
+    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId())
         .addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings());
     if (outcome.skipReason() != null) {
-      plan.addSkipped(Skip.of(want.instanceId(), outcome.skipReason()));
+      plan.addSkipped(Skip.of(instanceId(), outcome.skipReason()));
     }
     return plan.addAllIamActions(actions(outcome.steps())).build();
   }
@@ -199,7 +213,7 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
       switch (s.kind()) {
         case SshKeyDecision.CREATE_KEY -> {
           actions.addAll(List.of("ec2:CreateKeyPair", "ec2:DeleteKeyPair", "ssm:PutParameter"));
-          if (want.kmsKey() != null) {
+          if (kmsKey() != null) {
             actions.add("kms:Encrypt");
           }
         }
@@ -279,16 +293,12 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
   }
 
   /** Builds {@link ReplaceSshKey}; {@link #build()} validates every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final String instanceId;
-    private @Nullable String keyName;
-    private String keyType = DEFAULT_KEY_TYPE;
-    private @Nullable String parameterName;
-    private @Nullable String kmsKey;
-    private String user = DEFAULT_USER;
+    private final ImmutableReplaceSshKey.Builder values = ImmutableReplaceSshKey.builder();
 
     private Builder(String instanceId) {
-      this.instanceId = instanceId;
+      values.instanceId(instanceId);
     }
 
     /**
@@ -297,7 +307,7 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
      * @return this builder
      */
     public Builder keyName(String name) {
-      this.keyName = name;
+      values.keyName(name);
       return this;
     }
 
@@ -306,7 +316,7 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
      * @return this builder
      */
     public Builder keyType(String type) {
-      this.keyType = type;
+      values.keyType(type);
       return this;
     }
 
@@ -316,7 +326,7 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
      * @return this builder
      */
     public Builder parameterName(String name) {
-      this.parameterName = name;
+      values.parameterName(name);
       return this;
     }
 
@@ -325,7 +335,7 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
      * @return this builder
      */
     public Builder kmsKey(@Nullable String key) {
-      this.kmsKey = key;
+      values.kmsKey(key);
       return this;
     }
 
@@ -335,7 +345,7 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
      * @return this builder
      */
     public Builder user(String user) {
-      this.user = user;
+      values.user(user);
       return this;
     }
 
@@ -344,10 +354,7 @@ public final class ReplaceSshKey extends AbstractRemediation<ReplaceSshKey> {
      * @throws InvalidRemediationException naming the bad value
      */
     public ReplaceSshKey build() {
-      String name = keyName != null ? keyName : "remediate-" + instanceId + "-"
-          + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE);
-      return new ReplaceSshKey(new Wanted(instanceId, name, keyType,
-          parameterName != null ? parameterName : PARAMETER_PREFIX + instanceId, kmsKey, user));
+      return values.build();
     }
   }
 

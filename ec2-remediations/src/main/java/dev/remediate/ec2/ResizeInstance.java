@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -51,7 +53,8 @@ import software.amazon.awssdk.services.ec2.waiters.Ec2Waiter;
  * when the process dies mid-resize, a later plan sees the stopped instance carrying the resize
  * tags and finishes the resize (type change if needed, start, tags removed).
  */
-public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
+@Value.Immutable
+public abstract class ResizeInstance extends AbstractRemediation<ResizeInstance> {
   /** The catalog id. */
   public static final String ID = "ec2.resize-instance";
   /** Every IAM action planning and applying may need. */
@@ -78,17 +81,32 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
 
   private static final SpecTable<ResizeInstance, Builder> SPEC =
       SpecTable.<ResizeInstance, Builder>of(ID)
-          .start("instanceId", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
+          .start("instanceId", SpecKind.aws(AwsNames::instanceId), ResizeInstance::instanceId,
               ResizeInstance::of)
-          .required("instanceType", SpecKind.text(), r -> r.instanceType, Builder::toType)
+          .required("instanceType", SpecKind.text(), ResizeInstance::instanceType,
+              Builder::toType)
           .build(Builder::build);
 
-  private final String instanceId;
-  private final String instanceType;
+  ResizeInstance() {}
 
-  private ResizeInstance(String instanceId, String instanceType) {
-    this.instanceId = AwsNames.instanceId(instanceId);
-    this.instanceType = instanceType(instanceType);
+  /** @return the instance */
+  abstract String instanceId();
+
+  /**
+   * @return the wanted type, {@value #NEXT} or {@value #FROM_TAG}; never null once built (the
+   *     check refuses a remediation without one)
+   */
+  abstract @Nullable String instanceType();
+
+  /**
+   * Every check of the values, in one place.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    AwsNames.instanceId(instanceId());
+    instanceType(instanceType());
   }
 
   /**
@@ -97,6 +115,11 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
    */
   public static Builder of(String instanceId) {
     return new Builder(instanceId);
+  }
+
+  /** The same instance, to this type. */
+  private ResizeInstance to(String type) {
+    return ImmutableResizeInstance.copyOf(this).withInstanceType(type);
   }
 
   /**
@@ -125,9 +148,10 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
    */
   @Override
   public Plan plan(RemediationContext context) {
+    String instanceId = instanceId();
     Instance found = ResizeObserver.instance(instanceId, context);
-    String wanted = instanceType;
-    if (FROM_TAG.equals(instanceType)) {
+    String wanted = Objects.requireNonNull(instanceType(), "instanceType");
+    if (FROM_TAG.equals(wanted)) {
       String tagged = NetworkSupport.tags(found.tags()).get(RESIZE_TO_TAG);
       if (tagged == null) {
         return context.newPlan(this, "AWS::EC2::Instance", instanceId).addAllIamActions(READS)
@@ -151,14 +175,14 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
     outcome.steps().forEach(s -> actions.add("ec2:" + s.kind()));
     // The spec names the type resolved (next size up, interrupted resize): apply and verify
     // observe against that type, not a size further up.
-    ResizeInstance planned = outcome.targetType().equals(instanceType) ? this
-        : new ResizeInstance(instanceId, outcome.targetType());
-    return context.newPlan(planned, "AWS::EC2::Instance", instanceId).addAllSteps(outcome.steps())
+    return context.newPlan(to(outcome.targetType()), "AWS::EC2::Instance", instanceId)
+        .addAllSteps(outcome.steps())
         .addAllWarnings(outcome.warnings()).addAllIamActions(actions).build();
   }
 
   /** An Auto Scaling member: the group's launch template gets the type ({@link ResizeGroup}). */
   private Plan groupPlan(String group, String wanted, RemediationContext context) {
+    String instanceId = instanceId();
     if (NEXT.equals(wanted)) {
       throw new InvalidRemediationException("Resize of " + instanceId + " to " + NEXT + " refused: "
           + "it is a member of Auto Scaling group " + group + ": name the type its launch "
@@ -172,9 +196,7 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
         "ec2:DescribeLaunchTemplateVersions"));
     steps.forEach(s -> actions.add((s.kind().equals(LaunchTemplateSteps.UPDATE_GROUP)
         ? "autoscaling:" : "ec2:") + s.kind()));
-    ResizeInstance planned = wanted.equals(instanceType) ? this
-        : new ResizeInstance(instanceId, wanted);
-    return context.newPlan(planned, "AWS::EC2::Instance", instanceId).addAllSteps(steps)
+    return context.newPlan(to(wanted), "AWS::EC2::Instance", instanceId).addAllSteps(steps)
         .addAllWarnings(warnings).addAllIamActions(actions).build();
   }
 
@@ -244,6 +266,7 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
   public List<String> compensate(List<Step> completed, RuntimeException failure,
       RemediationContext context) {
     List<String> lines = new ArrayList<>();
+    String instanceId = instanceId();
     boolean stoppedHere = context.outputs().containsKey(OUT_STOPPED + instanceId);
     String oldType = context.outputs().get(OUT_OLD_TYPE + instanceId);
     if (!stoppedHere && oldType == null) {
@@ -281,12 +304,12 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
   }
 
   /** Builds {@link ResizeInstance}; {@link #build()} validates every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final String instanceId;
-    private @Nullable String instanceType;
+    private final ImmutableResizeInstance.Builder values = ImmutableResizeInstance.builder();
 
     private Builder(String instanceId) {
-      this.instanceId = instanceId;
+      values.instanceId(instanceId);
     }
 
     /**
@@ -296,7 +319,7 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
      * @return this builder
      */
     public Builder toType(String type) {
-      this.instanceType = type;
+      values.instanceType(type);
       return this;
     }
 
@@ -305,7 +328,7 @@ public final class ResizeInstance extends AbstractRemediation<ResizeInstance> {
      * @throws InvalidRemediationException naming the bad value
      */
     public ResizeInstance build() {
-      return new ResizeInstance(instanceId, instanceType);
+      return values.build();
     }
   }
 

@@ -29,11 +29,11 @@ import org.jspecify.annotations.Nullable;
  *       replacing the login user's authorized keys; {@code CreateTags} naming the new key pair.
  * </ul>
  *
- * @param want what the remediation asks for
+ * @param want the remediation, what it asks for
  * @param region the Region, for ARNs
  * @param account the account, for ARNs
  */
-record SshKeyDecision(ReplaceSshKey.Wanted want, String region, String account) {
+record SshKeyDecision(ReplaceSshKey want, String region, String account) {
   static final String DELETE_KEY = "DeleteKeyPair";
   static final String CREATE_KEY = "CreateKeyPair";
   static final String SEND_COMMAND = "SendCommand";

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class SshKeyDecisionTest {
   private static final String ID = "i-0abc1234def567890";
   private static final String KEY = "remediate-" + ID + "-20250101";
-  private static final ReplaceSshKey.Wanted WANT = new ReplaceSshKey.Wanted(ID, KEY, "ed25519",
-      "/remediate/ssh-keys/" + ID, null, "ec2-user");
+  private static final ReplaceSshKey WANT = ReplaceSshKey.forInstance(ID).keyName(KEY)
+      .keyType("ed25519").parameterName("/remediate/ssh-keys/" + ID).user("ec2-user").build();
   private static final SshKeyDecision DECISION = new SshKeyDecision(WANT, "eu-west-1",
       "111122223333");
   private static final ParameterFacts STORED = new ParameterFacts(WANT.parameterName(),
