@@ -90,13 +90,24 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
    */
   @Value.Check
   final BlockIpAddress normalised() {
-    int max = maxEntriesPerDirection();
-    if (max < 1 || max > 40) {
-      throw new InvalidRemediationException("maxEntriesPerDirection must be 1-40, was " + max);
-    }
+    maxEntries(maxEntriesPerDirection());
     IpBlockScope scope = IpBlockScope.normalised(this);
     return scope == this ? this : ImmutableBlockIpAddress.copyOf(this).withCidr(scope.cidr())
         .withSubnetIds(scope.subnetIds());
+  }
+
+  /**
+   * Checks the entries-per-direction quota (for the value check, and for the setting, so that
+   * its refusal names the setting).
+   *
+   * @return {@code max}
+   * @throws InvalidRemediationException when it is not from 1 to 40
+   */
+  static int maxEntries(int max) {
+    if (max < 1 || max > 40) {
+      throw new InvalidRemediationException("maxEntriesPerDirection must be 1-40, was " + max);
+    }
+    return max;
   }
 
   /**
@@ -274,7 +285,7 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
     public Optional<Remediation> forTarget(String resourceId, Map<String, String> settings) {
       Optional<Builder> block = forTarget(resourceId, ADDRESS, settings);
       block.ifPresent(b -> MAX_ENTRIES.valueIn(settings,
-          max -> b.maxEntriesPerDirection(Integer.parseInt(max))));
+          max -> b.maxEntriesPerDirection(maxEntries(Integer.parseInt(max)))));
       return block.map(Builder::build);
     }
 
