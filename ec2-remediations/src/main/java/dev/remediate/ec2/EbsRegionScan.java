@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -50,18 +51,64 @@ import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
  * <p>The originals an earlier swap kept (detached, tagged) belong to their instance's target, never
  * to a target of their own.
  */
-final class EbsRegionScan extends AbstractRemediation<EbsRegionScan> {
+@Value.Immutable
+abstract class EbsRegionScan extends AbstractRemediation<EbsRegionScan> {
   /** How many ids one filter takes. */
   private static final int IDS_PER_CALL = 200;
 
-  private final String kmsKey;
-  private final @Nullable String tagKey;
-  private final @Nullable String tagValue;
+  static final SpecTable<EbsRegionScan, ImmutableEbsRegionScan.Builder> SPEC =
+      SpecTable.<EbsRegionScan, ImmutableEbsRegionScan.Builder>of(ID)
+          .start("scope", SpecKind.word("region"), r -> "region",
+              scope -> ImmutableEbsRegionScan.builder())
+          .required("kmsKey", EncryptVolume.KMS_KEY, EbsRegionScan::kmsKey,
+              ImmutableEbsRegionScan.Builder::kmsKey)
+          .optional("tag", SpecKind.text(), EbsRegionScan::tag, ImmutableEbsRegionScan.Builder::tag)
+          .build(ImmutableEbsRegionScan.Builder::build);
 
-  private EbsRegionScan(String kmsKey, @Nullable String tagKey, @Nullable String tagValue) {
-    this.kmsKey = kmsKey;
-    this.tagKey = tagKey;
-    this.tagValue = tagValue;
+  EbsRegionScan() {}
+
+  /** @return the key (setting {@code encryption.kmsKey}) */
+  abstract String kmsKey();
+
+  /**
+   * @return {@code KEY=VALUE} selecting instances and unattached volumes by tag (setting
+   *     {@code encryption.tag}), key and value trimmed; null for all
+   */
+  abstract @Nullable String tag();
+
+  /** @return the key of {@link #tag()}, or null for all */
+  final @Nullable String tagKey() {
+    String tag = tag();
+    return tag == null ? null : tag.substring(0, tag.indexOf('='));
+  }
+
+  /** @return the value of {@link #tag()}, or null for all */
+  final @Nullable String tagValue() {
+    String tag = tag();
+    return tag == null ? null : tag.substring(tag.indexOf('=') + 1);
+  }
+
+  /**
+   * Every check of the values, in one place: the key reference, and the tag is
+   * {@code KEY=VALUE}.
+   *
+   * @return this, or a copy with the tag's key and value trimmed
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final EbsRegionScan normalised() {
+    KmsKeys.validate(ID, "kmsKey(KEY)", kmsKey());
+    String tag = tag();
+    if (tag == null) {
+      return this;
+    }
+    int eq = tag.indexOf('=');
+    if (eq <= 0 || tag.substring(0, eq).isBlank()) {
+      throw new InvalidRemediationException(ID + ": encryption.tag '" + tag
+          + "' must be KEY=VALUE, e.g. encrypt=yes");
+    }
+    String trimmed = tag.substring(0, eq).trim() + "=" + tag.substring(eq + 1).trim();
+    return trimmed.equals(tag) ? this : ImmutableEbsRegionScan.copyOf(this).withTag(trimmed);
   }
 
   /**
@@ -69,31 +116,8 @@ final class EbsRegionScan extends AbstractRemediation<EbsRegionScan> {
    * @param tag {@code KEY=VALUE} selecting instances and unattached volumes by tag (setting
    *     {@code encryption.tag}), or null for all
    */
-  static final SpecTable<EbsRegionScan, Given> SPEC = SpecTable.<EbsRegionScan, Given>of(ID)
-      .start("scope", SpecKind.word("region"), r -> "region", scope -> new Given())
-      .required("kmsKey", SpecKind.of("a KMS key", k -> KmsKeys.validate(ID, "kmsKey(KEY)", k),
-          k -> k), r -> r.kmsKey, (g, key) -> g.kmsKey = key)
-      .optional("tag", SpecKind.text(), r -> r.tagKey == null ? null : r.tagKey + "=" + r.tagValue,
-          (g, tag) -> g.tag = tag)
-      .build(g -> of(g.kmsKey, g.tag));
-
-  /** What a spec gives, checked by {@link #of} once all is read. */
-  private static final class Given {
-    private String kmsKey = "";
-    private @Nullable String tag;
-  }
-
   static EbsRegionScan of(String kmsKey, @Nullable String tag) {
-    String key = KmsKeys.validate(ID, "kmsKey(KEY)", kmsKey);
-    if (tag == null) {
-      return new EbsRegionScan(key, null, null);
-    }
-    int eq = tag.indexOf('=');
-    if (eq <= 0 || tag.substring(0, eq).isBlank()) {
-      throw new InvalidRemediationException(ID + ": encryption.tag '" + tag
-          + "' must be KEY=VALUE, e.g. encrypt=yes");
-    }
-    return new EbsRegionScan(key, tag.substring(0, eq).trim(), tag.substring(eq + 1).trim());
+    return ImmutableEbsRegionScan.builder().kmsKey(kmsKey).tag(tag).build();
   }
 
   @Override
@@ -131,6 +155,7 @@ final class EbsRegionScan extends AbstractRemediation<EbsRegionScan> {
     Map<String, List<Volume>> attached = attached(observer, instances.keySet());
     List<Snapshot> snapshots = instances.isEmpty() && loose.isEmpty() ? List.of()
         : observer.snapshots(filter("tag-key", TAG_ORIGIN_VOLUME));
+    String kmsKey = kmsKey();
     Supplier<ResolvedKey> key = once(() -> observer.resolveKey(kmsKey));
     List<Plan> plans = new ArrayList<>();
     instances.forEach((id, instance) -> plans.add(planOne(context, observer, key,
@@ -163,7 +188,8 @@ final class EbsRegionScan extends AbstractRemediation<EbsRegionScan> {
   }
 
   private boolean selected(Map<String, String> tags) {
-    return tagKey == null || Objects.equals(tagValue, tags.get(tagKey));
+    String tagKey = tagKey();
+    return tagKey == null || Objects.equals(tagValue(), tags.get(tagKey));
   }
 
   /** The instances by id (selected by tag), settled; gone or terminating ones left out. */
@@ -172,8 +198,9 @@ final class EbsRegionScan extends AbstractRemediation<EbsRegionScan> {
     for (List<String> chunk : chunks(ids)) {
       List<Filter> filters = new ArrayList<>();
       filters.add(Filter.builder().name("instance-id").values(chunk).build());
+      String tagKey = tagKey();
       if (tagKey != null) {
-        filters.add(filter("tag:" + tagKey, tagValue));
+        filters.add(filter("tag:" + tagKey, tagValue()));
       }
       observer.ec2().describeInstancesPaginator(r -> r.filters(filters)).reservations()
           .forEach(r -> r.instances().forEach(i -> found.put(i.instanceId(), i)));

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  *
  * <p>Existing volumes are not changed: encrypt them with {@link EncryptVolume}.
  */
-public final class EnableEbsEncryptionByDefault extends AbstractRemediation<EnableEbsEncryptionByDefault> {
+@Value.Immutable
+public abstract class EnableEbsEncryptionByDefault
+    extends AbstractRemediation<EnableEbsEncryptionByDefault> {
   /** The catalog id. */
   public static final String ID = "ec2.ebs-encryption-by-default";
 
@@ -71,20 +74,16 @@ public final class EnableEbsEncryptionByDefault extends AbstractRemediation<Enab
 
   private static final SpecTable<EnableEbsEncryptionByDefault, EnableEbsEncryptionByDefault>
       SPEC = SpecTable.<EnableEbsEncryptionByDefault, EnableEbsEncryptionByDefault>of(ID)
-          .start("kmsKey", SpecKind.text(), r -> r.kmsKey,
+          .start("kmsKey", SpecKind.text(), r -> r.kmsKey().orElse(null),
               EnableEbsEncryptionByDefault::withDefaultKey)
           .start(EnableEbsEncryptionByDefault::create)
           .build(r -> r);
 
-  private final @Nullable String kmsKey;
-
-  private EnableEbsEncryptionByDefault(@Nullable String kmsKey) {
-    this.kmsKey = kmsKey;
-  }
+  EnableEbsEncryptionByDefault() {}
 
   /** @return encryption by default, keeping whatever default key the region has */
   public static EnableEbsEncryptionByDefault create() {
-    return new EnableEbsEncryptionByDefault(null);
+    return ImmutableEnableEbsEncryptionByDefault.builder().build();
   }
 
   /**
@@ -95,12 +94,20 @@ public final class EnableEbsEncryptionByDefault extends AbstractRemediation<Enab
    * @throws InvalidRemediationException when the key reference is malformed
    */
   public static EnableEbsEncryptionByDefault withDefaultKey(String kmsKey) {
-    return new EnableEbsEncryptionByDefault(KmsKeys.validate(ID, "withDefaultKey(KEY)", kmsKey));
+    return ImmutableEnableEbsEncryptionByDefault.builder().kmsKey(kmsKey).build();
   }
 
   /** @return the wanted default key, if one was chosen */
-  public Optional<String> kmsKey() {
-    return Optional.ofNullable(kmsKey);
+  public abstract Optional<String> kmsKey();
+
+  /**
+   * Every check of the values, in one place: the key reference.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    kmsKey().ifPresent(k -> KmsKeys.validate(ID, "withDefaultKey(KEY)", k));
   }
 
   @Override
@@ -141,6 +148,7 @@ public final class EnableEbsEncryptionByDefault extends AbstractRemediation<Enab
     Boolean enabled = ec2.getEbsEncryptionByDefault(r -> {}).ebsEncryptionByDefault();
     String currentKey = null;
     String wantedArn = null;
+    String kmsKey = kmsKey().orElse(null);
     if (kmsKey != null) {
       currentKey = currentDefaultKey(ec2, context);
       wantedArn = KmsKeys.describeUsable(context, kmsKey).arn();
@@ -161,7 +169,7 @@ public final class EnableEbsEncryptionByDefault extends AbstractRemediation<Enab
           + " unset; Java: EnableEbsEncryptionByDefault.create())";
       throw new RemediationException("Cannot read the EBS default KMS key in " + context.region()
           + " (GetEbsDefaultKmsKeyId failed with " + AwsErrors.describe(e) + "), so cannot tell "
-          + "whether it must change to " + kmsKey + ". "
+          + "whether it must change to " + kmsKey().orElse(null) + ". "
           + (AwsErrors.is(e, "AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
               ? "Grant ec2:GetEbsDefaultKmsKeyId, or " + withoutKey
               : "Try again later, or " + withoutKey) + ".", e);

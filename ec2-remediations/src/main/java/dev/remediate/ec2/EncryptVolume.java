@@ -1,5 +1,6 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.aws.AwsNames;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -69,7 +71,8 @@ import software.amazon.awssdk.services.ec2.model.Volume;
  * made under; a later plan adopts them only if the instance has not run since (otherwise their
  * data may be stale and fresh ones are made).
  */
-public final class EncryptVolume implements Remediation {
+@Value.Immutable
+public abstract class EncryptVolume extends AbstractRemediation<EncryptVolume> {
   /** The catalog id, shared by the volume and the instance form. */
   public static final String ID = "ec2.encrypt-volumes";
 
@@ -137,47 +140,31 @@ public final class EncryptVolume implements Remediation {
       "AttachVolume", "ModifyInstanceAttribute", "StartInstances");
 
   private static final WaiterLimits DEFAULT_LIMITS = WaiterLimits.ofDefaults();
+  /** A KMS key reference, checked as {@link Builder#kmsKey} checks it (shared with the scan). */
+  static final SpecKind<String> KMS_KEY = SpecKind.of("a KMS key",
+      k -> KmsKeys.validate(ID, "kmsKey(KEY)", k), k -> k);
   private static final SpecTable<EncryptVolume, Builder> SPEC =
       SpecTable.<EncryptVolume, Builder>of(ID)
-          .start("volume", SpecKind.aws(AwsNames::volumeId), r -> r.volumeId,
+          .start("volume", SpecKind.aws(AwsNames::volumeId), r -> r.volumeId().orElse(null),
               EncryptVolume::forVolume)
-          .start("instance", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
-              EncryptVolume::forInstance)
-          .optional("kmsKey", SpecKind.text(), r -> r.kmsKey, Builder::kmsKey)
-          .optional("keepOriginal", SpecKind.bool(), true, r -> r.keepOriginal,
+          .start("instance", SpecKind.aws(AwsNames::instanceId),
+              r -> r.instanceId().orElse(null), EncryptVolume::forInstance)
+          .optional("kmsKey", KMS_KEY, r -> r.kmsKey().orElse(null), Builder::kmsKey)
+          .optional("keepOriginal", SpecKind.bool(), true, EncryptVolume::keepOriginal,
               Builder::keepOriginal)
-          .optional("deleteSnapshots", SpecKind.bool(), true, r -> r.deleteSnapshots,
+          .optional("deleteSnapshots", SpecKind.bool(), true, EncryptVolume::deleteSnapshots,
               Builder::deleteSnapshots)
           .optional("allowAutoScalingGroup", SpecKind.bool(), false,
-              r -> r.allowAutoScalingGroup, Builder::allowAutoScalingGroup)
+              EncryptVolume::allowAutoScalingGroup, Builder::allowAutoScalingGroup)
           .optional("snapshotTimeout", SpecKind.duration(), DEFAULT_LIMITS.snapshot(),
-              r -> r.waiterLimits.snapshot(), (b, d) -> b.waiterLimits(new WaiterLimits(d,
-                  b.waiterLimits.volume(), b.waiterLimits.instance())))
+              EncryptVolume::snapshotTimeout, (b, d) -> b.values.snapshotTimeout(d))
           .optional("volumeTimeout", SpecKind.duration(), DEFAULT_LIMITS.volume(),
-              r -> r.waiterLimits.volume(), (b, d) -> b.waiterLimits(new WaiterLimits(
-                  b.waiterLimits.snapshot(), d, b.waiterLimits.instance())))
+              EncryptVolume::volumeTimeout, (b, d) -> b.values.volumeTimeout(d))
           .optional("instanceTimeout", SpecKind.duration(), DEFAULT_LIMITS.instance(),
-              r -> r.waiterLimits.instance(), (b, d) -> b.waiterLimits(new WaiterLimits(
-                  b.waiterLimits.snapshot(), b.waiterLimits.volume(), d)))
+              EncryptVolume::instanceTimeout, (b, d) -> b.values.instanceTimeout(d))
           .build(Builder::build);
 
-  private final @Nullable String volumeId;
-  private final @Nullable String instanceId;
-  private final @Nullable String kmsKey;
-  private final boolean keepOriginal;
-  private final boolean deleteSnapshots;
-  private final boolean allowAutoScalingGroup;
-  private final WaiterLimits waiterLimits;
-
-  private EncryptVolume(Builder b) {
-    this.volumeId = b.volumeId;
-    this.instanceId = b.instanceId;
-    this.kmsKey = b.kmsKey;
-    this.keepOriginal = b.keepOriginal;
-    this.deleteSnapshots = b.deleteSnapshots;
-    this.allowAutoScalingGroup = b.allowAutoScalingGroup;
-    this.waiterLimits = b.waiterLimits;
-  }
+  EncryptVolume() {}
 
   /**
    * Encrypts one volume. An attached volume is swapped on its instance (stopping it when it runs);
@@ -187,7 +174,9 @@ public final class EncryptVolume implements Remediation {
    * @return a builder
    */
   public static Builder forVolume(String volumeId) {
-    return new Builder(AwsNames.volumeId(volumeId), null);
+    Builder b = new Builder();
+    b.values.volumeId(volumeId);
+    return b;
   }
 
   /**
@@ -197,52 +186,82 @@ public final class EncryptVolume implements Remediation {
    * @return a builder
    */
   public static Builder forInstance(String instanceId) {
-    return new Builder(null, AwsNames.instanceId(instanceId));
+    Builder b = new Builder();
+    b.values.instanceId(instanceId);
+    return b;
   }
 
   /** @return the volume of the volume form */
-  public Optional<String> volumeId() {
-    return Optional.ofNullable(volumeId);
-  }
+  public abstract Optional<String> volumeId();
 
   /** @return the instance of the instance form */
-  public Optional<String> instanceId() {
-    return Optional.ofNullable(instanceId);
-  }
+  public abstract Optional<String> instanceId();
 
   /** @return the wanted key; empty means the region's EBS default key */
-  public Optional<String> kmsKey() {
-    return Optional.ofNullable(kmsKey);
-  }
+  public abstract Optional<String> kmsKey();
 
   /** @return whether originals are kept (detached, tagged) */
+  @Value.Default
   public boolean keepOriginal() {
-    return keepOriginal;
+    return true;
   }
 
   /** @return whether transient snapshots are deleted after verification */
+  @Value.Default
   public boolean deleteSnapshots() {
-    return deleteSnapshots;
+    return true;
   }
 
   /** @return whether instances of Auto Scaling groups may be stopped */
+  @Value.Default
   public boolean allowAutoScalingGroup() {
-    return allowAutoScalingGroup;
+    return false;
+  }
+
+  /** @return the wait for a snapshot to complete ({@link WaiterLimits#snapshot()}) */
+  @Value.Default
+  Duration snapshotTimeout() {
+    return DEFAULT_LIMITS.snapshot();
+  }
+
+  /** @return the wait for a new volume ({@link WaiterLimits#volume()}) */
+  @Value.Default
+  Duration volumeTimeout() {
+    return DEFAULT_LIMITS.volume();
+  }
+
+  /** @return the wait for a stop, start, detach or attach ({@link WaiterLimits#instance()}) */
+  @Value.Default
+  Duration instanceTimeout() {
+    return DEFAULT_LIMITS.instance();
   }
 
   /** @return how long each kind of wait may last */
   public WaiterLimits waiterLimits() {
-    return waiterLimits;
+    return new WaiterLimits(snapshotTimeout(), volumeTimeout(), instanceTimeout());
+  }
+
+  /**
+   * Every check of the values, in one place: exactly one form, its id, the key reference and the
+   * waiter limits.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    if (volumeId().isPresent() == instanceId().isPresent()) {
+      throw new InvalidRemediationException(ID + ": name either a volume (forVolume) or an "
+          + "instance (forInstance), not both and not neither");
+    }
+    volumeId().ifPresent(AwsNames::volumeId);
+    instanceId().ifPresent(AwsNames::instanceId);
+    kmsKey().ifPresent(k -> KmsKeys.validate(ID, "kmsKey(KEY)", k));
+    waiterLimits(); // the record refuses a limit that is not positive
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public RemediationSpec spec() {
-    return SPEC.spec(this);
+  protected SpecTable<EncryptVolume, ?> specTable() {
+    return SPEC;
   }
 
   // ------------------------------------------------------------------------ observe, decide
@@ -254,11 +273,12 @@ public final class EncryptVolume implements Remediation {
    */
   @Override
   public Plan plan(RemediationContext context) {
-    EbsObserver observer = new EbsObserver(context, waiterLimits.instance());
-    EbsObservation base = instanceId != null ? observer.observeInstance(instanceId)
-        : observer.observeVolume(Objects.requireNonNull(volumeId));
+    EbsObserver observer = new EbsObserver(context, instanceTimeout());
+    EbsObservation base = instanceId().isPresent() ? observer.observeInstance(targetId())
+        : observer.observeVolume(targetId());
     EbsDecision decision = decision(context);
-    EbsObservation obs = observer.complete(base, decision, () -> observer.resolveKey(kmsKey));
+    EbsObservation obs = observer.complete(base, decision,
+        () -> observer.resolveKey(kmsKey().orElse(null)));
     return toPlan(context, decision.decide(obs));
   }
 
@@ -280,11 +300,11 @@ public final class EncryptVolume implements Remediation {
   }
 
   String targetType() {
-    return instanceId != null ? "AWS::EC2::Instance" : "AWS::EC2::Volume";
+    return instanceId().isPresent() ? "AWS::EC2::Instance" : "AWS::EC2::Volume";
   }
 
   String targetId() {
-    return instanceId != null ? instanceId : Objects.requireNonNull(volumeId);
+    return instanceId().or(this::volumeId).orElseThrow();
   }
 
   // ------------------------------------------------------------------------------------ steps
@@ -325,26 +345,6 @@ public final class EncryptVolume implements Remediation {
 
   static Ec2Client ec2(RemediationContext context) {
     return context.scope().client(Ec2Client.class, Ec2Client::builder);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EncryptVolume e && Objects.equals(volumeId, e.volumeId)
-        && Objects.equals(instanceId, e.instanceId) && Objects.equals(kmsKey, e.kmsKey)
-        && keepOriginal == e.keepOriginal && deleteSnapshots == e.deleteSnapshots
-        && allowAutoScalingGroup == e.allowAutoScalingGroup
-        && waiterLimits.equals(e.waiterLimits);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(volumeId, instanceId, kmsKey, keepOriginal, deleteSnapshots,
-        allowAutoScalingGroup, waiterLimits);
-  }
-
-  @Override
-  public String toString() {
-    return "EncryptVolume" + spec().parameters();
   }
 
   /**
@@ -394,20 +394,12 @@ public final class EncryptVolume implements Remediation {
     }
   }
 
-  /** Builds an {@link EncryptVolume}; every value is checked at once or at {@link #build()}. */
+  /** Builds an {@link EncryptVolume}; {@link #build()} checks every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final @Nullable String volumeId;
-    private final @Nullable String instanceId;
-    private @Nullable String kmsKey;
-    private boolean keepOriginal = true;
-    private boolean deleteSnapshots = true;
-    private boolean allowAutoScalingGroup;
-    private WaiterLimits waiterLimits = WaiterLimits.ofDefaults();
+    private final ImmutableEncryptVolume.Builder values = ImmutableEncryptVolume.builder();
 
-    private Builder(@Nullable String volumeId, @Nullable String instanceId) {
-      this.volumeId = volumeId;
-      this.instanceId = instanceId;
-    }
+    private Builder() {}
 
     /**
      * The KMS key to encrypt with (default: the region's EBS default key, read with
@@ -418,7 +410,7 @@ public final class EncryptVolume implements Remediation {
      * @return this builder
      */
     public Builder kmsKey(String kmsKey) {
-      this.kmsKey = KmsKeys.validate(ID, "kmsKey(KEY)", kmsKey);
+      values.kmsKey(kmsKey);
       return this;
     }
 
@@ -430,7 +422,7 @@ public final class EncryptVolume implements Remediation {
      * @return this builder
      */
     public Builder keepOriginal(boolean keep) {
-      this.keepOriginal = keep;
+      values.keepOriginal(keep);
       return this;
     }
 
@@ -441,7 +433,7 @@ public final class EncryptVolume implements Remediation {
      * @return this builder
      */
     public Builder deleteSnapshots(boolean delete) {
-      this.deleteSnapshots = delete;
+      values.deleteSnapshots(delete);
       return this;
     }
 
@@ -453,7 +445,7 @@ public final class EncryptVolume implements Remediation {
      * @return this builder
      */
     public Builder allowAutoScalingGroup(boolean allow) {
-      this.allowAutoScalingGroup = allow;
+      values.allowAutoScalingGroup(allow);
       return this;
     }
 
@@ -464,13 +456,20 @@ public final class EncryptVolume implements Remediation {
      * @return this builder
      */
     public Builder waiterLimits(WaiterLimits limits) {
-      this.waiterLimits = Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(limits, "limits");
+      values.snapshotTimeout(limits.snapshot()).volumeTimeout(limits.volume())
+          .instanceTimeout(limits.instance());
       return this;
     }
 
-    /** @return the remediation */
+    /**
+     * Validates and builds.
+     *
+     * @return the remediation
+     * @throws InvalidRemediationException naming the bad value
+     */
     public EncryptVolume build() {
-      return new EncryptVolume(this);
+      return values.build();
     }
   }
 

@@ -759,12 +759,12 @@ class EncryptVolumeTest {
 
   @Test
   void build_badValues_failWithMessageNamingTheValue() {
-    assertMessage("vol-nope", () -> EncryptVolume.forVolume("vol-nope"));
-    assertMessage("i-123", () -> EncryptVolume.forInstance("i-123"));
+    assertMessage("vol-nope", () -> EncryptVolume.forVolume("vol-nope").build());
+    assertMessage("i-123", () -> EncryptVolume.forInstance("i-123").build());
     assertMessage("not-a-key", () -> EncryptVolume.forInstance("i-0123456789abcdef0")
-        .kmsKey("not-a-key"));
+        .kmsKey("not-a-key").build());
     assertMessage("arn:aws:s3:::bucket", () -> EncryptVolume.forInstance("i-0123456789abcdef0")
-        .kmsKey("arn:aws:s3:::bucket"));
+        .kmsKey("arn:aws:s3:::bucket").build());
     assertMessage("PT-1S", () -> new EncryptVolume.WaiterLimits(Duration.ofSeconds(-1),
         Duration.ofHours(1), Duration.ofHours(1)));
     EncryptVolume.Type type = new EncryptVolume.Type();
@@ -811,6 +811,43 @@ class EncryptVolumeTest {
     assertEquals(EncryptVolume.forVolume("vol-0123456789abcdef0").build(),
         type.forTarget("vol-0123456789abcdef0", Map.of()).orElseThrow());
     assertTrue(type.forTarget("sg-0123456789abcdef0", Map.of()).isEmpty());
+  }
+
+  /**
+   * Equality is the spec's, and the spec holds every value: two remediations are equal exactly when
+   * every value is (as the hand-written equality compared them), waiter limits included.
+   */
+  @Test
+  void equality_comparesEveryValue() {
+    String volume = "vol-0123456789abcdef0";
+    EncryptVolume.WaiterLimits d = EncryptVolume.WaiterLimits.ofDefaults();
+    EncryptVolume plain = EncryptVolume.forVolume(volume).build();
+    EncryptVolume explicit = EncryptVolume.forVolume(volume).keepOriginal(true)
+        .deleteSnapshots(true).allowAutoScalingGroup(false).waiterLimits(
+            new EncryptVolume.WaiterLimits(Duration.ofMinutes(24 * 60), Duration.ofMinutes(120),
+                Duration.ofSeconds(3600))).build();
+    assertEquals(plain, explicit);
+    assertEquals(plain.hashCode(), explicit.hashCode());
+    List<EncryptVolume> different = List.of(plain,
+        EncryptVolume.forVolume("vol-0123456789abcdef1").build(),
+        EncryptVolume.forInstance("i-0123456789abcdef0").build(),
+        EncryptVolume.forVolume(volume).kmsKey("alias/a").build(),
+        EncryptVolume.forVolume(volume).kmsKey("alias/b").build(),
+        EncryptVolume.forVolume(volume).keepOriginal(false).build(),
+        EncryptVolume.forVolume(volume).deleteSnapshots(false).build(),
+        EncryptVolume.forVolume(volume).allowAutoScalingGroup(true).build(),
+        EncryptVolume.forVolume(volume).waiterLimits(new EncryptVolume.WaiterLimits(
+            d.snapshot().plusNanos(1), d.volume(), d.instance())).build(),
+        EncryptVolume.forVolume(volume).waiterLimits(new EncryptVolume.WaiterLimits(
+            d.snapshot(), d.volume().plusNanos(1), d.instance())).build(),
+        EncryptVolume.forVolume(volume).waiterLimits(new EncryptVolume.WaiterLimits(
+            d.snapshot(), d.volume(), d.instance().plusNanos(1))).build());
+    for (int i = 0; i < different.size(); i++) {
+      for (int j = 0; j < different.size(); j++) {
+        assertEquals(i == j, different.get(i).equals(different.get(j)),
+            different.get(i) + " vs " + different.get(j));
+      }
+    }
   }
 
   static void assertMessage(String expected, Runnable build) {
