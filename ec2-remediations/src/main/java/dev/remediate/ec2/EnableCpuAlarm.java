@@ -22,6 +22,7 @@ import java.math.BigDecimal;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -211,7 +212,7 @@ public abstract class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm>
    * @return a builder for that instance
    */
   public static Builder forInstance(String instanceId) {
-    return forInstances(List.of(instanceId));
+    return forInstances(Collections.singletonList(instanceId));
   }
 
   /**

@@ -89,11 +89,12 @@ public abstract class EnableEbsEncryptionByDefault
   /**
    * Encryption by default with a chosen default key.
    *
-   * @param kmsKey key id, key ARN, alias name ({@code alias/...}) or alias ARN
+   * @param kmsKey key id, key ARN, alias name ({@code alias/...}) or alias ARN; null for none
+   *     (the same as {@link #create()})
    * @return the remediation
    * @throws InvalidRemediationException when the key reference is malformed
    */
-  public static EnableEbsEncryptionByDefault withDefaultKey(String kmsKey) {
+  public static EnableEbsEncryptionByDefault withDefaultKey(@Nullable String kmsKey) {
     return ImmutableEnableEbsEncryptionByDefault.builder().kmsKey(kmsKey).build();
   }
 

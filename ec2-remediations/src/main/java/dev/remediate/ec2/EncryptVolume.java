@@ -406,10 +406,10 @@ public abstract class EncryptVolume extends AbstractRemediation<EncryptVolume> {
      * {@code GetEbsDefaultKmsKeyId}; when that cannot be read, {@code alias/aws/ebs} and the plan
      * says so).
      *
-     * @param kmsKey key id, key ARN, alias name or alias ARN
+     * @param kmsKey key id, key ARN, alias name or alias ARN; null for the default
      * @return this builder
      */
-    public Builder kmsKey(String kmsKey) {
+    public Builder kmsKey(@Nullable String kmsKey) {
       values.kmsKey(kmsKey);
       return this;
     }

@@ -16,6 +16,7 @@ import dev.remediate.core.plan.Step;
 import dev.remediate.core.aws.AwsNames;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -173,7 +174,7 @@ public abstract class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
    * @return a builder for that instance (its group, when it is an Auto Scaling member)
    */
   public static Builder forInstance(String instanceId) {
-    return forInstances(List.of(instanceId));
+    return forInstances(Collections.singletonList(instanceId));
   }
 
   /**
@@ -189,7 +190,7 @@ public abstract class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
    * @return a builder for that group's instances
    */
   public static Builder forGroup(String groupName) {
-    return new Builder(null, java.util.Collections.singletonList(groupName));
+    return new Builder(null, Collections.singletonList(groupName));
   }
 
   @Override

@@ -15,6 +15,7 @@
     visibility = Value.Style.ImplementationVisibility.PACKAGE,
     builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
     validationMethod = Value.Style.ValidationMethod.NONE,
+    optionalAcceptNullable = true,
     defaults = @Value.Immutable(prehash = false))
 package dev.remediate.ec2;
 
