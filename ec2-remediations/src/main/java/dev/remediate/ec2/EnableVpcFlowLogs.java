@@ -13,6 +13,7 @@ import dev.remediate.core.plan.RemediationSpec;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
 import dev.remediate.core.aws.AwsNames;
+import dev.remediate.ec2.FlowLogSpec.Part;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -59,7 +61,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  * ({@link FlowLogSteps}): the {@code CreateFlowLogs} steps of VPCs with equal settings are carried
  * out together, up to {@value #MAX_VPCS_PER_CALL} VPCs a call; deletions run per VPC afterwards.
  */
-public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLogs> {
+@Value.Immutable
+public abstract class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLogs> {
   /** The catalog id. */
   public static final String ID = "ec2.vpc-flow-logs";
   /** Most VPC ids one {@code CreateFlowLogs} call accepts. */
@@ -90,55 +93,69 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
     REJECT
   }
 
-  /** Which plans this remediation makes: spec parameter {@code part}. */
-  enum Part {
-    /** The VPCs' plans and, when needed, the destination's (no {@code part} parameter). */
-    ALL(null),
-    /** Only the VPCs' plans: how apply observes them again. */
-    FLOW_LOGS("flowLogs"),
-    /** Only the destination's plan. */
-    DESTINATION("destination");
+  EnableVpcFlowLogs() {}
 
-    final @Nullable String parameter;
-
-    Part(@Nullable String parameter) {
-      this.parameter = parameter;
-    }
-
-    static Part of(@Nullable String value) {
-      for (Part part : values()) {
-        if (Objects.equals(part.parameter, value)) {
-          return part;
-        }
-      }
-      throw new InvalidRemediationException("Parameter 'part' of " + ID + " must be flowLogs or "
-          + "destination, was '" + value + "'");
-    }
-  }
-
-  private final @Nullable List<String> vpcIds;
-  private final Part part;
-  private final FlowLogSettings settings;
-
-  /** @return the chosen VPCs, or null for every VPC of the region */
-  @Nullable List<String> vpcIds() {
-    return vpcIds;
-  }
+  /** @return the chosen VPCs, sorted, or null for every VPC of the region */
+  abstract @Nullable List<String> vpcIds();
 
   /** @return which plans this remediation makes */
-  Part part() {
-    return part;
+  abstract Part part();
+
+  // The destination and the flow-log options: the components of settings(), in order; a log
+  // group without a role gets deliveryRoleName DEFAULT_ROLE_NAME (normalised()).
+  abstract @Nullable String s3Bucket();
+  abstract @Nullable String s3Prefix();
+
+  @Value.Default
+  boolean createBucket() {
+    return false;
   }
 
-  /** @return the destination and flow-log options */
+  abstract @Nullable String logGroup();
+  abstract @Nullable String deliveryRoleArn();
+  abstract @Nullable String deliveryRoleName();
+  abstract @Nullable Integer retentionDays();
+  abstract @Nullable String logGroupKmsKey();
+
+  @Value.Default
+  TrafficType trafficType() {
+    return TrafficType.ALL;
+  }
+
+  abstract @Nullable String logFormat();
+  abstract @Nullable Integer maxAggregationInterval();
+
+  @Value.Default
+  boolean replaceExisting() {
+    return false;
+  }
+
+  /** @return the destination and flow-log options, as decision, destination and steps read them */
   FlowLogSettings settings() {
-    return settings;
+    return new FlowLogSettings(s3Bucket(), s3Prefix(), createBucket(), logGroup(),
+        deliveryRoleArn(), deliveryRoleName(), retentionDays(), logGroupKmsKey(), trafficType(),
+        logFormat(), maxAggregationInterval(), replaceExisting());
   }
 
-  private EnableVpcFlowLogs(@Nullable List<String> vpcIds, Part part, FlowLogSettings settings) {
-    this.vpcIds = vpcIds == null ? null : List.copyOf(vpcIds);
-    this.part = part;
-    this.settings = settings;
+  /**
+   * Every check of the values, in one place: the VPC ids, then the settings as a whole
+   * ({@link FlowLogSettings#validate()}).
+   *
+   * @return this, or a copy with the VPC ids sorted and the default delivery role name
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final EnableVpcFlowLogs normalised() {
+    List<String> vpcIds = vpcIds();
+    List<String> vpcs = vpcIds == null ? null
+        : NetworkSupport.requireIds(vpcIds, AwsNames::vpcId, "VPC");
+    String roleName = settings().validate().deliveryRoleName();
+    if (Objects.equals(vpcs, vpcIds) && Objects.equals(roleName, deliveryRoleName())) {
+      return this;
+    }
+    // one copy with both (a with... per value would check a half-normalised copy, again and again)
+    return ImmutableEnableVpcFlowLogs.builder().from(this).vpcIds(vpcs).deliveryRoleName(roleName)
+        .build();
   }
 
   /**
@@ -158,12 +175,13 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
    * @return a builder
    */
   public static Builder forVpcs(Collection<String> vpcIds) {
-    return new Builder(vpcIds == null ? null : new ArrayList<>(vpcIds), Part.ALL, false);
+    // no VPCs is refused by build(), not taken for every VPC
+    return new Builder(vpcIds == null ? List.of() : vpcIds, Part.ALL);
   }
 
   /** @return a builder for flow logs on every VPC of the region */
   public static Builder forEveryVpc() {
-    return new Builder(null, Part.ALL, true);
+    return new Builder(null, Part.ALL);
   }
 
   /**
@@ -174,7 +192,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
    * @return a builder; choose the destination, then {@code build()}
    */
   public static Builder forDestinationOnly() {
-    return new Builder(null, Part.DESTINATION, true);
+    return new Builder(null, Part.DESTINATION);
   }
 
   /** The table of the VPC forms; the destination-only form has its own ({@link #spec()}). */
@@ -185,19 +203,19 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
 
   @Override
   public RemediationSpec spec() {
-    return (part == Part.DESTINATION ? FlowLogSpec.DESTINATION : FlowLogSpec.VPCS).spec(this);
+    return (part() == Part.DESTINATION ? FlowLogSpec.DESTINATION : FlowLogSpec.VPCS).spec(this);
   }
 
   /** @return the remediation of one VPC with these settings, whose spec that VPC's plan carries */
   private EnableVpcFlowLogs ofVpc(String vpcId) {
-    return new EnableVpcFlowLogs(List.of(vpcId), Part.ALL, settings);
+    return ImmutableEnableVpcFlowLogs.copyOf(this).withVpcIds(vpcId).withPart(Part.ALL);
   }
 
+  /** @return the remediation of the destination's plan: the destination alone */
   private EnableVpcFlowLogs destination() {
-    return new EnableVpcFlowLogs(null, Part.DESTINATION, new FlowLogSettings(settings.s3Bucket(),
-        settings.s3Prefix(), settings.createBucket(), settings.logGroup(),
-        settings.deliveryRoleArn(), settings.deliveryRoleName(), settings.retentionDays(),
-        settings.logGroupKmsKey(), TrafficType.ALL, null, null, false));
+    return ImmutableEnableVpcFlowLogs.builder().from(this).vpcIds(null).part(Part.DESTINATION)
+        .trafficType(TrafficType.ALL).logFormat(null).maxAggregationInterval(null)
+        .replaceExisting(false).build();
   }
 
   // ---------------------------------------------------------------- plan
@@ -212,8 +230,9 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
   @Override
   public Plan plan(RemediationContext context) {
     List<Plan> plans = planEach(context);
-    boolean oneVpc = part != Part.DESTINATION && vpcIds != null && vpcIds.size() == 1;
-    if (part == Part.DESTINATION || (oneVpc && plans.size() == 1)) {
+    List<String> vpcIds = vpcIds();
+    boolean oneVpc = part() != Part.DESTINATION && vpcIds != null && vpcIds.size() == 1;
+    if (part() == Part.DESTINATION || (oneVpc && plans.size() == 1)) {
       return plans.get(0);
     }
     if (oneVpc && plans.get(0).isEmpty()) {
@@ -231,16 +250,17 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
    */
   @Override
   public List<Plan> planEach(RemediationContext context) {
-    if (part == Part.DESTINATION) {
+    FlowLogSettings settings = settings();
+    if (part() == Part.DESTINATION) {
       return List.of(FlowLogDestination.plan(this, settings, context));
     }
     FlowLogObserver.Observation observed = FlowLogObserver.observe(
-        context.scope().client(Ec2Client.class, Ec2Client::builder), vpcIds);
+        context.scope().client(Ec2Client.class, Ec2Client::builder), vpcIds());
     FlowLogDecision.Facts facts = new FlowLogDecision.Facts(context.region(), context.account(),
         context.clock().instant(), context.guardrails().optOutTagKey());
     List<Plan> vpcPlans = new FlowLogDecision(settings, facts, v -> ofVpc(v).spec())
         .decide(observed);
-    if (part == Part.FLOW_LOGS || vpcPlans.stream().allMatch(Plan::isEmpty)) {
+    if (part() == Part.FLOW_LOGS || vpcPlans.stream().allMatch(Plan::isEmpty)) {
       return vpcPlans;
     }
     Plan destination = FlowLogDestination.plan(destination(), settings, context);
@@ -252,7 +272,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
 
   /** @return the log group and delivery role of a CloudWatch Logs destination, for flow logs */
   LogGroupDelivery.Wanted delivery(String region, String account) {
-    return FlowLogDestination.delivery(settings, region, account);
+    return FlowLogDestination.delivery(settings(), region, account);
   }
 
   // ---------------------------------------------------------------- steps
@@ -278,6 +298,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
       }
       case FlowLogSteps.DELETE -> FlowLogSteps.delete(step, context);
       default -> {
+        FlowLogSettings settings = settings();
         boolean done = settings.toS3() ? FlowLogBucket.execute(step, settings, context)
             : LogGroupDelivery.execute(step, delivery(context.region(), context.account()),
                 context);
@@ -291,27 +312,12 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
   // ---------------------------------------------------------------- value
 
   /** Builds an {@link EnableVpcFlowLogs}; exactly one destination is required. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private @Nullable List<String> vpcIds;
-    private final boolean every;
-    private Part part;
-    @Nullable String s3Bucket;
-    private @Nullable String s3Prefix;
-    private boolean createBucket;
-    private @Nullable String logGroup;
-    private @Nullable String deliveryRoleArn;
-    private @Nullable String deliveryRoleName;
-    private @Nullable Integer retentionDays;
-    private @Nullable String logGroupKmsKey;
-    private TrafficType trafficType = TrafficType.ALL;
-    private @Nullable String logFormat;
-    private @Nullable Integer maxAggregationInterval;
-    private boolean replaceExisting;
+    private final ImmutableEnableVpcFlowLogs.Builder values = ImmutableEnableVpcFlowLogs.builder();
 
-    private Builder(@Nullable List<String> vpcIds, Part part, boolean every) {
-      this.vpcIds = vpcIds;
-      this.part = part;
-      this.every = every;
+    private Builder(@Nullable Collection<String> vpcIds, Part part) {
+      values.vpcIds(vpcIds).part(part);
     }
 
     /**
@@ -321,7 +327,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder toS3Bucket(String bucket) {
-      this.s3Bucket = bucket;
+      values.s3Bucket(bucket);
       return this;
     }
 
@@ -333,8 +339,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder toS3Bucket(String bucket, String prefix) {
-      this.s3Bucket = bucket;
-      this.s3Prefix = prefix;
+      values.s3Bucket(bucket).s3Prefix(prefix);
       return this;
     }
 
@@ -345,7 +350,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder createBucketIfMissing() {
-      this.createBucket = true;
+      values.createBucket(true);
       return this;
     }
 
@@ -356,7 +361,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder toLogGroup(String name) {
-      this.logGroup = name;
+      values.logGroup(name);
       return this;
     }
 
@@ -367,7 +372,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder deliveryRole(String roleArn) {
-      this.deliveryRoleArn = roleArn;
+      values.deliveryRoleArn(roleArn);
       return this;
     }
 
@@ -379,7 +384,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder createDeliveryRole(String roleName) {
-      this.deliveryRoleName = roleName;
+      values.deliveryRoleName(roleName);
       return this;
     }
 
@@ -390,7 +395,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder retentionDays(int days) {
-      this.retentionDays = days;
+      values.retentionDays(days);
       return this;
     }
 
@@ -401,7 +406,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder logGroupKmsKey(String keyArn) {
-      this.logGroupKmsKey = keyArn;
+      values.logGroupKmsKey(keyArn);
       return this;
     }
 
@@ -412,7 +417,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder trafficType(TrafficType trafficType) {
-      this.trafficType = Objects.requireNonNull(trafficType, "trafficType");
+      values.trafficType(trafficType);
       return this;
     }
 
@@ -424,7 +429,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder logFormat(String format) {
-      this.logFormat = format;
+      values.logFormat(format);
       return this;
     }
 
@@ -435,7 +440,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder maxAggregationInterval(int seconds) {
-      this.maxAggregationInterval = seconds;
+      values.maxAggregationInterval(seconds);
       return this;
     }
 
@@ -446,13 +451,19 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @return this builder
      */
     public Builder replaceExisting() {
-      this.replaceExisting = true;
+      values.replaceExisting(true);
       return this;
     }
 
     /** Plans only the VPCs, never the destination: how apply observes VPC plans again. */
     Builder flowLogsOnly() {
-      this.part = Part.FLOW_LOGS;
+      values.part(Part.FLOW_LOGS);
+      return this;
+    }
+
+    /** Sets the S3 prefix alone, as a spec gives it: build() refuses it without a bucket. */
+    Builder s3Prefix(String prefix) {
+      values.s3Prefix(prefix);
       return this;
     }
 
@@ -463,13 +474,7 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      * @throws InvalidRemediationException naming the bad value
      */
     public EnableVpcFlowLogs build() {
-      if (!every) {
-        vpcIds = NetworkSupport.requireIds(vpcIds, AwsNames::vpcId, "VPC");
-      }
-      FlowLogSettings settings = new FlowLogSettings(s3Bucket, s3Prefix, createBucket, logGroup,
-          deliveryRoleArn, deliveryRoleName, retentionDays, logGroupKmsKey, trafficType, logFormat,
-          maxAggregationInterval, replaceExisting).validate();
-      return new EnableVpcFlowLogs(vpcIds, part, settings);
+      return values.build();
     }
   }
 
@@ -509,17 +514,18 @@ public final class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlowLo
      */
     @Override
     public List<Remediation> forTargets(List<RemediationSpec> specs) {
-      Map<FlowLogSettings, Boolean> vpcSettings = new LinkedHashMap<>();
+      Map<FlowLogSettings, EnableVpcFlowLogs> vpcSettings = new LinkedHashMap<>();
       Set<Remediation> out = new LinkedHashSet<>();
       for (RemediationSpec spec : specs) {
         EnableVpcFlowLogs r = (EnableVpcFlowLogs) fromSpec(spec);
-        if (r.part == Part.DESTINATION) {
+        if (r.part() == Part.DESTINATION) {
           out.add(r);
         } else {
-          vpcSettings.put(r.settings, true);
+          vpcSettings.putIfAbsent(r.settings(), r);
         }
       }
-      vpcSettings.keySet().forEach(s -> out.add(new EnableVpcFlowLogs(null, Part.FLOW_LOGS, s)));
+      vpcSettings.values().forEach(r -> out.add(ImmutableEnableVpcFlowLogs.builder().from(r)
+          .vpcIds(null).part(Part.FLOW_LOGS).build()));
       return List.copyOf(out);
     }
 

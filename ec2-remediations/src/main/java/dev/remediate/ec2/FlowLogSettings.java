@@ -13,8 +13,10 @@ import software.amazon.awssdk.services.ec2.model.FlowLog;
 
 /**
  * What every flow log of an {@link EnableVpcFlowLogs} must be and where it goes: the destination (an
- * S3 bucket and prefix, or a log group with its delivery role) and the flow-log options. Validated
- * once, when built; its spec parameters are declared in {@link EnableVpcFlowLogs}'s spec tables.
+ * S3 bucket and prefix, or a log group with its delivery role) and the flow-log options, as that
+ * remediation's attributes hold them ({@code EnableVpcFlowLogs.settings()}). Validated once, by
+ * {@link #validate()} in the remediation's check; its spec parameters are declared in
+ * {@link FlowLogSpec}.
  */
 record FlowLogSettings(
     @Nullable String s3Bucket,
@@ -122,6 +124,9 @@ record FlowLogSettings(
    * @throws InvalidRemediationException naming the bad value
    */
   FlowLogSettings validate() {
+    if (s3Prefix != null && s3Bucket == null) {
+      throw new InvalidRemediationException("S3 prefix '" + s3Prefix + "': it needs 's3Bucket'");
+    }
     if ((s3Bucket == null) == (logGroup == null)) {
       throw new InvalidRemediationException("EnableVpcFlowLogs needs exactly one destination: "
           + "toS3Bucket(...) or toLogGroup(...)");

@@ -1,13 +1,12 @@
 package dev.remediate.ec2;
 
-import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.ec2.EnableVpcFlowLogs.Builder;
-import dev.remediate.ec2.EnableVpcFlowLogs.Part;
 import dev.remediate.ec2.EnableVpcFlowLogs.TrafficType;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The spec parameters of {@link EnableVpcFlowLogs}, declared once: the VPC forms' table and the
@@ -16,6 +15,22 @@ import java.util.Optional;
 final class FlowLogSpec {
   private FlowLogSpec() {}
 
+  /** Which plans this remediation makes: spec parameter {@code part}. */
+  enum Part {
+    /** The VPCs' plans and, when needed, the destination's (no {@code part} parameter). */
+    ALL(null),
+    /** Only the VPCs' plans: how apply observes them again. */
+    FLOW_LOGS("flowLogs"),
+    /** Only the destination's plan. */
+    DESTINATION("destination");
+
+    final @Nullable String parameter;
+
+    Part(@Nullable String parameter) {
+      this.parameter = parameter;
+    }
+  }
+
   /** The spec of flow logs of VPCs: the VPCs, the destination, the flow-log options. */
   static final SpecTable<EnableVpcFlowLogs, Builder> VPCS = destination(
       SpecTable.<EnableVpcFlowLogs, Builder>of(EnableVpcFlowLogs.ID)
@@ -23,11 +38,11 @@ final class FlowLogSpec {
               r -> Optional.ofNullable(r.vpcIds()), EnableVpcFlowLogs::forVpcs,
               EnableVpcFlowLogs::forEveryVpc))
       .withDefault("trafficType", SpecKind.oneOf(TrafficType.values()), TrafficType.ALL,
-          r -> r.settings().trafficType(), Builder::trafficType)
-      .optional("logFormat", SpecKind.text(), r -> r.settings().logFormat(), Builder::logFormat)
+          EnableVpcFlowLogs::trafficType, Builder::trafficType)
+      .optional("logFormat", SpecKind.text(), EnableVpcFlowLogs::logFormat, Builder::logFormat)
       .optional("maxAggregationInterval", SpecKind.integer(),
-          r -> r.settings().maxAggregationInterval(), Builder::maxAggregationInterval)
-      .optional("replaceExisting", SpecKind.bool(), false, r -> r.settings().replaceExisting(),
+          EnableVpcFlowLogs::maxAggregationInterval, Builder::maxAggregationInterval)
+      .optional("replaceExisting", SpecKind.bool(), false, EnableVpcFlowLogs::replaceExisting,
           (b, replace) -> {
             if (replace) {
               b.replaceExisting();
@@ -54,29 +69,24 @@ final class FlowLogSpec {
   private static SpecTable.Builder<EnableVpcFlowLogs, Builder> destination(
       SpecTable.Builder<EnableVpcFlowLogs, Builder> table) {
     return table
-        .optional("s3Bucket", SpecKind.aws(AwsNames::bucket), r -> r.settings().s3Bucket(),
+        .optional("s3Bucket", SpecKind.aws(AwsNames::bucket), EnableVpcFlowLogs::s3Bucket,
             Builder::toS3Bucket)
-        .optional("s3Prefix", SpecKind.text(), r -> r.settings().s3Prefix(), (b, prefix) -> {
-          if (b.s3Bucket == null) {
-            throw new InvalidRemediationException("it needs 's3Bucket'");
-          }
-          b.toS3Bucket(b.s3Bucket, prefix);
-        })
-        .optional("createBucket", SpecKind.bool(), false, r -> r.settings().createBucket(),
+        .optional("s3Prefix", SpecKind.text(), EnableVpcFlowLogs::s3Prefix, Builder::s3Prefix)
+        .optional("createBucket", SpecKind.bool(), false, EnableVpcFlowLogs::createBucket,
             (b, create) -> {
               if (create) {
                 b.createBucketIfMissing();
               }
             })
-        .optional("logGroup", SpecKind.aws(AwsNames::logGroup), r -> r.settings().logGroup(),
+        .optional("logGroup", SpecKind.aws(AwsNames::logGroup), EnableVpcFlowLogs::logGroup,
             Builder::toLogGroup)
         .optional("deliveryRoleArn", SpecKind.aws(AwsNames::roleArn),
-            r -> r.settings().deliveryRoleArn(), Builder::deliveryRole)
+            EnableVpcFlowLogs::deliveryRoleArn, Builder::deliveryRole)
         .optional("deliveryRoleName", SpecKind.aws(AwsNames::roleName),
-            r -> r.settings().deliveryRoleName(), Builder::createDeliveryRole)
-        .optional("retentionDays", SpecKind.integer(), r -> r.settings().retentionDays(),
+            EnableVpcFlowLogs::deliveryRoleName, Builder::createDeliveryRole)
+        .optional("retentionDays", SpecKind.integer(), EnableVpcFlowLogs::retentionDays,
             Builder::retentionDays)
-        .optional("logGroupKmsKey", SpecKind.text(), r -> r.settings().logGroupKmsKey(),
+        .optional("logGroupKmsKey", SpecKind.text(), EnableVpcFlowLogs::logGroupKmsKey,
             Builder::logGroupKmsKey);
   }
 }

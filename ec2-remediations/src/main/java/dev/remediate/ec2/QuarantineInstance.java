@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.immutables.value.Value;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -57,7 +59,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
  * flows until they go idle); the plan says so. To cut them too, also block the peer's address with
  * {@link BlockIpAddress}, whose network ACL entries are stateless.
  */
-public final class QuarantineInstance extends AbstractRemediation<QuarantineInstance> {
+@Value.Immutable
+public abstract class QuarantineInstance extends AbstractRemediation<QuarantineInstance> {
   /** The catalog id. */
   public static final String ID = "ec2.quarantine-instance";
   /** Default name of the isolation group created in each VPC. */
@@ -84,11 +87,12 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
 
   private static final SpecTable<QuarantineInstance, Builder> SPEC =
       SpecTable.<QuarantineInstance, Builder>of(ID)
-          .start("instance", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
+          .start("instance", SpecKind.aws(AwsNames::instanceId), QuarantineInstance::instanceId,
               QuarantineInstance::of)
-          .withDefault("groupName", SpecKind.text(), DEFAULT_GROUP_NAME, r -> r.groupName,
-              Builder::isolationGroupName)
-          .optional("detachInstanceProfile", SpecKind.bool(), false, r -> r.detachProfile,
+          .withDefault("groupName", SpecKind.text(), DEFAULT_GROUP_NAME,
+              QuarantineInstance::groupName, Builder::isolationGroupName)
+          .optional("detachInstanceProfile", SpecKind.bool(), false,
+              QuarantineInstance::detachProfile,
               (b, detach) -> {
                 if (detach) {
                   b.detachInstanceProfile();
@@ -96,14 +100,32 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
               })
           .build(Builder::build);
 
-  private final String instanceId;
-  private final String groupName;
-  private final boolean detachProfile;
+  QuarantineInstance() {}
 
-  private QuarantineInstance(Builder b) {
-    this.instanceId = b.instanceId;
-    this.groupName = b.groupName;
-    this.detachProfile = b.detachProfile;
+  /** @return the instance isolated */
+  abstract String instanceId();
+
+  /** @return the name of the isolation group */
+  @Value.Default
+  String groupName() {
+    return DEFAULT_GROUP_NAME;
+  }
+
+  /** @return whether the instance profile is detached too */
+  @Value.Default
+  boolean detachProfile() {
+    return false;
+  }
+
+  /**
+   * Every check of the values, in one place: the instance id and the group name.
+   *
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final void check() {
+    AwsNames.instanceId(instanceId());
+    requireGroupName(groupName());
   }
 
   /**
@@ -130,18 +152,18 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    Instance instance = QuarantineObserver.describeInstance(ec2, instanceId);
-    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId)
+    Instance instance = QuarantineObserver.describeInstance(ec2, instanceId());
+    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId())
         .addIamActions("ec2:DescribeInstances");
     if (context.isOptedOut(NetworkSupport.tags(instance.tags()))) {
-      return plan.addSkipped(Skip.of(instanceId, context.optOutReason())).build();
+      return plan.addSkipped(Skip.of(instanceId(), context.optOutReason())).build();
     }
     QuarantineDecision.requireQuarantinable(QuarantineObserver.Observation.instanceOnly(instance));
-    QuarantineDecision.quarantine(
-        QuarantineObserver.forQuarantine(ec2, instance, groupName, detachProfile), groupName, plan);
+    QuarantineDecision.quarantine(QuarantineObserver.forQuarantine(ec2, instance, groupName(),
+        detachProfile()), groupName(), plan);
     plan.addIamActions("ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups",
         "ec2:DescribeSecurityGroupRules");
-    if (detachProfile) {
+    if (detachProfile()) {
       plan.addIamActions("ec2:DescribeIamInstanceProfileAssociations");
     }
     return plan.build();
@@ -157,7 +179,7 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
           createGroup(ec2, step.parameter("vpc")));
       case "RevokeSecurityGroupIngress" -> emptyGroup(ec2, groupId(step.resource(), context), false);
       case "RevokeSecurityGroupEgress" -> emptyGroup(ec2, groupId(step.resource(), context), true);
-      case "CreateTags" -> ec2.createTags(r -> r.resources(instanceId).tags(step.parameters()
+      case "CreateTags" -> ec2.createTags(r -> r.resources(instanceId()).tags(step.parameters()
           .entrySet().stream().filter(e -> e.getKey().startsWith("tag:"))
           .map(e -> software.amazon.awssdk.services.ec2.model.Tag.builder()
               .key(e.getKey().substring(4)).value(e.getValue()).build()).toList()));
@@ -171,7 +193,7 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
 
   private String createGroup(Ec2Client ec2, String vpcId) {
     try {
-      return ec2.createSecurityGroup(r -> r.vpcId(vpcId).groupName(groupName)
+      return ec2.createSecurityGroup(r -> r.vpcId(vpcId).groupName(groupName())
           .description("Isolation group: no traffic in or out (remediate quarantine)")
           .tagSpecifications(t -> t.resourceType(ResourceType.SECURITY_GROUP)
               .tags(tag -> tag.key(GROUP_TAG).value("isolation")))).groupId();
@@ -181,7 +203,7 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
       }
       SecurityGroup existing = ec2.describeSecurityGroups(r -> r.filters(
               NetworkSupport.filter("vpc-id", List.of(vpcId)),
-              NetworkSupport.filter("group-name", List.of(groupName))))
+              NetworkSupport.filter("group-name", List.of(groupName()))))
           .securityGroups().get(0);
       requireIsolationTag(existing);
       return existing.groupId();
@@ -249,7 +271,7 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
   // ---------------------------------------------------------------- value
 
   /** Checks an isolation group name: 1-255 allowed characters, not {@code sg-...}, not default. */
-  static String requireGroupName(@org.jspecify.annotations.Nullable String groupName) {
+  static String requireGroupName(@Nullable String groupName) {
     if (groupName == null || !GROUP_NAME.matcher(groupName).matches()
         || groupName.startsWith("sg-") || "default".equalsIgnoreCase(groupName)) {
       throw new InvalidRemediationException("'" + groupName
@@ -258,14 +280,14 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
     return groupName;
   }
 
-  /** Builds a {@link QuarantineInstance}. */
+  /** Builds a {@link QuarantineInstance}; {@code build()} checks every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private final String instanceId;
-    private String groupName = DEFAULT_GROUP_NAME;
-    private boolean detachProfile;
+    private final ImmutableQuarantineInstance.Builder values =
+        ImmutableQuarantineInstance.builder();
 
     private Builder(String instanceId) {
-      this.instanceId = instanceId;
+      values.instanceId(instanceId);
     }
 
     /**
@@ -276,7 +298,7 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
      * @return this builder
      */
     public Builder isolationGroupName(String name) {
-      this.groupName = name;
+      values.groupName(name);
       return this;
     }
 
@@ -286,7 +308,7 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
      * @return this builder
      */
     public Builder detachInstanceProfile() {
-      this.detachProfile = true;
+      values.detachProfile(true);
       return this;
     }
 
@@ -297,9 +319,7 @@ public final class QuarantineInstance extends AbstractRemediation<QuarantineInst
      * @throws InvalidRemediationException naming the bad value
      */
     public QuarantineInstance build() {
-      AwsNames.instanceId(instanceId);
-      requireGroupName(groupName);
-      return new QuarantineInstance(this);
+      return values.build();
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.immutables.value.Value;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -34,7 +35,8 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  *
  * <p>The isolation group is kept for later quarantines in the same VPC.
  */
-public final class ReleaseQuarantine extends AbstractRemediation<ReleaseQuarantine> {
+@Value.Immutable
+public abstract class ReleaseQuarantine extends AbstractRemediation<ReleaseQuarantine> {
   /** The catalog id. */
   public static final String ID = "ec2.release-quarantine";
   /** Every IAM action planning and applying may need. */
@@ -45,14 +47,23 @@ public final class ReleaseQuarantine extends AbstractRemediation<ReleaseQuaranti
 
   private static final SpecTable<ReleaseQuarantine, ReleaseQuarantine> SPEC =
       SpecTable.<ReleaseQuarantine, ReleaseQuarantine>of(ID)
-          .start("instance", SpecKind.aws(AwsNames::instanceId), r -> r.instanceId,
+          .start("instance", SpecKind.aws(AwsNames::instanceId), ReleaseQuarantine::instanceId,
               ReleaseQuarantine::of)
           .build(r -> r);
 
-  private final String instanceId;
+  ReleaseQuarantine() {}
 
-  private ReleaseQuarantine(String instanceId) {
-    this.instanceId = AwsNames.instanceId(instanceId);
+  /** @return the instance released */
+  abstract String instanceId();
+
+  /**
+   * Checks the value: the instance id.
+   *
+   * @throws dev.remediate.core.InvalidRemediationException naming the bad id
+   */
+  @Value.Check
+  final void check() {
+    AwsNames.instanceId(instanceId());
   }
 
   /**
@@ -63,7 +74,7 @@ public final class ReleaseQuarantine extends AbstractRemediation<ReleaseQuaranti
    * @throws dev.remediate.core.InvalidRemediationException when the id is malformed
    */
   public static ReleaseQuarantine of(String instanceId) {
-    return new ReleaseQuarantine(instanceId);
+    return ImmutableReleaseQuarantine.builder().instanceId(instanceId).build();
   }
 
   @Override
@@ -75,8 +86,8 @@ public final class ReleaseQuarantine extends AbstractRemediation<ReleaseQuaranti
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    Instance instance = QuarantineObserver.describeInstance(ec2, instanceId);
-    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId);
+    Instance instance = QuarantineObserver.describeInstance(ec2, instanceId());
+    Plan.Builder plan = context.newPlan(this, "AWS::EC2::Instance", instanceId());
     QuarantineDecision.release(QuarantineObserver.forRelease(ec2, instance), plan);
     return plan.addIamActions("ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces").build();
   }
@@ -88,7 +99,7 @@ public final class ReleaseQuarantine extends AbstractRemediation<ReleaseQuaranti
       case "ModifyNetworkInterfaceAttribute" -> ec2.modifyNetworkInterfaceAttribute(r -> r
           .networkInterfaceId(step.resource()).groups(splitCsv(step.parameter("groups"))));
       case "AssociateIamInstanceProfile" -> associate(ec2, step.parameter("profile"));
-      case "DeleteTags" -> ec2.deleteTags(r -> r.resources(instanceId).tags(step.parameters()
+      case "DeleteTags" -> ec2.deleteTags(r -> r.resources(instanceId()).tags(step.parameters()
           .keySet().stream().filter(k -> k.startsWith("tag:"))
           .map(k -> software.amazon.awssdk.services.ec2.model.Tag.builder().key(k.substring(4))
               .build()).toList()));
@@ -98,7 +109,7 @@ public final class ReleaseQuarantine extends AbstractRemediation<ReleaseQuaranti
 
   private void associate(Ec2Client ec2, String profileArn) {
     try {
-      ec2.associateIamInstanceProfile(r -> r.instanceId(instanceId)
+      ec2.associateIamInstanceProfile(r -> r.instanceId(instanceId())
           .iamInstanceProfile(p -> p.arn(profileArn)));
     } catch (AwsServiceException e) {
       if (!"IncorrectState".equals(errorCode(e))) {

@@ -18,10 +18,12 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -55,7 +57,9 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  *
  * <p>IAM actions: {@link #IAM_ACTIONS}.
  */
-public final class RestrictDefaultSecurityGroup extends AbstractRemediation<RestrictDefaultSecurityGroup> {
+@Value.Immutable
+public abstract class RestrictDefaultSecurityGroup
+    extends AbstractRemediation<RestrictDefaultSecurityGroup> {
   /** The catalog id. */
   public static final String ID = "ec2.default-security-group";
   /** Every IAM action planning and applying may need. */
@@ -73,19 +77,39 @@ public final class RestrictDefaultSecurityGroup extends AbstractRemediation<Rest
   private static final SpecTable<RestrictDefaultSecurityGroup, RestrictDefaultSecurityGroup> SPEC =
       SpecTable.<RestrictDefaultSecurityGroup, RestrictDefaultSecurityGroup>of(ID)
           .startAllOr("vpcId", SpecKind.aws(AwsNames::vpcId),
-              r -> Optional.ofNullable(r.vpcIds).map(List::copyOf),
+              r -> Optional.ofNullable(r.vpcIds()).map(List::copyOf),
               RestrictDefaultSecurityGroup::forVpcs, RestrictDefaultSecurityGroup::forAllVpcs)
           .build(r -> r);
 
-  /** The VPCs, or null for every VPC of the region. */
-  private final @Nullable SortedSet<String> vpcIds;
-  /** Set for the remediations apply observes with: a VPC deleted since is then stale alone. */
-  private final boolean tolerateMissing;
+  RestrictDefaultSecurityGroup() {}
 
-  private RestrictDefaultSecurityGroup(@Nullable SortedSet<String> vpcIds,
-      boolean tolerateMissing) {
-    this.vpcIds = vpcIds;
-    this.tolerateMissing = tolerateMissing;
+  /** @return the VPCs, sorted, or null for every VPC of the region */
+  @Value.NaturalOrder
+  abstract @Nullable SortedSet<String> vpcIds();
+
+  /**
+   * @return true for the remediations apply observes with: a VPC deleted since is then stale
+   *     alone
+   */
+  @Value.Default
+  boolean tolerateMissing() {
+    return false;
+  }
+
+  /**
+   * Checks the values: each VPC id, and at least one unless every VPC is meant.
+   *
+   * @throws InvalidRemediationException naming the bad id
+   */
+  @Value.Check
+  final void check() {
+    SortedSet<String> ids = vpcIds();
+    if (ids != null) {
+      ids.forEach(AwsNames::vpcId);
+      if (ids.isEmpty()) {
+        throw new InvalidRemediationException("At least one VPC id is needed");
+      }
+    }
   }
 
   /**
@@ -106,22 +130,20 @@ public final class RestrictDefaultSecurityGroup extends AbstractRemediation<Rest
 
   private static RestrictDefaultSecurityGroup forVpcs(Collection<String> vpcIds,
       boolean tolerateMissing) {
-    SortedSet<String> ids = new TreeSet<>();
-    vpcIds.forEach(id -> ids.add(AwsNames.vpcId(id)));
-    if (ids.isEmpty()) {
-      throw new InvalidRemediationException("At least one VPC id is needed");
-    }
-    return new RestrictDefaultSecurityGroup(ids, tolerateMissing);
+    return ImmutableRestrictDefaultSecurityGroup.builder()
+        .vpcIds(Objects.requireNonNull(vpcIds, "vpcIds")) // null here is not every VPC
+        .tolerateMissing(tolerateMissing).build();
   }
 
   /** @return the default security groups of every VPC of the region */
   public static RestrictDefaultSecurityGroup forAllVpcs() {
-    return new RestrictDefaultSecurityGroup(null, false);
+    return ImmutableRestrictDefaultSecurityGroup.builder().build();
   }
 
   /** @return the VPC id; comma-separated ids when several; {@code *} for every VPC */
   public String vpcId() {
-    return vpcIds == null ? ALL : String.join(",", vpcIds);
+    SortedSet<String> ids = vpcIds();
+    return ids == null ? ALL : String.join(",", ids);
   }
 
   @Override
@@ -140,7 +162,8 @@ public final class RestrictDefaultSecurityGroup extends AbstractRemediation<Rest
    */
   @Override
   public Plan plan(RemediationContext context) {
-    return Remediation.onlyPlan(this, vpcIds != null && vpcIds.size() == 1, "default groups",
+    SortedSet<String> ids = vpcIds();
+    return Remediation.onlyPlan(this, ids != null && ids.size() == 1, "default groups",
         () -> planEach(context));
   }
 
@@ -148,8 +171,8 @@ public final class RestrictDefaultSecurityGroup extends AbstractRemediation<Rest
   @Override
   public List<Plan> planEach(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    Observation observation = new SecurityGroupObserver(ec2).defaultGroups(vpcIds);
-    if (!observation.missing().isEmpty() && !tolerateMissing) {
+    Observation observation = new SecurityGroupObserver(ec2).defaultGroups(vpcIds());
+    if (!observation.missing().isEmpty() && !tolerateMissing()) {
       throw new RemediationException("VPC(s) " + observation.missing() + " have no default "
           + "security group in "
           + context.region() + ": does the VPC exist in this account and region?");

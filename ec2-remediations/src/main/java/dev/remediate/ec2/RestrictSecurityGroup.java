@@ -26,6 +26,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -33,6 +34,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -70,7 +72,8 @@ import software.amazon.awssdk.services.ec2.model.IpPermission;
  * {@code RevokeSecurityGroupIngress} call per group). Every change removes a rule or replaces it
  * with a narrower one; a property test checks it.
  */
-public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSecurityGroup> {
+@Value.Immutable
+public abstract class RestrictSecurityGroup extends AbstractRemediation<RestrictSecurityGroup> {
   /** The catalog id. */
   public static final String ID = "ec2.security-group-open-ports";
   /** Ports closed to the world by default (unmodifiable). */
@@ -97,39 +100,80 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
   private static final SpecTable<RestrictSecurityGroup, Builder> SPEC =
       SpecTable.<RestrictSecurityGroup, Builder>of(ID)
           .startAllOr("groups", SpecKind.aws(AwsNames::securityGroupId),
-              r -> Optional.ofNullable(r.groupIds), RestrictSecurityGroup::forGroups,
+              r -> Optional.ofNullable(r.groupIds()), RestrictSecurityGroup::forGroups,
               RestrictSecurityGroup::forEveryGroup)
           .withDefault("ports", PORTS, new PortChoice(List.copyOf(DEFAULT_PORTS), false),
-              r -> new PortChoice(List.copyOf(r.ports), r.allPortsExcept),
+              r -> new PortChoice(List.copyOf(r.ports()), r.allPortsExcept()),
               RestrictSecurityGroup::applyPorts)
           .optional("replaceWith", SpecKind.list(SpecKind.aws(AwsNames::cidr)),
-              r -> r.replacements.isEmpty() ? null : r.replacements,
+              r -> r.replacements().isEmpty() ? null : r.replacements(),
               (b, cidrs) -> b.replaceWith(cidrs))
           .build(Builder::build);
 
-  private final @Nullable List<String> groupIds;
-  private final SortedSet<Integer> ports;
-  private final boolean allPortsExcept;
-  private final List<String> replacements;
-  /** Set for the remediations apply observes with: a group deleted since is then stale alone. */
-  private final boolean tolerateMissing;
+  RestrictSecurityGroup() {}
 
-  private RestrictSecurityGroup(Builder b) {
-    this.groupIds = b.groupIds;
-    this.ports = b.ports;
-    this.allPortsExcept = b.allPortsExcept;
-    this.replacements = List.copyOf(b.replacements);
-    this.tolerateMissing = false;
+  /** @return the groups, sorted, or null for every group of the region */
+  abstract @Nullable List<String> groupIds();
+
+  /** @return the sensitive ports, or with {@link #allPortsExcept()} the only ports that are not */
+  @Value.Default
+  @Value.NaturalOrder
+  SortedSet<Integer> ports() {
+    return DEFAULT_PORTS;
   }
 
-  /** The same settings for other groups; a group not found then simply has no plan. */
-  private RestrictSecurityGroup(List<String> groupIds, RestrictSecurityGroup settings,
-      boolean tolerateMissing) {
-    this.groupIds = List.copyOf(new TreeSet<>(groupIds));
-    this.ports = settings.ports;
-    this.allPortsExcept = settings.allPortsExcept;
-    this.replacements = settings.replacements;
-    this.tolerateMissing = tolerateMissing;
+  /** @return true when every port but {@link #ports()} is sensitive */
+  @Value.Default
+  boolean allPortsExcept() {
+    return false;
+  }
+
+  /** @return the CIDRs replacing the world in a revoked rule, normalised and sorted */
+  abstract List<String> replacements();
+
+  /**
+   * @return true for the remediations apply observes with: a group deleted since is then stale
+   *     alone
+   */
+  @Value.Default
+  boolean tolerateMissing() {
+    return false;
+  }
+
+  /**
+   * Every check of the values, in one place: the ports, the group ids and the replacement CIDRs.
+   *
+   * @return this, or a copy with the group ids sorted and the CIDRs normalised and sorted
+   * @throws InvalidRemediationException naming the bad value
+   */
+  @Value.Check
+  final RestrictSecurityGroup normalised() {
+    for (Integer port : ports()) {
+      if (port < 0 || port > 65535) {
+        throw new InvalidRemediationException("Port " + port + " is outside 0-65535");
+      }
+    }
+    List<String> groupIds = groupIds();
+    List<String> groups = groupIds == null ? null
+        : NetworkSupport.requireIds(groupIds, AwsNames::securityGroupId, "security group");
+    if (!allPortsExcept() && ports().isEmpty()) {
+      throw new InvalidRemediationException("At least one sensitive port is needed");
+    }
+    Set<String> cidrs = new TreeSet<>();
+    for (String cidr : replacements()) {
+      String normal = NetworkSupport.requireCidr(cidr, "Replacement source");
+      if (normal.endsWith("/0")) {
+        throw new InvalidRemediationException("Replacement source '" + cidr
+            + "' is the whole internet: it would not restrict anything");
+      }
+      cidrs.add(normal);
+    }
+    if (Objects.equals(groups, groupIds) && List.copyOf(cidrs).equals(replacements())) {
+      return this;
+    }
+    // one copy with both (a with... per value would check a half-normalised copy, again and again)
+    return ImmutableRestrictSecurityGroup.builder().from(this).groupIds(groups)
+        .replacements(cidrs).build();
   }
 
   /**
@@ -149,12 +193,13 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
    * @return a builder
    */
   public static Builder forGroups(Collection<String> groupIds) {
-    return new Builder(groupIds == null ? null : new ArrayList<>(groupIds), false);
+    // no groups is refused by build(), not taken for every group
+    return new Builder(groupIds == null ? List.of() : groupIds);
   }
 
   /** @return a builder restricting every security group of the region */
   public static Builder forEveryGroup() {
-    return new Builder(null, true);
+    return new Builder(null);
   }
 
   @Override
@@ -198,11 +243,12 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
 
   /** @return this remediation's settings for one group alone: the spec of one target's plan */
   private RestrictSecurityGroup alone(String groupId) {
-    return new RestrictSecurityGroup(List.of(groupId), this, false);
+    return ImmutableRestrictSecurityGroup.copyOf(this).withGroupIds(groupId)
+        .withTolerateMissing(false);
   }
 
   private OpenPortsDecision decision() {
-    return new OpenPortsDecision(ports, allPortsExcept, replacements);
+    return new OpenPortsDecision(ports(), allPortsExcept(), replacements());
   }
 
   // ---------------------------------------------------------------- plan: observe, decide
@@ -215,6 +261,7 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
    */
   @Override
   public Plan plan(RemediationContext context) {
+    List<String> groupIds = groupIds();
     return Remediation.onlyPlan(this, groupIds != null && groupIds.size() == 1, "security groups",
         () -> planEach(context));
   }
@@ -227,8 +274,8 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
   @Override
   public List<Plan> planEach(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    Observation observation = new SecurityGroupObserver(ec2).groups(groupIds);
-    if (!observation.missing().isEmpty() && !tolerateMissing) {
+    Observation observation = new SecurityGroupObserver(ec2).groups(groupIds());
+    if (!observation.missing().isEmpty() && !tolerateMissing()) {
       throw new RemediationException("Security group(s) " + observation.missing()
           + " not found in " + context.region());
     }
@@ -300,17 +347,14 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
 
   // ---------------------------------------------------------------- value
 
-  /** Builds a {@link RestrictSecurityGroup}. */
+  /** Builds a {@link RestrictSecurityGroup}; {@code build()} checks every value. */
+  @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
-    private @Nullable List<String> groupIds;
-    private final boolean every;
-    private SortedSet<Integer> ports = DEFAULT_PORTS;
-    private boolean allPortsExcept;
-    private List<String> replacements = List.of();
+    private final ImmutableRestrictSecurityGroup.Builder values =
+        ImmutableRestrictSecurityGroup.builder();
 
-    private Builder(@Nullable List<String> groupIds, boolean every) {
-      this.groupIds = groupIds;
-      this.every = every;
+    private Builder(@Nullable Collection<String> groupIds) {
+      values.groupIds(groupIds);
     }
 
     /**
@@ -320,8 +364,7 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
      * @return this builder
      */
     public Builder ports(Collection<Integer> ports) {
-      this.ports = checkPorts(ports);
-      this.allPortsExcept = false;
+      values.ports(ports).allPortsExcept(false);
       return this;
     }
 
@@ -342,8 +385,7 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
      * @return this builder
      */
     public Builder allPortsExcept(int... allowed) {
-      this.ports = checkPorts(java.util.Arrays.stream(allowed).boxed().toList());
-      this.allPortsExcept = true;
+      values.ports(java.util.Arrays.stream(allowed).boxed().toList()).allPortsExcept(true);
       return this;
     }
 
@@ -366,19 +408,8 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
      * @return this builder
      */
     public Builder replaceWith(Collection<String> cidrs) {
-      this.replacements = new ArrayList<>(cidrs);
+      values.replacements(cidrs);
       return this;
-    }
-
-    private static SortedSet<Integer> checkPorts(Collection<Integer> ports) {
-      SortedSet<Integer> set = new TreeSet<>();
-      for (Integer port : ports) {
-        if (port == null || port < 0 || port > 65535) {
-          throw new InvalidRemediationException("Port " + port + " is outside 0-65535");
-        }
-        set.add(port);
-      }
-      return set;
     }
 
     /**
@@ -388,23 +419,7 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
      * @throws InvalidRemediationException naming the bad value
      */
     public RestrictSecurityGroup build() {
-      if (!every) {
-        groupIds = NetworkSupport.requireIds(groupIds, AwsNames::securityGroupId, "security group");
-      }
-      if (!allPortsExcept && ports.isEmpty()) {
-        throw new InvalidRemediationException("At least one sensitive port is needed");
-      }
-      Set<String> cidrs = new TreeSet<>();
-      for (String cidr : replacements) {
-        String normal = NetworkSupport.requireCidr(cidr, "Replacement source");
-        if (normal.endsWith("/0")) {
-          throw new InvalidRemediationException("Replacement source '" + cidr
-              + "' is the whole internet: it would not restrict anything");
-        }
-        cidrs.add(normal);
-      }
-      replacements = List.copyOf(cidrs);
-      return new RestrictSecurityGroup(this);
+      return values.build();
     }
   }
 
@@ -459,17 +474,19 @@ public final class RestrictSecurityGroup extends AbstractRemediation<RestrictSec
       Map<String, Set<String>> groups = new TreeMap<>();
       for (RemediationSpec spec : specs) {
         RestrictSecurityGroup one = (RestrictSecurityGroup) fromSpec(spec);
-        if (one.groupIds == null) {
+        List<String> groupIds = one.groupIds();
+        if (groupIds == null) {
           return List.of(one);
         }
         Map<String, String> key = new TreeMap<>(one.spec().parameters());
         key.remove("groups");
         settings.putIfAbsent(key.toString(), one);
-        groups.computeIfAbsent(key.toString(), k -> new TreeSet<>()).addAll(one.groupIds);
+        groups.computeIfAbsent(key.toString(), k -> new TreeSet<>()).addAll(groupIds);
       }
       List<Remediation> combined = new ArrayList<>();
-      settings.forEach((key, one) -> combined.add(
-          new RestrictSecurityGroup(List.copyOf(groups.get(key)), one, true)));
+      // the same settings for all their groups; a group not found then simply has no plan
+      settings.forEach((key, one) -> combined.add(ImmutableRestrictSecurityGroup.copyOf(one)
+          .withGroupIds(groups.get(key)).withTolerateMissing(true)));
       return combined;
     }
 

@@ -743,6 +743,17 @@ class EnableVpcFlowLogsTest {
   }
 
   @Test
+  void build_unsortedVpcsToALogGroupWithoutRole_sortsTheVpcsAndNamesTheDefaultRole() {
+    EnableVpcFlowLogs r = EnableVpcFlowLogs.forVpcs(List.of("vpc-0123456789abcdef0",
+        "vpc-00000000")).toLogGroup("/g").build();
+
+    assertEquals(Map.of("vpcs", "vpc-00000000,vpc-0123456789abcdef0", "logGroup", "/g",
+        "deliveryRoleName", EnableVpcFlowLogs.DEFAULT_ROLE_NAME, "trafficType", "ALL"),
+        r.spec().parameters());
+    assertEquals(r, RemediationCatalog.load().fromSpec(r.spec()));
+  }
+
+  @Test
   void build_badValues_failNamingTheValue() {
     assertBad("vpc-xyz", () -> EnableVpcFlowLogs.forVpc("vpc-xyz").toS3Bucket(BUCKET).build());
     assertBad("destination", () -> EnableVpcFlowLogs.forEveryVpc().build());

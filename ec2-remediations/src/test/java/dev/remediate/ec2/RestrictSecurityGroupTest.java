@@ -346,6 +346,18 @@ class RestrictSecurityGroupTest {
   }
 
   @Test
+  void build_unsortedGroupsAndSources_areSortedAndNormalisedInTheSpec() {
+    RestrictSecurityGroup r = RestrictSecurityGroup.forGroups(List.of("sg-0123456789abcdef0",
+        "sg-00000001")).replaceWith("2001:db8::1/32", "10.1.2.3/8").build();
+
+    assertEquals(Map.of("groups", "sg-00000001,sg-0123456789abcdef0",
+        "ports", "20,21,22,23,25,110,135,143,445,1433,1434,3000,3306,3389,4333,5000,5432,5500,"
+            + "5601,8080,8088,8888,9200,9300",
+        "replaceWith", "10.0.0.0/8,2001:db8::/32"), r.spec().parameters());
+    assertEquals(r, RemediationCatalog.load().fromSpec(r.spec()));
+  }
+
+  @Test
   void build_badValues_failNamingTheValue() {
     assertBad("sg-zz", () -> RestrictSecurityGroup.forGroup("sg-zz").build());
     assertBad("70000", () -> RestrictSecurityGroup.forEveryGroup().ports(22, 70000).build());
