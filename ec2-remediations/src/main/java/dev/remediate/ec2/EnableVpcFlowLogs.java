@@ -16,6 +16,7 @@ import dev.remediate.core.aws.AwsNames;
 import dev.remediate.ec2.FlowLogSpec.Part;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -165,7 +166,7 @@ public abstract class EnableVpcFlowLogs extends AbstractRemediation<EnableVpcFlo
    * @return a builder; choose a destination, then {@code build()}
    */
   public static Builder forVpc(String vpcId) {
-    return forVpcs(List.of(vpcId));
+    return forVpcs(Collections.singletonList(vpcId));
   }
 
   /**

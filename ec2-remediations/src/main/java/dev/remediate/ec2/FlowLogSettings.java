@@ -1,12 +1,12 @@
 package dev.remediate.ec2;
 
 import dev.remediate.core.InvalidRemediationException;
+import dev.remediate.core.aws.AwsNames;
 import dev.remediate.ec2.EnableVpcFlowLogs.TrafficType;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.services.ec2.model.FlowLog;
@@ -33,12 +33,11 @@ record FlowLogSettings(
     boolean replaceExisting) {
   static final Set<Integer> RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
       400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  private static final Pattern LOG_GROUP = Pattern.compile("[.\\-_/#A-Za-z0-9]{1,512}");
-  private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
   FlowLogSettings {
-    Objects.requireNonNull(trafficType, "trafficType");
+    if (trafficType == null) {
+      throw new InvalidRemediationException("trafficType is required: ALL, ACCEPT or REJECT");
+    }
     if (logGroup != null && deliveryRoleArn == null && deliveryRoleName == null) {
       deliveryRoleName = EnableVpcFlowLogs.DEFAULT_ROLE_NAME;
     }
@@ -149,10 +148,7 @@ record FlowLogSettings(
   }
 
   private void validateS3() {
-    if (!BUCKET.matcher(s3Bucket).matches() || s3Bucket.contains("..")
-        || s3Bucket.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
-      throw new InvalidRemediationException("'" + s3Bucket + "' is not a valid S3 bucket name");
-    }
+    AwsNames.bucket(s3Bucket);
     if (s3Prefix != null && (s3Prefix.isEmpty() || s3Prefix.startsWith("/")
         || s3Prefix.endsWith("/") || s3Prefix.startsWith("AWSLogs") || s3Prefix.length() > 512)) {
       throw new InvalidRemediationException("S3 prefix '" + s3Prefix + "' must be 1-512 "
@@ -167,9 +163,7 @@ record FlowLogSettings(
   }
 
   private void validateLogGroup() {
-    if (!LOG_GROUP.matcher(logGroup).matches()) {
-      throw new InvalidRemediationException("'" + logGroup + "' is not a valid log group name");
-    }
+    AwsNames.logGroup(logGroup);
     if (createBucket) {
       throw new InvalidRemediationException("createBucketIfMissing() applies to an S3 "
           + "destination, not to log group '" + logGroup + "'");
@@ -179,14 +173,10 @@ record FlowLogSettings(
           + "') or createDeliveryRole('" + deliveryRoleName + "'), not both");
     }
     if (deliveryRoleArn != null) {
-      Arn parsed = requireArn(deliveryRoleArn, "iam", "IAM role");
-      if (!parsed.resourceAsString().startsWith("role/")) {
-        throw new InvalidRemediationException("'" + deliveryRoleArn + "' is not an IAM role ARN");
-      }
+      AwsNames.roleArn(deliveryRoleArn);
     }
-    if (deliveryRoleName != null && !ROLE_NAME.matcher(deliveryRoleName).matches()) {
-      throw new InvalidRemediationException("'" + deliveryRoleName
-          + "' is not a valid IAM role name");
+    if (deliveryRoleName != null) {
+      AwsNames.roleName(deliveryRoleName);
     }
     if (retentionDays != null && !RETENTION_DAYS.contains(retentionDays)) {
       throw new InvalidRemediationException("retentionDays " + retentionDays

@@ -15,13 +15,13 @@ import dev.remediate.core.plan.Step;
 import dev.remediate.core.aws.AwsNames;
 import dev.remediate.ec2.SecurityGroupObserver.Observation;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
@@ -84,8 +84,7 @@ public abstract class RestrictDefaultSecurityGroup
   RestrictDefaultSecurityGroup() {}
 
   /** @return the VPCs, sorted, or null for every VPC of the region */
-  @Value.NaturalOrder
-  abstract @Nullable SortedSet<String> vpcIds();
+  abstract @Nullable List<String> vpcIds();
 
   /**
    * @return true for the remediations apply observes with: a VPC deleted since is then stale
@@ -99,17 +98,18 @@ public abstract class RestrictDefaultSecurityGroup
   /**
    * Checks the values: each VPC id, and at least one unless every VPC is meant.
    *
+   * @return this, or a copy with the ids sorted and without repeats
    * @throws InvalidRemediationException naming the bad id
    */
   @Value.Check
-  final void check() {
-    SortedSet<String> ids = vpcIds();
-    if (ids != null) {
-      ids.forEach(AwsNames::vpcId);
-      if (ids.isEmpty()) {
-        throw new InvalidRemediationException("At least one VPC id is needed");
-      }
+  final RestrictDefaultSecurityGroup normalised() {
+    List<String> ids = vpcIds();
+    if (ids == null) {
+      return this;
     }
+    List<String> sorted = NetworkSupport.requireIds(ids, AwsNames::vpcId, "VPC");
+    return sorted.equals(ids) ? this
+        : ImmutableRestrictDefaultSecurityGroup.copyOf(this).withVpcIds(sorted);
   }
 
   /**
@@ -120,7 +120,7 @@ public abstract class RestrictDefaultSecurityGroup
    * @throws InvalidRemediationException when the id is not a VPC id
    */
   public static RestrictDefaultSecurityGroup forVpc(String vpcId) {
-    return forVpcs(List.of(vpcId));
+    return forVpcs(Collections.singletonList(vpcId));
   }
 
   /** The default groups of several VPCs, each one plan. */
@@ -142,7 +142,7 @@ public abstract class RestrictDefaultSecurityGroup
 
   /** @return the VPC id; comma-separated ids when several; {@code *} for every VPC */
   public String vpcId() {
-    SortedSet<String> ids = vpcIds();
+    List<String> ids = vpcIds();
     return ids == null ? ALL : String.join(",", ids);
   }
 
@@ -162,7 +162,7 @@ public abstract class RestrictDefaultSecurityGroup
    */
   @Override
   public Plan plan(RemediationContext context) {
-    SortedSet<String> ids = vpcIds();
+    List<String> ids = vpcIds();
     return Remediation.onlyPlan(this, ids != null && ids.size() == 1, "default groups",
         () -> planEach(context));
   }

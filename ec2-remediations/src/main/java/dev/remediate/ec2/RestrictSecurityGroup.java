@@ -183,7 +183,7 @@ public abstract class RestrictSecurityGroup extends AbstractRemediation<Restrict
    * @return a builder
    */
   public static Builder forGroup(String groupId) {
-    return forGroups(List.of(groupId));
+    return forGroups(Collections.singletonList(groupId));
   }
 
   /**
