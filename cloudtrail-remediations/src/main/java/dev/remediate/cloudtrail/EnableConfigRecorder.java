@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.InvalidRemediationException;
@@ -412,13 +413,13 @@ public abstract class EnableConfigRecorder extends AbstractRemediation<EnableCon
           roleArn = linked.arn();
         }
         String recorderRole = roleArn;
-        AwsErrors.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> config.putConfigurationRecorder(r -> r
+        Propagation.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> config.putConfigurationRecorder(r -> r
             .configurationRecorder(c -> c.name(p.get("name")).roleARN(recorderRole)
                 .recordingGroup(g -> g.allSupported(true)
                     .includeGlobalResourceTypes(Parameters.bool("includeGlobal",
                         p.get("includeGlobal"), false))))));
       }
-      case PUT_CHANNEL -> AwsErrors.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> config.putDeliveryChannel(r -> r
+      case PUT_CHANNEL -> Propagation.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> config.putDeliveryChannel(r -> r
           .deliveryChannel(c -> {
             c.name(p.get("name")).s3BucketName(p.get("bucket")).s3KeyPrefix(p.get("prefix"))
                 .snsTopicARN(p.get("snsTopic"));

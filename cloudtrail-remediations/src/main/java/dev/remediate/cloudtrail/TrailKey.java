@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.plan.Plan;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;

@@ -1,5 +1,6 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Step;
@@ -55,7 +56,7 @@ final class TrailSteps {
     String name = step.parameter("name");
     boolean validation = Parameters.bool("validation", p.get("validation"), true);
     boolean create = CREATE_TRAIL.equals(step.kind());
-    AwsErrors.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> {
+    Propagation.retryWhilePropagating(context, PROPAGATION_ERRORS, () -> {
       if (create && created(ct, p, validation)) {
         return;
       }

@@ -318,7 +318,7 @@ class EnableConfigRecorderTest {
         () -> remediator.apply(remediator.plan(EnableConfigRecorder.toBucket(BUCKET).build())));
 
     assertTrue(e.getMessage().contains("InsufficientDeliveryPolicyException"), e.getMessage());
-    assertEquals(AwsErrors.PROPAGATION_ATTEMPTS, aws.recorder().count("PutDeliveryChannel"));
+    assertEquals(Propagation.PROPAGATION_ATTEMPTS, aws.recorder().count("PutDeliveryChannel"));
     assertEquals(0, aws.recorder().count("StartConfigurationRecorder"));
   }
 

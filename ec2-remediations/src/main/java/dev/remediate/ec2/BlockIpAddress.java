@@ -1,7 +1,7 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.aws.AwsErrors;
 import static dev.remediate.ec2.NetworkSupport.csv;
-import static dev.remediate.ec2.NetworkSupport.errorCode;
 
 import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
@@ -191,7 +191,7 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
         }
       });
     } catch (AwsServiceException e) {
-      if (!"NetworkAclEntryAlreadyExists".equals(errorCode(e))) {
+      if (!AwsErrors.is(e, "NetworkAclEntryAlreadyExists")) {
         throw e;
       }
       // Already there from a retried apply? Only if it is our entry; else the re-plan says so.

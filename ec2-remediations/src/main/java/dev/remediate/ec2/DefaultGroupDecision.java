@@ -48,8 +48,8 @@ final class DefaultGroupDecision {
     }
     Set<Flag> flags = group.interfaces().isEmpty() ? EnumSet.noneOf(Flag.class)
         : EnumSet.of(Flag.DISRUPTIVE);
-    List<IngressRule> rules = new ArrayList<>(group.rules());
-    rules.sort(Comparator.comparing(IngressRule::egress).thenComparing(IngressRule::id));
+    List<GroupRule> rules = new ArrayList<>(group.rules());
+    rules.sort(Comparator.comparing(GroupRule::egress).thenComparing(GroupRule::id));
     List<Step> steps = rules.stream().map(rule -> RuleRevocation.step(rule, "revoke "
         + RuleRevocation.text(rule) + " of the default security group of " + group.vpcId(),
         flags)).toList();

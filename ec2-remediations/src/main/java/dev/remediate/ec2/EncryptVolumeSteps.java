@@ -1,5 +1,6 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.aws.AwsErrors;
 import static dev.remediate.ec2.EncryptVolume.TAG_KMS_KEY;
 import static dev.remediate.ec2.EncryptVolume.TAG_ORIGIN_ATTACHMENT;
 import static dev.remediate.ec2.EncryptVolume.TAG_REPLACED_BY;
@@ -199,7 +200,7 @@ final class EncryptVolumeSteps {
       ec2.detachVolume(r -> r.volumeId(volume).instanceId(instance)
           .device(step.parameter("device")));
     } catch (AwsServiceException e) {
-      String code = NetworkSupport.errorCode(e);
+      String code = AwsErrors.code(e);
       if (!"IncorrectState".equals(code) && !"InvalidAttachment.NotFound".equals(code)) {
         throw e;
       }
@@ -298,7 +299,7 @@ final class EncryptVolumeSteps {
     try {
       ec2.deleteSnapshot(r -> r.snapshotId(id));
     } catch (AwsServiceException e) {
-      if (!"InvalidSnapshot.NotFound".equals(NetworkSupport.errorCode(e))) {
+      if (!AwsErrors.is(e, "InvalidSnapshot.NotFound")) {
         throw e;
       }
     }

@@ -1,7 +1,6 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.errorCode;
-
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.plan.Action;
@@ -41,7 +40,7 @@ final class FlowLogBucket {
     try {
       return new State(true, s3.getBucketPolicy(r -> r.bucket(bucket)).policy());
     } catch (AwsServiceException e) {
-      return switch (errorCode(e)) {
+      return switch (AwsErrors.code(e)) {
         case "NoSuchBucketPolicy" -> new State(true, null);
         case "NoSuchBucket" -> new State(false, null);
         default -> throw e;
@@ -180,7 +179,7 @@ final class FlowLogBucket {
         }
       });
     } catch (AwsServiceException e) {
-      if (!"BucketAlreadyOwnedByYou".equals(errorCode(e))) {
+      if (!AwsErrors.is(e, "BucketAlreadyOwnedByYou")) {
         throw e;
       }
     }

@@ -1,7 +1,6 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.errorCode;
-
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.plan.Action;
 import dev.remediate.core.plan.Step;
@@ -102,7 +101,7 @@ final class LogGroupDelivery {
     try {
       return read.get();
     } catch (AwsServiceException e) {
-      if (!"NoSuchEntity".equals(errorCode(e))) {
+      if (!AwsErrors.is(e, "NoSuchEntity")) {
         throw e;
       }
       return null;
@@ -196,7 +195,7 @@ final class LogGroupDelivery {
     try {
       call.run();
     } catch (AwsServiceException e) {
-      if (!code.equals(errorCode(e))) {
+      if (!AwsErrors.is(e, code)) {
         throw e;
       }
     }

@@ -99,7 +99,7 @@ public final class NetworkEventRules implements EventRuleProvider {
     @Override
     public List<Remediation> remediationsFor(CloudTrailEvent event) {
       Set<String> groups = new TreeSet<>();
-      for (IngressRule rule : openedRules(event)) {
+      for (GroupRule rule : openedRules(event)) {
         if (probe.isOffending(rule) && AwsNames.isEc2Id("sg", rule.groupId())) {
           groups.add(rule.groupId());
         }
@@ -115,8 +115,8 @@ public final class NetworkEventRules implements EventRuleProvider {
    * set when present (it names the group id even when the request named the group), else the
    * request's permissions, else (ModifySecurityGroupRules) the request's rule updates.
    */
-  static List<IngressRule> openedRules(CloudTrailEvent event) {
-    List<IngressRule> rules = new ArrayList<>();
+  static List<GroupRule> openedRules(CloudTrailEvent event) {
+    List<GroupRule> rules = new ArrayList<>();
     JsonNode response = event.responseElements().orElse(null);
     JsonNode request = event.requestParameters().orElse(null);
     String requestGroup = request == null ? null : text(find(request, "groupId"));
@@ -146,14 +146,14 @@ public final class NetworkEventRules implements EventRuleProvider {
 
   /** ModifySecurityGroupRules: any object carrying IpProtocol and a CIDR, whatever its nesting. */
   private static void collectRuleUpdates(JsonNode node, @Nullable String group,
-      List<IngressRule> out) {
+      List<GroupRule> out) {
     if (node.isObject()) {
       JsonNode protocol = field(node, "ipProtocol");
       JsonNode v4 = field(node, "cidrIpv4");
       JsonNode v6 = field(node, "cidrIpv6");
       if (protocol != null && (v4 != null || v6 != null)) {
-        out.add(new IngressRule("(event)", String.valueOf(group), false,
-            IngressRule.normaliseProtocol(text(protocol)), port(field(node, "fromPort"), 0),
+        out.add(new GroupRule("(event)", String.valueOf(group), false,
+            GroupRule.normaliseProtocol(text(protocol)), port(field(node, "fromPort"), 0),
             port(field(node, "toPort"), 65535), text(v4), text(v6), null, null));
       }
       node.fields().forEachRemaining(e -> collectRuleUpdates(e.getValue(), group, out));
@@ -162,19 +162,19 @@ public final class NetworkEventRules implements EventRuleProvider {
     }
   }
 
-  private static IngressRule rule(JsonNode item, @Nullable String group,
+  private static GroupRule rule(JsonNode item, @Nullable String group,
       @Nullable String fallbackGroup) {
-    return new IngressRule(String.valueOf(text(item.path("securityGroupRuleId"))),
+    return new GroupRule(String.valueOf(text(item.path("securityGroupRuleId"))),
         String.valueOf(group != null ? group : fallbackGroup), false,
-        IngressRule.normaliseProtocol(text(item.path("ipProtocol"))),
+        GroupRule.normaliseProtocol(text(item.path("ipProtocol"))),
         port(item.get("fromPort"), 0), port(item.get("toPort"), 65535),
         text(item.path("cidrIpv4")), text(item.path("cidrIpv6")), null, null);
   }
 
-  private static IngressRule permissionRule(JsonNode permission, @Nullable String group,
+  private static GroupRule permissionRule(JsonNode permission, @Nullable String group,
       @Nullable String v4, @Nullable String v6) {
-    return new IngressRule("(event)", String.valueOf(group), false,
-        IngressRule.normaliseProtocol(text(permission.path("ipProtocol"))),
+    return new GroupRule("(event)", String.valueOf(group), false,
+        GroupRule.normaliseProtocol(text(permission.path("ipProtocol"))),
         port(permission.get("fromPort"), 0), port(permission.get("toPort"), 65535), v4, v6, null,
         null);
   }

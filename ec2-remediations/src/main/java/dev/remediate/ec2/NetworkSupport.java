@@ -14,7 +14,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
@@ -40,12 +39,6 @@ final class NetworkSupport {
       sorted.add(check.apply(id));
     }
     return List.copyOf(sorted);
-  }
-
-  /** @return the AWS error code of a service exception, or an empty string */
-  static String errorCode(AwsServiceException e) {
-    return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
-        : e.awsErrorDetails().errorCode();
   }
 
   static Map<String, String> tags(@Nullable List<Tag> tags) {

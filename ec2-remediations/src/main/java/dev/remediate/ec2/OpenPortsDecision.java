@@ -28,7 +28,7 @@ final class OpenPortsDecision {
   static final String AUTHORIZE = "AuthorizeSecurityGroupIngress";
 
   /** One planned change: authorize a narrower replacement, or revoke an offending rule. */
-  record Change(boolean authorize, IngressRule rule, String replaces) {}
+  record Change(boolean authorize, GroupRule rule, String replaces) {}
 
   private final SortedSet<Integer> ports;
   private final boolean allPortsExcept;
@@ -56,7 +56,7 @@ final class OpenPortsDecision {
   List<GroupPlan> decide(Observation observation, String optOutTagKey, String optOutReason) {
     List<GroupPlan> plans = new ArrayList<>();
     for (Group group : observation.groups()) {
-      List<IngressRule> ingress = group.rules().stream().filter(r -> !r.egress()).toList();
+      List<GroupRule> ingress = group.rules().stream().filter(r -> !r.egress()).toList();
       if (group.tags().containsKey(optOutTagKey)) {
         plans.add(new GroupPlan(group.groupId(), group.vpcId(), List.of(), List.of(),
             ingress.stream().filter(this::isOffending)
@@ -72,7 +72,7 @@ final class OpenPortsDecision {
     List<Step> steps = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     for (Change change : changes) {
-      IngressRule rule = change.rule();
+      GroupRule rule = change.rule();
       if (change.authorize()) {
         steps.add(authorize(rule, change.replaces()));
         continue;
@@ -87,7 +87,7 @@ final class OpenPortsDecision {
     return new GroupPlan(group.groupId(), group.vpcId(), steps, warnings, List.of());
   }
 
-  private static Step authorize(IngressRule rule, String replaces) {
+  private static Step authorize(GroupRule rule, String replaces) {
     return Step.builder().kind(AUTHORIZE).action(Action.ADD)
         .resource(rule.groupId())
         .summary("allow " + rule.portText() + " from " + rule.source() + " to replace " + replaces)
@@ -109,13 +109,13 @@ final class OpenPortsDecision {
    * @param rules the ingress rules of the groups concerned
    * @return the changes in execution order
    */
-  List<Change> changes(List<IngressRule> rules) {
+  List<Change> changes(List<GroupRule> rules) {
     Set<String> present = new LinkedHashSet<>();
     rules.forEach(r -> present.add(key(r)));
     Map<String, List<Change>> byGroup = new TreeMap<>();
-    List<IngressRule> sorted = new ArrayList<>(rules);
-    sorted.sort(Comparator.comparing(IngressRule::groupId).thenComparing(IngressRule::id));
-    for (IngressRule rule : sorted) {
+    List<GroupRule> sorted = new ArrayList<>(rules);
+    sorted.sort(Comparator.comparing(GroupRule::groupId).thenComparing(GroupRule::id));
+    for (GroupRule rule : sorted) {
       if (isOffending(rule)) {
         List<Change> changes = byGroup.computeIfAbsent(rule.groupId(), g -> new ArrayList<>());
         changes.addAll(replacementsOf(rule, present));
@@ -130,14 +130,14 @@ final class OpenPortsDecision {
     return all;
   }
 
-  private List<Change> replacementsOf(IngressRule rule, Set<String> present) {
+  private List<Change> replacementsOf(GroupRule rule, Set<String> present) {
     List<Change> changes = new ArrayList<>();
     boolean v6 = rule.cidrIpv6() != null;
     for (String cidr : replacements) {
       if (NetworkSupport.isIpv6(cidr) != v6) {
         continue;
       }
-      IngressRule replacement = new IngressRule("(new)", rule.groupId(), false, rule.protocol(),
+      GroupRule replacement = new GroupRule("(new)", rule.groupId(), false, rule.protocol(),
           rule.fromPort(), rule.toPort(), v6 ? null : cidr, v6 ? cidr : null, null, null);
       if (present.add(key(replacement))) {
         changes.add(new Change(true, replacement, rule.id()));
@@ -146,7 +146,7 @@ final class OpenPortsDecision {
     return changes;
   }
 
-  private static String key(IngressRule r) {
+  private static String key(GroupRule r) {
     return r.groupId() + "|" + r.protocol() + "|" + r.fromPort() + "|" + r.toPort() + "|"
         + r.source();
   }
@@ -157,14 +157,14 @@ final class OpenPortsDecision {
    * @param rule a rule
    * @return true for a world-open ingress rule covering a sensitive port
    */
-  boolean isOffending(IngressRule rule) {
+  boolean isOffending(GroupRule rule) {
     if (rule.egress() || !rule.openToWorld()) {
       return false;
     }
     if (rule.allTraffic()) {
       return true;
     }
-    if (!IngressRule.hasPorts(rule.protocol())) {
+    if (!GroupRule.hasPorts(rule.protocol())) {
       return false;
     }
     if (!allPortsExcept) {
@@ -182,7 +182,7 @@ final class OpenPortsDecision {
   }
 
   /** @return true when revoking the rule also closes ports that are not sensitive */
-  private boolean coversOtherPorts(IngressRule rule) {
+  private boolean coversOtherPorts(GroupRule rule) {
     if (rule.allTraffic()) {
       return true;
     }

@@ -1,7 +1,6 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.errorCode;
-
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Setting;
@@ -198,7 +197,7 @@ public abstract class QuarantineInstance extends AbstractRemediation<QuarantineI
           .tagSpecifications(t -> t.resourceType(ResourceType.SECURITY_GROUP)
               .tags(tag -> tag.key(GROUP_TAG).value("isolation")))).groupId();
     } catch (AwsServiceException e) {
-      if (!"InvalidGroup.Duplicate".equals(errorCode(e))) {
+      if (!AwsErrors.is(e, "InvalidGroup.Duplicate")) {
         throw e;
       }
       SecurityGroup existing = ec2.describeSecurityGroups(r -> r.filters(
@@ -252,7 +251,7 @@ public abstract class QuarantineInstance extends AbstractRemediation<QuarantineI
         ec2.revokeSecurityGroupIngress(r -> r.groupId(groupId).securityGroupRuleIds(ids));
       }
     } catch (AwsServiceException e) {
-      if (!Ec2Rules.isRuleGone(e)) {
+      if (!SecurityGroupRules.isRuleGone(e)) {
         throw e;
       }
     }
@@ -262,7 +261,7 @@ public abstract class QuarantineInstance extends AbstractRemediation<QuarantineI
     try {
       ec2.disassociateIamInstanceProfile(r -> r.associationId(associationId));
     } catch (AwsServiceException e) {
-      if (!"InvalidAssociationID.NotFound".equals(errorCode(e))) {
+      if (!AwsErrors.is(e, "InvalidAssociationID.NotFound")) {
         throw e;
       }
     }

@@ -1,7 +1,6 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.errorCode;
-
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.RemediationException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -97,7 +96,7 @@ final class QuarantineObserver {
           .flatMap(r -> r.instances().stream()).findFirst()
           .orElseThrow(() -> new RemediationException("Instance " + instanceId + " not found"));
     } catch (AwsServiceException e) {
-      if ("InvalidInstanceID.NotFound".equals(errorCode(e))) {
+      if (AwsErrors.is(e, "InvalidInstanceID.NotFound")) {
         throw new RemediationException("Instance " + instanceId + " not found", e);
       }
       throw e;

@@ -1,6 +1,6 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.errorCode;
+import dev.remediate.core.aws.AwsErrors;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
 import dev.remediate.core.AbstractRemediation;
@@ -112,7 +112,7 @@ public abstract class ReleaseQuarantine extends AbstractRemediation<ReleaseQuara
       ec2.associateIamInstanceProfile(r -> r.instanceId(instanceId())
           .iamInstanceProfile(p -> p.arn(profileArn)));
     } catch (AwsServiceException e) {
-      if (!"IncorrectState".equals(errorCode(e))) {
+      if (!AwsErrors.is(e, "IncorrectState")) {
         throw e;
       }
     }

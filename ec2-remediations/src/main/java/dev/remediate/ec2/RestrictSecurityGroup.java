@@ -1,7 +1,7 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.aws.AwsErrors;
 import static dev.remediate.ec2.NetworkSupport.csv;
-import static dev.remediate.ec2.NetworkSupport.errorCode;
 import static dev.remediate.ec2.NetworkSupport.splitCsv;
 
 import dev.remediate.core.AbstractRemediation;
@@ -298,12 +298,12 @@ public abstract class RestrictSecurityGroup extends AbstractRemediation<Restrict
    * @param rules the ingress rules of the groups concerned
    * @return the changes in execution order
    */
-  List<OpenPortsDecision.Change> decide(List<IngressRule> rules) {
+  List<OpenPortsDecision.Change> decide(List<GroupRule> rules) {
     return decision().changes(rules);
   }
 
   /** @return true for a world-open ingress rule covering a sensitive port */
-  boolean isOffending(IngressRule rule) {
+  boolean isOffending(GroupRule rule) {
     return decision().isOffending(rule);
   }
 
@@ -339,7 +339,7 @@ public abstract class RestrictSecurityGroup extends AbstractRemediation<Restrict
       ec2.authorizeSecurityGroupIngress(r -> r.groupId(step.resource())
           .ipPermissions(permission.build()));
     } catch (AwsServiceException e) {
-      if (!"InvalidPermission.Duplicate".equals(errorCode(e))) {
+      if (!AwsErrors.is(e, "InvalidPermission.Duplicate")) {
         throw e;
       }
     }

@@ -42,7 +42,7 @@ final class RuleRevocation {
    * @param flags flags needing consent
    * @return the step
    */
-  static Step step(IngressRule rule, String summary, Set<Flag> flags) {
+  static Step step(GroupRule rule, String summary, Set<Flag> flags) {
     return Step.builder()
         .kind(rule.egress() ? EGRESS : INGRESS)
         .action(Action.REMOVE)
@@ -59,7 +59,7 @@ final class RuleRevocation {
   }
 
   /** @return e.g. {@code ingress tcp 22 from 0.0.0.0/0} */
-  static String text(IngressRule rule) {
+  static String text(GroupRule rule) {
     return (rule.egress() ? "egress " : "ingress ") + rule.portText()
         + (rule.egress() ? " to " : " from ") + rule.source();
   }
@@ -96,7 +96,7 @@ final class RuleRevocation {
     try {
       call(ec2, groupId, ruleIds, egress);
     } catch (AwsServiceException e) {
-      if (!Ec2Rules.isRuleGone(e)) {
+      if (!SecurityGroupRules.isRuleGone(e)) {
         throw e;
       }
       Set<String> present = ec2.describeSecurityGroupRulesPaginator(r -> r.filters(

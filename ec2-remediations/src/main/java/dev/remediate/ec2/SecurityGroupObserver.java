@@ -32,7 +32,7 @@ final class SecurityGroupObserver {
 
   /** One security group as observed. */
   record Group(String groupId, @Nullable String vpcId, Map<String, String> tags,
-      List<IngressRule> rules, List<String> interfaces) {
+      List<GroupRule> rules, List<String> interfaces) {
     Group {
       tags = Map.copyOf(tags);
       rules = List.copyOf(rules);
@@ -90,7 +90,7 @@ final class SecurityGroupObserver {
       Function<SecurityGroup, String> key, boolean regionWide, boolean withInterfaces) {
     found.sort(Comparator.comparing(SecurityGroup::groupId));
     List<String> ids = found.stream().map(SecurityGroup::groupId).toList();
-    Map<String, List<IngressRule>> rules = ids.isEmpty() ? Map.of() : rules(ids, regionWide);
+    Map<String, List<GroupRule>> rules = ids.isEmpty() ? Map.of() : rules(ids, regionWide);
     List<String> withRules = ids.stream().filter(rules::containsKey).toList();
     Map<String, List<String>> interfaces = withInterfaces && !withRules.isEmpty()
         ? interfaces(withRules) : Map.of();
@@ -123,8 +123,8 @@ final class SecurityGroupObserver {
    * Rules of the given groups, sorted by rule id: with one unfiltered paginated call for the
    * whole region when {@code regionWide}, else with the group ids as filter, in chunks.
    */
-  private Map<String, List<IngressRule>> rules(List<String> groupIds, boolean regionWide) {
-    Map<String, List<IngressRule>> rules = new TreeMap<>();
+  private Map<String, List<GroupRule>> rules(List<String> groupIds, boolean regionWide) {
+    Map<String, List<GroupRule>> rules = new TreeMap<>();
     List<List<String>> chunks = regionWide ? List.of(List.of())
         : NetworkSupport.chunks(groupIds, FILTER_VALUES);
     Set<String> wanted = Set.copyOf(groupIds);
@@ -133,9 +133,9 @@ final class SecurityGroupObserver {
       ec2.describeSecurityGroupRulesPaginator(r -> r.maxResults(PAGE).filters(filters))
           .securityGroupRules().stream().filter(r -> wanted.contains(r.groupId()))
           .forEach(r -> rules.computeIfAbsent(r.groupId(), g -> new ArrayList<>())
-              .add(IngressRule.of(r)));
+              .add(GroupRule.of(r)));
     }
-    rules.values().forEach(list -> list.sort(Comparator.comparing(IngressRule::id)));
+    rules.values().forEach(list -> list.sort(Comparator.comparing(GroupRule::id)));
     return rules;
   }
 

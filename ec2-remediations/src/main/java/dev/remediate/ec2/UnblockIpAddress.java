@@ -1,7 +1,6 @@
 package dev.remediate.ec2;
 
-import static dev.remediate.ec2.NetworkSupport.errorCode;
-
+import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Setting;
@@ -109,7 +108,7 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
               .egress("egress".equals(step.parameter("direction")))
               .ruleNumber(Integer.valueOf(step.parameter("ruleNumber"))));
         } catch (AwsServiceException e) {
-          if (!"InvalidNetworkAclEntry.NotFound".equals(errorCode(e))) {
+          if (!AwsErrors.is(e, "InvalidNetworkAclEntry.NotFound")) {
             throw e;
           }
         }

@@ -10,14 +10,8 @@
  * }</pre>
  */
 @NullMarked
-@Value.Style(
-    jdkOnly = true,
-    visibility = Value.Style.ImplementationVisibility.PACKAGE,
-    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
-    validationMethod = Value.Style.ValidationMethod.NONE,
-    optionalAcceptNullable = true,
-    defaults = @Value.Immutable(prehash = false))
+@RemediationValueStyle
 package dev.remediate.ec2;
 
-import org.immutables.value.Value;
+import dev.remediate.core.RemediationValueStyle;
 import org.jspecify.annotations.NullMarked;

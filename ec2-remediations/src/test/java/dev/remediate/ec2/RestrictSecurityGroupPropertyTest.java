@@ -36,17 +36,17 @@ class RestrictSecurityGroupPropertyTest {
     int authorizations = 0;
     for (int run = 0; run < RUNS; run++) {
       RestrictSecurityGroup remediation = randomRemediation(random);
-      List<IngressRule> before = randomRules(random);
+      List<GroupRule> before = randomRules(random);
       List<OpenPortsDecision.Change> planned = remediation.decide(before);
       changes += planned.size();
 
-      List<IngressRule> after = new ArrayList<>(before);
+      List<GroupRule> after = new ArrayList<>(before);
       Set<String> revokedIds = new HashSet<>();
       for (OpenPortsDecision.Change change : planned) {
         if (change.authorize()) {
           authorizations++;
-          IngressRule added = change.rule();
-          IngressRule replaced = before.stream().filter(r -> r.id().equals(change.replaces()))
+          GroupRule added = change.rule();
+          GroupRule replaced = before.stream().filter(r -> r.id().equals(change.replaces()))
               .findFirst().orElseThrow();
           assertTrue(narrower(added, replaced), "run " + run + ": " + added.describe()
               + " is not narrower than " + replaced.describe());
@@ -69,10 +69,10 @@ class RestrictSecurityGroupPropertyTest {
         }
       }
       after.removeIf(r -> revokedIds.contains(r.id()));
-      for (IngressRule rule : after) {
+      for (GroupRule rule : after) {
         assertFalse(remediation.isOffending(rule), "run " + run + ": left " + rule.describe());
       }
-      for (IngressRule rule : before) {
+      for (GroupRule rule : before) {
         if (!remediation.isOffending(rule)) {
           assertTrue(after.contains(rule), "run " + run + ": touched " + rule.describe());
         }
@@ -99,9 +99,9 @@ class RestrictSecurityGroupPropertyTest {
   void decide_replacementAlreadyPresent_isNotAuthorizedAgain() {
     RestrictSecurityGroup remediation = RestrictSecurityGroup.forEveryGroup()
         .replaceWith("10.0.0.0/8").build();
-    List<IngressRule> rules = List.of(
-        new IngressRule("sgr-1", "sg-1", false, "tcp", 22, 22, "0.0.0.0/0", null, null, null),
-        new IngressRule("sgr-2", "sg-1", false, "tcp", 22, 22, "10.0.0.0/8", null, null, null));
+    List<GroupRule> rules = List.of(
+        new GroupRule("sgr-1", "sg-1", false, "tcp", 22, 22, "0.0.0.0/0", null, null, null),
+        new GroupRule("sgr-2", "sg-1", false, "tcp", 22, 22, "10.0.0.0/8", null, null, null));
     List<OpenPortsDecision.Change> changes = remediation.decide(rules);
     assertEquals(1, changes.size());
     assertFalse(changes.get(0).authorize());
@@ -123,14 +123,14 @@ class RestrictSecurityGroupPropertyTest {
     return b.replaceWith(replacements).build();
   }
 
-  private static List<IngressRule> randomRules(Random random) {
-    List<IngressRule> rules = new ArrayList<>();
+  private static List<GroupRule> randomRules(Random random) {
+    List<GroupRule> rules = new ArrayList<>();
     int count = random.nextInt(12);
     for (int i = 0; i < count; i++) {
       String protocol = PROTOCOLS[random.nextInt(PROTOCOLS.length)];
       int from = 0;
       int to = 65535;
-      if (IngressRule.hasPorts(protocol)) {
+      if (GroupRule.hasPorts(protocol)) {
         from = random.nextBoolean() ? List.of(22, 80, 443, 3389, 8080, 0, 1024).get(random.nextInt(7))
             : random.nextInt(65536);
         to = random.nextInt(4) == 0 ? Math.min(65535, from + random.nextInt(10000)) : from;
@@ -148,13 +148,13 @@ class RestrictSecurityGroupPropertyTest {
         case 4 -> prefixList = "pl-0123";
         default -> groupRef = "sg-9";
       }
-      rules.add(new IngressRule("sgr-" + i, "sg-" + random.nextInt(3), random.nextInt(8) == 0,
+      rules.add(new GroupRule("sgr-" + i, "sg-" + random.nextInt(3), random.nextInt(8) == 0,
           protocol, from, to, v4, v6, prefixList, groupRef));
     }
     return rules;
   }
 
-  private static boolean narrower(IngressRule added, IngressRule replaced) {
+  private static boolean narrower(GroupRule added, GroupRule replaced) {
     return added.groupId().equals(replaced.groupId()) && !added.egress()
         && added.protocol().equals(replaced.protocol())
         && added.fromPort() >= replaced.fromPort() && added.toPort() <= replaced.toPort()
@@ -162,15 +162,15 @@ class RestrictSecurityGroupPropertyTest {
         && contains(replaced.source(), added.source());
   }
 
-  private static boolean allows(List<IngressRule> rules, String group, String protocol, int port,
+  private static boolean allows(List<GroupRule> rules, String group, String protocol, int port,
       String address) {
-    for (IngressRule r : rules) {
+    for (GroupRule r : rules) {
       if (r.egress() || !r.groupId().equals(group) || r.prefixListId() != null
           || r.referencedGroupId() != null) {
         continue;
       }
       boolean protocolOk = r.allTraffic() || (r.protocol().equals(protocol)
-          && IngressRule.hasPorts(protocol) && r.fromPort() <= port && port <= r.toPort());
+          && GroupRule.hasPorts(protocol) && r.fromPort() <= port && port <= r.toPort());
       if (protocolOk && contains(r.source(), address.contains("/") ? address
           : address + (address.contains(":") ? "/128" : "/32"))) {
         return true;

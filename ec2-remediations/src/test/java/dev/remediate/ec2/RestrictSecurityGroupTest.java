@@ -56,7 +56,7 @@ class RestrictSecurityGroupTest {
   static Set<String> ingress(AwsEmulator aws, String groupId) {
     return ec2(aws).describeSecurityGroupRules(r -> r.filters(NetworkSupport.filter("group-id",
             List.of(groupId)))).securityGroupRules().stream()
-        .map(IngressRule::of).filter(r -> !r.egress())
+        .map(GroupRule::of).filter(r -> !r.egress())
         .map(r -> r.portText() + " from " + r.source()).collect(Collectors.toCollection(TreeSet::new));
   }
 
@@ -226,7 +226,7 @@ class RestrictSecurityGroupTest {
         software.amazon.awssdk.awscore.exception.AwsServiceException.class,
         () -> ec2.revokeSecurityGroupIngress(r -> r.groupId(sg)
             .securityGroupRuleIds("sgr-0123456789abcdef0")));
-    assertTrue(Ec2Rules.isRuleGone(e), e.awsErrorDetails().errorCode());
+    assertTrue(SecurityGroupRules.isRuleGone(e), e.awsErrorDetails().errorCode());
   }
 
   @Test

@@ -17,18 +17,18 @@ import org.junit.jupiter.api.Test;
 class SecurityGroupDecisionTest {
   private static final String SKIP = "remediate:skip";
 
-  private static IngressRule rule(String id, String group, boolean egress, String protocol,
+  private static GroupRule rule(String id, String group, boolean egress, String protocol,
       int from, int to, String cidr) {
-    return new IngressRule(id, group, egress, protocol, from, to,
+    return new GroupRule(id, group, egress, protocol, from, to,
         cidr.contains(":") ? null : cidr, cidr.contains(":") ? cidr : null, null, null);
   }
 
-  private static IngressRule self(String id, String group) {
-    return new IngressRule(id, group, false, "-1", 0, 65535, null, null, null, group);
+  private static GroupRule self(String id, String group) {
+    return new GroupRule(id, group, false, "-1", 0, 65535, null, null, null, group);
   }
 
   private static Group group(String id, Map<String, String> tags, List<String> interfaces,
-      IngressRule... rules) {
+      GroupRule... rules) {
     return new Group(id, "vpc-" + id.substring(3), tags, List.of(rules), interfaces);
   }
 

@@ -1,32 +1,15 @@
 package dev.remediate.cloudtrail;
 
+import dev.remediate.core.aws.AwsErrors;
 import java.util.Set;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
-/** Reads AWS error codes the way the conventions ask: from the error details, never from subclasses. */
-final class AwsErrors {
-  private AwsErrors() {}
-
-  /**
-   * @param e an exception thrown by an SDK client
-   * @return its AWS error code, or the empty string when it carries none
-   */
-  static String code(RuntimeException e) {
-    if (e instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
-      String code = ase.awsErrorDetails().errorCode();
-      return code == null ? "" : code;
-    }
-    return "";
-  }
-
-  /**
-   * @param e an exception thrown by an SDK client
-   * @param codes error codes
-   * @return true when the exception carries one of the codes
-   */
-  static boolean is(RuntimeException e, String... codes) {
-    return Set.of(codes).contains(code(e));
-  }
+/**
+ * Calls AWS may refuse for a few seconds after a role, key policy or bucket policy they depend on
+ * was written: tried again while the refusal's error code (read with {@link AwsErrors}) says the
+ * change is not visible yet.
+ */
+final class Propagation {
+  private Propagation() {}
 
   /** How often a call refused while IAM, KMS or S3 changes propagate is tried. */
   static final int PROPAGATION_ATTEMPTS = 10;
@@ -47,10 +30,11 @@ final class AwsErrors {
         call.run();
         return;
       } catch (RuntimeException e) {
-        if (attempt >= PROPAGATION_ATTEMPTS || !codes.contains(code(e))) {
+        if (attempt >= PROPAGATION_ATTEMPTS || !codes.contains(AwsErrors.code(e))) {
           throw e;
         }
-        context.progress("waiting for IAM, KMS or S3 changes to propagate (" + code(e) + ")", -1);
+        context.progress("waiting for IAM, KMS or S3 changes to propagate ("
+            + AwsErrors.code(e) + ")", -1);
         try {
           Thread.sleep(context.scope().waiterPollInterval().toMillis());
         } catch (InterruptedException ie) {

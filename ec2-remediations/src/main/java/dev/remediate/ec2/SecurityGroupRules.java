@@ -1,11 +1,15 @@
 package dev.remediate.ec2;
 
+import dev.remediate.core.aws.AwsErrors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
-/** Shared EC2 helpers for this package: rule rendering, error classification. */
-final class Ec2Rules {
-  private Ec2Rules() {}
+/**
+ * Security group rules, in AWS's sense of the word (as in {@link GroupRule}; the event package's
+ * rules are {@code EventRule}s): one line of text per rule, and "the rule is gone" errors.
+ */
+final class SecurityGroupRules {
+  private SecurityGroupRules() {}
 
   /**
    * Renders a rule in one line, e.g. {@code ingress tcp 22 from 0.0.0.0/0}.
@@ -65,8 +69,6 @@ final class Ec2Rules {
    * @return true when the rule no longer exists
    */
   static boolean isRuleGone(AwsServiceException e) {
-    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    return "InvalidSecurityGroupRuleId.NotFound".equals(code)
-        || "InvalidPermission.NotFound".equals(code);
+    return AwsErrors.is(e, "InvalidSecurityGroupRuleId.NotFound", "InvalidPermission.NotFound");
   }
 }

@@ -5,15 +5,15 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
 
 /**
- * One security group rule as the restricting remediations reason about it: one protocol, one port
- * range, one source. Protocols are normalised ({@code 6} is {@code tcp}); ports of an all-traffic
- * rule are 0-65535.
+ * One security group rule, inbound or outbound, as the restricting remediations reason about it:
+ * one protocol, one port range, one source. Protocols are normalised ({@code 6} is {@code tcp});
+ * ports of an all-traffic rule are 0-65535.
  */
-record IngressRule(String id, String groupId, boolean egress, String protocol, int fromPort,
+record GroupRule(String id, String groupId, boolean egress, String protocol, int fromPort,
     int toPort, @Nullable String cidrIpv4, @Nullable String cidrIpv6, @Nullable String prefixListId,
     @Nullable String referencedGroupId) {
 
-  static IngressRule of(SecurityGroupRule r) {
+  static GroupRule of(SecurityGroupRule r) {
     String protocol = normaliseProtocol(r.ipProtocol());
     boolean ports = hasPorts(protocol);
     int from = ports && r.fromPort() != null && r.fromPort() >= 0 ? r.fromPort() : 0;
@@ -22,7 +22,7 @@ record IngressRule(String id, String groupId, boolean egress, String protocol, i
       from = r.fromPort() == null ? -1 : r.fromPort();
       to = r.toPort() == null ? -1 : r.toPort();
     }
-    return new IngressRule(r.securityGroupRuleId(), r.groupId(), Boolean.TRUE.equals(r.isEgress()),
+    return new GroupRule(r.securityGroupRuleId(), r.groupId(), Boolean.TRUE.equals(r.isEgress()),
         protocol, from, to, r.cidrIpv4(), r.cidrIpv6(), r.prefixListId(),
         r.referencedGroupInfo() == null ? null : r.referencedGroupInfo().groupId());
   }
