@@ -3,9 +3,8 @@ package dev.remediate.ec2;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
-import java.util.regex.Pattern;
 import dev.remediate.core.aws.AwsErrors;
-import software.amazon.awssdk.arns.Arn;
+import dev.remediate.core.aws.AwsNames;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
@@ -13,15 +12,12 @@ import software.amazon.awssdk.services.kms.model.KeyState;
 
 /**
  * KMS key references for the EBS encryption remediations: validation at build time (key id, key
- * ARN, alias name, alias ARN) and resolution to an enabled symmetric key at plan time.
+ * ARN, alias name, alias ARN, checked with {@link AwsNames#kmsKey}) and resolution to an enabled
+ * symmetric key at plan time.
  */
 final class KmsKeys {
   /** The AWS managed key for EBS, used when the region's default key cannot be read. */
   static final String AWS_MANAGED_EBS_KEY = "alias/aws/ebs";
-
-  private static final Pattern KEY_ID =
-      Pattern.compile("(mrk-[0-9a-f]{32})|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
-  private static final Pattern ALIAS = Pattern.compile("alias/[a-zA-Z0-9/_-]{1,250}");
 
   private KmsKeys() {}
 
@@ -39,25 +35,13 @@ final class KmsKeys {
     if (key == null) {
       throw new InvalidRemediationException(owner + ": no KMS key given; " + advice(javaCall));
     }
-    if (KEY_ID.matcher(key).matches() || ALIAS.matcher(key).matches()) {
-      return key;
+    try {
+      return AwsNames.kmsKey(key);
+    } catch (InvalidRemediationException e) {
+      throw new InvalidRemediationException(owner + ": KMS key '" + key + "' is not a KMS key id, "
+          + "key ARN, alias name (alias/...) or alias ARN; " + advice(javaCall)
+          + " to one of these", e);
     }
-    String malformed = owner + ": KMS key '" + key + "' is not a KMS key id, key ARN, alias name "
-        + "(alias/...) or alias ARN; " + advice(javaCall) + " to one of these";
-    if (key.startsWith("arn:")) {
-      try {
-        Arn arn = Arn.fromString(key);
-        String resource = arn.resourceAsString();
-        if ("kms".equals(arn.service()) && arn.region().isPresent() && arn.accountId().isPresent()
-            && (resource.startsWith("key/") && KEY_ID.matcher(resource.substring(4)).matches()
-                || ALIAS.matcher(resource).matches())) {
-          return key;
-        }
-      } catch (IllegalArgumentException e) {
-        throw new InvalidRemediationException(malformed + " (" + e.getMessage() + ")", e);
-      }
-    }
-    throw new InvalidRemediationException(malformed);
   }
 
   /**

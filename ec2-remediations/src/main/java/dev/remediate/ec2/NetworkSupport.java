@@ -2,8 +2,6 @@ package dev.remediate.ec2;
 
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.aws.AwsNames;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -74,92 +72,23 @@ final class NetworkSupport {
   }
 
   /**
-   * Validates and normalises a CIDR block (IPv4 or IPv6). A bare address gets /32 or /128.
+   * Validates and normalises an address or CIDR block (IPv4 or IPv6) with
+   * {@link AwsNames#network}: a bare address gets /32 or /128, host bits are cleared.
    *
    * @param value e.g. {@code 203.0.113.7}, {@code 10.0.0.0/8}, {@code 2001:db8::/32}
    * @param what what the value is, for the message
    * @return the CIDR with its network address, e.g. {@code 10.0.0.0/8}
+   * @throws InvalidRemediationException naming what the value is and the value
    */
   static String requireCidr(@Nullable String value, String what) {
-    if (value == null || value.isBlank()) {
-      throw new InvalidRemediationException(what + " must be an IPv4 or IPv6 address or CIDR, was '"
-          + value + "'");
-    }
-    String address = value;
-    int prefix = -1;
-    int slash = value.indexOf('/');
-    if (slash >= 0) {
-      address = value.substring(0, slash);
-      try {
-        prefix = Integer.parseInt(value.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        throw new InvalidRemediationException(what + " '" + value + "' has a bad prefix length");
-      }
-    }
-    boolean v6 = address.contains(":");
-    boolean v4 = address.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    if (!v4 && !(v6 && address.matches("[0-9A-Fa-f:.]+"))) {
-      throw new InvalidRemediationException(what + " '" + value
-          + "' is not an IPv4 or IPv6 address or CIDR");
-    }
-    byte[] bytes;
     try {
-      bytes = InetAddress.getByName(address).getAddress();
-    } catch (UnknownHostException e) {
-      throw new InvalidRemediationException(what + " '" + value + "' is not a valid address", e);
-    }
-    int bits = bytes.length * 8;
-    if ((v4 && bytes.length != 4) || (v6 && bytes.length != 16)) {
-      throw new InvalidRemediationException(what + " '" + value + "' is not a valid address");
-    }
-    if (prefix == -1) {
-      prefix = bits;
-    }
-    if (prefix < 0 || prefix > bits) {
-      throw new InvalidRemediationException(what + " '" + value + "' has prefix length " + prefix
-          + ", outside 0-" + bits);
-    }
-    for (int i = 0; i < bytes.length; i++) {
-      int keep = Math.max(0, Math.min(8, prefix - i * 8));
-      bytes[i] = (byte) (bytes[i] & (0xff << (8 - keep)));
-    }
-    try {
-      String network = InetAddress.getByAddress(bytes).getHostAddress();
-      if (v6) {
-        network = compressIpv6(network);
-      }
-      return network + "/" + prefix;
-    } catch (UnknownHostException e) {
-      throw new InvalidRemediationException(what + " '" + value + "' is not a valid address", e);
+      return AwsNames.network(value);
+    } catch (InvalidRemediationException e) {
+      throw new InvalidRemediationException(what + ": " + e.getMessage(), e);
     }
   }
 
   static boolean isIpv6(String cidr) {
     return cidr.contains(":");
-  }
-
-  /** Java prints 2001:db8:0:0:0:0:0:0; AWS and people write 2001:db8::. */
-  private static String compressIpv6(String full) {
-    String[] parts = full.split(":");
-    int bestStart = -1;
-    int bestLength = 0;
-    for (int i = 0; i < parts.length; i++) {
-      int j = i;
-      while (j < parts.length && parts[j].equals("0")) {
-        j++;
-      }
-      if (j - i > bestLength && j - i > 1) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = Math.max(i, j);
-    }
-    if (bestStart < 0) {
-      return full;
-    }
-    String head = String.join(":", Arrays.asList(parts).subList(0, bestStart));
-    String tail = String.join(":", Arrays.asList(parts).subList(bestStart + bestLength,
-        parts.length));
-    return head + "::" + tail;
   }
 }

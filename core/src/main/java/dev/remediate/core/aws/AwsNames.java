@@ -294,6 +294,22 @@ public final class AwsNames {
    * @return the normalised CIDR
    */
   public static String cidr(@Nullable String cidr) {
+    return block(cidr, false);
+  }
+
+  /**
+   * The network of an IPv4 or IPv6 address or CIDR block: like {@link #cidr(String)}, but host bits
+   * are cleared rather than refused ({@code 10.1.2.3/8} is {@code 10.0.0.0/8}), for a value a
+   * person gives as "this address or its range" (an address to block, a replacement source).
+   *
+   * @param cidr e.g. {@code 203.0.113.7}, {@code 10.1.2.3/8} or {@code 2001:db8::1}
+   * @return the normalised network, e.g. {@code 203.0.113.7/32}, {@code 10.0.0.0/8}
+   */
+  public static String network(@Nullable String cidr) {
+    return block(cidr, true);
+  }
+
+  private static String block(@Nullable String cidr, boolean clearHostBits) {
     if (cidr == null || cidr.isBlank()) {
       throw new InvalidRemediationException("CIDR '" + cidr + "' is empty");
     }
@@ -301,30 +317,38 @@ public final class AwsNames {
     boolean v6 = parts[0].contains(":");
     if (parts.length > 2 || !(v6 || parts[0].matches("\\d{1,3}(\\.\\d{1,3}){3}"))
         || (v6 && !parts[0].matches("[0-9A-Fa-f:.]+"))) {
-      throw badCidr(cidr);
+      throw badCidr(cidr, clearHostBits);
     }
     int max = v6 ? 128 : 32;
     int bits;
     try {
       bits = parts.length == 1 ? max : Integer.parseInt(parts[1]);
     } catch (NumberFormatException e) {
-      throw badCidr(cidr);
+      throw badCidr(cidr, clearHostBits);
     }
     byte[] address;
     try {
       address = InetAddress.getByName(v6 ? parts[0] : stripZeros(parts[0])).getAddress();
     } catch (UnknownHostException | IllegalArgumentException e) {
-      throw badCidr(cidr);
+      throw badCidr(cidr, clearHostBits);
     }
-    if (bits < 0 || bits > max || address.length != max / 8 || !hostBitsZero(address, bits)) {
-      throw badCidr(cidr);
+    if (bits < 0 || bits > max || address.length != max / 8) {
+      throw badCidr(cidr, clearHostBits);
+    }
+    if (clearHostBits) {
+      for (int i = bits; i < max; i++) {
+        address[i / 8] &= (byte) ~(0x80 >> (i % 8));
+      }
+    } else if (!hostBitsZero(address, bits)) {
+      throw badCidr(cidr, clearHostBits);
     }
     return format(address) + "/" + bits;
   }
 
-  private static InvalidRemediationException badCidr(String cidr) {
-    return new InvalidRemediationException("CIDR '" + cidr + "' is not an IPv4 or IPv6 block "
-        + "like 203.0.113.0/24 or 2001:db8::/32 (host bits zero)");
+  private static InvalidRemediationException badCidr(String cidr, boolean clearHostBits) {
+    return new InvalidRemediationException("CIDR '" + cidr + "' is not an IPv4 or IPv6 "
+        + (clearHostBits ? "address or block like 203.0.113.7 or 2001:db8::/32"
+            : "block like 203.0.113.0/24 or 2001:db8::/32 (host bits zero)"));
   }
 
   private static String stripZeros(String v4) {

@@ -136,6 +136,31 @@ class AwsNamesTest {
         Arguments.of("2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1/128"));
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("networks")
+  void network_clearsHostBits_andNormalisesLikeCidr(String given, String expected) {
+    assertEquals(expected, AwsNames.network(given));
+  }
+
+  static Stream<Arguments> networks() {
+    return Stream.concat(cidrs(), Stream.of(Arguments.of("10.1.2.3/8", "10.0.0.0/8"),
+        Arguments.of("203.0.113.77/28", "203.0.113.64/28"),
+        Arguments.of("2001:db8:0:0:1::/48", "2001:db8::/48"),
+        Arguments.of("2001:db8::1/127", "2001:db8::/127")));
+  }
+
+  @org.junit.jupiter.api.Test
+  void network_badBlock_refusedNamingIt() {
+    for (String bad : new String[] {"1.2.3", "300.0.0.1", "10.0.0.0/33", "2001:db8::/129",
+        "example.com"}) {
+      InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
+          () -> AwsNames.network(bad), bad);
+      assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+    }
+    assertTrue(assertThrows(InvalidRemediationException.class, () -> AwsNames.network(null))
+        .getMessage().contains("'null'"));
+  }
+
   @org.junit.jupiter.api.Test
   void s3Prefix_trailingSlash_isRemoved() {
     assertEquals("vpc", AwsNames.s3Prefix("vpc/"));
