@@ -9,20 +9,12 @@ final class IamTargets {
   private IamTargets() {}
 
   /**
-   * @return true for an EC2-style resource id such as {@code i-0abc1234}, {@code vpc-0abc1234},
-   *     {@code sg-0abc1234def567890}
-   */
-  static boolean isEc2Id(String text) {
-    return text.matches("[a-z]{1,12}-([0-9a-f]{8}|[0-9a-f]{17})");
-  }
-
-  /**
    * @return the text as an IAM user or role name; empty when it is an access key id, an EC2
    *     resource id (a user or role so named is not worth the confusion with instances, VPCs or
    *     groups given to the same {@code --target}), or not a name at all (an ARN, a path)
    */
   static Optional<String> userName(String text) {
-    if (AwsNames.isAccessKeyId(text) || isEc2Id(text)) {
+    if (AwsNames.isAccessKeyId(text) || AwsNames.isEc2Id(text)) {
       return Optional.empty();
     }
     try {

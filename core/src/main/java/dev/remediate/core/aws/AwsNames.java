@@ -59,6 +59,19 @@ public final class AwsNames {
         .allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
   }
 
+  /**
+   * Tells whether a text is an EC2 resource id of any kind: a prefix of 1 to 12 lowercase letters
+   * ({@code i}, {@code vpc}, {@code sg}, ...) as {@link #isEc2Id(String, String)} takes it.
+   *
+   * @param text any text, or null
+   * @return true when the text is such an id
+   */
+  public static boolean isEc2Id(@Nullable String text) {
+    int dash = text == null ? -1 : text.indexOf('-');
+    return dash >= 1 && dash <= 12 && text.chars().limit(dash).allMatch(c -> c >= 'a' && c <= 'z')
+        && isEc2Id(text.substring(0, dash), text);
+  }
+
   /** An EC2 resource id prefix and what it names, e.g. {@code vpc} and "VPC id". */
   private static String ec2Id(String prefix, String what, @Nullable String id) {
     if (!isEc2Id(prefix, id)) {

@@ -121,6 +121,19 @@ class AwsNamesTest {
     org.junit.jupiter.api.Assertions.assertFalse(AwsNames.isEc2Id("vpc", null));
   }
 
+  @org.junit.jupiter.api.Test
+  void isEc2Id_ofAnyKind() {
+    for (String yes : new String[] {"i-0abc1234", "vpc-0123456789abcdef0", "sg-0123abcd",
+        "subnet-00000001"}) {
+      assertTrue(AwsNames.isEc2Id(yes), yes);
+    }
+    for (String no : new String[] {"alice", "i-0abc", "I-0abc1234", "-0abc1234", "vpc0abc1234",
+        "abcdefghijklm-0abc1234", "i-0ABC1234", ""}) {
+      org.junit.jupiter.api.Assertions.assertFalse(AwsNames.isEc2Id(no), no);
+    }
+    org.junit.jupiter.api.Assertions.assertFalse(AwsNames.isEc2Id(null));
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @MethodSource("cidrs")
   void cidr_isNormalisedAsEc2ReportsIt(String given, String expected) {
