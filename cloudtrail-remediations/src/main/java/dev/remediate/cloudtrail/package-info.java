@@ -10,8 +10,15 @@
  * {@code aws:SourceArn}.
  */
 @NullMarked
-@RemediationValueStyle
+// The Immutables style of remediation values: the same as dev.remediate.ec2's, which says why.
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
+    validationMethod = Value.Style.ValidationMethod.NONE,
+    optionalAcceptNullable = true,
+    defaults = @Value.Immutable(prehash = false))
 package dev.remediate.cloudtrail;
 
-import dev.remediate.core.RemediationValueStyle;
+import org.immutables.value.Value;
 import org.jspecify.annotations.NullMarked;

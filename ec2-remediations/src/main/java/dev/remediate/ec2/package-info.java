@@ -10,8 +10,20 @@
  * }</pre>
  */
 @NullMarked
-@RemediationValueStyle
+// The Immutables style of remediation values (docs/writing-a-remediation.md): the generated
+// classes package-private; Immutables' own null and "required value not set" checks off, so a
+// null or missing value reaches the one @Value.Check and is refused naming it; null for an
+// Optional value means "not given". The same in every remediation package: a shared style
+// annotation in core made the javadoc of these modules fail (its enums are not on their module
+// path there).
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
+    validationMethod = Value.Style.ValidationMethod.NONE,
+    optionalAcceptNullable = true,
+    defaults = @Value.Immutable(prehash = false))
 package dev.remediate.ec2;
 
-import dev.remediate.core.RemediationValueStyle;
+import org.immutables.value.Value;
 import org.jspecify.annotations.NullMarked;

@@ -13,8 +13,15 @@
  * }</pre>
  */
 @NullMarked
-@RemediationValueStyle
+// The Immutables style of remediation values: the same as dev.remediate.ec2's, which says why.
+@Value.Style(
+    jdkOnly = true,
+    visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    builderVisibility = Value.Style.BuilderVisibility.PACKAGE,
+    validationMethod = Value.Style.ValidationMethod.NONE,
+    optionalAcceptNullable = true,
+    defaults = @Value.Immutable(prehash = false))
 package dev.remediate.iam;
 
-import dev.remediate.core.RemediationValueStyle;
+import org.immutables.value.Value;
 import org.jspecify.annotations.NullMarked;
