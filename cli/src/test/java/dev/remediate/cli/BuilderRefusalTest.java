@@ -1,6 +1,5 @@
 package dev.remediate.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,9 +25,9 @@ import dev.remediate.iam.QuarantineUser;
 import dev.remediate.iam.ReactivateAccessKey;
 import dev.remediate.iam.ReleaseUser;
 import dev.remediate.iam.RevokeRoleSessions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -83,6 +82,8 @@ class BuilderRefusalTest {
         refused("guardduty, null frequency", "'null'", () -> EnableGuardDuty.publishingEvery(null)),
         refused("encrypt, null volume", "either", () -> EncryptVolume.forVolume(null).build()),
         refused("encrypt, bad instance", "'i-x'", () -> EncryptVolume.forInstance("i-x").build()),
+        refused("encrypt, null key", "no KMS key given",
+            () -> EncryptVolume.forVolume("vol-00000001").kmsKey(null).build()),
         refused("release quarantine, null", "'null'", () -> ReleaseQuarantine.of(null)),
         refused("release quarantine, bad", "'i-x'", () -> ReleaseQuarantine.of("i-x")),
         refused("outdated ami, null instance", "'null'", () -> OutdatedAmi.forInstance(null).build()),
@@ -144,6 +145,16 @@ class BuilderRefusalTest {
             .toS3Bucket("flow-bucket").trafficType(null).build()),
         refused("flow logs, no VPC", "At least one",
             () -> EnableVpcFlowLogs.forVpcs(List.of()).toS3Bucket("flow-bucket").build()),
+        refused("ebs default, null key", "no KMS key given",
+            () -> EnableEbsEncryptionByDefault.withDefaultKey(null)),
+        refused("cpu alarm, null instances", "At least one",
+            () -> EnableCpuAlarm.forInstances(null).snsTopic(TOPIC).build()),
+        refused("outdated ami, null instances", "At least one",
+            () -> OutdatedAmi.forInstances(null).build()),
+        refused("security group, null port", "Port null",
+            () -> RestrictSecurityGroup.forGroup(SG).ports(Arrays.asList(22, null)).build()),
+        refused("security group, null ports", "At least one sensitive port",
+            () -> RestrictSecurityGroup.forGroup(SG).ports((List<Integer>) null).build()),
         refused("security group, null id", "'null'", () -> RestrictSecurityGroup.forGroup(null)
             .build()),
         refused("security group, port 70000", "70000",
@@ -162,15 +173,6 @@ class BuilderRefusalTest {
         refused("quarantine user, null", "'null'", () -> QuarantineUser.of(null).build()),
         refused("quarantine user, bad name", "'a b'", () -> QuarantineUser.of("a b").build()),
         refused("release user, null", "'null'", () -> ReleaseUser.of(null)));
-  }
-
-  /** Null given for a value that may be absent means "not given", as {@code Optional} has it. */
-  @Test
-  void build_nullForAnOptionalValue_meansNotGiven() {
-    assertEquals(EncryptVolume.forVolume("vol-00000001").build(),
-        EncryptVolume.forVolume("vol-00000001").kmsKey(null).build());
-    assertEquals(EnableEbsEncryptionByDefault.create(),
-        EnableEbsEncryptionByDefault.withDefaultKey(null));
   }
 
   private static Arguments refused(String name, String named, Executable build) {

@@ -88,14 +88,17 @@ public abstract class AbstractRemediation<R extends AbstractRemediation<R>>
 
   /**
    * The remediation's simple name and the spec's parameters, e.g. {@code TagVpc{vpcId=vpc-1}}: the
-   * name of the class that extends this one, never that of a generated subclass.
+   * name of the remediation's own class, not that of the class Immutables generates for it
+   * ({@code ImmutableTagVpc}).
    */
   @Override
   public final String toString() {
-    Class<?> remediation = getClass();
-    while (remediation.getSuperclass() != AbstractRemediation.class) {
-      remediation = remediation.getSuperclass();
+    Class<?> type = getClass();
+    Class<?> parent = type.getSuperclass();
+    if (parent != AbstractRemediation.class
+        && type.getSimpleName().equals("Immutable" + parent.getSimpleName())) {
+      type = parent;
     }
-    return remediation.getSimpleName() + spec().parameters();
+    return type.getSimpleName() + spec().parameters();
   }
 }

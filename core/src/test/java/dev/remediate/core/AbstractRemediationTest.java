@@ -22,7 +22,7 @@ class AbstractRemediationTest {
         .build(r -> r);
 
     static TagVpc forVpc(String vpcId) {
-      return new GeneratedTagVpc(vpcId);
+      return new ImmutableTagVpc(vpcId);
     }
 
     abstract String vpcId();
@@ -43,11 +43,11 @@ class AbstractRemediationTest {
     }
   }
 
-  /** What a generator would write: the values, nothing else. */
-  static final class GeneratedTagVpc extends TagVpc {
+  /** What Immutables would write, under the name it would give: the values, nothing else. */
+  static final class ImmutableTagVpc extends TagVpc {
     private final String vpcId;
 
-    GeneratedTagVpc(String vpcId) {
+    ImmutableTagVpc(String vpcId) {
       this.vpcId = vpcId;
     }
 
@@ -60,6 +60,19 @@ class AbstractRemediationTest {
   @Test
   void toString_ofAGeneratedSubclass_namesTheRemediation() {
     assertEquals("TagVpc{vpcId=vpc-00000001}", TagVpc.forVpc("vpc-00000001").toString());
+  }
+
+  /** A user's remediation with a base class of its own, not generated. */
+  static class TaggedVpc extends TagVpc {
+    @Override
+    String vpcId() {
+      return "vpc-00000003";
+    }
+  }
+
+  @Test
+  void toString_ofASubclassThatIsNotGenerated_namesThatSubclass() {
+    assertEquals("TaggedVpc{vpcId=vpc-00000003}", new TaggedVpc().toString());
   }
 
   @Test

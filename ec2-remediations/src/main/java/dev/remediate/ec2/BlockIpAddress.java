@@ -1,12 +1,9 @@
 package dev.remediate.ec2;
 
 import dev.remediate.core.aws.AwsErrors;
-import static dev.remediate.ec2.NetworkSupport.csv;
-
 import dev.remediate.core.AbstractRemediation;
 import dev.remediate.core.AbstractRemediationType;
 import dev.remediate.core.Setting;
-import dev.remediate.core.aws.AwsNames;
 import dev.remediate.core.InvalidRemediationException;
 import dev.remediate.core.Remediation;
 import dev.remediate.core.RemediationContext;
@@ -16,22 +13,17 @@ import dev.remediate.core.plan.Plan;
 import dev.remediate.core.plan.SpecKind;
 import dev.remediate.core.plan.SpecTable;
 import dev.remediate.core.plan.Step;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 import org.immutables.value.Value;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.NetworkAclAssociation;
-import software.amazon.awssdk.services.ec2.model.NetworkAclEntry;
 import software.amazon.awssdk.services.ec2.model.RuleAction;
 
 /**
@@ -56,8 +48,7 @@ import software.amazon.awssdk.services.ec2.model.RuleAction;
  * direction. The plan warns that every subnet on the ACL is affected.
  */
 @Value.Immutable
-public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
-    implements IpBlockScope {
+public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress> {
   /** The catalog id. */
   public static final String ID = "ec2.block-ip";
   /** Prefix of the ACL tag recording the entries made for one CIDR. */
@@ -69,12 +60,26 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
       "ec2:CreateNetworkAclEntry", "ec2:CreateTags");
 
   private static final SpecTable<BlockIpAddress, Builder> SPEC = IpBlockScope.<BlockIpAddress, Builder>spec(ID,
-      BlockIpAddress::of, Builder::inVpc, Builder::inSubnets)
+      BlockIpAddress::scope, BlockIpAddress::of, Builder::inVpc, Builder::inSubnets)
       .optional("maxEntriesPerDirection", SpecKind.integer(), DEFAULT_MAX_ENTRIES,
           BlockIpAddress::maxEntriesPerDirection, Builder::maxEntriesPerDirection)
       .build(Builder::build);
 
   BlockIpAddress() {}
+
+  /** @return the CIDR, normalised by the check (a bare address is /32 or /128) */
+  abstract String cidr();
+
+  /** @return the VPC, or null when subnets are named */
+  abstract @Nullable String vpcId();
+
+  /** @return the subnets, sorted by the check, or empty when a VPC is named */
+  abstract List<String> subnetIds();
+
+  /** @return the CIDR, the VPC or the subnets, with their reads */
+  IpBlockScope scope() {
+    return new IpBlockScope(cidr(), vpcId(), subnetIds());
+  }
 
   /** @return the entries-per-direction quota checked before adding */
   @Value.Default
@@ -83,7 +88,7 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
   }
 
   /**
-   * Every check of the values, in one place: the scope's ({@link IpBlockScope#normalised}) and the quota.
+   * Every check of the values, in one place: the scope's ({@link IpBlockScope#checked}) and the quota.
    *
    * @return this, or a copy with the CIDR and subnets normalised
    * @throws InvalidRemediationException naming the bad value
@@ -91,9 +96,9 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
   @Value.Check
   final BlockIpAddress normalised() {
     maxEntries(maxEntriesPerDirection());
-    IpBlockScope scope = IpBlockScope.normalised(this);
-    return scope == this ? this : ImmutableBlockIpAddress.copyOf(this).withCidr(scope.cidr())
-        .withSubnetIds(scope.subnetIds());
+    IpBlockScope scope = IpBlockScope.checked(cidr(), vpcId(), subnetIds());
+    return scope.equals(scope()) ? this : ImmutableBlockIpAddress.builder().from(this)
+        .cidr(scope.cidr()).subnetIds(scope.subnetIds()).build();
   }
 
   /**
@@ -143,11 +148,12 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    List<NetworkAcl> acls = describeAcls(ec2);
-    AclDecision.Outcome outcome = AclDecision.block(this, maxEntriesPerDirection(), acls,
+    IpBlockScope scope = scope();
+    List<NetworkAcl> acls = scope.describeAcls(ec2);
+    AclDecision.Outcome outcome = AclDecision.block(scope, maxEntriesPerDirection(), acls,
         context::isOptedOut, context.optOutReason());
     Plan.Builder plan = context.newPlan(this, vpcId() != null ? "AWS::EC2::VPC"
-        : "AWS::EC2::Subnet", targetId())
+        : "AWS::EC2::Subnet", scope.targetId())
         .addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
         .addAllSkipped(outcome.skipped())
         .addIamActions("ec2:DescribeNetworkAcls");
@@ -184,7 +190,7 @@ public abstract class BlockIpAddress extends AbstractRemediation<BlockIpAddress>
       ec2.createNetworkAclEntry(r -> {
         r.networkAclId(step.resource()).egress(egress).ruleNumber(number).protocol("-1")
             .ruleAction(RuleAction.DENY);
-        if (ipv6()) {
+        if (NetworkSupport.isIpv6(cidr())) {
           r.ipv6CidrBlock(cidr());
         } else {
           r.cidrBlock(cidr());

@@ -220,7 +220,8 @@ public abstract class EnableCpuAlarm extends AbstractRemediation<EnableCpuAlarm>
    * @return a builder for those instances
    */
   public static Builder forInstances(Collection<String> instanceIds) {
-    return new Builder(instanceIds);
+    // no instances is refused by build(), not taken for every instance
+    return new Builder(instanceIds == null ? List.of() : instanceIds);
   }
 
   /**

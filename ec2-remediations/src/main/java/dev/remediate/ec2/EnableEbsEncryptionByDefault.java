@@ -89,13 +89,13 @@ public abstract class EnableEbsEncryptionByDefault
   /**
    * Encryption by default with a chosen default key.
    *
-   * @param kmsKey key id, key ARN, alias name ({@code alias/...}) or alias ARN; null for none
-   *     (the same as {@link #create()})
+   * @param kmsKey key id, key ARN, alias name ({@code alias/...}) or alias ARN
    * @return the remediation
-   * @throws InvalidRemediationException when the key reference is malformed
+   * @throws InvalidRemediationException when the key reference is null or malformed
    */
-  public static EnableEbsEncryptionByDefault withDefaultKey(@Nullable String kmsKey) {
-    return ImmutableEnableEbsEncryptionByDefault.builder().kmsKey(kmsKey).build();
+  public static EnableEbsEncryptionByDefault withDefaultKey(String kmsKey) {
+    return ImmutableEnableEbsEncryptionByDefault.builder()
+        .kmsKey(KmsKeys.given(ID, "withDefaultKey(KEY)", kmsKey)).build();
   }
 
   /** @return the wanted default key, if one was chosen */

@@ -406,11 +406,12 @@ public abstract class EncryptVolume extends AbstractRemediation<EncryptVolume> {
      * {@code GetEbsDefaultKmsKeyId}; when that cannot be read, {@code alias/aws/ebs} and the plan
      * says so).
      *
-     * @param kmsKey key id, key ARN, alias name or alias ARN; null for the default
+     * @param kmsKey key id, key ARN, alias name or alias ARN
      * @return this builder
+     * @throws InvalidRemediationException when it is null (leave the call out for the default)
      */
-    public Builder kmsKey(@Nullable String kmsKey) {
-      values.kmsKey(kmsKey);
+    public Builder kmsKey(String kmsKey) {
+      values.kmsKey(KmsKeys.given(ID, "kmsKey(KEY)", kmsKey));
       return this;
     }
 

@@ -24,65 +24,52 @@ import software.amazon.awssdk.services.ec2.model.NetworkAcl;
 import software.amazon.awssdk.services.ec2.model.NetworkAclEntry;
 
 /**
- * Where a block applies: one CIDR, and either a VPC or a set of subnets. The attributes, checks
- * and reads shared by {@link BlockIpAddress} and {@link UnblockIpAddress}, both of which are one.
+ * Where a block applies: one CIDR, and either a VPC or a set of subnets. The checks and reads
+ * shared by {@link BlockIpAddress} and {@link UnblockIpAddress}, which hold these values and give
+ * them here ({@code scope()}); a record, so that none of this becomes part of their public API.
+ *
+ * @param cidr the CIDR, normalised (a bare address is /32 or /128)
+ * @param vpcId the VPC, or null when subnets are named
+ * @param subnetIds the subnets, sorted, or empty when a VPC is named
  */
-interface IpBlockScope {
-  /** @return the CIDR, normalised (a bare address is /32 or /128) */
-  String cidr();
-
-  /** @return the VPC, or null when subnets are named */
-  @Nullable String vpcId();
-
-  /** @return the subnets, sorted, or empty when a VPC is named */
-  List<String> subnetIds();
-
+record IpBlockScope(String cidr, @Nullable String vpcId, List<String> subnetIds) {
   /**
-   * Checks a scope: a CIDR, and either a VPC or subnets, each a well-formed id.
+   * Checks a scope's values: a CIDR, and either a VPC or subnets, each a well-formed id.
    *
-   * @param scope the value checked
-   * @return {@code scope} itself when already normalised, else its normalised values
+   * @return the normalised scope
    * @throws InvalidRemediationException naming the bad value
    */
-  static IpBlockScope normalised(IpBlockScope scope) {
-    String cidr = NetworkSupport.requireCidr(scope.cidr(), "Address to block");
-    String vpcId = scope.vpcId();
-    if ((vpcId == null) == scope.subnetIds().isEmpty()) {
+  static IpBlockScope checked(@Nullable String cidr, @Nullable String vpcId,
+      List<String> subnetIds) {
+    String normal = NetworkSupport.requireCidr(cidr, "Address to block");
+    if ((vpcId == null) == subnetIds.isEmpty()) {
       throw new InvalidRemediationException("Name either a VPC (inVpc) or subnets (inSubnets) "
-          + "for address " + scope.cidr() + ", not both and not neither");
+          + "for address " + cidr + ", not both and not neither");
     }
-    List<String> subnets = vpcId != null ? List.of()
-        : NetworkSupport.requireIds(scope.subnetIds(), AwsNames::subnetId, "subnet");
     if (vpcId != null) {
-      AwsNames.vpcId(vpcId);
+      return new IpBlockScope(normal, AwsNames.vpcId(vpcId), List.of());
     }
-    if (cidr.equals(scope.cidr()) && subnets.equals(scope.subnetIds())) {
-      return scope;
-    }
-    return new Normalised(cidr, vpcId, subnets);
+    return new IpBlockScope(normal, null,
+        NetworkSupport.requireIds(subnetIds, AwsNames::subnetId, "subnet"));
   }
-
-  /** A scope's normalised values, to copy into a remediation's generated class. */
-  record Normalised(String cidr, @Nullable String vpcId, List<String> subnetIds)
-      implements IpBlockScope {}
 
   /**
    * The spec parameters of a scope, shared by {@link BlockIpAddress} and
    * {@link UnblockIpAddress}: {@code address}, and {@code vpc} or {@code subnets}.
    */
-  static <R extends Remediation & IpBlockScope, B> SpecTable.Builder<R, B> spec(String id,
-      Function<String, B> of, BiConsumer<B, String> inVpc, BiConsumer<B, String[]> inSubnets) {
+  static <R extends Remediation, B> SpecTable.Builder<R, B> spec(String id,
+      Function<R, IpBlockScope> scope, Function<String, B> of, BiConsumer<B, String> inVpc,
+      BiConsumer<B, String[]> inSubnets) {
     return SpecTable.<R, B>of(id)
-        .start("address", SpecKind.aws(AwsNames::cidr), IpBlockScope::cidr, of)
-        .optional("vpc", SpecKind.aws(AwsNames::vpcId), IpBlockScope::vpcId, inVpc)
+        .start("address", SpecKind.aws(AwsNames::cidr), r -> scope.apply(r).cidr(), of)
+        .optional("vpc", SpecKind.aws(AwsNames::vpcId), r -> scope.apply(r).vpcId(), inVpc)
         .optional("subnets", SpecKind.list(SpecKind.aws(AwsNames::subnetId)),
-            r -> r.vpcId() != null ? null : r.subnetIds(),
+            r -> scope.apply(r).vpcId() != null ? null : scope.apply(r).subnetIds(),
             (b, subnets) -> inSubnets.accept(b, subnets.toArray(String[]::new)));
   }
 
-  default String targetId() {
-    String vpcId = vpcId();
-    return vpcId != null ? vpcId : csv(subnetIds());
+  String targetId() {
+    return vpcId != null ? vpcId : csv(subnetIds);
   }
 
   /**
@@ -104,19 +91,17 @@ interface IpBlockScope {
     return address.valueIn(settings, AwsNames::cidr);
   }
 
-  default String tagKey() {
-    return BlockIpAddress.TAG_PREFIX + cidr();
+  String tagKey() {
+    return BlockIpAddress.TAG_PREFIX + cidr;
   }
 
-  default boolean ipv6() {
-    return NetworkSupport.isIpv6(cidr());
+  boolean ipv6() {
+    return NetworkSupport.isIpv6(cidr);
   }
 
   /** The ACLs associated with the VPC's subnets or with the given subnets: one call, paginated. */
-  default List<NetworkAcl> describeAcls(Ec2Client ec2) {
+  List<NetworkAcl> describeAcls(Ec2Client ec2) {
     List<NetworkAcl> acls = new ArrayList<>();
-    String vpcId = vpcId();
-    List<String> subnetIds = subnetIds();
     if (vpcId != null) {
       ec2.describeNetworkAclsPaginator(r -> r.filters(NetworkSupport.filter("vpc-id",
           List.of(vpcId)))).networkAcls().forEach(acls::add);
@@ -139,8 +124,8 @@ interface IpBlockScope {
     return acls;
   }
 
-  default boolean matches(NetworkAclEntry e) {
-    return cidr().equals(ipv6() ? normalise(e.ipv6CidrBlock()) : normalise(e.cidrBlock()));
+  boolean matches(NetworkAclEntry e) {
+    return cidr.equals(ipv6() ? normalise(e.ipv6CidrBlock()) : normalise(e.cidrBlock()));
   }
 
   static @Nullable String normalise(@Nullable String cidr) {

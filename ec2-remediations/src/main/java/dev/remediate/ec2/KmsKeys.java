@@ -5,6 +5,7 @@ import dev.remediate.core.RemediationContext;
 import dev.remediate.core.RemediationException;
 import dev.remediate.core.aws.AwsErrors;
 import dev.remediate.core.aws.AwsNames;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
@@ -31,17 +32,31 @@ final class KmsKeys {
    * @throws InvalidRemediationException naming the value, the setting and the Java call when it is
    *     none of these
    */
-  static String validate(String owner, String javaCall, String key) {
-    if (key == null) {
-      throw new InvalidRemediationException(owner + ": no KMS key given; " + advice(javaCall));
-    }
+  static String validate(String owner, String javaCall, @Nullable String key) {
     try {
-      return AwsNames.kmsKey(key);
+      return AwsNames.kmsKey(given(owner, javaCall, key));
     } catch (InvalidRemediationException e) {
       throw new InvalidRemediationException(owner + ": KMS key '" + key + "' is not a KMS key id, "
           + "key ARN, alias name (alias/...) or alias ARN; " + advice(javaCall)
           + " to one of these", e);
     }
+  }
+
+  /**
+   * A key a caller chose: refuses null (a key left out is not a key chosen), for the builder
+   * methods that take one; the value's check validates its form.
+   *
+   * @param owner the remediation, for the message
+   * @param javaCall the builder call that takes the key, for the advice
+   * @param key the key, or null
+   * @return the key
+   * @throws InvalidRemediationException when it is null
+   */
+  static String given(String owner, String javaCall, @Nullable String key) {
+    if (key == null) {
+      throw new InvalidRemediationException(owner + ": no KMS key given; " + advice(javaCall));
+    }
+    return key;
   }
 
   /**

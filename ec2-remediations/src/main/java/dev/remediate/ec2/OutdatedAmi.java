@@ -182,7 +182,8 @@ public abstract class OutdatedAmi extends AbstractRemediation<OutdatedAmi> {
    * @return a builder for those instances
    */
   public static Builder forInstances(Collection<String> instanceIds) {
-    return new Builder(Objects.requireNonNull(instanceIds, "instanceIds"), null);
+    // no instances is refused by build(), not taken for every instance
+    return new Builder(instanceIds == null ? List.of() : instanceIds, null);
   }
 
   /**

@@ -115,11 +115,13 @@ public abstract class RestrictSecurityGroup extends AbstractRemediation<Restrict
   /** @return the groups, sorted, or null for every group of the region */
   abstract @Nullable List<String> groupIds();
 
-  /** @return the sensitive ports, or with {@link #allPortsExcept()} the only ports that are not */
+  /**
+   * @return the sensitive ports, sorted by the check, or with {@link #allPortsExcept()} the only
+   *     ports that are not
+   */
   @Value.Default
-  @Value.NaturalOrder
-  SortedSet<Integer> ports() {
-    return DEFAULT_PORTS;
+  List<Integer> ports() {
+    return List.copyOf(DEFAULT_PORTS);
   }
 
   /** @return true when every port but {@link #ports()} is sensitive */
@@ -143,15 +145,18 @@ public abstract class RestrictSecurityGroup extends AbstractRemediation<Restrict
   /**
    * Every check of the values, in one place: the ports, the group ids and the replacement CIDRs.
    *
-   * @return this, or a copy with the group ids sorted and the CIDRs normalised and sorted
+   * @return this, or a copy with the ports and group ids sorted and the CIDRs normalised and
+   *     sorted
    * @throws InvalidRemediationException naming the bad value
    */
   @Value.Check
   final RestrictSecurityGroup normalised() {
+    SortedSet<Integer> ports = new TreeSet<>();
     for (Integer port : ports()) {
-      if (port < 0 || port > 65535) {
+      if (port == null || port < 0 || port > 65535) {
         throw new InvalidRemediationException("Port " + port + " is outside 0-65535");
       }
+      ports.add(port);
     }
     List<String> groupIds = groupIds();
     List<String> groups = groupIds == null ? null
@@ -168,12 +173,13 @@ public abstract class RestrictSecurityGroup extends AbstractRemediation<Restrict
       }
       cidrs.add(normal);
     }
-    if (Objects.equals(groups, groupIds) && List.copyOf(cidrs).equals(replacements())) {
+    if (Objects.equals(groups, groupIds) && List.copyOf(cidrs).equals(replacements())
+        && List.copyOf(ports).equals(ports())) {
       return this;
     }
-    // one copy with both (a with... per value would check a half-normalised copy, again and again)
+    // one copy with all (a with... per value would check a half-normalised copy, again and again)
     return ImmutableRestrictSecurityGroup.builder().from(this).groupIds(groups)
-        .replacements(cidrs).build();
+        .replacements(cidrs).ports(ports).build();
   }
 
   /**
@@ -248,7 +254,7 @@ public abstract class RestrictSecurityGroup extends AbstractRemediation<Restrict
   }
 
   private OpenPortsDecision decision() {
-    return new OpenPortsDecision(ports(), allPortsExcept(), replacements());
+    return new OpenPortsDecision(new TreeSet<>(ports()), allPortsExcept(), replacements());
   }
 
   // ---------------------------------------------------------------- plan: observe, decide
@@ -364,7 +370,8 @@ public abstract class RestrictSecurityGroup extends AbstractRemediation<Restrict
      * @return this builder
      */
     public Builder ports(Collection<Integer> ports) {
-      values.ports(ports).allPortsExcept(false);
+      // no ports is refused by build()
+      values.ports(ports == null ? List.of() : ports).allPortsExcept(false);
       return this;
     }
 

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.immutables.value.Value;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.NetworkAcl;
@@ -35,8 +36,7 @@ import software.amazon.awssdk.services.ec2.model.NetworkAcl;
  * }</pre>
  */
 @Value.Immutable
-public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress>
-    implements IpBlockScope {
+public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddress> {
   /** The catalog id. */
   public static final String ID = "ec2.unblock-ip";
   /** Every IAM action planning and applying may need. */
@@ -44,14 +44,29 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
       "ec2:DeleteNetworkAclEntry", "ec2:DeleteTags");
 
   private static final SpecTable<UnblockIpAddress, BlockIpAddress.Builder> SPEC =
-      IpBlockScope.<UnblockIpAddress, BlockIpAddress.Builder>spec(ID, BlockIpAddress::of,
+      IpBlockScope.<UnblockIpAddress, BlockIpAddress.Builder>spec(ID, UnblockIpAddress::scope,
+          BlockIpAddress::of,
           BlockIpAddress.Builder::inVpc, BlockIpAddress.Builder::inSubnets)
       .build(block -> of(block.build()));
 
   UnblockIpAddress() {}
 
+  /** @return the CIDR, normalised by the check */
+  abstract String cidr();
+
+  /** @return the VPC, or null when subnets are named */
+  abstract @Nullable String vpcId();
+
+  /** @return the subnets, sorted by the check, or empty when a VPC is named */
+  abstract List<String> subnetIds();
+
+  /** @return the CIDR, the VPC or the subnets, with their reads */
+  IpBlockScope scope() {
+    return new IpBlockScope(cidr(), vpcId(), subnetIds());
+  }
+
   /**
-   * Checks the values ({@link IpBlockScope#normalised}): a no-op for a copy of a block's, and the
+   * Checks the values ({@link IpBlockScope#checked}): a no-op for a copy of a block's, and the
    * check of a value the generated builder made otherwise.
    *
    * @return this, or a copy with the CIDR and subnets normalised
@@ -59,9 +74,9 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
    */
   @Value.Check
   final UnblockIpAddress normalised() {
-    IpBlockScope scope = IpBlockScope.normalised(this);
-    return scope == this ? this : ImmutableUnblockIpAddress.copyOf(this).withCidr(scope.cidr())
-        .withSubnetIds(scope.subnetIds());
+    IpBlockScope scope = IpBlockScope.checked(cidr(), vpcId(), subnetIds());
+    return scope.equals(scope()) ? this : ImmutableUnblockIpAddress.builder().from(this)
+        .cidr(scope.cidr()).subnetIds(scope.subnetIds()).build();
   }
 
   /**
@@ -73,7 +88,8 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
    * @return the remediation
    */
   public static UnblockIpAddress of(BlockIpAddress block) {
-    return ImmutableUnblockIpAddress.builder().from((IpBlockScope) block).build();
+    return ImmutableUnblockIpAddress.builder().cidr(block.cidr()).vpcId(block.vpcId())
+        .subnetIds(block.subnetIds()).build();
   }
 
   @Override
@@ -85,10 +101,11 @@ public abstract class UnblockIpAddress extends AbstractRemediation<UnblockIpAddr
   @Override
   public Plan plan(RemediationContext context) {
     Ec2Client ec2 = context.scope().client(Ec2Client.class, Ec2Client::builder);
-    List<NetworkAcl> acls = describeAcls(ec2);
-    AclDecision.Outcome outcome = AclDecision.unblock(this, acls);
+    IpBlockScope scope = scope();
+    List<NetworkAcl> acls = scope.describeAcls(ec2);
+    AclDecision.Outcome outcome = AclDecision.unblock(scope, acls);
     Plan.Builder plan = context.newPlan(this, vpcId() != null ? "AWS::EC2::VPC"
-        : "AWS::EC2::Subnet", targetId())
+        : "AWS::EC2::Subnet", scope.targetId())
         .addAllSteps(outcome.steps()).addAllWarnings(outcome.warnings())
         .addIamActions("ec2:DescribeNetworkAcls");
     if (!outcome.steps().isEmpty()) {

@@ -26,9 +26,9 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 class AclDecisionTest {
   private static final String VPC = "vpc-0abc1234";
   private static final IpBlockScope V4 =
-      BlockIpAddress.of("203.0.113.7").inVpc(VPC).build();
+      BlockIpAddress.of("203.0.113.7").inVpc(VPC).build().scope();
   private static final IpBlockScope V6 =
-      BlockIpAddress.of("2001:db8::1").inVpc(VPC).build();
+      BlockIpAddress.of("2001:db8::1").inVpc(VPC).build().scope();
   private static final String TAG = "remediate:block:203.0.113.7/32";
   private static final String SKIP = "remediate:skip";
 
