@@ -164,8 +164,8 @@ class AwsNamesTest {
 
   @org.junit.jupiter.api.Test
   void network_badBlock_refusedNamingIt() {
-    for (String bad : new String[] {"1.2.3", "300.0.0.1", "10.0.0.0/33", "2001:db8::/129",
-        "example.com"}) {
+    for (String bad : new String[] {"1.2.3", "300.0.0.1", "10.0.0.0/33", "10.0.0.0/-1",
+        "2001:db8::/129", "example.com"}) {
       InvalidRemediationException e = assertThrows(InvalidRemediationException.class,
           () -> AwsNames.network(bad), bad);
       assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
