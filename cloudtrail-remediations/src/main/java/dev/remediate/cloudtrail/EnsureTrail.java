@@ -139,15 +139,6 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
   /** @return the log group the trail delivers to, or null without CloudWatch Logs delivery */
   public abstract @Nullable String logGroup();
 
-  /**
-   * @return true when {@link Builder#cloudWatchLogs()} asked for the trail's default log group,
-   *     which the check names after the trail (and clears this)
-   */
-  @Value.Default
-  boolean defaultLogGroupAsked() {
-    return false;
-  }
-
   /** @return the CloudWatch Logs delivery role given, or null to create one */
   abstract @Nullable String logsRole();
 
@@ -162,9 +153,9 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
 
   /**
    * Every check of the values, in one place: each name, and a delivery role only with a log
-   * group. Normalises the prefix ({@link Names#prefix}) and names the default log group.
+   * group. Normalises the prefix ({@link Names#prefix}).
    *
-   * @return this, or a copy with the prefix and log group normalised
+   * @return this, or a copy with the prefix normalised
    * @throws InvalidRemediationException naming the bad value
    */
   @Value.Check
@@ -173,7 +164,7 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
     String prefix = Names.prefix(prefix());
     Names.checked(namedTrail(), AwsNames::trailName);
     Names.checked(kmsKey(), EnsureTrail::kmsKeyOrCreate);
-    String group = defaultLogGroupAsked() ? defaultLogGroup(trailName()) : logGroup();
+    String group = logGroup();
     Names.checked(group, AwsNames::logGroup);
     Names.checked(logsRole(), AwsNames::roleArn);
     Names.checked(homeRegion(), AwsNames::region);
@@ -181,11 +172,8 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
       throw new InvalidRemediationException("cloudWatchLogsRole '" + logsRole()
           + "' needs a log group: call cloudWatchLogs(logGroupName) too");
     }
-    if (Objects.equals(prefix, prefix()) && !defaultLogGroupAsked()) {
-      return this;
-    }
-    return ImmutableEnsureTrail.builder().from(this).prefix(prefix).logGroup(group)
-        .defaultLogGroupAsked(false).build();
+    return Objects.equals(prefix, prefix()) ? this
+        : ImmutableEnsureTrail.copyOf(this).withPrefix(prefix);
   }
 
   /** @return {@value #CREATE_KEY}, or the key checked with {@link AwsNames#kmsKey} */
@@ -285,6 +273,10 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
   @SuppressWarnings("immutables:incompat") // not an extension of the generated builder: it wraps one
   public static final class Builder {
     private final ImmutableEnsureTrail.Builder values = ImmutableEnsureTrail.builder();
+    /** The name given to {@link #trailName}, for the default log group's name. */
+    private @Nullable String trailName;
+    /** Whether {@link #cloudWatchLogs()} asked for the default log group, named at build. */
+    private boolean defaultLogGroup;
 
     private Builder(String bucket) {
       values.bucket(bucket);
@@ -311,6 +303,7 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      */
     public Builder trailName(String name) {
       values.namedTrail(name);
+      this.trailName = name;
       return this;
     }
 
@@ -346,7 +339,8 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder cloudWatchLogs(String logGroupName) {
-      values.logGroup(logGroupName).defaultLogGroupAsked(false);
+      values.logGroup(logGroupName);
+      this.defaultLogGroup = false;
       return this;
     }
 
@@ -358,7 +352,7 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @return this builder
      */
     public Builder cloudWatchLogs() {
-      values.logGroup(null).defaultLogGroupAsked(true);
+      this.defaultLogGroup = true;
       return this;
     }
 
@@ -403,6 +397,9 @@ public abstract class EnsureTrail extends AbstractRemediation<EnsureTrail> {
      * @throws InvalidRemediationException naming the bad value
      */
     public EnsureTrail build() {
+      if (defaultLogGroup) {
+        values.logGroup(defaultLogGroup(trailName != null ? trailName : DEFAULT_TRAIL_NAME));
+      }
       return values.build();
     }
   }
